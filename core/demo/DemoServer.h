@@ -1,0 +1,45 @@
+#pragma once
+
+#include "demo/DemoConfig.h"
+
+#include <QHostAddress>
+#include <QObject>
+#include <QUrl>
+
+class QTcpServer;
+
+namespace adminchat {
+
+// A real OpenAI-compatible HTTP/1.1 server (GET /v1/models, POST /v1/chat/completions, streamed
+// and not) generating deterministic text with simulated latency and faults. Event driven: one
+// thread serves many concurrent streams, each paced by its own precise timer.
+//
+// Per request, the header "X-Demo-Fault: <name>" forces a fault and "X-Demo-Profile: <name>"
+// a latency profile, so tests can exercise one path without reconfiguring the server.
+class DemoServer : public QObject
+{
+    Q_OBJECT
+public:
+    explicit DemoServer(DemoConfig config = {}, QObject* parent = nullptr);
+    ~DemoServer() override;
+
+    // Listens on address:port (0 picks a free port). Call from the thread the server lives in.
+    bool listen(const QHostAddress& address = QHostAddress::LocalHost, quint16 port = 0);
+    QString errorString() const;
+    quint16 port() const;
+    QUrl baseUrl() const; // http://127.0.0.1:PORT/v1
+
+    static QStringList modelNames(); // "demo-chat", "demo-reasoner"
+
+signals:
+    void requestServed(int httpStatus); // after each answer ended (for logs and tests)
+
+private:
+    void onNewConnection();
+
+    DemoConfig m_config;
+    QTcpServer* m_server;
+    quint64 m_requestCounter = 0;
+};
+
+} // namespace adminchat

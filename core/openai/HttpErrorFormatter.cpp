@@ -1,0 +1,1 @@
+#include "openai/HttpErrorFormatter.h"

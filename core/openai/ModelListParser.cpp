@@ -1,0 +1,1 @@
+#include "openai/ModelListParser.h"

@@ -1,0 +1,46 @@
+#pragma once
+
+#include "openai/ChunkUpdate.h"
+#include "openai/ToolCallAccumulator.h"
+
+#include <QJsonObject>
+#include <QString>
+
+#include <optional>
+
+namespace adminchat {
+
+// The answer so far, built from ChunkUpdates, and the end-of-stream rules: [DONE] or a
+// finish_reason followed by EOF is success; EOF with neither is a cut-off answer.
+class ResponseAccumulator
+{
+public:
+    void apply(const ChunkUpdate& update);
+
+    // Called at end of body. Returns the error the stream ended with, if any (an error received
+    // earlier, or CutOff when neither [DONE] nor a finish_reason arrived).
+    std::optional<ApiError> finishAtEof();
+
+    const QString& text() const { return m_text; }
+    const QString& reasoning() const { return m_reasoning; }
+    const QString& refusal() const { return m_refusal; }
+    const QList<ToolCall>& toolCalls() const { return m_toolCalls.calls(); }
+    const QString& finishReason() const { return m_finishReason; }
+    const std::optional<QJsonObject>& usage() const { return m_usage; }
+    const QString& model() const { return m_model; }
+    bool doneSeen() const { return m_done; }
+    const std::optional<ApiError>& error() const { return m_error; }
+
+private:
+    QString m_text;
+    QString m_reasoning;
+    QString m_refusal;
+    ToolCallAccumulator m_toolCalls;
+    QString m_finishReason;
+    std::optional<QJsonObject> m_usage;
+    QString m_model;
+    bool m_done = false;
+    std::optional<ApiError> m_error;
+};
+
+} // namespace adminchat

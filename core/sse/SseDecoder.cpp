@@ -1,0 +1,1 @@
+#include "sse/SseDecoder.h"

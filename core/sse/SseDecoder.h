@@ -1,0 +1,62 @@
+#pragma once
+
+#include "sse/SseEvent.h"
+
+#include <QByteArray>
+#include <QByteArrayView>
+#include <QList>
+#include <QString>
+
+#include <optional>
+
+namespace adminchat {
+
+// Incremental WHATWG event-stream decoder. Bytes may arrive in any split (one at a time, a CR at
+// the end of one read and its LF in the next, a UTF-8 sequence cut in half); lines are decoded as
+// UTF-8 only once complete. Memory is bounded by maxLineBytes + maxEventBytes: a longer line or
+// event stops the decoder with an error instead of growing without limit.
+class SseDecoder
+{
+public:
+    static constexpr qsizetype defaultMaxLineBytes = 8 * 1024 * 1024;
+    static constexpr qsizetype defaultMaxEventBytes = 8 * 1024 * 1024;
+
+    explicit SseDecoder(qsizetype maxLineBytes = defaultMaxLineBytes,
+                        qsizetype maxEventBytes = defaultMaxEventBytes);
+
+    // Decodes the bytes and appends every event they complete to out. Returns false once the
+    // decoder has failed (a bound was exceeded); it then ignores further input.
+    bool feed(QByteArrayView bytes, QList<SseEvent>& out);
+
+    // End of stream. Per the spec an event not terminated by a blank line is discarded.
+    void finish();
+
+    bool hasError() const { return !m_error.isEmpty(); }
+    QString errorString() const { return m_error; }
+
+    // Reconnection time from the last valid `retry` field, if any.
+    std::optional<int> retryMs() const { return m_retryMs; }
+    QString lastEventId() const { return m_lastEventId; }
+    // Comment lines seen so far (": keep-alive"); they count as traffic for idle timeouts.
+    qint64 commentCount() const { return m_commentCount; }
+
+private:
+    void processLine(QByteArrayView line, QList<SseEvent>& out);
+    void dispatch(QList<SseEvent>& out);
+    void fail(const QString& message);
+
+    qsizetype m_maxLineBytes;
+    qsizetype m_maxEventBytes;
+    QByteArray m_line;
+    QByteArray m_data;    // raw UTF-8 data buffer of the event being built
+    QByteArray m_type;
+    QString m_lastEventId;
+    std::optional<int> m_retryMs;
+    qint64 m_commentCount = 0;
+    qint64 m_bytesSeen = 0;    // for the BOM check, which may itself be split across reads
+    bool m_skipLf = false;     // last byte was a CR: a following LF belongs to the same line end
+    bool m_dataSeen = false;   // at least one data field in the current event
+    QString m_error;
+};
+
+} // namespace adminchat
