@@ -1,1 +1,60 @@
-int main() { return 0; }
+// Picks the GUI or a headless command. Headless commands never create a QGuiApplication, so
+// they run without a display.
+#include "AskCommand.h"
+#include "GuiLauncher.h"
+#include "ServeDemoCommand.h"
+
+#include <QCoreApplication>
+#include <cstdio>
+
+namespace {
+
+const char* const helpText = R"(Usage: adminchat [COMMAND] [OPTIONS]
+
+A chat client and live performance dashboard for OpenAI-compatible endpoints.
+
+Commands:
+  (none)        Start the desktop app (on the built-in demo endpoint when
+                OPENAI_BASE_URL is not set).
+  ask           Stream one answer to stdout; --json prints the answer with its
+                metrics (TTFT, ITL, E2E, tokens/s, category).
+  serve-demo    Run the built-in simulated OpenAI-compatible endpoint.
+
+Options:
+  -h, --help    Show this help; `adminchat COMMAND --help` shows a command's.
+  -v, --version Show the version.
+
+Environment:
+  OPENAI_BASE_URL   Endpoint base URL, e.g. http://127.0.0.1:8000/v1
+  OPENAI_API_KEY    API key sent as a bearer token (never stored or printed)
+)";
+
+} // namespace
+
+int main(int argc, char* argv[])
+{
+    const QString command = argc > 1 ? QString::fromLocal8Bit(argv[1]) : QString();
+    if (command == QLatin1String("ask") || command == QLatin1String("serve-demo")) {
+        QCoreApplication app(argc, argv);
+        QCoreApplication::setApplicationName(QStringLiteral("adminchat"));
+        QCoreApplication::setApplicationVersion(QStringLiteral(ADMINCHAT_VERSION));
+        QStringList arguments = QCoreApplication::arguments();
+        arguments.removeAt(1); // the parser sees "adminchat [options]"
+        return command == QLatin1String("ask") ? adminchat::runAskCommand(arguments)
+                                               : adminchat::runServeDemoCommand(arguments);
+    }
+    if (command == QLatin1String("--help") || command == QLatin1String("-h") ||
+        command == QLatin1String("help")) {
+        std::fputs(helpText, stdout);
+        return 0;
+    }
+    if (command == QLatin1String("--version") || command == QLatin1String("-v")) {
+        std::printf("adminchat %s\n", ADMINCHAT_VERSION);
+        return 0;
+    }
+    if (!command.isEmpty() && !command.startsWith(QLatin1Char('-'))) {
+        std::fprintf(stderr, "adminchat: unknown command \"%s\"; see adminchat --help\n", argv[1]);
+        return 2;
+    }
+    return adminchat::runGui(argc, argv);
+}

@@ -1,1 +1,93 @@
 #include "demo/DemoConfig.h"
+
+#include <array>
+#include <utility>
+
+namespace adminchat {
+
+namespace {
+
+struct FaultEntry
+{
+    DemoFault fault;
+    const char* name;
+};
+
+// Single source of truth for the names used by the settings, the CLI and "X-Demo-Fault".
+constexpr std::array<FaultEntry, 9> kFaults{{
+    {DemoFault::Http500, "500"},
+    {DemoFault::Http429, "429"},
+    {DemoFault::Html502, "html502"},
+    {DemoFault::Reset, "reset"},
+    {DemoFault::Stall, "stall"},
+    {DemoFault::ErrorAfter200, "error-after-200"},
+    {DemoFault::CutOff, "cut-off"},
+    {DemoFault::MalformedChunk, "malformed"},
+    {DemoFault::IgnoreStream, "ignore-stream"},
+}};
+
+} // namespace
+
+std::optional<DemoConfig> DemoConfig::fromProfile(const QString& name, QString* error)
+{
+    const QString key = name.trimmed().toLower();
+    DemoConfig config;
+    config.profile = key;
+    if (key == QLatin1String("instant")) {
+        config.ttftMedianMs = 0;
+        config.ttftSigma = 0;
+        config.tokenDelayMs = 0;
+        config.tokenJitterMs = 0;
+    } else if (key == QLatin1String("realistic")) {
+        config.ttftMedianMs = 350;
+        config.ttftSigma = 0.5;
+        config.tokenDelayMs = 25;
+        config.tokenJitterMs = 8;
+    } else if (key == QLatin1String("slow")) {
+        config.ttftMedianMs = 2500;
+        config.ttftSigma = 0.4;
+        config.tokenDelayMs = 90;
+        config.tokenJitterMs = 25;
+    } else {
+        if (error) {
+            *error = QStringLiteral("unknown demo profile '%1' (expected one of: %2)")
+                         .arg(name, profileNames().join(QStringLiteral(", ")));
+        }
+        return std::nullopt;
+    }
+    return config;
+}
+
+QStringList DemoConfig::profileNames()
+{
+    return {QStringLiteral("instant"), QStringLiteral("realistic"), QStringLiteral("slow")};
+}
+
+std::optional<DemoFault> DemoConfig::faultFromName(const QString& name)
+{
+    const QString key = name.trimmed().toLower();
+    for (const FaultEntry& entry : kFaults) {
+        if (key == QLatin1String(entry.name))
+            return entry.fault;
+    }
+    return std::nullopt;
+}
+
+QString DemoConfig::faultName(DemoFault fault)
+{
+    for (const FaultEntry& entry : kFaults) {
+        if (entry.fault == fault)
+            return QString::fromLatin1(entry.name);
+    }
+    return {};
+}
+
+QStringList DemoConfig::faultNames()
+{
+    QStringList names;
+    for (const FaultEntry& entry : kFaults)
+        names << QString::fromLatin1(entry.name);
+    return names;
+}
+
+} // namespace adminchat

@@ -5,17 +5,21 @@
 #include <QHostAddress>
 #include <QObject>
 #include <QUrl>
+#include <memory>
 
 class QTcpServer;
 
 namespace adminchat {
 
+class DemoRequestHandler;
+
 // A real OpenAI-compatible HTTP/1.1 server (GET /v1/models, POST /v1/chat/completions, streamed
 // and not) generating deterministic text with simulated latency and faults. Event driven: one
 // thread serves many concurrent streams, each paced by its own precise timer.
 //
-// Per request, the header "X-Demo-Fault: <name>" forces a fault and "X-Demo-Profile: <name>"
-// a latency profile, so tests can exercise one path without reconfiguring the server.
+// Per request, the header "X-Demo-Fault: <name>" forces a fault ("none": no fault),
+// "X-Demo-Profile: <name>" a latency profile and "X-Demo-Latency: ttft=<ms>,itl=<ms>" fixed
+// delays, so tests and benchmarks can exercise one path without reconfiguring the server.
 class DemoServer : public QObject
 {
     Q_OBJECT
@@ -31,15 +35,18 @@ public:
 
     static QStringList modelNames(); // "demo-chat", "demo-reasoner"
 
+    const DemoConfig& config() const;
+    int connectionCount() const; // open client connections (for tests and diagnostics)
+
 signals:
     void requestServed(int httpStatus); // after each answer ended (for logs and tests)
 
 private:
     void onNewConnection();
 
-    DemoConfig m_config;
+    std::unique_ptr<DemoRequestHandler> m_handler; // owns the config and the request counter
     QTcpServer* m_server;
-    quint64 m_requestCounter = 0;
+    int m_connectionCount = 0;
 };
 
 } // namespace adminchat

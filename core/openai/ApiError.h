@@ -8,7 +8,8 @@ namespace adminchat {
 // What went wrong with a request, as a kind (for metrics and scripts) and one line for people.
 struct ApiError
 {
-    enum class Kind {
+    enum class Kind
+    {
         Http,           // non-2xx status
         Connection,     // refused, reset, DNS, closed before any answer
         Tls,            // certificate or handshake failure

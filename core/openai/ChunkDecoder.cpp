@@ -1,1 +1,214 @@
 #include "openai/ChunkDecoder.h"
+
+#include "openai/HttpErrorFormatter.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+
+namespace adminchat {
+
+namespace {
+
+using namespace Qt::StringLiterals;
+
+// At most this much of a bad chunk is quoted in an error message: enough to recognise it, not
+// enough to flood a log line (or to echo a whole prompt back).
+constexpr qsizetype maxQuotedChars = 60;
+
+QString quoted(QStringView data)
+{
+    QString text = data.left(maxQuotedChars).toString().simplified();
+    if (data.size() > maxQuotedChars)
+        text += QChar(0x2026);
+    return text;
+}
+
+// Tool call arguments are JSON text; a few servers send them as a JSON object instead.
+QString argumentsText(const QJsonValue& value)
+{
+    if (value.isString())
+        return value.toString();
+    if (value.isObject())
+        return QString::fromUtf8(QJsonDocument(value.toObject()).toJson(QJsonDocument::Compact));
+    if (value.isArray())
+        return QString::fromUtf8(QJsonDocument(value.toArray()).toJson(QJsonDocument::Compact));
+    return {};
+}
+
+ToolCallDelta toolCallDelta(const QJsonObject& object, int defaultIndex)
+{
+    ToolCallDelta delta;
+    const QJsonValue index = object.value("index"_L1);
+    delta.index = index.isDouble() ? index.toInt(defaultIndex) : defaultIndex;
+    delta.id = object.value("id"_L1).toString();
+    delta.type = object.value("type"_L1).toString();
+    const QJsonObject function = object.value("function"_L1).toObject();
+    delta.name = function.value("name"_L1).toString();
+    delta.arguments = argumentsText(function.value("arguments"_L1));
+    return delta;
+}
+
+// The fields shared by a stream delta and a non-streamed message.
+void readMessage(const QJsonObject& message, ChunkUpdate& update, bool wholeCalls)
+{
+    update.content = message.value("content"_L1).toString(); // null before tool calls
+    // DeepSeek and vLLM (older versions) say reasoning_content, OpenRouter and newer vLLM say
+    // reasoning; when a server sends both they carry the same text.
+    update.reasoning = message.value("reasoning_content"_L1).toString();
+    if (update.reasoning.isEmpty())
+        update.reasoning = message.value("reasoning"_L1).toString();
+    update.refusal = message.value("refusal"_L1).toString();
+
+    const QJsonValue toolCalls = message.value("tool_calls"_L1);
+    if (toolCalls.isArray()) {
+        const QJsonArray calls = toolCalls.toArray();
+        update.toolCalls.reserve(calls.size());
+        for (qsizetype i = 0; i < calls.size(); ++i) {
+            ToolCallDelta delta = toolCallDelta(calls.at(i).toObject(), wholeCalls ? int(i) : -1);
+            if (wholeCalls)
+                delta.index = int(i); // a complete message lists each call once, in order
+            update.toolCalls.append(delta);
+        }
+    }
+}
+
+void readCommon(const QJsonObject& root, ChunkUpdate& update)
+{
+    const QJsonValue usage = root.value("usage"_L1);
+    if (usage.isObject())
+        update.usage = usage.toObject();
+    update.model = root.value("model"_L1).toString();
+}
+
+ApiError streamError(const QJsonValue& error, const QJsonObject& root)
+{
+    QString message = HttpErrorFormatter::messageFromErrorValue(error);
+    if (message.isEmpty()) {
+        message = HttpErrorFormatter::messageFromErrorValue(
+            QString::fromUtf8(QJsonDocument(root).toJson(QJsonDocument::Compact)));
+    }
+    return ApiError{ApiError::Kind::Stream, message};
+}
+
+// {"error": ...} as sent by OpenAI and OpenRouter inside a 200 stream, or vLLM's
+// {"object": "error", "message": ...}.
+std::optional<ApiError> embeddedError(const QJsonObject& root)
+{
+    const QJsonValue error = root.value("error"_L1);
+    if (!error.isUndefined() && !error.isNull())
+        return streamError(error, root);
+    if (root.value("object"_L1).toString() == "error"_L1)
+        return streamError(root, root);
+    return std::nullopt;
+}
+
+ChunkUpdate errorEvent(const QString& data)
+{
+    ChunkUpdate update;
+    const QStringView trimmed = QStringView(data).trimmed();
+    QString message;
+    if (!trimmed.isEmpty()) {
+        QJsonParseError parseError;
+        const QJsonDocument document = QJsonDocument::fromJson(data.toUtf8(), &parseError);
+        if (parseError.error == QJsonParseError::NoError && document.isObject()) {
+            const QJsonObject root = document.object();
+            const QJsonValue error = root.value("error"_L1);
+            message =
+                streamError(error.isUndefined() || error.isNull() ? QJsonValue(root) : error, root)
+                    .message;
+        } else {
+            message = HttpErrorFormatter::messageFromErrorValue(trimmed.toString());
+        }
+    }
+    if (message.isEmpty())
+        message = u"the server reported an error event without a message"_s;
+    update.error = ApiError{ApiError::Kind::Stream, message};
+    return update;
+}
+
+} // namespace
+
+ChunkUpdate ChunkDecoder::decodeEvent(const SseEvent& event)
+{
+    if (event.type == "error"_L1)
+        return errorEvent(event.data);
+    // Other event types (pings, vendor extensions) carry nothing for the answer.
+    if (event.type != "message"_L1 && !event.type.isEmpty())
+        return {};
+
+    ChunkUpdate update;
+    const QStringView data = QStringView(event.data).trimmed();
+    if (data.isEmpty())
+        return update;
+    if (data == u"[DONE]") {
+        update.done = true;
+        return update;
+    }
+
+    QJsonParseError parseError;
+    const QJsonDocument document = QJsonDocument::fromJson(data.toUtf8(), &parseError);
+    if (parseError.error != QJsonParseError::NoError) {
+        update.error = ApiError{ApiError::Kind::Protocol,
+                                u"malformed JSON in stream chunk: "_s + parseError.errorString() +
+                                    u" at offset "_s + QString::number(parseError.offset) +
+                                    u" in: "_s + quoted(data)};
+        return update;
+    }
+    if (!document.isObject()) {
+        update.error =
+            ApiError{ApiError::Kind::Protocol,
+                     u"malformed JSON in stream chunk: not an object: "_s + quoted(data)};
+        return update;
+    }
+
+    const QJsonObject root = document.object();
+    if (auto error = embeddedError(root)) {
+        update.error = std::move(error);
+        return update;
+    }
+
+    const QJsonArray choices = root.value("choices"_L1).toArray();
+    if (!choices.isEmpty()) {
+        const QJsonObject choice = choices.at(0).toObject();
+        readMessage(choice.value("delta"_L1).toObject(), update, false);
+        update.finishReason = choice.value("finish_reason"_L1).toString();
+    }
+    readCommon(root, update);
+    return update;
+}
+
+ChunkUpdate ChunkDecoder::decodeCompletion(QByteArrayView json)
+{
+    ChunkUpdate update;
+    QJsonParseError parseError;
+    const QJsonDocument document = QJsonDocument::fromJson(json.toByteArray(), &parseError);
+    if (parseError.error != QJsonParseError::NoError || !document.isObject()) {
+        const QString reason =
+            parseError.error != QJsonParseError::NoError
+                ? parseError.errorString() + u" at offset "_s + QString::number(parseError.offset)
+                : u"not a JSON object"_s;
+        update.error = ApiError{ApiError::Kind::Protocol, u"unreadable response body: "_s + reason};
+        return update;
+    }
+
+    const QJsonObject root = document.object();
+    // Only used for HTTP 200 bodies, so an error here is one reported by a "successful" answer.
+    if (auto error = embeddedError(root)) {
+        update.error = std::move(error);
+        return update;
+    }
+
+    const QJsonArray choices = root.value("choices"_L1).toArray();
+    if (!choices.isEmpty()) {
+        const QJsonObject choice = choices.at(0).toObject();
+        readMessage(choice.value("message"_L1).toObject(), update, true);
+        update.finishReason = choice.value("finish_reason"_L1).toString();
+    }
+    readCommon(root, update);
+    // A body that parsed completely is a complete answer, even without finish_reason.
+    update.done = true;
+    return update;
+}
+
+} // namespace adminchat

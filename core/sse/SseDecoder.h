@@ -6,7 +6,6 @@
 #include <QByteArrayView>
 #include <QList>
 #include <QString>
-
 #include <optional>
 
 namespace adminchat {
@@ -48,14 +47,15 @@ private:
     qsizetype m_maxLineBytes;
     qsizetype m_maxEventBytes;
     QByteArray m_line;
-    QByteArray m_data;    // raw UTF-8 data buffer of the event being built
+    QByteArray m_data; // raw UTF-8 data buffer of the event being built
     QByteArray m_type;
+    QString m_idBuffer; // set by `id` fields, committed to m_lastEventId by a blank line
     QString m_lastEventId;
     std::optional<int> m_retryMs;
     qint64 m_commentCount = 0;
-    qint64 m_bytesSeen = 0;    // for the BOM check, which may itself be split across reads
-    bool m_skipLf = false;     // last byte was a CR: a following LF belongs to the same line end
-    bool m_dataSeen = false;   // at least one data field in the current event
+    qsizetype m_bomMatched = 0; // BOM bytes held back so far; the BOM may be split across reads
+    bool m_bomChecked = false;  // the start of the stream has been checked for a BOM
+    bool m_skipLf = false;      // last byte was a CR: a following LF belongs to the same line end
     QString m_error;
 };
 

@@ -1,0 +1,111 @@
+#include "ServeDemoCommand.h"
+
+#include "demo/DemoServer.h"
+
+#include <QCommandLineParser>
+#include <QCoreApplication>
+#include <csignal>
+#include <cstdio>
+
+namespace adminchat {
+
+namespace {
+
+int usageError(const QString& message)
+{
+    std::fprintf(stderr, "adminchat serve-demo: %s\n", qPrintable(message));
+    return 2;
+}
+
+void quitOnSignal(int)
+{
+    QCoreApplication::quit(); // posts an event: safe enough for a demo server's shutdown
+}
+
+} // namespace
+
+int runServeDemoCommand(const QStringList& arguments)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(
+        QStringLiteral("Runs the built-in simulated OpenAI-compatible endpoint."));
+    parser.addHelpOption();
+    parser.addOptions({
+        {QStringLiteral("port"), QStringLiteral("Port to listen on (default 8000; 0: any free)."),
+         QStringLiteral("N"), QStringLiteral("8000")},
+        {QStringLiteral("host"), QStringLiteral("Address to listen on (default 127.0.0.1)."),
+         QStringLiteral("ADDRESS"), QStringLiteral("127.0.0.1")},
+        {QStringLiteral("profile"),
+         QStringLiteral("Latency profile: %1 (default realistic).")
+             .arg(DemoConfig::profileNames().join(QStringLiteral(", "))),
+         QStringLiteral("NAME"), QStringLiteral("realistic")},
+        {QStringLiteral("fault"),
+         QStringLiteral("Fault to inject, repeatable: %1.")
+             .arg(DemoConfig::faultNames().join(QStringLiteral(", "))),
+         QStringLiteral("NAME")},
+        {QStringLiteral("fault-rate"),
+         QStringLiteral("Share of requests that get a fault, 0..1 (default 1 with --fault)."),
+         QStringLiteral("R")},
+        {QStringLiteral("seed"), QStringLiteral("Seed for text and latency (default 42)."),
+         QStringLiteral("N"), QStringLiteral("42")},
+    });
+    if (!parser.parse(arguments))
+        return usageError(parser.errorText());
+    if (parser.isSet(QStringLiteral("help"))) {
+        std::fputs(qPrintable(parser.helpText()), stdout);
+        return 0;
+    }
+
+    QString error;
+    auto config = DemoConfig::fromProfile(parser.value(QStringLiteral("profile")), &error);
+    if (!config)
+        return usageError(error);
+    for (const QString& name : parser.values(QStringLiteral("fault"))) {
+        const auto fault = DemoConfig::faultFromName(name);
+        if (!fault)
+            return usageError(QStringLiteral("unknown fault \"%1\"; known: %2")
+                                  .arg(name, DemoConfig::faultNames().join(QStringLiteral(", "))));
+        config->faults.append(*fault);
+    }
+    config->faultRate = config->faults.isEmpty() ? 0.0 : 1.0;
+    if (parser.isSet(QStringLiteral("fault-rate"))) {
+        bool ok = false;
+        config->faultRate = parser.value(QStringLiteral("fault-rate")).toDouble(&ok);
+        if (!ok || config->faultRate < 0 || config->faultRate > 1)
+            return usageError(QStringLiteral("--fault-rate needs a number from 0 to 1, got \"%1\"")
+                                  .arg(parser.value(QStringLiteral("fault-rate"))));
+    }
+    bool ok = false;
+    config->seed = parser.value(QStringLiteral("seed")).toULongLong(&ok);
+    if (!ok)
+        return usageError(QStringLiteral("--seed needs a non-negative integer"));
+    // A key the demo requires comes from the environment, never from the command line.
+    config->requiredApiKey = qEnvironmentVariable("ADMINCHAT_DEMO_API_KEY");
+
+    const uint port = parser.value(QStringLiteral("port")).toUInt(&ok);
+    if (!ok || port > 65535)
+        return usageError(QStringLiteral("--port needs a number from 0 to 65535, got \"%1\"")
+                              .arg(parser.value(QStringLiteral("port"))));
+    const QHostAddress address(parser.value(QStringLiteral("host")));
+    if (address.isNull())
+        return usageError(QStringLiteral("--host needs an IP address, got \"%1\"")
+                              .arg(parser.value(QStringLiteral("host"))));
+
+    DemoServer server(*config);
+    if (!server.listen(address, quint16(port))) {
+        std::fprintf(stderr, "adminchat serve-demo: cannot listen on %s:%u: %s\n",
+                     qPrintable(address.toString()), port, qPrintable(server.errorString()));
+        return 1;
+    }
+    QUrl url = server.baseUrl();
+    url.setHost(address.toString());
+    std::printf("AdminChat demo endpoint (simulated) listening on %s (profile %s%s)\n",
+                qPrintable(url.toString()), qPrintable(config->profile),
+                config->faults.isEmpty() ? "" : ", faults on");
+    std::fflush(stdout);
+    std::signal(SIGINT, quitOnSignal);
+    std::signal(SIGTERM, quitOnSignal);
+    return QCoreApplication::exec();
+}
+
+} // namespace adminchat

@@ -1,0 +1,53 @@
+#pragma once
+
+#include "demo/DemoConfig.h"
+#include "demo/DemoResponse.h"
+
+#include <QList>
+#include <QString>
+#include <QStringList>
+#include <optional>
+
+namespace adminchat {
+
+// Turns one generated chat completion (tokens plus their due times) into the bytes of an
+// OpenAI-style answer: a text/event-stream of chat.completion.chunk events, or one
+// chat.completion object, with the stream-level faults applied.
+class DemoCompletionBuilder
+{
+public:
+    static constexpr int tokensBeforeFault = 5;
+    static constexpr double resetGraceMs = 50; // lets the last tokens reach the client first
+
+    DemoCompletionBuilder(quint64 number, const QString& model, qint64 created);
+
+    // Reasoning tokens come first (demo-reasoner only). `truncated`: cut by max_tokens.
+    void setTokens(const QStringList& reasoning, const QStringList& content, bool truncated);
+    void setPromptTokens(int count) { m_promptTokens = count; }
+    // Due time of each token after the request, plus one more: when a next token would come.
+    void setSchedule(const QList<double>& dueMs) { m_dueMs = dueMs; }
+
+    DemoResponse streamed(std::optional<DemoFault> fault, bool includeUsage, bool chunked,
+                          bool keepAlive) const;
+    DemoResponse complete(std::optional<DemoFault> fault, bool keepAlive) const;
+
+    int tokenCount() const { return int(m_reasoning.size() + m_content.size()); }
+    QByteArray completionJson() const;
+
+private:
+    QByteArray chunkJson(const QByteArray& delta, const QByteArray& finishReason) const;
+    QByteArray tokenChunk(int index) const;
+    QByteArray usageJson() const;
+    double dueAt(int index) const;
+
+    QByteArray m_id;
+    QByteArray m_model;
+    qint64 m_created = 0;
+    QStringList m_reasoning;
+    QStringList m_content;
+    bool m_truncated = false;
+    int m_promptTokens = 0;
+    QList<double> m_dueMs;
+};
+
+} // namespace adminchat

@@ -1,0 +1,212 @@
+#include "demo/DemoConnection.h"
+
+#include "demo/DemoLog.h"
+#include "demo/DemoRequestHandler.h"
+
+#include <QTcpSocket>
+#include <QtMath>
+
+#ifdef Q_OS_WIN
+#include <winsock2.h>
+#else
+#include <sys/socket.h>
+#endif
+
+#include <utility>
+
+namespace adminchat {
+
+namespace {
+
+// Bounds what a pipelining client can queue while an answer is still being streamed; the
+// rest waits in the kernel (TCP back-pressure).
+constexpr qint64 kReadBufferBytes = 1024 * 1024;
+
+} // namespace
+
+DemoConnection::DemoConnection(QTcpSocket* socket, DemoRequestHandler* handler, QObject* parent)
+    : QObject(parent), m_socket(socket), m_handler(handler)
+{
+    m_socket->setParent(this);
+    m_socket->setReadBufferSize(kReadBufferBytes);
+    // Tokens are tiny writes; Nagle's algorithm would hold them back and distort the latency.
+    m_socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
+
+    m_timer.setSingleShot(true);
+    m_timer.setTimerType(Qt::PreciseTimer);
+    connect(&m_timer, &QTimer::timeout, this, &DemoConnection::pump);
+
+    m_idleTimer.setSingleShot(true);
+    m_idleTimer.setInterval(idleTimeoutMs);
+    connect(&m_idleTimer, &QTimer::timeout, this, [this] {
+        if (!m_response)
+            closeGracefully();
+    });
+    m_idleTimer.start();
+
+    connect(m_socket, &QTcpSocket::readyRead, this, &DemoConnection::onReadyRead);
+    connect(m_socket, &QTcpSocket::disconnected, this, &DemoConnection::tearDown);
+    // Any socket error ends the connection; the usual one is the client going away.
+    connect(m_socket, &QTcpSocket::errorOccurred, this, &DemoConnection::tearDown);
+    // Bytes that came with the connection may already be buffered.
+    QMetaObject::invokeMethod(this, &DemoConnection::onReadyRead, Qt::QueuedConnection);
+}
+
+DemoConnection::~DemoConnection()
+{
+    // The socket, our child, is deleted after this destructor: keep its last signals away.
+    m_socket->disconnect(this);
+}
+
+void DemoConnection::onReadyRead()
+{
+    if (m_closing)
+        return;
+    if (!m_response)
+        m_idleTimer.start();
+    // While an answer is running, bytes of a next (pipelined) request stay in the socket.
+    if (m_response || m_socket->bytesAvailable() <= 0)
+        return;
+    m_parser.append(m_socket->readAll());
+    processBuffer();
+}
+
+void DemoConnection::processBuffer()
+{
+    if (m_processing)
+        return;
+    m_processing = true;
+    // A loop, not recursion: an instant answer ends inside startResponse() and the next
+    // pipelined request is then taken here.
+    while (!m_response && !m_closing) {
+        const DemoRequestParser::Status status = m_parser.parse();
+        if (status == DemoRequestParser::Status::NeedMore) {
+            if (m_parser.takeContinueRequest())
+                m_socket->write("HTTP/1.1 100 Continue\r\n\r\n");
+            break;
+        }
+        if (status == DemoRequestParser::Status::Failed) {
+            startResponse(DemoResponse::jsonError(m_parser.errorStatus(), m_parser.errorMessage(),
+                                                  "invalid_request_error", {}, false),
+                          "-", "-");
+            break;
+        }
+        const DemoHttpRequest request = m_parser.takeRequest();
+        startResponse(m_handler->handle(request), request.method, request.path);
+    }
+    m_processing = false;
+}
+
+void DemoConnection::startResponse(DemoResponse response, const QByteArray& method,
+                                   const QByteArray& path)
+{
+    const auto orDash = [](const QString& text) {
+        return text.isEmpty() ? QStringLiteral("-") : text;
+    };
+    qCDebug(lcDemo).noquote() << method << QString::fromUtf8(path).left(200) << "model"
+                              << orDash(response.model) << "status" << response.status << "fault"
+                              << orDash(response.fault);
+    m_idleTimer.stop();
+    m_response = std::move(response);
+    m_nextWrite = 0;
+    m_clock.start();
+    pump();
+}
+
+void DemoConnection::pump()
+{
+    if (!m_response)
+        return;
+    const double now = double(m_clock.nsecsElapsed()) / 1e6;
+    const QList<DemoTimedWrite>& writes = m_response->writes;
+    // Everything already due goes out in one write: "instant" answers need no timer at all.
+    QByteArray out;
+    while (m_nextWrite < writes.size() && writes[m_nextWrite].dueMs <= now)
+        out += writes[m_nextWrite++].bytes;
+    if (!out.isEmpty()) {
+        m_socket->write(out);
+        if (!m_response) // the write failed and tore the connection down
+            return;
+    }
+
+    const double nextDue =
+        m_nextWrite < writes.size() ? writes[m_nextWrite].dueMs : m_response->endingDueMs;
+    if (nextDue > now) {
+        // Due times count from the request, not from the previous write, so a late timer
+        // does not push back every later token.
+        m_timer.start(qMax(1, qCeil(nextDue - now)));
+        return;
+    }
+    endResponse();
+}
+
+void DemoConnection::endResponse()
+{
+    const int status = m_response->status;
+    switch (m_response->ending) {
+    case DemoEnding::Stall:
+        return; // keep m_response: the answer ends when the client gives up (tearDown)
+    case DemoEnding::KeepOpen:
+        m_response.reset();
+        emit responseEnded(status);
+        m_idleTimer.start();
+        if (m_socket->bytesAvailable() > 0)
+            m_parser.append(m_socket->readAll());
+        if (!m_processing)
+            processBuffer();
+        return;
+    case DemoEnding::Close:
+        m_response.reset();
+        emit responseEnded(status);
+        closeGracefully();
+        return;
+    case DemoEnding::Reset:
+        m_response.reset();
+        emit responseEnded(status);
+        resetConnection();
+        return;
+    }
+}
+
+void DemoConnection::closeGracefully()
+{
+    m_closing = true;
+    if (m_socket->state() == QAbstractSocket::UnconnectedState) {
+        tearDown();
+        return;
+    }
+    m_socket->disconnectFromHost(); // flushes first; disconnected() then tears down
+}
+
+void DemoConnection::resetConnection()
+{
+    m_closing = true;
+    m_socket->flush(); // hand the last tokens to the kernel before the reset
+    const qintptr descriptor = m_socket->socketDescriptor();
+    if (descriptor != -1) {
+        // A zero linger time makes close() send RST instead of FIN.
+        const linger option{1, 0};
+        ::setsockopt(descriptor, SOL_SOCKET, SO_LINGER, reinterpret_cast<const char*>(&option),
+                     sizeof option);
+    }
+    m_socket->abort();
+    tearDown();
+}
+
+void DemoConnection::tearDown()
+{
+    m_closing = true;
+    m_timer.stop();
+    m_idleTimer.stop();
+    if (m_response) {
+        // The client left before the answer ended (or a stall ended): it counts as served.
+        const int status = m_response->status;
+        m_response.reset();
+        emit responseEnded(status);
+    }
+    if (m_socket->state() != QAbstractSocket::UnconnectedState)
+        m_socket->abort();
+    deleteLater();
+}
+
+} // namespace adminchat

@@ -1,0 +1,56 @@
+#pragma once
+
+#include "demo/DemoRequestParser.h"
+#include "demo/DemoResponse.h"
+
+#include <QElapsedTimer>
+#include <QObject>
+#include <QTimer>
+#include <optional>
+
+class QTcpSocket;
+
+namespace adminchat {
+
+class DemoRequestHandler;
+
+// One client connection: parses requests as bytes arrive, asks the handler for a planned
+// answer and writes it on schedule with its own precise timer, then serves the next request
+// (keep-alive). Deletes itself (deleteLater) when the connection is gone.
+class DemoConnection : public QObject
+{
+    Q_OBJECT
+public:
+    static constexpr int idleTimeoutMs = 120000; // closes keep-alive connections left unused
+
+    // Takes ownership of the socket. The handler must outlive the connection's use of it; the
+    // server that owns both deletes the connections with itself.
+    DemoConnection(QTcpSocket* socket, DemoRequestHandler* handler, QObject* parent = nullptr);
+    ~DemoConnection() override;
+
+signals:
+    void responseEnded(int httpStatus);
+
+private:
+    void onReadyRead();
+    void processBuffer();
+    void startResponse(DemoResponse response, const QByteArray& method, const QByteArray& path);
+    void pump();
+    void endResponse();
+    void resetConnection();
+    void closeGracefully();
+    void tearDown();
+
+    QTcpSocket* m_socket;
+    DemoRequestHandler* m_handler;
+    DemoRequestParser m_parser;
+    QTimer m_timer; // paces the current answer, single shot, re-armed per due write
+    QTimer m_idleTimer;
+    QElapsedTimer m_clock; // since the current request was parsed; due times count from it
+    std::optional<DemoResponse> m_response;
+    qsizetype m_nextWrite = 0;
+    bool m_processing = false; // inside processBuffer(): avoids recursion on pipelined requests
+    bool m_closing = false;
+};
+
+} // namespace adminchat

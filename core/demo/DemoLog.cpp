@@ -1,0 +1,7 @@
+#include "demo/DemoLog.h"
+
+namespace adminchat {
+
+Q_LOGGING_CATEGORY(lcDemo, "adminchat.demo")
+
+} // namespace adminchat

@@ -1,0 +1,382 @@
+#include "demo/DemoRequestHandler.h"
+
+#include "demo/DemoCompletionBuilder.h"
+#include "demo/DemoRandom.h"
+#include "demo/DemoServer.h"
+#include "demo/DemoTextGenerator.h"
+
+#include <QDateTime>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QRegularExpression>
+#include <utility>
+
+namespace adminchat {
+
+namespace {
+
+constexpr qint64 kModelsCreated = 1715000000; // fixed, so /v1/models is reproducible
+constexpr double kMaxOverrideMs = 600000;
+
+const QByteArray kInvalidRequest = "invalid_request_error";
+
+QString shortened(const QString& text)
+{
+    return text.size() > 200 ? text.left(200) + QStringLiteral("...") : text;
+}
+
+// Text of a message's content: a string, or an array of {"type":"text","text":...} parts.
+std::optional<QString> contentText(const QJsonValue& content)
+{
+    if (content.isString())
+        return content.toString();
+    if (content.isNull() || content.isUndefined())
+        return QString();
+    if (!content.isArray())
+        return std::nullopt;
+    QStringList parts;
+    for (const QJsonValue& part : content.toArray()) {
+        if (!part.isObject())
+            return std::nullopt;
+        parts << part.toObject().value(QLatin1String("text")).toString();
+    }
+    return parts.join(QLatin1Char('\n'));
+}
+
+int wordCount(const QList<ChatMessage>& messages)
+{
+    static const QRegularExpression whitespace(QStringLiteral("\\s+"));
+    qsizetype words = 0;
+    for (const ChatMessage& message : messages)
+        words += message.content.split(whitespace, Qt::SkipEmptyParts).size();
+    return int(qMax<qsizetype>(words, 1));
+}
+
+bool sameSecret(const QByteArray& a, const QByteArray& b)
+{
+    // Constant time for equal lengths, so the demo does not teach timing leaks.
+    if (a.size() != b.size())
+        return false;
+    unsigned char difference = 0;
+    for (qsizetype i = 0; i < a.size(); ++i)
+        difference |= static_cast<unsigned char>(a[i] ^ b[i]);
+    return difference == 0;
+}
+
+} // namespace
+
+DemoRequestHandler::DemoRequestHandler(DemoConfig config) : m_config(std::move(config)) {}
+
+DemoResponse DemoRequestHandler::handle(const DemoHttpRequest& request)
+{
+    const bool keepAlive = request.keepAlive;
+    const QByteArray& path = request.path;
+    const bool models = path == "/v1/models" || path.startsWith("/v1/models/");
+    const bool chat = path == "/v1/chat/completions";
+    if (!models && !chat) {
+        return DemoResponse::jsonError(
+            404,
+            QStringLiteral("Invalid URL (%1 %2)")
+                .arg(QString::fromLatin1(request.method), shortened(QString::fromUtf8(path))),
+            kInvalidRequest, "unknown_url", keepAlive);
+    }
+    const QByteArray allowed = models ? "GET" : "POST";
+    if (request.method != allowed) {
+        return DemoResponse::jsonError(
+            405,
+            QStringLiteral("Method %1 is not allowed for %2 (use %3)")
+                .arg(QString::fromLatin1(request.method), QString::fromUtf8(path),
+                     QString::fromLatin1(allowed)),
+            kInvalidRequest, "method_not_allowed", keepAlive, {{"Allow", allowed}});
+    }
+    if (!isAuthorized(request)) {
+        return DemoResponse::jsonError(
+            401,
+            QStringLiteral("Incorrect API key provided. Use the key set in the demo "
+                           "endpoint's settings."),
+            kInvalidRequest, "invalid_api_key", keepAlive);
+    }
+    return models ? handleModels(request) : handleChat(request);
+}
+
+bool DemoRequestHandler::isAuthorized(const DemoHttpRequest& request) const
+{
+    if (m_config.requiredApiKey.isEmpty())
+        return true;
+    const QByteArray authorization = request.header("authorization");
+    if (!authorization.toLower().startsWith("bearer "))
+        return false;
+    return sameSecret(authorization.mid(7).trimmed(), m_config.requiredApiKey.toUtf8());
+}
+
+QByteArray DemoRequestHandler::modelJson(const QString& id)
+{
+    return "{\"id\":" + DemoResponse::jsonString(id) +
+           ",\"object\":\"model\",\"created\":" + QByteArray::number(kModelsCreated) +
+           ",\"owned_by\":\"adminchat-demo\"}";
+}
+
+DemoResponse DemoRequestHandler::handleModels(const DemoHttpRequest& request)
+{
+    Overrides overrides;
+    if (auto error = readOverrides(request, &overrides))
+        return *error;
+    const bool keepAlive = request.keepAlive;
+    // Only the HTTP-level faults make sense here; they let a client's model list fail on demand.
+    if (overrides.fault &&
+        (*overrides.fault == DemoFault::Http500 || *overrides.fault == DemoFault::Http429 ||
+         *overrides.fault == DemoFault::Html502)) {
+        DemoResponse response = statusFault(*overrides.fault, keepAlive);
+        response.fault = DemoConfig::faultName(*overrides.fault);
+        return response;
+    }
+
+    if (request.path == "/v1/models") {
+        QByteArrayList data;
+        for (const QString& name : DemoServer::modelNames())
+            data << modelJson(name);
+        return DemoResponse::immediate(200, "application/json",
+                                       "{\"object\":\"list\",\"data\":[" + data.join(',') + "]}",
+                                       keepAlive);
+    }
+    const QString id = QString::fromUtf8(request.path.mid(int(qstrlen("/v1/models/"))));
+    if (!DemoServer::modelNames().contains(id)) {
+        return DemoResponse::jsonError(
+            404, QStringLiteral("The model `%1` does not exist").arg(shortened(id)),
+            kInvalidRequest, "model_not_found", keepAlive);
+    }
+    DemoResponse response =
+        DemoResponse::immediate(200, "application/json", modelJson(id), keepAlive);
+    response.model = id;
+    return response;
+}
+
+DemoResponse DemoRequestHandler::handleChat(const DemoHttpRequest& request)
+{
+    const bool keepAlive = request.keepAlive;
+    const auto invalid = [keepAlive](int status, const QString& message, const QByteArray& code) {
+        return DemoResponse::jsonError(status, message, kInvalidRequest, code, keepAlive);
+    };
+
+    QJsonParseError parseError;
+    const QJsonDocument document = QJsonDocument::fromJson(request.body, &parseError);
+    if (parseError.error != QJsonParseError::NoError || !document.isObject()) {
+        return invalid(400,
+                       QStringLiteral("We could not parse the JSON body of your request. The "
+                                      "demo endpoint expects a JSON object."),
+                       "invalid_json");
+    }
+    const QJsonObject body = document.object();
+
+    const QString model = body.value(QLatin1String("model")).toString();
+    if (model.isEmpty())
+        return invalid(400, QStringLiteral("You must provide a model parameter."),
+                       "missing_required_parameter");
+    if (!DemoServer::modelNames().contains(model)) {
+        return invalid(404, QStringLiteral("The model `%1` does not exist").arg(shortened(model)),
+                       "model_not_found");
+    }
+
+    const QJsonValue messagesValue = body.value(QLatin1String("messages"));
+    if (!messagesValue.isArray() || messagesValue.toArray().isEmpty()) {
+        return invalid(400, QStringLiteral("Missing required parameter: 'messages'."),
+                       "missing_required_parameter");
+    }
+    QList<ChatMessage> messages;
+    const QJsonArray messageArray = messagesValue.toArray();
+    for (qsizetype i = 0; i < messageArray.size(); ++i) {
+        const QJsonObject object = messageArray[i].toObject();
+        const std::optional<QString> text = contentText(object.value(QLatin1String("content")));
+        const QString role = object.value(QLatin1String("role")).toString();
+        if (!messageArray[i].isObject() || role.isEmpty() || !text) {
+            return invalid(400,
+                           QStringLiteral("Invalid 'messages[%1]': expected an object with a "
+                                          "'role' and a 'content'.")
+                               .arg(i),
+                           "invalid_value");
+        }
+        messages.append({role, *text});
+    }
+
+    std::optional<int> maxTokens;
+    for (const char* key : {"max_tokens", "max_completion_tokens"}) {
+        const QJsonValue value = body.value(QLatin1String(key));
+        if (value.isUndefined() || value.isNull())
+            continue;
+        const double number = value.toDouble(-1);
+        if (!value.isDouble() || number < 1 || number != std::floor(number)) {
+            return invalid(
+                400,
+                QStringLiteral("Invalid '%1': expected an integer >= 1.").arg(QLatin1String(key)),
+                "invalid_value");
+        }
+        maxTokens = int(qMin(number, 1e9));
+    }
+    const bool stream = body.value(QLatin1String("stream")).toBool(false);
+    const bool includeUsage = body.value(QLatin1String("stream_options"))
+                                  .toObject()
+                                  .value(QLatin1String("include_usage"))
+                                  .toBool(false);
+
+    Overrides overrides;
+    if (auto error = readOverrides(request, &overrides))
+        return *error;
+
+    // Counted only once valid, so rejected requests do not shift the draws of later ones. The
+    // draw order is fixed (fault roll, fault pick, TTFT, token delays): a seed replays a run.
+    const quint64 number = ++m_requestCounter;
+    DemoRandom random(DemoRandom::mix(m_config.seed, number));
+    std::optional<DemoFault> fault;
+    if (random.chance(m_config.faultRate) && !m_config.faults.isEmpty())
+        fault = m_config.faults[qsizetype(random.below(quint64(m_config.faults.size())))];
+    if (overrides.faultForced)
+        fault = overrides.fault;
+
+    const quint64 hash = DemoTextGenerator::promptHash(m_config.seed, model, messages);
+    QStringList reasoning;
+    if (model == QLatin1String("demo-reasoner"))
+        reasoning = DemoTextGenerator::reasoning(hash);
+    QStringList content = DemoTextGenerator::answer(hash);
+    // max_tokens caps reasoning and content together, as it does for OpenAI's reasoning models.
+    const bool truncated = maxTokens && *maxTokens < reasoning.size() + content.size();
+    if (truncated) {
+        if (*maxTokens <= reasoning.size()) {
+            reasoning = reasoning.mid(0, *maxTokens);
+            content.clear();
+        } else {
+            content = content.mid(0, *maxTokens - reasoning.size());
+        }
+    }
+
+    DemoCompletionBuilder builder(number, model, QDateTime::currentSecsSinceEpoch());
+    builder.setTokens(reasoning, content, truncated);
+    builder.setPromptTokens(wordCount(messages));
+    builder.setSchedule(schedule(overrides.latency, builder.tokenCount() + 1, random));
+
+    DemoResponse response;
+    if (fault && (*fault == DemoFault::Http500 || *fault == DemoFault::Http429 ||
+                  *fault == DemoFault::Html502)) {
+        response = statusFault(*fault, keepAlive);
+    } else if (!stream || fault == DemoFault::IgnoreStream) {
+        response =
+            builder.complete(fault == DemoFault::IgnoreStream ? std::nullopt : fault, keepAlive);
+    } else {
+        response = builder.streamed(fault, includeUsage, request.minorVersion >= 1, keepAlive);
+    }
+    response.model = model;
+    if (fault)
+        response.fault = DemoConfig::faultName(*fault);
+    return response;
+}
+
+DemoResponse DemoRequestHandler::statusFault(DemoFault fault, bool keepAlive) const
+{
+    switch (fault) {
+    case DemoFault::Http429:
+        return DemoResponse::jsonError(429, QStringLiteral("Rate limit reached (simulated)"),
+                                       "requests", "rate_limit_exceeded", keepAlive,
+                                       {{"Retry-After", "1"}, {"retry-after-ms", "1000"}});
+    case DemoFault::Html502:
+        return DemoResponse::immediate(
+            502, "text/html",
+            "<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad "
+            "Gateway</h1></center><hr><center>nginx</center></body></html>",
+            keepAlive);
+    default:
+        return DemoResponse::jsonError(
+            500,
+            QStringLiteral("The server had an error while processing your request "
+                           "(simulated)"),
+            "server_error", {}, keepAlive);
+    }
+}
+
+std::optional<DemoResponse> DemoRequestHandler::readOverrides(const DemoHttpRequest& request,
+                                                              Overrides* overrides) const
+{
+    const bool keepAlive = request.keepAlive;
+    const auto invalid = [keepAlive](const QString& message, const QByteArray& code) {
+        return DemoResponse::jsonError(400, message, kInvalidRequest, code, keepAlive);
+    };
+
+    DemoConfig base = m_config;
+    if (request.hasHeader("x-demo-profile")) {
+        QString error;
+        const auto profile =
+            DemoConfig::fromProfile(QString::fromUtf8(request.header("x-demo-profile")), &error);
+        if (!profile)
+            return invalid(QStringLiteral("Invalid X-Demo-Profile: %1").arg(error),
+                           "invalid_demo_profile");
+        base = *profile;
+    }
+    Latency& latency = overrides->latency;
+    latency.ttftMedianMs = base.ttftMedianMs;
+    latency.ttftSigma = base.ttftSigma;
+    latency.tokenDelayMs = base.tokenDelayMs;
+    latency.tokenJitterMs = base.tokenJitterMs;
+
+    if (request.hasHeader("x-demo-latency")) {
+        // "ttft=<ms>,itl=<ms>", either part optional: fixed values for this request.
+        const QString usage = QStringLiteral("Invalid X-Demo-Latency (expected "
+                                             "\"ttft=<ms>,itl=<ms>\")");
+        for (const QByteArray& item : request.header("x-demo-latency").split(',')) {
+            const QList<QByteArray> pair = item.trimmed().split('=');
+            bool ok = false;
+            const double value = pair.value(1).trimmed().toDouble(&ok);
+            if (pair.size() != 2 || !ok || !(value >= 0 && value <= kMaxOverrideMs))
+                return invalid(usage, "invalid_demo_latency");
+            const QByteArray key = pair[0].trimmed().toLower();
+            if (key == "ttft")
+                latency.fixedTtftMs = value;
+            else if (key == "itl")
+                latency.fixedTokenDelayMs = value;
+            else
+                return invalid(usage, "invalid_demo_latency");
+        }
+    }
+
+    if (request.hasHeader("x-demo-fault")) {
+        const QString name = QString::fromUtf8(request.header("x-demo-fault")).trimmed();
+        overrides->faultForced = true;
+        if (name.compare(QLatin1String("none"), Qt::CaseInsensitive) != 0) {
+            overrides->fault = DemoConfig::faultFromName(name);
+            if (!overrides->fault) {
+                return invalid(
+                    QStringLiteral("Invalid X-Demo-Fault '%1' (expected none, %2)")
+                        .arg(shortened(name), DemoConfig::faultNames().join(QStringLiteral(", "))),
+                    "invalid_demo_fault");
+            }
+        }
+    }
+    return std::nullopt;
+}
+
+QList<double> DemoRequestHandler::schedule(const Latency& latency, int tokens,
+                                           DemoRandom& random) const
+{
+    // Drawn even when fixed values override them, so overrides do not shift later draws.
+    double ttft = latency.ttftMedianMs <= 0 ? 0
+                  : latency.ttftSigma <= 0
+                      ? latency.ttftMedianMs
+                      : random.logNormal(latency.ttftMedianMs, latency.ttftSigma);
+    if (latency.fixedTtftMs)
+        ttft = *latency.fixedTtftMs;
+
+    QList<double> due;
+    due.reserve(tokens);
+    double at = qMax(ttft, 0.0);
+    for (int i = 0; i < tokens; ++i) {
+        if (i > 0) {
+            double delay = latency.tokenJitterMs <= 0
+                               ? latency.tokenDelayMs
+                               : random.normal(latency.tokenDelayMs, latency.tokenJitterMs);
+            if (latency.fixedTokenDelayMs)
+                delay = *latency.fixedTokenDelayMs;
+            at += qMax(delay, 0.0);
+        }
+        due.append(at);
+    }
+    return due;
+}
+
+} // namespace adminchat

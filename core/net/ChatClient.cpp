@@ -1,0 +1,58 @@
+#include "net/ChatClient.h"
+
+#include "net/ChatStream.h"
+
+#include <QNetworkAccessManager>
+#include <atomic>
+
+namespace adminchat {
+
+ChatClient::ChatClient(QObject* parent)
+    : QObject(parent), m_manager(new QNetworkAccessManager(this))
+{}
+
+ChatClient::~ChatClient()
+{
+    qDeleteAll(m_streams);
+}
+
+quint64 ChatClient::nextRequestId()
+{
+    static std::atomic<quint64> counter{0};
+    return ++counter;
+}
+
+void ChatClient::start(quint64 id, const EndpointConfig& endpoint, const ChatRequest& request)
+{
+    auto* stream = new ChatStream(id, m_manager, endpoint, request);
+    m_streams.insert(id, stream);
+    connect(stream, &ChatStream::outputReceived, this, &ChatClient::outputReceived);
+    connect(stream, &ChatStream::finished, this, &ChatClient::onStreamFinished,
+            Qt::QueuedConnection); // let the reply unwind before the stream is deleted
+    stream->start();
+}
+
+void ChatClient::cancel(quint64 id)
+{
+    if (ChatStream* stream = m_streams.value(id))
+        stream->cancel();
+}
+
+void ChatClient::cancelAll()
+{
+    const auto streams = m_streams.values();
+    for (ChatStream* stream : streams)
+        stream->cancel();
+}
+
+void ChatClient::onStreamFinished(quint64 id)
+{
+    ChatStream* stream = m_streams.take(id);
+    if (!stream)
+        return;
+    const RequestTrace trace = stream->trace();
+    stream->deleteLater();
+    emit requestFinished(id, trace);
+}
+
+} // namespace adminchat

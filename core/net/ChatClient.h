@@ -1,0 +1,49 @@
+#pragma once
+
+#include "net/EndpointConfig.h"
+#include "net/RequestTrace.h"
+#include "openai/ChatRequest.h"
+#include "openai/ChunkUpdate.h"
+
+#include <QHash>
+#include <QObject>
+
+class QNetworkAccessManager;
+
+namespace adminchat {
+
+class ChatStream;
+
+// Runs chat requests on the thread it lives in. The GUI moves it to a network thread so that
+// arrival timestamps are never delayed by painting; the command line uses it directly.
+// Requests are identified by ids from nextRequestId(), chosen by the caller so that a request
+// can be started across threads with a queued call.
+class ChatClient : public QObject
+{
+    Q_OBJECT
+public:
+    explicit ChatClient(QObject* parent = nullptr);
+    ~ChatClient() override;
+
+    static quint64 nextRequestId();
+
+    Q_INVOKABLE void start(quint64 id, const adminchat::EndpointConfig& endpoint,
+                           const adminchat::ChatRequest& request);
+    Q_INVOKABLE void cancel(quint64 id);
+    Q_INVOKABLE void cancelAll();
+
+    int activeCount() const { return int(m_streams.size()); }
+    QNetworkAccessManager* networkManager() const { return m_manager; }
+
+signals:
+    void outputReceived(quint64 id, const adminchat::ChunkUpdate& update);
+    void requestFinished(quint64 id, const adminchat::RequestTrace& trace);
+
+private:
+    void onStreamFinished(quint64 id);
+
+    QNetworkAccessManager* m_manager;
+    QHash<quint64, ChatStream*> m_streams;
+};
+
+} // namespace adminchat

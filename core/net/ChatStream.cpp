@@ -1,0 +1,356 @@
+#include "net/ChatStream.h"
+
+#include "net/NetLog.h"
+#include "openai/ChunkDecoder.h"
+#include "openai/HttpErrorFormatter.h"
+
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
+#include <QNetworkRequest>
+#include <algorithm>
+
+namespace adminchat {
+
+namespace {
+
+constexpr qint64 nsPerMs = 1'000'000;
+
+QString secondsText(int ms)
+{
+    return ms % 1000 == 0 ? QStringLiteral("%1 s").arg(ms / 1000)
+                          : QStringLiteral("%1 s").arg(ms / 1000.0, 0, 'f', 1);
+}
+
+} // namespace
+
+ChatStream::ChatStream(quint64 id, QNetworkAccessManager* manager, EndpointConfig endpoint,
+                       ChatRequest request, QObject* parent)
+    : QObject(parent), m_manager(manager), m_endpoint(std::move(endpoint)),
+      m_request(std::move(request))
+{
+    m_trace.id = id;
+    m_trace.endpoint = EndpointConfig::displayUrl(m_endpoint.baseUrl);
+    m_trace.requestedModel = m_request.model;
+    m_trace.model = m_request.model;
+    m_trace.streamed = m_request.stream;
+    m_timer.setSingleShot(true);
+    m_timer.setTimerType(Qt::PreciseTimer);
+    connect(&m_timer, &QTimer::timeout, this, &ChatStream::onTimerFired);
+}
+
+ChatStream::~ChatStream()
+{
+    if (m_reply) {
+        m_reply->disconnect(this);
+        m_reply->abort();
+        m_reply->deleteLater();
+    }
+}
+
+void ChatStream::start()
+{
+    QNetworkRequest request(m_endpoint.endpointUrl(QStringLiteral("chat/completions")));
+    request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
+    request.setRawHeader("Accept", m_request.stream ? QByteArrayLiteral("text/event-stream")
+                                                    : QByteArrayLiteral("application/json"));
+    request.setHeader(QNetworkRequest::UserAgentHeader,
+                      QByteArrayLiteral("AdminChat/" ADMINCHAT_VERSION));
+    if (!m_endpoint.apiKey.isEmpty())
+        request.setRawHeader("Authorization", "Bearer " + m_endpoint.apiKey.toUtf8());
+    for (const auto& [name, value] : m_endpoint.extraHeaders)
+        request.setRawHeader(name, value);
+    // Streams must reach us as they arrive; nothing may sit in a cache.
+    request.setAttribute(QNetworkRequest::CacheLoadControlAttribute,
+                         QNetworkRequest::AlwaysNetwork);
+    request.setAttribute(QNetworkRequest::CacheSaveControlAttribute, false);
+
+    const QByteArray body = m_request.toJson();
+    qCDebug(lcNet).noquote() << "POST" << m_trace.endpoint + QStringLiteral("/chat/completions")
+                             << "model" << m_request.model << "id" << m_trace.id;
+
+    m_trace.startedUtc = QDateTime::currentDateTimeUtc();
+    m_clock.start();
+    m_reply = m_manager->post(request, body);
+    m_reply->setParent(this);
+    connect(m_reply, &QNetworkReply::requestSent, this, [this] {
+        m_requestSent = true;
+        m_lastActivityNs = nowNs();
+    });
+    connect(m_reply, &QNetworkReply::metaDataChanged, this, &ChatStream::onMetaDataChanged);
+    connect(m_reply, &QNetworkReply::readyRead, this, &ChatStream::onReadyRead);
+    connect(m_reply, &QNetworkReply::finished, this, &ChatStream::onReplyFinished);
+    onTimerFired(); // arms the timer for the nearest deadline
+}
+
+void ChatStream::cancel()
+{
+    if (m_finished)
+        return;
+    abortWith({ApiError::Kind::Cancelled, QStringLiteral("cancelled by the user")});
+}
+
+void ChatStream::onMetaDataChanged()
+{
+    if (m_trace.headersNs < 0)
+        m_trace.headersNs = nowNs();
+    m_trace.httpStatus = m_reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+}
+
+void ChatStream::onReadyRead()
+{
+    // The arrival time comes first: everything after it is our own work, not the server's.
+    const qint64 arrivalNs = nowNs();
+    m_lastActivityNs = arrivalNs;
+    m_requestSent = true;
+    const QByteArray bytes = m_reply->readAll();
+    if (bytes.isEmpty() || m_finished)
+        return;
+    if (m_mode == BodyMode::Undecided)
+        decideBodyMode(bytes);
+
+    switch (m_mode) {
+    case BodyMode::EventStream:
+        handleEventStreamBytes(bytes, arrivalNs);
+        break;
+    case BodyMode::Json:
+    case BodyMode::ErrorBody: {
+        const qsizetype limit = m_mode == BodyMode::Json ? maxJsonBodyBytes : maxErrorBodyBytes;
+        if (m_body.size() + bytes.size() > limit) {
+            if (m_mode == BodyMode::ErrorBody) {
+                // The start of an error page says all there is to say.
+                m_body.append(bytes.first(limit - m_body.size()));
+                break;
+            }
+            abortWith(
+                {ApiError::Kind::Protocol, QStringLiteral("response body exceeds the %1 MiB limit")
+                                               .arg(maxJsonBodyBytes / (1024 * 1024))});
+            return;
+        }
+        m_body.append(bytes);
+        break;
+    }
+    case BodyMode::Undecided:
+        break;
+    }
+}
+
+void ChatStream::decideBodyMode(QByteArrayView firstBytes)
+{
+    const int status = m_reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+    m_trace.httpStatus = status;
+    if (status < 200 || status >= 300) {
+        m_mode = BodyMode::ErrorBody;
+        return;
+    }
+    const QByteArray contentType =
+        m_reply->header(QNetworkRequest::ContentTypeHeader).toByteArray().toLower();
+    if (contentType.contains("text/event-stream")) {
+        m_mode = BodyMode::EventStream;
+    } else if (contentType.contains("json")) {
+        m_mode = BodyMode::Json;
+    } else {
+        // No usable content type: a JSON document starts with '{', an event stream never does.
+        const QByteArrayView trimmed = firstBytes.trimmed();
+        m_mode = trimmed.startsWith('{') ? BodyMode::Json : BodyMode::EventStream;
+    }
+    if (m_mode == BodyMode::Json)
+        m_trace.streamed = false;
+}
+
+void ChatStream::handleEventStreamBytes(QByteArrayView bytes, qint64 arrivalNs)
+{
+    m_events.clear();
+    const bool ok = m_sse.feed(bytes, m_events);
+    for (const SseEvent& event : std::as_const(m_events)) {
+        applyUpdate(ChunkDecoder::decodeEvent(event), arrivalNs);
+        if (m_finished || m_abortError)
+            return;
+    }
+    if (!ok)
+        abortWith({ApiError::Kind::Protocol, m_sse.errorString()});
+}
+
+void ChatStream::applyUpdate(const ChunkUpdate& update, qint64 arrivalNs)
+{
+    if (m_response.doneSeen())
+        return; // nothing after [DONE] belongs to the answer
+    m_response.apply(update);
+    if (!update.model.isEmpty())
+        m_trace.model = update.model;
+    if (update.hasOutput()) {
+        if (m_trace.firstOutputNs < 0)
+            m_trace.firstOutputNs = arrivalNs;
+        m_trace.outputEventNs.push_back(arrivalNs);
+        if (!update.content.isEmpty()) {
+            if (m_trace.firstContentNs < 0)
+                m_trace.firstContentNs = arrivalNs;
+            ++m_trace.contentEventCount;
+        }
+        emit outputReceived(m_trace.id, update);
+    }
+    if (update.done)
+        m_trace.endNs = arrivalNs; // E2E ends at [DONE], not when the socket is tidied up
+    if (update.error)
+        abortWith(*update.error);
+}
+
+void ChatStream::abortWith(ApiError error)
+{
+    if (m_finished || m_abortError)
+        return;
+    m_abortError = std::move(error);
+    if (m_reply && m_reply->isRunning())
+        m_reply->abort(); // emits finished(), which completes the trace
+    else
+        complete(m_abortError, nowNs());
+}
+
+void ChatStream::onReplyFinished()
+{
+    const qint64 endNs = nowNs();
+    if (m_finished)
+        return;
+    // Bytes that arrived together with the end of the body.
+    if (m_reply->bytesAvailable() > 0 && !m_abortError)
+        onReadyRead();
+    if (m_finished)
+        return;
+    if (m_abortError) {
+        complete(m_abortError, endNs);
+        return;
+    }
+    complete(endOfBodyError(endNs), endNs);
+}
+
+std::optional<ApiError> ChatStream::endOfBodyError(qint64 endNs)
+{
+    const int status = m_reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+    if (status != 0)
+        m_trace.httpStatus = status;
+    if (status != 0 && (status < 200 || status >= 300)) {
+        const QByteArray reason =
+            m_reply->attribute(QNetworkRequest::HttpReasonPhraseAttribute).toByteArray();
+        const QByteArray contentType =
+            m_reply->header(QNetworkRequest::ContentTypeHeader).toByteArray();
+        QString message = HttpErrorFormatter::format(status, reason, contentType, m_body);
+        if (!m_endpoint.apiKey.isEmpty())
+            message.replace(m_endpoint.apiKey, QStringLiteral("***"));
+        return ApiError{ApiError::Kind::Http, message};
+    }
+    if (auto error = networkError())
+        return error;
+
+    if (m_mode == BodyMode::Json) {
+        const ChunkUpdate update = ChunkDecoder::decodeCompletion(m_body);
+        m_body.clear();
+        applyUpdate(update, endNs);
+        if (update.error)
+            return update.error;
+        return std::nullopt;
+    }
+    if (m_mode == BodyMode::Undecided)
+        return ApiError{ApiError::Kind::CutOff,
+                        QStringLiteral("the server closed the response without sending anything")};
+    m_sse.finish();
+    return m_response.finishAtEof();
+}
+
+std::optional<ApiError> ChatStream::networkError() const
+{
+    const QNetworkReply::NetworkError code = m_reply->error();
+    if (code == QNetworkReply::NoError)
+        return std::nullopt;
+    const QUrl url = m_endpoint.baseUrl;
+    const QString where = QStringLiteral("%1:%2")
+                              .arg(url.host())
+                              .arg(url.port(url.scheme() == QLatin1String("https") ? 443 : 80));
+    const bool midStream = !m_trace.outputEventNs.empty();
+    const QString progress =
+        midStream ? QStringLiteral(" after %1 output events").arg(m_trace.outputEventNs.size())
+                  : QString();
+    switch (code) {
+    case QNetworkReply::ConnectionRefusedError:
+        return ApiError{ApiError::Kind::Connection,
+                        QStringLiteral("connection refused by %1").arg(where)};
+    case QNetworkReply::HostNotFoundError:
+        return ApiError{ApiError::Kind::Connection,
+                        QStringLiteral("host not found: %1").arg(url.host())};
+    case QNetworkReply::RemoteHostClosedError:
+        return ApiError{ApiError::Kind::Connection,
+                        QStringLiteral("connection closed by %1%2").arg(where, progress)};
+    case QNetworkReply::SslHandshakeFailedError:
+        return ApiError{
+            ApiError::Kind::Tls,
+            QStringLiteral("TLS handshake with %1 failed: %2").arg(where, m_reply->errorString())};
+    default:
+        break;
+    }
+    QString detail = m_reply->errorString();
+    // Qt's messages may quote the full URL; keep the host only.
+    detail.replace(m_reply->url().toString(), where);
+    return ApiError{ApiError::Kind::Connection,
+                    QStringLiteral("network error with %1%2: %3").arg(where, progress, detail)};
+}
+
+void ChatStream::onTimerFired()
+{
+    if (m_finished || m_abortError)
+        return;
+    const qint64 now = nowNs();
+    // Deadlines checked lazily: one timer, re-armed for the nearest one, instead of restarting a
+    // timer on every read of a fast stream.
+    qint64 next = std::numeric_limits<qint64>::max();
+    auto check = [&](qint64 deadlineNs, ApiError::Kind kind, const QString& message) {
+        if (now >= deadlineNs) {
+            abortWith({kind, message});
+            return true;
+        }
+        next = std::min(next, deadlineNs);
+        return false;
+    };
+    if (m_endpoint.totalTimeoutMs > 0 &&
+        check(m_endpoint.totalTimeoutMs * nsPerMs, ApiError::Kind::TotalTimeout,
+              QStringLiteral("total timeout: no complete answer within %1")
+                  .arg(secondsText(m_endpoint.totalTimeoutMs))))
+        return;
+    if (!m_requestSent && m_endpoint.connectTimeoutMs > 0 &&
+        check(m_endpoint.connectTimeoutMs * nsPerMs, ApiError::Kind::ConnectTimeout,
+              QStringLiteral("connect timeout: could not connect and send the request to %1 "
+                             "within %2")
+                  .arg(m_trace.endpoint, secondsText(m_endpoint.connectTimeoutMs))))
+        return;
+    if (m_requestSent && m_endpoint.idleTimeoutMs > 0 &&
+        check(m_lastActivityNs + m_endpoint.idleTimeoutMs * nsPerMs, ApiError::Kind::IdleTimeout,
+              QStringLiteral("idle timeout: no data from the server for %1")
+                  .arg(secondsText(m_endpoint.idleTimeoutMs))))
+        return;
+    if (!m_requestSent && m_endpoint.idleTimeoutMs > 0)
+        next = std::min(next, now + 50 * nsPerMs); // re-check once the request is on its way
+    if (next != std::numeric_limits<qint64>::max())
+        m_timer.start(int(std::max<qint64>(1, (next - now + nsPerMs - 1) / nsPerMs)));
+}
+
+void ChatStream::complete(std::optional<ApiError> error, qint64 endNs)
+{
+    if (m_finished)
+        return;
+    m_finished = true;
+    m_timer.stop();
+    if (m_trace.endNs < 0 || error)
+        m_trace.endNs = endNs;
+    m_trace.text = m_response.text();
+    m_trace.reasoning = m_response.reasoning();
+    m_trace.refusal = m_response.refusal();
+    m_trace.toolCalls = m_response.toolCalls();
+    m_trace.finishReason = m_response.finishReason();
+    m_trace.usage = m_response.usage();
+    m_trace.error = std::move(error);
+    if (m_trace.error)
+        qCInfo(lcNet).noquote() << "request" << m_trace.id << "failed:" << m_trace.error->kindName()
+                                << m_trace.error->message;
+    else
+        qCDebug(lcNet) << "request" << m_trace.id << "finished" << m_trace.finishReason;
+    emit finished(m_trace.id);
+}
+
+} // namespace adminchat

@@ -1,0 +1,85 @@
+#pragma once
+
+#include "net/EndpointConfig.h"
+#include "net/RequestTrace.h"
+#include "openai/ChatRequest.h"
+#include "openai/ChunkUpdate.h"
+#include "openai/ResponseAccumulator.h"
+#include "sse/SseDecoder.h"
+
+#include <QElapsedTimer>
+#include <QObject>
+#include <QPointer>
+#include <QTimer>
+
+class QNetworkAccessManager;
+class QNetworkReply;
+
+namespace adminchat {
+
+// One chat-completion request: sends it, reads the answer incrementally on readyRead, times
+// every output-bearing event at arrival and ends with a complete RequestTrace.
+class ChatStream : public QObject
+{
+    Q_OBJECT
+public:
+    // Bodies of error answers and of non-streamed answers are read whole, within these bounds.
+    static constexpr qsizetype maxErrorBodyBytes = 1024 * 1024;
+    static constexpr qsizetype maxJsonBodyBytes = 64 * 1024 * 1024;
+
+    ChatStream(quint64 id, QNetworkAccessManager* manager, EndpointConfig endpoint,
+               ChatRequest request, QObject* parent = nullptr);
+    ~ChatStream() override;
+
+    void start();
+    void cancel();
+
+    quint64 id() const { return m_trace.id; }
+    const RequestTrace& trace() const { return m_trace; }
+    bool isFinished() const { return m_finished; }
+
+signals:
+    void outputReceived(quint64 id, const adminchat::ChunkUpdate& update);
+    void finished(quint64 id);
+
+private:
+    enum class BodyMode
+    {
+        Undecided,
+        EventStream,
+        Json,
+        ErrorBody
+    };
+
+    qint64 nowNs() const { return m_clock.nsecsElapsed(); }
+    void onMetaDataChanged();
+    void onReadyRead();
+    void onReplyFinished();
+    void onTimerFired();
+    void decideBodyMode(QByteArrayView firstBytes);
+    void handleEventStreamBytes(QByteArrayView bytes, qint64 arrivalNs);
+    void applyUpdate(const ChunkUpdate& update, qint64 arrivalNs);
+    void abortWith(ApiError error);
+    std::optional<ApiError> endOfBodyError(qint64 nowNs);
+    std::optional<ApiError> networkError() const;
+    void complete(std::optional<ApiError> error, qint64 endNs);
+
+    QNetworkAccessManager* m_manager;
+    EndpointConfig m_endpoint;
+    ChatRequest m_request;
+    RequestTrace m_trace;
+    QElapsedTimer m_clock; // started when the request is handed to the network stack
+    QPointer<QNetworkReply> m_reply;
+    QTimer m_timer; // one single-shot timer serves all three timeouts, see onTimerFired()
+    qint64 m_lastActivityNs = 0;
+    bool m_requestSent = false;
+    BodyMode m_mode = BodyMode::Undecided;
+    SseDecoder m_sse;
+    QList<SseEvent> m_events; // reused between reads
+    ResponseAccumulator m_response;
+    QByteArray m_body;                    // error or non-streamed body
+    std::optional<ApiError> m_abortError; // why we aborted the reply ourselves
+    bool m_finished = false;
+};
+
+} // namespace adminchat

@@ -1,0 +1,64 @@
+#include "net/ModelsFetcher.h"
+
+#include "openai/HttpErrorFormatter.h"
+#include "openai/ModelListParser.h"
+
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
+#include <QNetworkRequest>
+
+namespace adminchat {
+
+ModelsFetcher::ModelsFetcher(QNetworkAccessManager* manager, EndpointConfig endpoint,
+                             QObject* parent)
+    : QObject(parent), m_manager(manager), m_endpoint(std::move(endpoint))
+{}
+
+void ModelsFetcher::start()
+{
+    QNetworkRequest request(m_endpoint.endpointUrl(QStringLiteral("models")));
+    request.setRawHeader("Accept", "application/json");
+    if (!m_endpoint.apiKey.isEmpty())
+        request.setRawHeader("Authorization", "Bearer " + m_endpoint.apiKey.toUtf8());
+    for (const auto& [name, value] : m_endpoint.extraHeaders)
+        request.setRawHeader(name, value);
+    const int timeoutMs = m_endpoint.connectTimeoutMs + m_endpoint.idleTimeoutMs;
+    if (timeoutMs > 0)
+        request.setTransferTimeout(timeoutMs);
+
+    QNetworkReply* reply = m_manager->get(request);
+    reply->setParent(this);
+    connect(reply, &QNetworkReply::finished, this, [this, reply] {
+        reply->deleteLater();
+        const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+        const QByteArray body = reply->readAll();
+        const QString where = EndpointConfig::displayUrl(m_endpoint.baseUrl);
+        if (status != 0 && (status < 200 || status >= 300)) {
+            QString message = HttpErrorFormatter::format(
+                status, reply->attribute(QNetworkRequest::HttpReasonPhraseAttribute).toByteArray(),
+                reply->header(QNetworkRequest::ContentTypeHeader).toByteArray(), body);
+            if (!m_endpoint.apiKey.isEmpty())
+                message.replace(m_endpoint.apiKey, QStringLiteral("***"));
+            emit finished({}, ApiError{ApiError::Kind::Http, message});
+            return;
+        }
+        if (reply->error() != QNetworkReply::NoError) {
+            const ApiError::Kind kind = reply->error() == QNetworkReply::OperationCanceledError
+                                            ? ApiError::Kind::IdleTimeout
+                                            : ApiError::Kind::Connection;
+            emit finished({}, ApiError{kind, QStringLiteral("could not list models at %1: %2")
+                                                 .arg(where, reply->errorString().replace(
+                                                                 reply->url().toString(), where))});
+            return;
+        }
+        QString parseError;
+        const QStringList models = ModelListParser::parse(body, &parseError);
+        if (!parseError.isEmpty()) {
+            emit finished({}, ApiError{ApiError::Kind::Protocol, parseError});
+            return;
+        }
+        emit finished(models, std::nullopt);
+    });
+}
+
+} // namespace adminchat

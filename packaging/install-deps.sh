@@ -1,0 +1,44 @@
+#!/bin/sh
+# Installs the Debian 12 packages AdminChat needs to build, test and run.
+# Idempotent: installs only what is missing, and does nothing when all is there.
+set -eu
+
+PACKAGES="
+build-essential
+cmake
+ninja-build
+pkg-config
+qt6-base-dev
+qt6-charts-dev
+qtkeychain-qt6-dev
+libqt6sql6-sqlite
+qt6-qpa-plugins
+libgl-dev
+gnome-keyring
+dbus
+xvfb
+xauth
+fonts-dejavu-core
+"
+
+missing=""
+for package in $PACKAGES; do
+    if ! dpkg-query -W -f='${db:Status-Status}' "$package" 2>/dev/null | grep -qx installed; then
+        missing="$missing $package"
+    fi
+done
+
+if [ -z "$missing" ]; then
+    echo "install-deps: all packages are installed"
+    exit 0
+fi
+
+echo "install-deps: installing$missing"
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then
+    SUDO="sudo"
+fi
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -q
+# shellcheck disable=SC2086 # the package list is meant to split
+$SUDO apt-get install -y -q --no-install-recommends $missing
