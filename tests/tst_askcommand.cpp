@@ -19,6 +19,7 @@ private slots:
     void faults_data();
     void faults();
     void idleTimeoutNamesItself();
+    void serverIgnoringStreamFlag();
     void apiKeyFromEnvironment();
     void usageErrors_data();
     void usageErrors();
@@ -236,6 +237,19 @@ void TestAskCommand::idleTimeoutNamesItself()
              QStringLiteral("idle_timeout"));
     QVERIFY(json.value("error").toObject().value("message").toString().contains("0.3 s"));
     QVERIFY(!json.value("text").toString().isEmpty());
+}
+
+void TestAskCommand::serverIgnoringStreamFlag()
+{
+    const QString base = startDemo({"--fault", "ignore-stream"});
+    const Result json = ask({"--base-url", base, "--model", "demo-chat", "--json", "hi"});
+    QCOMPARE(json.exitCode, 0);
+    QCOMPARE(json.json().value("streamed").toBool(), false);
+    const QString text = json.json().value("text").toString();
+    QVERIFY(!text.isEmpty());
+    const Result plain = ask({"--base-url", base, "--model", "demo-chat", "hi"});
+    QCOMPARE(plain.exitCode, 0);
+    QCOMPARE(QString::fromUtf8(plain.out).trimmed(), text.trimmed());
 }
 
 void TestAskCommand::apiKeyFromEnvironment()

@@ -6,8 +6,13 @@
 #include "net/ModelsFetcher.h"
 
 #include <QSignalSpy>
+#include <QTcpSocket>
 #include <QTcpServer>
 #include <QTest>
+
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 using namespace adminchat;
 
@@ -21,12 +26,14 @@ private slots:
     void fixedLatencyIsMeasured();
     void reasoningModelSeparatesFirstTokens();
     void nonStreamedAnswer();
+    void serverIgnoringStreamFlag();
     void maxTokensFinishesWithLength();
     void faultModes_data();
     void faultModes();
     void stallHitsIdleTimeout();
     void totalTimeout();
     void connectionRefused();
+    void connectTimeout();
     void cancelKeepsPartialText();
     void listsModels();
     void wrongKeyIsRedacted();
@@ -178,6 +185,25 @@ void TestChatClient::nonStreamedAnswer()
     QCOMPARE(run(endpoint(), request(QStringLiteral("whole answer"))).text, trace.text);
 }
 
+void TestChatClient::serverIgnoringStreamFlag()
+{
+    ChatClient client;
+    QString shown;
+    connect(&client, &ChatClient::outputReceived, this,
+            [&](quint64, const ChunkUpdate& update) { shown += update.content; });
+    QSignalSpy finished(&client, &ChatClient::requestFinished);
+    client.start(ChatClient::nextRequestId(), endpoint("X-Demo-Fault", "ignore-stream"),
+                 request(QStringLiteral("stream please")));
+    QVERIFY(finished.wait(10000));
+    const auto trace = finished.first().at(1).value<RequestTrace>();
+    QVERIFY(trace.succeeded());
+    QVERIFY(!trace.streamed);
+    QVERIFY(!trace.text.isEmpty());
+    QCOMPARE(shown, trace.text); // the whole answer reaches the view in one piece
+    QCOMPARE(trace.text, run(endpoint(), request(QStringLiteral("stream please"))).text);
+    QVERIFY(RequestMetrics::fromTrace(trace).ttftMs.has_value());
+}
+
 void TestChatClient::maxTokensFinishesWithLength()
 {
     ChatRequest req = request(QStringLiteral("long"));
@@ -270,6 +296,39 @@ void TestChatClient::connectionRefused()
     QCOMPARE(trace.error->kind, ApiError::Kind::Connection);
     QVERIFY2(trace.error->message.contains(QStringLiteral("refused")),
              qPrintable(trace.error->message));
+}
+
+void TestChatClient::connectTimeout()
+{
+    // A listener that never accepts, with its accept queue full: the kernel drops further SYNs,
+    // so the client's connection attempt hangs exactly like one to an unreachable host.
+    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    QVERIFY(fd >= 0);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    QCOMPARE(::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address), 0);
+    QCOMPARE(::listen(fd, 0), 0);
+    socklen_t length = sizeof address;
+    QCOMPARE(::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length), 0);
+    const quint16 port = ntohs(address.sin_port);
+    std::vector<std::unique_ptr<QTcpSocket>> fillers;
+    for (int i = 0; i < 4; ++i) {
+        fillers.push_back(std::make_unique<QTcpSocket>());
+        fillers.back()->connectToHost(QHostAddress::LocalHost, port);
+    }
+    QTest::qWait(100);
+
+    EndpointConfig config;
+    config.baseUrl = QUrl(QStringLiteral("http://127.0.0.1:%1/v1").arg(port));
+    config.connectTimeoutMs = 300;
+    const RequestTrace trace = run(config, request(QStringLiteral("hello?")));
+    ::close(fd);
+    QVERIFY(trace.error.has_value());
+    QCOMPARE(trace.error->kind, ApiError::Kind::ConnectTimeout);
+    QVERIFY2(trace.error->message.startsWith(QStringLiteral("connect timeout")),
+             qPrintable(trace.error->message));
+    QVERIFY(trace.error->message.contains(QStringLiteral("0.3 s")));
 }
 
 void TestChatClient::cancelKeepsPartialText()

@@ -2,6 +2,6 @@
 
 namespace adminchat {
 
-Q_LOGGING_CATEGORY(lcDemo, "adminchat.demo")
+Q_LOGGING_CATEGORY(lcDemo, "adminchat.demo", QtInfoMsg)
 
 } // namespace adminchat
