@@ -19,6 +19,7 @@ dbus
 xvfb
 xauth
 fonts-dejavu-core
+libbenchmark-dev
 "
 
 missing=""

@@ -42,6 +42,28 @@ QString categoryName(LatencyCategory category)
     return {};
 }
 
+QString categoryMetricName(CategoryMetric metric)
+{
+    switch (metric) {
+    case CategoryMetric::Ttft:
+        return QStringLiteral("ttft");
+    case CategoryMetric::Ttfat:
+        return QStringLiteral("ttfat");
+    case CategoryMetric::E2e:
+        return QStringLiteral("e2e");
+    }
+    return {};
+}
+
+std::optional<CategoryMetric> categoryMetricFromName(const QString& name)
+{
+    for (CategoryMetric metric : {CategoryMetric::Ttft, CategoryMetric::Ttfat, CategoryMetric::E2e}) {
+        if (categoryMetricName(metric) == name)
+            return metric;
+    }
+    return std::nullopt;
+}
+
 std::optional<LatencyCategory> categoryFromName(const QString& name)
 {
     for (LatencyCategory category : categories) {

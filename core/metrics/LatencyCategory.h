@@ -26,7 +26,18 @@ struct CategoryThresholds
     LatencyCategory categorize(double latencyMs) const;
 };
 
+// Which figure a request is judged on (a setting; TTFT by default).
+enum class CategoryMetric { Ttft, Ttfat, E2e };
+
+struct CategoryRule
+{
+    CategoryMetric metric = CategoryMetric::Ttft;
+    CategoryThresholds thresholds;
+};
+
 QString categoryName(LatencyCategory category); // "excellent", "good", ...
+QString categoryMetricName(CategoryMetric metric); // "ttft", "ttfat", "e2e"
+std::optional<CategoryMetric> categoryMetricFromName(const QString& name);
 std::optional<LatencyCategory> categoryFromName(const QString& name);
 
 } // namespace adminchat

@@ -4,6 +4,7 @@
 #include "openai/ChunkDecoder.h"
 #include "openai/HttpErrorFormatter.h"
 
+#include <QCryptographicHash>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QNetworkRequest>
@@ -33,6 +34,15 @@ ChatStream::ChatStream(quint64 id, QNetworkAccessManager* manager, EndpointConfi
     m_trace.requestedModel = m_request.model;
     m_trace.model = m_request.model;
     m_trace.streamed = m_request.stream;
+    QCryptographicHash hash(QCryptographicHash::Sha256);
+    for (const ChatMessage& message : std::as_const(m_request.messages)) {
+        hash.addData(message.role.toUtf8());
+        hash.addData(QByteArrayView("\0", 1));
+        hash.addData(message.content.toUtf8());
+        hash.addData(QByteArrayView("\0", 1));
+        m_trace.promptChars += message.content.size();
+    }
+    m_trace.promptHash = QString::fromLatin1(hash.result().toHex());
     m_timer.setSingleShot(true);
     m_timer.setTimerType(Qt::PreciseTimer);
     connect(&m_timer, &QTimer::timeout, this, &ChatStream::onTimerFired);

@@ -22,6 +22,8 @@ struct RequestTrace
     QDateTime startedUtc;
     QString endpoint; // display URL, no credentials
     QString requestedModel;
+    QString promptHash;   // SHA-256 (hex) of the messages sent: repeated prompts, never the text
+    qint64 promptChars = 0;
     QString model; // as the server named it, else the requested one
     bool streamed = true;
 

@@ -1,0 +1,58 @@
+#pragma once
+
+#include <QByteArray>
+#include <QDateTime>
+#include <QString>
+
+#include <optional>
+
+namespace adminchat {
+
+struct RequestMetrics;
+struct RequestTrace;
+
+// One request as stored in the metrics database and exported to CSV. Never holds a secret:
+// the endpoint is a display URL and prompts are kept only as a hash and a length.
+struct MetricsRecord
+{
+    qint64 id = 0; // database row id; 0 before it is stored
+    QDateTime startedUtc;
+    QString endpoint;
+    QString profile;
+    QString model;
+    QString variant;
+    QString tag; // e.g. a benchmark run
+    bool streamed = true;
+    QString status; // ok, error, cancelled, length, content_filter, tool_calls
+    int httpStatus = 0;
+    QString errorKind; // ApiError::kindName(), empty on success
+    std::optional<double> ttftMs;
+    std::optional<double> ttfatMs;
+    std::optional<double> e2eMs;
+    std::optional<double> meanItlMs;
+    std::optional<double> itlP50Ms;
+    std::optional<double> itlP95Ms;
+    std::optional<double> itlMaxMs;
+    std::optional<double> tpotMs;
+    qint64 outputTokens = 0;
+    bool outputTokensEstimated = true;
+    std::optional<qint64> promptTokens;
+    std::optional<double> tokensPerSecond;
+    int retries = 0;
+    QString category; // categoryName()
+    std::optional<int> rating; // +1 thumbs up, -1 thumbs down
+    QString promptHash;        // SHA-256 of the request's messages, hex; for caching advice
+    qint64 promptChars = 0;
+    QByteArray itlSketch; // QuantileSketch::toBytes() of every ITL gap, for ITL over all gaps
+
+    // Statuses: errors and cancellations first, then the finish reason that ended the answer.
+    static MetricsRecord fromTrace(const RequestTrace& trace, const RequestMetrics& metrics,
+                                   const QString& profile = {}, const QString& variant = {});
+
+    bool isError() const { return status == QLatin1String("error"); }
+    bool isCancelled() const { return status == QLatin1String("cancelled"); }
+    // Finished normally: the model ended the answer (stop, length, content_filter, tool_calls).
+    bool isCompleted() const { return !isError() && !isCancelled(); }
+};
+
+} // namespace adminchat
