@@ -1,9 +1,12 @@
 #include "AskCommand.h"
 
+#include "metrics/MetricsRecord.h"
 #include "metrics/RequestMetrics.h"
 #include "metrics/TraceJson.h"
 #include "net/ChatClient.h"
 #include "net/ModelsFetcher.h"
+#include "settings/AppSettings.h"
+#include "store/MetricsStore.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
@@ -29,6 +32,21 @@ void writeErr(const QString& text)
     const QByteArray bytes = text.toUtf8();
     std::fwrite(bytes.constData(), 1, std::size_t(bytes.size()), stderr);
     std::fflush(stderr);
+}
+
+// Every answer becomes a metrics record, like the GUI's. A database problem is reported but
+// never turns a good answer into a failed command.
+void recordMetrics(const RequestTrace& trace, const RequestMetrics& metrics)
+{
+    MetricsStore store(MetricsStore::defaultPath());
+    QString error;
+    MetricsRecord record = MetricsRecord::fromTrace(trace, metrics);
+    if (!store.open(&error) || !store.insert(record, &error))
+        writeErr(QStringLiteral("warning: metrics not recorded: %1\n").arg(error));
+    else if (!store.movedAsidePath().isEmpty())
+        writeErr(QStringLiteral("warning: the metrics database was unreadable; it was moved to "
+                                "%1 and a new one started\n")
+                     .arg(store.movedAsidePath()));
 }
 
 int usageError(const QString& message)
@@ -108,7 +126,9 @@ private:
 
     void onFinished(quint64, const RequestTrace& trace)
     {
-        const RequestMetrics metrics = RequestMetrics::fromTrace(trace);
+        const RequestMetrics metrics =
+            RequestMetrics::fromTrace(trace, AppSettings().categoryRule());
+        recordMetrics(trace, metrics);
         if (m_json) {
             writeOut(
                 QString::fromUtf8(

@@ -2,7 +2,9 @@
 // they run without a display.
 #include "AskCommand.h"
 #include "GuiLauncher.h"
+#include "MetricsCommand.h"
 #include "ServeDemoCommand.h"
+#include "settings/ApplicationNames.h"
 
 #include <QCoreApplication>
 #include <cstdio>
@@ -19,10 +21,14 @@ Commands:
   ask           Stream one answer to stdout; --json prints the answer with its
                 metrics (TTFT, ITL, E2E, tokens/s, category).
   serve-demo    Run the built-in simulated OpenAI-compatible endpoint.
+  metrics       Export the stored request metrics as CSV (`metrics export`)
+                or print their aggregates and suggestions (`metrics summary`).
 
 Options:
   -h, --help    Show this help; `adminchat COMMAND --help` shows a command's.
   -v, --version Show the version.
+  --show dashboard
+                Open the window with the dashboard in front.
 
 Environment:
   OPENAI_BASE_URL   Endpoint base URL, e.g. http://127.0.0.1:8000/v1
@@ -34,12 +40,14 @@ Environment:
 int main(int argc, char* argv[])
 {
     const QString command = argc > 1 ? QString::fromLocal8Bit(argv[1]) : QString();
-    if (command == QLatin1String("ask") || command == QLatin1String("serve-demo")) {
+    if (command == QLatin1String("ask") || command == QLatin1String("serve-demo") ||
+        command == QLatin1String("metrics")) {
         QCoreApplication app(argc, argv);
-        QCoreApplication::setApplicationName(QStringLiteral("adminchat"));
-        QCoreApplication::setApplicationVersion(QStringLiteral(ADMINCHAT_VERSION));
+        adminchat::setApplicationNames();
         QStringList arguments = QCoreApplication::arguments();
-        arguments.removeAt(1); // the parser sees "adminchat [options]"
+        arguments.removeAt(1); // each command's parser sees "adminchat [options]"
+        if (command == QLatin1String("metrics"))
+            return adminchat::runMetricsCommand(arguments);
         return command == QLatin1String("ask") ? adminchat::runAskCommand(arguments)
                                                : adminchat::runServeDemoCommand(arguments);
     }

@@ -4,6 +4,7 @@
 #include <QJsonObject>
 #include <QProcess>
 #include <QRegularExpression>
+#include <QTemporaryDir>
 #include <QTest>
 #include <memory>
 
@@ -39,6 +40,7 @@ private:
     Result ask(const QStringList& arguments, const QStringList& environment = {});
 
     std::vector<std::unique_ptr<QProcess>> m_servers;
+    QTemporaryDir m_home; // settings and the metrics database of the processes under test
 };
 
 QString TestAskCommand::startDemo(const QStringList& extraArguments, const QProcessEnvironment& env)
@@ -66,6 +68,8 @@ TestAskCommand::Result TestAskCommand::ask(const QStringList& arguments,
     QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
     env.remove(QStringLiteral("OPENAI_BASE_URL"));
     env.remove(QStringLiteral("OPENAI_API_KEY"));
+    env.insert(QStringLiteral("XDG_DATA_HOME"), m_home.filePath(QStringLiteral("data")));
+    env.insert(QStringLiteral("XDG_CONFIG_HOME"), m_home.filePath(QStringLiteral("config")));
     for (const QString& assignment : environment)
         env.insert(assignment.section(QLatin1Char('='), 0, 0),
                    assignment.section(QLatin1Char('='), 1));

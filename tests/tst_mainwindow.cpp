@@ -9,6 +9,7 @@
 #include <QLabel>
 #include <QPushButton>
 #include <QSignalSpy>
+#include <QTemporaryDir>
 #include <QTest>
 
 using namespace adminchat;
@@ -26,6 +27,16 @@ private slots:
 
 namespace {
 
+GuiOptions options(const QString& profile)
+{
+    static QTemporaryDir dir; // one database and settings file for the whole test run
+    GuiOptions options;
+    options.demoProfile = profile;
+    options.databasePath = dir.filePath(QStringLiteral("metrics.sqlite"));
+    options.settingsPath = dir.filePath(QStringLiteral("settings.ini"));
+    return options;
+}
+
 struct Fixture
 {
     MainWindow window;
@@ -34,7 +45,7 @@ struct Fixture
     QLabel* status;
     QComboBox* models;
 
-    explicit Fixture(const QString& profile) : window(GuiOptions{profile})
+    explicit Fixture(const QString& profile) : window(options(profile))
     {
         view = window.findChild<ChatView*>(QStringLiteral("chatView"));
         composer = window.findChild<ComposerEdit*>(QStringLiteral("composer"));

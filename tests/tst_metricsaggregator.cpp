@@ -1,11 +1,500 @@
-#include <QTest>
+// MetricsAggregator over hand-built records with explicit start times and a fixed "now".
+#include "metrics/MetricsAggregator.h"
 
-class Tst_metricsaggregator : public QObject
+#include <QTest>
+#include <algorithm>
+#include <random>
+
+using namespace adminchat;
+
+namespace {
+
+const QDateTime now(QDate(2024, 5, 1), QTime(12, 0), Qt::UTC);
+const QString endpointA = QStringLiteral("http://a.example/v1");
+const QString endpointB = QStringLiteral("http://b.example/v1");
+
+constexpr qint64 second = 1000;
+constexpr qint64 minute = 60 * second;
+constexpr qint64 hour = 60 * minute;
+
+// A completed, streamed request msAgo before now.
+MetricsRecord record(qint64 msAgo, double ttftMs = 300, const QString& endpoint = endpointA,
+                     const QString& model = QStringLiteral("m1"))
+{
+    MetricsRecord r;
+    r.startedUtc = now.addMSecs(-msAgo);
+    r.endpoint = endpoint;
+    r.model = model;
+    r.status = QStringLiteral("ok");
+    r.httpStatus = 200;
+    r.ttftMs = ttftMs;
+    r.ttfatMs = ttftMs + 10;
+    r.e2eMs = ttftMs + 1000;
+    r.tokensPerSecond = 40;
+    r.outputTokens = 40;
+    return r;
+}
+
+MetricsRecord failed(qint64 msAgo, const QString& kind = QStringLiteral("server"), int http = 500)
+{
+    MetricsRecord r = record(msAgo, 20);
+    r.status = QStringLiteral("error");
+    r.errorKind = kind;
+    r.httpStatus = http;
+    return r;
+}
+
+MetricsFilter window(MetricsFilter::Window w)
+{
+    MetricsFilter filter;
+    filter.window = w;
+    return filter;
+}
+
+const GroupStats* findModel(const AggregateReport& report, const QString& endpoint,
+                            const QString& model, const QString& variant = {})
+{
+    for (const GroupStats& g : report.byModel) {
+        if (g.endpoint == endpoint && g.model == model && g.variant == variant)
+            return &g;
+    }
+    return nullptr;
+}
+
+// Exact q-quantile by the lower rank convention the sketch promises to approximate.
+double lowerRank(std::vector<double> values, double q)
+{
+    std::sort(values.begin(), values.end());
+    return values[std::size_t(std::floor(q * double(values.size() - 1)))];
+}
+
+bool withinSketchError(double actual, double exact)
+{
+    return std::abs(actual - exact) <= 0.01 * exact + 1e-9;
+}
+
+} // namespace
+
+class TestMetricsAggregator : public QObject
 {
     Q_OBJECT
 private slots:
-    void placeholder() { QSKIP("not written yet"); }
+    void windowSelection_data()
+    {
+        QTest::addColumn<int>("window");
+        QTest::addColumn<quint64>("expected");
+        QTest::newRow("5m") << int(MetricsFilter::Window::Last5Minutes) << quint64(2);
+        QTest::newRow("1h") << int(MetricsFilter::Window::LastHour) << quint64(3);
+        QTest::newRow("24h") << int(MetricsFilter::Window::Last24Hours) << quint64(4);
+        QTest::newRow("all") << int(MetricsFilter::Window::All) << quint64(5);
+    }
+
+    void windowSelection()
+    {
+        QFETCH(int, window);
+        QFETCH(quint64, expected);
+        // now - 5 min exactly is inside the 5-minute window; a record after now never counts.
+        const std::vector<MetricsRecord> records = {record(1 * minute),  record(5 * minute),
+                                                    record(30 * minute), record(3 * hour),
+                                                    record(48 * hour),   record(-1 * minute)};
+        const MetricsFilter filter = ::window(MetricsFilter::Window(window));
+        const AggregateReport report = MetricsAggregator::aggregate(records, filter, now);
+        QCOMPARE(report.total.started, expected);
+        QCOMPARE(report.to, now);
+        QCOMPARE(report.from, filter.start(now));
+        QCOMPARE(report.from.isValid(), filter.window != MetricsFilter::Window::All);
+    }
+
+    void sinceOverridesWindow()
+    {
+        const std::vector<MetricsRecord> records = {record(1 * minute), record(30 * minute),
+                                                    record(3 * hour)};
+        MetricsFilter filter = window(MetricsFilter::Window::Last5Minutes);
+        filter.since = now.addSecs(-45 * 60);
+        const AggregateReport report = MetricsAggregator::aggregate(records, filter, now);
+        QCOMPARE(report.total.started, quint64(2));
+        QCOMPARE(report.from, filter.since);
+    }
+
+    void labelFilters()
+    {
+        std::vector<MetricsRecord> records;
+        for (const QString& endpoint : {endpointA, endpointB}) {
+            for (const char* model : {"m1", "m2"}) {
+                MetricsRecord r = record(minute, 300, endpoint, QLatin1String(model));
+                records.push_back(r);
+                r.variant = QStringLiteral("q4");
+                r.tag = QStringLiteral("run-1");
+                records.push_back(r);
+            }
+        }
+        MetricsFilter filter;
+        filter.endpoint = endpointB;
+        QCOMPARE(MetricsAggregator::aggregate(records, filter, now).total.started, quint64(4));
+        filter.model = QStringLiteral("m2");
+        QCOMPARE(MetricsAggregator::aggregate(records, filter, now).total.started, quint64(2));
+        filter.variant = QStringLiteral("q4");
+        QCOMPARE(MetricsAggregator::aggregate(records, filter, now).total.started, quint64(1));
+        MetricsFilter byTag;
+        byTag.tag = QStringLiteral("run-1");
+        const AggregateReport tagged = MetricsAggregator::aggregate(records, byTag, now);
+        QCOMPARE(tagged.total.started, quint64(4));
+        QCOMPARE(tagged.byModel.size(), 4);
+        MetricsFilter none;
+        none.model = QStringLiteral("nope");
+        QCOMPARE(MetricsAggregator::aggregate(records, none, now).total.started, quint64(0));
+    }
+
+    void grouping()
+    {
+        // 1, 2, 3 and 4 records in the four (endpoint, model) groups, interleaved, with label
+        // strings that are equal but not shared, so the resolver must compare text.
+        std::vector<MetricsRecord> records;
+        const int counts[2][2] = {{1, 2}, {3, 4}};
+        for (int round = 0; round < 4; ++round) {
+            for (int e = 0; e < 2; ++e) {
+                for (int m = 0; m < 2; ++m) {
+                    if (round >= counts[e][m])
+                        continue;
+                    MetricsRecord r = record(minute + round * second);
+                    const QString& endpoint = e ? endpointB : endpointA;
+                    r.endpoint = QString(endpoint.constData(), endpoint.size()); // a deep copy
+                    r.model = QStringLiteral("m%1").arg(m + 1);
+                    r.tag = QStringLiteral("t%1").arg(round); // tags do not split groups
+                    records.push_back(r);
+                }
+            }
+        }
+        const AggregateReport report = MetricsAggregator::aggregate(records, {}, now);
+        QCOMPARE(report.byModel.size(), 4);
+        QCOMPARE(report.byEndpoint.size(), 2);
+        QCOMPARE(report.total.started, quint64(10));
+        QCOMPARE(report.total.ttft.count, quint64(10));
+        QVERIFY(report.total.endpoint.isEmpty() && report.total.model.isEmpty());
+        QCOMPARE(findModel(report, endpointA, "m1")->started, quint64(1));
+        QCOMPARE(findModel(report, endpointA, "m2")->started, quint64(2));
+        QCOMPARE(findModel(report, endpointB, "m1")->started, quint64(3));
+        QCOMPARE(findModel(report, endpointB, "m2")->started, quint64(4));
+        // Busiest first.
+        QCOMPARE(report.byModel.first().started, quint64(4));
+        QCOMPARE(report.byEndpoint.first().endpoint, endpointB);
+        QCOMPARE(report.byEndpoint.first().started, quint64(7));
+        QCOMPARE(report.byEndpoint.first().ttft.count, quint64(7));
+        QVERIFY(report.byEndpoint.first().model.isEmpty());
+        QCOMPARE(report.byEndpoint.last().started, quint64(3));
+        quint64 sum = 0;
+        for (const GroupStats& g : report.byModel)
+            sum += g.started;
+        QCOMPARE(sum, report.total.started);
+    }
+
+    void variantsSplitGroups()
+    {
+        std::vector<MetricsRecord> records = {record(minute), record(minute), record(minute)};
+        records[1].variant = QStringLiteral("fp16");
+        const AggregateReport report = MetricsAggregator::aggregate(records, {}, now);
+        QCOMPARE(report.byModel.size(), 2);
+        QCOMPARE(report.byEndpoint.size(), 1);
+        QCOMPARE(findModel(report, endpointA, "m1", "fp16")->started, quint64(1));
+        QCOMPARE(findModel(report, endpointA, "m1")->started, quint64(2));
+    }
+
+    void rates()
+    {
+        std::vector<MetricsRecord> records(10, record(minute));
+        records[0] = failed(minute, QStringLiteral("rate_limit"), 429);
+        records[1] = failed(minute);
+        records[2].status = QStringLiteral("cancelled");
+        records[3].status = QStringLiteral("length");
+        records[4].status = QStringLiteral("length");
+        records[5].status = QStringLiteral("tool_calls");
+        records[6].streamed = false;
+        records[7].streamed = false;
+        records[8].retries = 2;
+        records[1].retries = 1;
+        records[3].rating = 1;
+        records[4].rating = 1;
+        records[5].rating = 1;
+        records[6].rating = -1;
+        const GroupStats total = MetricsAggregator::aggregate(records, {}, now).total;
+        QCOMPARE(total.started, quint64(10));
+        QCOMPARE(total.errors, quint64(2));
+        QCOMPARE(total.cancelled, quint64(1));
+        QCOMPARE(total.completed, quint64(7));
+        QCOMPARE(total.lengthFinishes, quint64(2));
+        QCOMPARE(total.streamed, quint64(8));
+        QCOMPARE(total.retries, quint64(3));
+        QCOMPARE(total.rateLimited, quint64(1));
+        QCOMPARE(total.ratedUp, quint64(3));
+        QCOMPARE(total.ratedDown, quint64(1));
+        QCOMPARE(total.errorRate(), 0.2);
+        QCOMPARE(total.completionRate(), 0.7);
+        QCOMPARE(total.streamedShare(), 0.8);
+        QCOMPARE(total.rateLimitedShare(), 0.1);
+        QCOMPARE(total.satisfaction(), 0.75);
+    }
+
+    void errorKinds()
+    {
+        const std::vector<MetricsRecord> records = {
+            failed(minute, "timeout"), failed(minute, "timeout"), failed(minute, "server"),
+            record(minute), failed(minute, "rate_limit", 429)};
+        const AggregateReport report = MetricsAggregator::aggregate(records, {}, now);
+        const QMap<QString, quint64> expected = {{"timeout", 2}, {"server", 1}, {"rate_limit", 1}};
+        QCOMPARE(report.total.errorKinds, expected);
+        QCOMPARE(report.byModel.first().errorKinds, expected);
+        QCOMPARE(report.byEndpoint.first().errorKinds, expected);
+    }
+
+    void categoriesDefaultRule()
+    {
+        std::vector<MetricsRecord> records;
+        for (double ttft : {100.0, 499.0, 500.0, 999.0, 1000.0, 2999.0, 3000.0, 10000.0})
+            records.push_back(record(minute, ttft));
+        records.push_back(failed(minute));
+        MetricsRecord noTtft = record(minute);
+        noTtft.ttftMs.reset();
+        records.push_back(noTtft);
+        const AggregateReport report = MetricsAggregator::aggregate(records, {}, now);
+        QCOMPARE(report.total.categories, (std::array<quint64, 4>{2, 2, 2, 2}));
+    }
+
+    void categoriesE2eRuleAndThresholds()
+    {
+        std::vector<MetricsRecord> records;
+        for (double e2e : {50.0, 150.0, 250.0, 350.0, 5000.0}) {
+            MetricsRecord r = record(minute, 10); // TTFT would say "excellent" for all
+            r.e2eMs = e2e;
+            records.push_back(r);
+        }
+        MetricsAggregator::Options options;
+        options.categoryRule.metric = CategoryMetric::E2e;
+        options.categoryRule.thresholds = {100, 200, 300};
+        const AggregateReport report = MetricsAggregator::aggregate(records, {}, now, options);
+        QCOMPARE(report.total.categories, (std::array<quint64, 4>{1, 1, 1, 2}));
+    }
+
+    void categorizeOneRecord()
+    {
+        CategoryRule rule;
+        using Category = std::optional<LatencyCategory>;
+        QCOMPARE(MetricsAggregator::categorize(record(0, 700), rule),
+                 Category(LatencyCategory::Good));
+        QCOMPARE(MetricsAggregator::categorize(failed(0), rule), Category(LatencyCategory::Error));
+        MetricsRecord cancelled = record(0);
+        cancelled.status = QStringLiteral("cancelled");
+        QCOMPARE(MetricsAggregator::categorize(cancelled, rule),
+                 Category(LatencyCategory::Cancelled));
+        rule.metric = CategoryMetric::Ttfat;
+        MetricsRecord reasoning = record(0, 400);
+        reasoning.ttfatMs = 4000;
+        QCOMPARE(MetricsAggregator::categorize(reasoning, rule), Category(LatencyCategory::Slow));
+        reasoning.ttfatMs.reset();
+        QVERIFY(!MetricsAggregator::categorize(reasoning, rule).has_value());
+    }
+
+    void percentilesWithinSketchError()
+    {
+        std::mt19937 random(42);
+        std::lognormal_distribution<double> ttft(std::log(600.0), 0.8);
+        std::vector<MetricsRecord> records;
+        std::vector<double> values;
+        for (int i = 0; i < 5000; ++i) {
+            values.push_back(ttft(random));
+            records.push_back(record(i * second, values.back(), i % 3 ? endpointA : endpointB));
+        }
+        const GroupStats total = MetricsAggregator::aggregate(records, {}, now).total;
+        QCOMPARE(total.ttft.count, quint64(values.size()));
+        QVERIFY(withinSketchError(total.ttft.p50, lowerRank(values, 0.50)));
+        QVERIFY(withinSketchError(total.ttft.p95, lowerRank(values, 0.95)));
+        QVERIFY(withinSketchError(total.ttft.p99, lowerRank(values, 0.99)));
+        QCOMPARE(total.ttft.max, *std::max_element(values.begin(), values.end())); // exact
+        double sum = 0;
+        for (double v : values)
+            sum += v;
+        QVERIFY(std::abs(total.ttft.mean - sum / double(values.size())) < 1e-6);
+        QCOMPARE(total.e2e.count, quint64(values.size()));
+        QCOMPARE(total.tokensPerSecond.p50, 40.0);
+    }
+
+    void summaryOfEmptySketch()
+    {
+        const MetricSummary empty = MetricSummary::fromSketch(QuantileSketch());
+        QCOMPARE(empty.count, quint64(0));
+        QVERIFY(std::isnan(empty.mean) && std::isnan(empty.p50) && std::isnan(empty.p95) &&
+                std::isnan(empty.p99) && std::isnan(empty.max));
+        QuantileSketch one;
+        one.add(250);
+        const MetricSummary single = MetricSummary::fromSketch(one);
+        QCOMPARE(single.count, quint64(1));
+        QCOMPARE(single.p50, 250.0);
+        QCOMPARE(single.p99, 250.0);
+        QCOMPARE(single.max, 250.0);
+        QCOMPARE(single.mean, 250.0);
+    }
+
+    void itlMergedFromBlobs()
+    {
+        std::vector<double> gaps;
+        std::vector<MetricsRecord> records;
+        for (int i = 0; i < 4; ++i) {
+            QuantileSketch sketch;
+            for (int g = 1; g <= 50; ++g) {
+                const double gap = 5.0 + i * 10 + g * 0.7;
+                sketch.add(gap);
+                gaps.push_back(gap);
+            }
+            records.push_back(record(minute, 300, i % 2 ? endpointA : endpointB));
+            records.back().itlSketch = sketch.toBytes();
+        }
+        QuantileSketch huge;
+        huge.add(99999);
+        records.push_back(failed(minute)); // errors' gaps stay out
+        records.back().itlSketch = huge.toBytes();
+        records.push_back(record(minute));
+        records.back().itlSketch = QByteArray("not a sketch");
+        const AggregateReport report = MetricsAggregator::aggregate(records, {}, now);
+        QCOMPARE(report.total.itl.count, quint64(gaps.size()));
+        QCOMPARE(report.total.itl.max, *std::max_element(gaps.begin(), gaps.end()));
+        QVERIFY(withinSketchError(report.total.itl.p50, lowerRank(gaps, 0.5)));
+        QVERIFY(withinSketchError(report.total.itl.p95, lowerRank(gaps, 0.95)));
+        QCOMPARE(report.byEndpoint[0].itl.count + report.byEndpoint[1].itl.count,
+                 quint64(gaps.size()));
+    }
+
+    void errorsAndCancelsExcludedFromLatency()
+    {
+        std::vector<MetricsRecord> records;
+        for (int i = 0; i < 5; ++i) {
+            records.push_back(record(minute, 1000));
+            records.push_back(failed(minute)); // a fast 500: TTFT 20 ms
+            MetricsRecord cancelled = record(minute, 5);
+            cancelled.status = QStringLiteral("cancelled");
+            records.push_back(cancelled);
+        }
+        const GroupStats total = MetricsAggregator::aggregate(records, {}, now).total;
+        QCOMPARE(total.started, quint64(15));
+        QCOMPARE(total.ttft.count, quint64(5));
+        QCOMPARE(total.ttft.p50, 1000.0);
+        QCOMPARE(total.ttfat.count, quint64(5));
+        QCOMPARE(total.e2e.count, quint64(5));
+        QCOMPARE(total.e2e.max, 2000.0);
+        QCOMPARE(total.tokensPerSecond.count, quint64(5));
+    }
+
+    void repeatedPrompts()
+    {
+        const auto withPrompt = [](const QString& endpoint, const char* model, const char* hash) {
+            MetricsRecord r = record(minute, 300, endpoint, QLatin1String(model));
+            r.promptHash = QLatin1String(hash);
+            return r;
+        };
+        MetricsRecord old = withPrompt(endpointB, "m9", "bb");
+        old.startedUtc = now.addDays(-3); // outside the window: never "seen"
+        const std::vector<MetricsRecord> records = {
+            old,
+            withPrompt(endpointA, "m1", "aa"),
+            withPrompt(endpointA, "m1", "aa"), // group repeat
+            withPrompt(endpointA, "m2", "aa"),
+            withPrompt(endpointA, "m2", "aa"), // new in m2
+            withPrompt(endpointB, "m1", "aa"),
+            withPrompt(endpointB, "m1", "bb"),
+            withPrompt(endpointB, "m1", ""),
+            withPrompt(endpointB, "m1", "")};
+        const AggregateReport report =
+            MetricsAggregator::aggregate(records, window(MetricsFilter::Window::LastHour), now);
+        QCOMPARE(report.total.repeatedPrompts, quint64(4));
+        QCOMPARE(findModel(report, endpointA, "m1")->repeatedPrompts, quint64(1));
+        QCOMPARE(findModel(report, endpointA, "m2")->repeatedPrompts, quint64(1));
+        QCOMPARE(findModel(report, endpointB, "m1")->repeatedPrompts, quint64(0));
+        for (const GroupStats& g : report.byEndpoint)
+            QCOMPARE(g.repeatedPrompts, quint64(g.endpoint == endpointA ? 3 : 0));
+    }
+
+    void longPrompts()
+    {
+        const auto prompt = [](std::optional<qint64> tokens, qint64 chars, double ttft) {
+            MetricsRecord r = record(minute, ttft);
+            r.promptTokens = tokens;
+            r.promptChars = chars;
+            return r;
+        };
+        std::vector<MetricsRecord> records = {
+            prompt(5000, 100, 2500),           // long by tokens
+            prompt(4000, 90000, 100),          // tokens decide: not long
+            prompt(std::nullopt, 20000, 3500), // long by characters
+            prompt(std::nullopt, 16000, 100),  // not long
+        };
+        records.push_back(failed(minute));
+        records.back().promptTokens = 9000; // long, but no TTFT sample
+        const GroupStats total = MetricsAggregator::aggregate(records, {}, now).total;
+        QCOMPARE(total.longPrompts, quint64(3));
+        QCOMPARE(total.longPromptTtft.count(), quint64(2));
+        QCOMPARE(total.longPromptTtft.max(), 3500.0);
+        QCOMPARE(total.longPromptTtft.min(), 2500.0);
+    }
+
+    void timelineOfBoundedWindow()
+    {
+        // 1 h in 60 slices of one minute; slice i starts at now - 60 min + i min.
+        std::vector<MetricsRecord> records = {
+            record(59 * minute + 30 * second, 100), record(59 * minute + 10 * second, 300),
+            record(30 * second, 900), failed(10 * second), record(0, 700)};
+        records.push_back(record(2 * hour)); // outside
+        const AggregateReport report =
+            MetricsAggregator::aggregate(records, window(MetricsFilter::Window::LastHour), now);
+        QCOMPARE(report.timeline.size(), 60);
+        QCOMPARE(report.timeline.first().start, now.addSecs(-3600));
+        QCOMPARE(report.timeline[1].start, now.addSecs(-3540));
+        QCOMPARE(report.timeline.first().started, quint64(2));
+        QCOMPARE(report.timeline.first().ttft.count, quint64(2));
+        QCOMPARE(report.timeline.first().ttft.max, 300.0);
+        QCOMPARE(report.timeline.last().started, quint64(3)); // the one at now included
+        QCOMPARE(report.timeline.last().errors, quint64(1));
+        QCOMPARE(report.timeline.last().ttft.count, quint64(2)); // not the error
+        QCOMPARE(report.timeline.last().e2e.max, 1900.0);
+        quint64 started = 0;
+        for (const TimeBucket& bucket : report.timeline)
+            started += bucket.started;
+        QCOMPARE(started, report.total.started);
+    }
+
+    void timelineOfAllStartsAtFirstRecord()
+    {
+        // Out of order on purpose: the earliest record opens the timeline.
+        const std::vector<MetricsRecord> records = {record(2 * hour), record(10 * hour),
+                                                    record(minute), record(5 * hour)};
+        MetricsAggregator::Options options;
+        options.timelineBuckets = 10; // one hour each
+        const AggregateReport report = MetricsAggregator::aggregate(records, {}, now, options);
+        QCOMPARE(report.timeline.size(), 10);
+        QCOMPARE(report.timeline.first().start, now.addSecs(-10 * 3600));
+        QCOMPARE(report.timeline[5].start, now.addSecs(-5 * 3600));
+        QCOMPARE(report.timeline[0].started, quint64(1));
+        QCOMPARE(report.timeline[5].started, quint64(1));
+        QCOMPARE(report.timeline[8].started, quint64(1));
+        QCOMPARE(report.timeline[9].started, quint64(1));
+        options.timelineBuckets = 0;
+        QVERIFY(MetricsAggregator::aggregate(records, {}, now, options).timeline.isEmpty());
+    }
+
+    void emptyInput()
+    {
+        const AggregateReport all = MetricsAggregator::aggregate({}, {}, now);
+        QCOMPARE(all.total.started, quint64(0));
+        QVERIFY(all.byModel.isEmpty());
+        QVERIFY(all.byEndpoint.isEmpty());
+        QVERIFY(all.timeline.isEmpty()); // no first record to start from
+        QVERIFY(std::isnan(all.total.ttft.p95));
+        QVERIFY(std::isnan(all.total.satisfaction()));
+        QCOMPARE(all.total.errorRate(), 0.0);
+        const AggregateReport hourly =
+            MetricsAggregator::aggregate({}, window(MetricsFilter::Window::LastHour), now);
+        QCOMPARE(hourly.timeline.size(), 60);
+        QCOMPARE(hourly.timeline.first().started, quint64(0));
+        QVERIFY(std::isnan(hourly.timeline.first().ttft.p50));
+    }
 };
 
-QTEST_GUILESS_MAIN(Tst_metricsaggregator)
+QTEST_GUILESS_MAIN(TestMetricsAggregator)
 #include "tst_metricsaggregator.moc"

@@ -2,12 +2,19 @@
 
 #include "ChatView.h"
 #include "ComposerEdit.h"
+#include "DashboardWidget.h"
+#include "MetricsPanelController.h"
 #include "chat/ChatSession.h"
 #include "demo/DemoServerThread.h"
+#include "metrics/MetricsRecord.h"
 #include "metrics/RequestMetrics.h"
 #include "net/ModelsFetcher.h"
 #include "net/NetworkThread.h"
 #include "net/RequestTrace.h"
+#include "settings/AppSettings.h"
+#include "store/MetricsService.h"
+#include "store/MetricsStore.h"
+#include "store/MetricsThread.h"
 
 #include <QComboBox>
 #include <QHBoxLayout>
@@ -15,6 +22,7 @@
 #include <QNetworkAccessManager>
 #include <QPushButton>
 #include <QStatusBar>
+#include <QTabWidget>
 #include <QToolBar>
 #include <QToolButton>
 #include <QVBoxLayout>
@@ -34,13 +42,17 @@ QString formatMs(const std::optional<double>& ms)
 } // namespace
 
 MainWindow::MainWindow(const GuiOptions& options, QWidget* parent)
-    : QMainWindow(parent), m_network(new NetworkThread(this)),
-      m_session(new ChatSession(m_network->client(), this)),
+    : QMainWindow(parent), m_settings(options.settingsPath.isEmpty()
+                                          ? std::make_unique<AppSettings>()
+                                          : std::make_unique<AppSettings>(options.settingsPath)),
+      m_network(new NetworkThread(this)), m_session(new ChatSession(m_network->client(), this)),
       m_modelsManager(new QNetworkAccessManager(this))
 {
     setWindowTitle(tr("AdminChat"));
-    resize(900, 700);
+    resize(1100, 780);
     buildUi();
+    startMetrics(options);
+    m_session->setCategoryRule(m_settings->categoryRule());
 
     connect(m_session, &ChatSession::entryAdded, this,
             [this](int index) { m_chatView->addEntry(m_session->entries().at(index)); });
@@ -57,9 +69,57 @@ MainWindow::MainWindow(const GuiOptions& options, QWidget* parent)
     startDemoEndpoint(options.demoProfile);
     if (!m_endpoints.isEmpty())
         onEndpointSelected(0);
+    if (options.showDashboard)
+        showDashboard();
 }
 
 MainWindow::~MainWindow() = default;
+
+void MainWindow::showDashboard()
+{
+    m_tabs->setCurrentWidget(m_dashboard);
+}
+
+QUrl MainWindow::demoEndpointUrl() const
+{
+    return m_demo ? m_demo->baseUrl() : QUrl();
+}
+
+void MainWindow::startMetrics(const GuiOptions& options)
+{
+    // The database opens on the metrics thread: the window is up before any disk work.
+    m_metrics = new MetricsThread(
+        options.databasePath.isEmpty() ? MetricsStore::defaultPath() : options.databasePath, this);
+    MetricsService* service = m_metrics->service();
+    m_metricsPanel = new MetricsPanelController(m_dashboard, service, this);
+    connect(service, &MetricsService::failed, this, [this](const QString& error) {
+        statusBar()->showMessage(tr("Metrics: %1").arg(error), 10'000);
+    });
+    connect(service, &MetricsService::opened, this,
+            [this](const QString&, const QString& movedAside) {
+                if (!movedAside.isEmpty())
+                    statusBar()->showMessage(
+                        tr("The metrics database was unreadable; it was moved to %1 and a new "
+                           "one started.")
+                            .arg(movedAside),
+                        15'000);
+            });
+    connect(m_metricsPanel, &MetricsPanelController::exportFinished, this,
+            [this](const QString& path, qint64 rows, const QString& error) {
+                statusBar()->showMessage(error.isEmpty()
+                                             ? tr("Exported %1 rows to %2").arg(rows).arg(path)
+                                             : tr("Export failed: %1").arg(error),
+                                         10'000);
+            });
+    MetricsFilter filter;
+    filter.window = m_settings->dashboardWindow();
+    const CategoryRule rule = m_settings->categoryRule();
+    QMetaObject::invokeMethod(service, [service, filter, rule] {
+        service->setCategoryRule(rule);
+        service->setFilter(filter);
+    });
+    m_metrics->start();
+}
 
 void MainWindow::buildUi()
 {
@@ -89,6 +149,30 @@ void MainWindow::buildUi()
     m_endpointNote->setContentsMargins(8, 0, 0, 0);
     toolbar->addWidget(m_endpointNote);
 
+    m_tabs = new QTabWidget(this);
+    m_tabs->setObjectName(QStringLiteral("tabs"));
+    m_tabs->setDocumentMode(true);
+    m_tabs->addTab(buildChatPage(), tr("Chat"));
+    m_dashboard = new DashboardWidget(m_tabs);
+    m_tabs->addTab(m_dashboard, tr("Dashboard"));
+    setCentralWidget(m_tabs);
+
+    m_statusLine = new QLabel(tr("No answer yet"), this);
+    m_statusLine->setObjectName(QStringLiteral("statusLine"));
+    m_statusLine->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    statusBar()->addWidget(m_statusLine, 1);
+
+    connect(m_composer, &ComposerEdit::submitted, this, &MainWindow::send);
+    connect(m_sendButton, &QPushButton::clicked, this, &MainWindow::send);
+    connect(m_stopButton, &QPushButton::clicked, m_session, &ChatSession::stop);
+    connect(m_refreshButton, &QToolButton::clicked, this, &MainWindow::refreshModels);
+    connect(m_endpointBox, &QComboBox::currentIndexChanged, this, &MainWindow::onEndpointSelected);
+    connect(m_modelBox, &QComboBox::currentTextChanged, m_session, &ChatSession::setModel);
+    m_composer->setFocus();
+}
+
+QWidget* MainWindow::buildChatPage()
+{
     auto* central = new QWidget(this);
     auto* layout = new QVBoxLayout(central);
     m_chatView = new ChatView(central);
@@ -109,20 +193,7 @@ void MainWindow::buildUi()
     buttons->addStretch();
     composerRow->addLayout(buttons);
     layout->addLayout(composerRow);
-    setCentralWidget(central);
-
-    m_statusLine = new QLabel(tr("No answer yet"), this);
-    m_statusLine->setObjectName(QStringLiteral("statusLine"));
-    m_statusLine->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    statusBar()->addWidget(m_statusLine, 1);
-
-    connect(m_composer, &ComposerEdit::submitted, this, &MainWindow::send);
-    connect(m_sendButton, &QPushButton::clicked, this, &MainWindow::send);
-    connect(m_stopButton, &QPushButton::clicked, m_session, &ChatSession::stop);
-    connect(m_refreshButton, &QToolButton::clicked, this, &MainWindow::refreshModels);
-    connect(m_endpointBox, &QComboBox::currentIndexChanged, this, &MainWindow::onEndpointSelected);
-    connect(m_modelBox, &QComboBox::currentTextChanged, m_session, &ChatSession::setModel);
-    m_composer->setFocus();
+    return central;
 }
 
 void MainWindow::addEnvironmentEndpoint()
@@ -137,6 +208,7 @@ void MainWindow::addEnvironmentEndpoint()
     choice.config.baseUrl = EndpointConfig::normalizeBaseUrl(url);
     choice.config.apiKey = qEnvironmentVariable("OPENAI_API_KEY");
     choice.label = tr("Environment · %1").arg(EndpointConfig::displayUrl(choice.config.baseUrl));
+    choice.profileName = QStringLiteral("Environment");
     m_endpoints.append(choice);
     m_endpointBox->addItem(choice.label);
 }
@@ -155,6 +227,7 @@ void MainWindow::startDemoEndpoint(const QString& profile)
         choice.config.baseUrl = url;
         choice.simulated = true;
         choice.label = tr("Demo endpoint (simulated)");
+        choice.profileName = QStringLiteral("Demo");
         m_endpoints.append(choice);
         m_endpointBox->addItem(choice.label);
         m_endpointBox->setItemData(m_endpointBox->count() - 1,
@@ -243,6 +316,15 @@ void MainWindow::onRequestCompleted(const RequestTrace& trace, const RequestMetr
     if (trace.error)
         text += QStringLiteral(" · ") + trace.error->kindName();
     m_statusLine->setText(text);
+
+    QString profile;
+    for (const EndpointChoice& choice : std::as_const(m_endpoints)) {
+        if (EndpointConfig::displayUrl(choice.config.baseUrl) == trace.endpoint)
+            profile = choice.profileName;
+    }
+    const MetricsRecord record = MetricsRecord::fromTrace(trace, metrics, profile);
+    MetricsService* service = m_metrics->service();
+    QMetaObject::invokeMethod(service, [service, record] { service->addRecord(record); });
 }
 
 } // namespace adminchat

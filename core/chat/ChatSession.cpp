@@ -109,7 +109,7 @@ void ChatSession::onRequestFinished(quint64 id, const RequestTrace& trace)
         m_activeRequest = 0;
         emit busyChanged(false);
     }
-    const RequestMetrics metrics = RequestMetrics::fromTrace(trace);
+    const RequestMetrics metrics = RequestMetrics::fromTrace(trace, m_categoryRule);
     const int index = indexOfRequest(id);
     if (index >= 0) {
         ChatEntry& entry = m_entries[index];

@@ -29,6 +29,7 @@ public:
     void setSystemPrompt(const QString& prompt) { m_systemPrompt = prompt; }
     void setMaxTokens(std::optional<int> maxTokens) { m_maxTokens = maxTokens; }
     void setTemperature(std::optional<double> temperature) { m_temperature = temperature; }
+    void setCategoryRule(const CategoryRule& rule) { m_categoryRule = rule; }
 
     // Adds the user's message at once and starts the answer. False when busy or empty.
     bool send(const QString& text);
@@ -59,6 +60,7 @@ private:
     QString m_systemPrompt;
     std::optional<int> m_maxTokens;
     std::optional<double> m_temperature;
+    CategoryRule m_categoryRule;
     QList<ChatEntry> m_entries;
     quint64 m_activeRequest = 0;
 };

@@ -48,6 +48,8 @@ struct GroupStats
     quint64 longPrompts = 0;     // prompt over 4,000 tokens (or 16,000 chars without usage)
     QuantileSketch longPromptTtft; // TTFT of those long-prompt records
 
+    // Latency figures over completed requests only (no errors, no cancellations; see
+    // MetricsAggregator): a fast failure must not make an endpoint look fast.
     MetricSummary ttft;
     MetricSummary ttfat;
     MetricSummary e2e;
@@ -84,8 +86,8 @@ struct AggregateReport
     QDateTime from; // invalid: since the first record
     QDateTime to;
     GroupStats total;
-    QList<GroupStats> byModel;    // one per (endpoint, model, variant)
-    QList<GroupStats> byEndpoint; // one per endpoint
+    QList<GroupStats> byModel;    // one per (endpoint, model, variant), busiest first
+    QList<GroupStats> byEndpoint; // one per endpoint, busiest first
     QList<TimeBucket> timeline;   // equal slices from the first record (or from) to to
 };
 

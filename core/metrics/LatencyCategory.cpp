@@ -57,7 +57,8 @@ QString categoryMetricName(CategoryMetric metric)
 
 std::optional<CategoryMetric> categoryMetricFromName(const QString& name)
 {
-    for (CategoryMetric metric : {CategoryMetric::Ttft, CategoryMetric::Ttfat, CategoryMetric::E2e}) {
+    for (CategoryMetric metric :
+         {CategoryMetric::Ttft, CategoryMetric::Ttfat, CategoryMetric::E2e}) {
         if (categoryMetricName(metric) == name)
             return metric;
     }

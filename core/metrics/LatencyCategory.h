@@ -27,7 +27,12 @@ struct CategoryThresholds
 };
 
 // Which figure a request is judged on (a setting; TTFT by default).
-enum class CategoryMetric { Ttft, Ttfat, E2e };
+enum class CategoryMetric
+{
+    Ttft,
+    Ttfat,
+    E2e
+};
 
 struct CategoryRule
 {
@@ -35,7 +40,7 @@ struct CategoryRule
     CategoryThresholds thresholds;
 };
 
-QString categoryName(LatencyCategory category); // "excellent", "good", ...
+QString categoryName(LatencyCategory category);    // "excellent", "good", ...
 QString categoryMetricName(CategoryMetric metric); // "ttft", "ttfat", "e2e"
 std::optional<CategoryMetric> categoryMetricFromName(const QString& name);
 std::optional<LatencyCategory> categoryFromName(const QString& name);

@@ -10,16 +10,30 @@
 namespace adminchat {
 
 // Folds records into an AggregateReport: totals, per (endpoint, model, variant) and per endpoint
-// groups, and a timeline, for the records the filter selects at time now. Percentiles come from
-// QuantileSketches, so memory does not depend on the number of records. Categories are
-// recomputed with the given rule (a setting), not taken from the stored label.
+// groups, and a timeline, for the records the filter selects at time now (started in
+// [filter.start(now), now], labels matching). Percentiles come from QuantileSketches, so memory
+// does not depend on the number of records. Categories are recomputed with the given rule (a
+// setting), not taken from the stored label.
+//
+// Which requests count where:
+//  - started, errors, cancelled, error kinds, retries, 429s, ratings, streamed, long and repeated
+//    prompts, and the timeline's started/errors: every selected request.
+//  - TTFT, TTFAT, E2E, ITL and tokens/s percentiles (groups, timeline, long-prompt TTFT) and the
+//    latency categories: completed requests only (not error, not cancelled). A fast HTTP 500 or
+//    an early cancel has a tiny TTFT or E2E that no user waited for; counting it would make a
+//    failing endpoint look fast. Errors and cancellations are reported by their rates instead.
+//
+// Groups are listed busiest first (by requests; ties keep first-seen order). A prompt repeats
+// when its hash was seen earlier (in record order) among the selected records of the same
+// group: the same model group for byModel, the same endpoint for byEndpoint, any for the total.
 class MetricsAggregator
 {
 public:
     struct Options
     {
         CategoryRule categoryRule;
-        int timelineBuckets = 60;
+        int timelineBuckets = 60; // 0: no timeline
+        bool mergeItl = true; // false skips decoding every record's ITL sketch (itl stays empty)
     };
 
     static AggregateReport aggregate(const std::vector<MetricsRecord>& records,

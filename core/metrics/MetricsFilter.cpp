@@ -1,1 +1,73 @@
 #include "metrics/MetricsFilter.h"
+
+namespace adminchat {
+
+namespace {
+
+// "http://host:8000/v1/" and "http://host:8000/v1" name the same endpoint.
+QStringView withoutTrailingSlashes(const QString& url)
+{
+    QStringView view(url);
+    while (view.endsWith(QLatin1Char('/')))
+        view.chop(1);
+    return view;
+}
+
+bool matches(const QString& wanted, const QString& actual)
+{
+    return wanted.isEmpty() || wanted == actual;
+}
+
+} // namespace
+
+QDateTime MetricsFilter::start(const QDateTime& now) const
+{
+    if (since.isValid())
+        return since;
+    const qint64 seconds = windowSeconds(window);
+    if (seconds == 0)
+        return {};
+    return now.addSecs(-seconds);
+}
+
+bool MetricsFilter::matchesLabels(const QString& recordEndpoint, const QString& recordModel,
+                                  const QString& recordVariant, const QString& recordTag) const
+{
+    if (!endpoint.isEmpty() &&
+        withoutTrailingSlashes(endpoint) != withoutTrailingSlashes(recordEndpoint))
+        return false;
+    return matches(model, recordModel) && matches(variant, recordVariant) &&
+           matches(tag, recordTag);
+}
+
+QString MetricsFilter::windowName(Window window)
+{
+    switch (window) {
+    case Window::Last5Minutes:
+        return QStringLiteral("5m");
+    case Window::LastHour:
+        return QStringLiteral("1h");
+    case Window::Last24Hours:
+        return QStringLiteral("24h");
+    case Window::All:
+        return QStringLiteral("all");
+    }
+    return QStringLiteral("all");
+}
+
+qint64 MetricsFilter::windowSeconds(Window window)
+{
+    switch (window) {
+    case Window::Last5Minutes:
+        return 5 * 60;
+    case Window::LastHour:
+        return 60 * 60;
+    case Window::Last24Hours:
+        return 24 * 60 * 60;
+    case Window::All:
+        return 0;
+    }
+    return 0;
+}
+
+} // namespace adminchat

@@ -16,6 +16,7 @@ struct MetricsFilter
     QString model;
     QString variant;
     QString tag;
+    qint64 afterId = 0; // only records stored after this row id (picking up other writers)
 
     // Start of the covered interval at time now (invalid: no lower bound).
     QDateTime start(const QDateTime& now) const;

@@ -1,1 +1,69 @@
 #include "metrics/MetricsRecord.h"
+
+#include "metrics/QuantileSketch.h"
+#include "metrics/RequestMetrics.h"
+#include "net/RequestTrace.h"
+
+namespace adminchat {
+
+namespace {
+
+QString statusOf(const RequestTrace& trace)
+{
+    // An error or cancellation outranks whatever finish_reason arrived before it.
+    if (trace.error)
+        return trace.error->kind == ApiError::Kind::Cancelled ? QStringLiteral("cancelled")
+                                                              : QStringLiteral("error");
+    const QString& reason = trace.finishReason;
+    if (reason == QLatin1String("length"))
+        return QStringLiteral("length");
+    if (reason == QLatin1String("content_filter"))
+        return QStringLiteral("content_filter");
+    // function_call is the legacy (pre-tools) spelling of the same outcome.
+    if (reason == QLatin1String("tool_calls") || reason == QLatin1String("function_call"))
+        return QStringLiteral("tool_calls");
+    return QStringLiteral("ok");
+}
+
+} // namespace
+
+MetricsRecord MetricsRecord::fromTrace(const RequestTrace& trace, const RequestMetrics& metrics,
+                                       const QString& profile, const QString& variant)
+{
+    MetricsRecord record;
+    record.startedUtc = trace.startedUtc;
+    record.endpoint = trace.endpoint;
+    record.profile = profile;
+    record.model = trace.model;
+    record.variant = variant;
+    record.streamed = trace.streamed;
+    record.status = statusOf(trace);
+    record.httpStatus = trace.httpStatus;
+    record.errorKind = trace.error ? trace.error->kindName() : QString();
+    record.ttftMs = metrics.ttftMs;
+    record.ttfatMs = metrics.ttfatMs;
+    record.e2eMs = metrics.e2eMs;
+    record.meanItlMs = metrics.meanItlMs;
+    record.itlP50Ms = metrics.itlP50Ms;
+    record.itlP95Ms = metrics.itlP95Ms;
+    record.itlMaxMs = metrics.itlMaxMs;
+    record.tpotMs = metrics.tpotMs;
+    record.outputTokens = metrics.outputTokens;
+    record.outputTokensEstimated = metrics.outputTokensEstimated;
+    record.promptTokens = metrics.promptTokens;
+    record.tokensPerSecond = metrics.tokensPerSecond;
+    record.retries = trace.retries;
+    record.category = categoryName(metrics.category);
+    record.promptHash = trace.promptHash;
+    record.promptChars = trace.promptChars;
+    // Every gap, not just the percentiles, so ITL can later be summarised over all requests.
+    if (!metrics.itlMs.empty()) {
+        QuantileSketch sketch;
+        for (double gapMs : metrics.itlMs)
+            sketch.add(gapMs);
+        record.itlSketch = sketch.toBytes();
+    }
+    return record;
+}
+
+} // namespace adminchat

@@ -23,7 +23,8 @@ public:
     static constexpr double defaultRelativeAccuracy = 0.01;
     static constexpr double minTrackedValue = 1e-9;
 
-    explicit QuantileSketch(double relativeAccuracy = defaultRelativeAccuracy);
+    QuantileSketch() : QuantileSketch(defaultRelativeAccuracy) {}
+    explicit QuantileSketch(double relativeAccuracy);
 
     void add(double value);
     void add(double value, quint64 count);

@@ -31,8 +31,7 @@ std::optional<double> RequestMetrics::percentile(const std::vector<double>& sort
     return sorted[lower] + (sorted[upper] - sorted[lower]) * fraction;
 }
 
-RequestMetrics RequestMetrics::fromTrace(const RequestTrace& trace,
-                                         const CategoryThresholds& thresholds)
+RequestMetrics RequestMetrics::fromTrace(const RequestTrace& trace, const CategoryRule& rule)
 {
     RequestMetrics m;
     m.ttftMs = msBetween(0, trace.firstOutputNs);
@@ -75,10 +74,14 @@ RequestMetrics RequestMetrics::fromTrace(const RequestTrace& trace,
     if (trace.error) {
         m.category = trace.error->kind == ApiError::Kind::Cancelled ? LatencyCategory::Cancelled
                                                                     : LatencyCategory::Error;
-    } else if (m.ttftMs) {
-        m.category = thresholds.categorize(*m.ttftMs);
-    } else if (m.e2eMs) {
-        m.category = thresholds.categorize(*m.e2eMs); // an empty answer: judged on its E2E
+    } else {
+        const std::optional<double>& judged = rule.metric == CategoryMetric::Ttfat ? m.ttfatMs
+                                              : rule.metric == CategoryMetric::E2e ? m.e2eMs
+                                                                                   : m.ttftMs;
+        if (judged)
+            m.category = rule.thresholds.categorize(*judged);
+        else if (m.e2eMs)
+            m.category = rule.thresholds.categorize(*m.e2eMs); // an empty answer
     }
     return m;
 }

@@ -38,8 +38,9 @@ struct RequestMetrics
     std::optional<double> tokensPerSecond;
     LatencyCategory category = LatencyCategory::Error;
 
-    static RequestMetrics fromTrace(const RequestTrace& trace,
-                                    const CategoryThresholds& thresholds = {});
+    // The category uses rule's metric (TTFT by default); an answer without that figure is
+    // judged on its E2E.
+    static RequestMetrics fromTrace(const RequestTrace& trace, const CategoryRule& rule = {});
 
     // Exact percentile (0 <= q <= 1) of sorted values, linear interpolation between closest
     // ranks (numpy's default). Empty input gives std::nullopt.

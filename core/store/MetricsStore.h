@@ -3,10 +3,13 @@
 #include "metrics/MetricsFilter.h"
 #include "metrics/MetricsRecord.h"
 
+#include <QSqlDatabase>
 #include <QString>
-
+#include <memory>
 #include <optional>
 #include <vector>
+
+class QSqlQuery;
 
 namespace adminchat {
 
@@ -47,12 +50,29 @@ public:
     bool setRating(qint64 id, std::optional<int> rating, QString* error = nullptr);
 
 private:
+    // What a freshly opened file turned out to be, before anything is written to it.
+    enum class Health
+    {
+        Usable,
+        Unusable,
+        Failed
+    };
+
+    bool openConnection(QString* error);
+    void closeConnection();
+    Health checkHealth(QString* reason, QString* error);
+    bool configure(QString* error);
     bool migrate(QString* error);
-    bool moveAside(QString* error);
+    bool moveAside(const QString& reason, QString* error);
+    bool fail(QString* error, const QString& what, const QString& detail) const;
 
     QString m_path;
     QString m_connectionName;
     QString m_movedAside;
+    // Kept rather than looked up by name: the lookup refuses callers on another thread, and the
+    // store may be destroyed on a different thread than the one that used it.
+    QSqlDatabase m_db;
+    std::unique_ptr<QSqlQuery> m_insert; // prepared once, reused by every insert()
 };
 
 } // namespace adminchat

@@ -1,0 +1,66 @@
+#include "settings/AppSettings.h"
+
+namespace adminchat {
+
+namespace {
+
+const QString categoryMetricKey = QStringLiteral("category/metric");
+const QString excellentKey = QStringLiteral("category/excellentBelowMs");
+const QString goodKey = QStringLiteral("category/goodBelowMs");
+const QString acceptableKey = QStringLiteral("category/acceptableBelowMs");
+const QString windowKey = QStringLiteral("dashboard/window");
+
+} // namespace
+
+AppSettings::AppSettings() : m_settings(std::make_unique<QSettings>()) {}
+
+AppSettings::AppSettings(const QString& iniPath)
+    : m_settings(std::make_unique<QSettings>(iniPath, QSettings::IniFormat))
+{}
+
+CategoryRule AppSettings::categoryRule() const
+{
+    CategoryRule rule;
+    rule.metric = categoryMetricFromName(m_settings->value(categoryMetricKey).toString())
+                      .value_or(CategoryMetric::Ttft);
+    auto threshold = [this](const QString& key, double fallback) {
+        bool ok = false;
+        const double value = m_settings->value(key).toDouble(&ok);
+        return ok && value > 0 ? value : fallback;
+    };
+    const CategoryThresholds defaults;
+    rule.thresholds.excellentBelowMs = threshold(excellentKey, defaults.excellentBelowMs);
+    rule.thresholds.goodBelowMs = threshold(goodKey, defaults.goodBelowMs);
+    rule.thresholds.acceptableBelowMs = threshold(acceptableKey, defaults.acceptableBelowMs);
+    // Thresholds out of order would make categories meaningless: fall back to the defaults.
+    if (!(rule.thresholds.excellentBelowMs < rule.thresholds.goodBelowMs &&
+          rule.thresholds.goodBelowMs < rule.thresholds.acceptableBelowMs))
+        rule.thresholds = defaults;
+    return rule;
+}
+
+void AppSettings::setCategoryRule(const CategoryRule& rule)
+{
+    m_settings->setValue(categoryMetricKey, categoryMetricName(rule.metric));
+    m_settings->setValue(excellentKey, rule.thresholds.excellentBelowMs);
+    m_settings->setValue(goodKey, rule.thresholds.goodBelowMs);
+    m_settings->setValue(acceptableKey, rule.thresholds.acceptableBelowMs);
+}
+
+MetricsFilter::Window AppSettings::dashboardWindow() const
+{
+    const QString name = m_settings->value(windowKey).toString();
+    for (auto window : {MetricsFilter::Window::Last5Minutes, MetricsFilter::Window::LastHour,
+                        MetricsFilter::Window::Last24Hours, MetricsFilter::Window::All}) {
+        if (MetricsFilter::windowName(window) == name)
+            return window;
+    }
+    return MetricsFilter::Window::LastHour;
+}
+
+void AppSettings::setDashboardWindow(MetricsFilter::Window window)
+{
+    m_settings->setValue(windowKey, MetricsFilter::windowName(window));
+}
+
+} // namespace adminchat

@@ -1,0 +1,32 @@
+#pragma once
+
+#include "metrics/LatencyCategory.h"
+#include "metrics/MetricsFilter.h"
+
+#include <QSettings>
+#include <memory>
+
+namespace adminchat {
+
+// Typed access to the app's settings (QSettings, INI on Linux), with defaults. Never holds a
+// secret. Tests use the constructor taking a file path, so they never touch the user's settings.
+class AppSettings
+{
+public:
+    AppSettings();                                // the user's settings file
+    explicit AppSettings(const QString& iniPath); // a given file (tests, --settings)
+
+    CategoryRule categoryRule() const;
+    void setCategoryRule(const CategoryRule& rule);
+
+    MetricsFilter::Window dashboardWindow() const;
+    void setDashboardWindow(MetricsFilter::Window window);
+
+    QString fileName() const { return m_settings->fileName(); }
+    void sync() { m_settings->sync(); }
+
+private:
+    std::unique_ptr<QSettings> m_settings;
+};
+
+} // namespace adminchat

@@ -1,0 +1,168 @@
+#include "store/MetricsService.h"
+
+#include "metrics/MetricsAggregator.h"
+#include "metrics/MetricsCsv.h"
+#include "metrics/SuggestionEngine.h"
+#include "store/MetricsStore.h"
+#include "store/StoreLog.h"
+
+namespace adminchat {
+
+MetricsService::MetricsService(QString databasePath, QObject* parent)
+    : QObject(parent), m_databasePath(std::move(databasePath)), m_refreshTimer(this),
+      m_pollTimer(this) // children, so that moveToThread() takes the timers along
+{
+    m_refreshTimer.setSingleShot(true);
+    connect(&m_refreshTimer, &QTimer::timeout, this, &MetricsService::refresh);
+    m_pollTimer.setInterval(pollIntervalMs);
+    connect(&m_pollTimer, &QTimer::timeout, this, &MetricsService::pollOtherWriters);
+}
+
+MetricsService::~MetricsService() = default;
+
+void MetricsService::open()
+{
+    m_store = std::make_unique<MetricsStore>(m_databasePath);
+    QString error;
+    if (!m_store->open(&error)) {
+        qCWarning(lcStore).noquote() << error;
+        m_store.reset();
+        emit failed(error);
+        return;
+    }
+    m_records = m_store->records(MetricsFilter{}, QDateTime::currentDateTimeUtc(), &error);
+    if (!error.isEmpty())
+        emit failed(error);
+    for (const MetricsRecord& record : m_records)
+        m_pollWatermark = std::max(m_pollWatermark, record.id);
+    emit opened(m_store->path(), m_store->movedAsidePath());
+    m_pollTimer.start();
+    scheduleRefresh();
+}
+
+void MetricsService::pollOtherWriters()
+{
+    MetricsFilter filter;
+    filter.afterId = m_pollWatermark;
+    QString error;
+    const std::vector<MetricsRecord> rows =
+        m_store->records(filter, QDateTime::currentDateTimeUtc(), &error);
+    bool added = false;
+    for (const MetricsRecord& record : rows) {
+        m_pollWatermark = std::max(m_pollWatermark, record.id);
+        if (m_ownIdsUnpolled.remove(record.id))
+            continue;
+        m_records.push_back(record);
+        emit recordStored(record);
+        added = true;
+    }
+    if (added)
+        scheduleRefresh();
+}
+
+void MetricsService::addRecord(const MetricsRecord& record)
+{
+    MetricsRecord stored = record;
+    if (m_store) {
+        QString error;
+        if (!m_store->insert(stored, &error))
+            emit failed(error); // still shown for this session, just not kept
+        else if (stored.id > m_pollWatermark)
+            m_ownIdsUnpolled.insert(stored.id);
+    }
+    m_records.push_back(stored);
+    emit recordStored(stored);
+    scheduleRefresh();
+}
+
+void MetricsService::setFilter(const MetricsFilter& filter)
+{
+    m_filter = filter;
+    m_refreshTimer.stop();
+    refresh(); // the user asked for it: answer at once
+}
+
+void MetricsService::setCategoryRule(const CategoryRule& rule)
+{
+    m_categoryRule = rule;
+    scheduleRefresh();
+}
+
+void MetricsService::setRating(qint64 recordId, int rating)
+{
+    const std::optional<int> value = rating == 0 ? std::nullopt : std::optional<int>(rating);
+    if (m_store) {
+        QString error;
+        if (!m_store->setRating(recordId, value, &error)) {
+            emit failed(error);
+            return;
+        }
+    }
+    for (auto it = m_records.rbegin(); it != m_records.rend(); ++it) {
+        if (it->id == recordId) {
+            it->rating = value;
+            break;
+        }
+    }
+    scheduleRefresh();
+}
+
+void MetricsService::exportCsv(const QString& path, bool summary)
+{
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    QString error;
+    qint64 rows = -1;
+    if (summary) {
+        MetricsAggregator::Options options;
+        options.categoryRule = m_categoryRule;
+        const AggregateReport report =
+            MetricsAggregator::aggregate(m_records, m_filter, now, options);
+        rows = MetricsCsv::exportToPath(path, {}, &report, &error);
+    } else {
+        std::vector<MetricsRecord> selected;
+        const QDateTime start = m_filter.start(now);
+        for (const MetricsRecord& record : m_records) {
+            if ((!start.isValid() || record.startedUtc >= start) &&
+                m_filter.matchesLabels(record.endpoint, record.model, record.variant, record.tag))
+                selected.push_back(record);
+        }
+        rows = MetricsCsv::exportToPath(path, selected, nullptr, &error);
+    }
+    emit exportFinished(path, rows, error);
+}
+
+void MetricsService::scheduleRefresh()
+{
+    if (m_refreshTimer.isActive())
+        return; // coalesced into the refresh already due
+    const qint64 elapsed =
+        m_sinceRefresh.isValid() ? m_sinceRefresh.elapsed() : minRefreshIntervalMs;
+    m_refreshTimer.start(int(std::max<qint64>(0, minRefreshIntervalMs - elapsed)));
+}
+
+void MetricsService::refresh()
+{
+    m_sinceRefresh.start();
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    DashboardSnapshot snapshot;
+    snapshot.filter = m_filter;
+    snapshot.computedAt = now;
+    MetricsAggregator::Options options;
+    options.categoryRule = m_categoryRule;
+    snapshot.report = MetricsAggregator::aggregate(m_records, m_filter, now, options);
+    snapshot.suggestions = SuggestionEngine::evaluate(m_records, m_filter, now);
+    QSet<QString> endpoints;
+    QSet<QString> models;
+    for (const MetricsRecord& record : m_records) {
+        endpoints.insert(record.endpoint);
+        models.insert(record.model);
+    }
+    snapshot.endpoints = endpoints.values();
+    snapshot.models = models.values();
+    snapshot.endpoints.sort();
+    snapshot.models.sort();
+    snapshot.totalRecords = qint64(m_records.size());
+    emit snapshotReady(snapshot);
+}
+
+} // namespace adminchat

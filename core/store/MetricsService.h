@@ -1,0 +1,65 @@
+#pragma once
+
+#include "metrics/DashboardSnapshot.h"
+#include "metrics/LatencyCategory.h"
+#include "metrics/MetricsFilter.h"
+#include "metrics/MetricsRecord.h"
+
+#include <QElapsedTimer>
+#include <QObject>
+#include <QSet>
+#include <QTimer>
+#include <memory>
+#include <vector>
+
+namespace adminchat {
+
+class MetricsStore;
+
+// Owns the metrics database and an in-memory copy of its records, on the thread it lives in
+// (MetricsThread): stores new records, recomputes the dashboard at most every 250 ms when
+// something changed, rates answers and writes CSV exports, so none of it runs on the GUI thread.
+// Call its slots with queued invocations from other threads.
+class MetricsService : public QObject
+{
+    Q_OBJECT
+public:
+    static constexpr int minRefreshIntervalMs = 250;
+    static constexpr int pollIntervalMs = 1000; // other writers: `adminchat ask`, a second window
+
+    explicit MetricsService(QString databasePath, QObject* parent = nullptr);
+    ~MetricsService() override;
+
+    Q_INVOKABLE void open();
+    Q_INVOKABLE void addRecord(const adminchat::MetricsRecord& record);
+    Q_INVOKABLE void setFilter(const adminchat::MetricsFilter& filter);
+    Q_INVOKABLE void setCategoryRule(const adminchat::CategoryRule& rule);
+    Q_INVOKABLE void setRating(qint64 recordId, int rating); // +1, -1, 0 clears
+    // Writes what the current filter selects: one row per request, or one per group (summary).
+    Q_INVOKABLE void exportCsv(const QString& path, bool summary);
+
+signals:
+    void opened(const QString& path, const QString& movedAsidePath);
+    void failed(const QString& error);
+    void recordStored(const adminchat::MetricsRecord& record);
+    void snapshotReady(const adminchat::DashboardSnapshot& snapshot);
+    void exportFinished(const QString& path, qint64 rows, const QString& error);
+
+private:
+    void scheduleRefresh();
+    void pollOtherWriters();
+    void refresh();
+
+    QString m_databasePath;
+    std::unique_ptr<MetricsStore> m_store;
+    std::vector<MetricsRecord> m_records;
+    MetricsFilter m_filter;
+    CategoryRule m_categoryRule;
+    QTimer m_refreshTimer;
+    QTimer m_pollTimer;
+    qint64 m_pollWatermark = 0;    // highest row id seen by open() or a poll
+    QSet<qint64> m_ownIdsUnpolled; // ids we inserted above the watermark: not to be added twice
+    QElapsedTimer m_sinceRefresh;
+};
+
+} // namespace adminchat

@@ -1,0 +1,85 @@
+// RFC 4180 output, checked against a strict reader: every awkward field survives a round trip.
+#include "CsvTestReader.h"
+#include "metrics/CsvWriter.h"
+#include "metrics/MetricsCsv.h"
+
+#include <QBuffer>
+#include <QTest>
+
+using namespace adminchat;
+
+class TestCsvWriter : public QObject
+{
+    Q_OBJECT
+private slots:
+    void escaping_data()
+    {
+        QTest::addColumn<QString>("field");
+        QTest::addColumn<QString>("escaped");
+        QTest::newRow("plain") << "abc"
+                               << "abc";
+        QTest::newRow("empty") << ""
+                               << "";
+        QTest::newRow("comma") << "a,b"
+                               << "\"a,b\"";
+        QTest::newRow("quote") << "say \"hi\""
+                               << "\"say \"\"hi\"\"\"";
+        QTest::newRow("newline") << "a\nb"
+                                 << "\"a\nb\"";
+        QTest::newRow("cr") << "a\rb"
+                            << "\"a\rb\"";
+        QTest::newRow("leading space") << " a"
+                                       << "\" a\"";
+        QTest::newRow("unicode") << "模型 🎉"
+                                 << "模型 🎉";
+    }
+    void escaping()
+    {
+        QFETCH(QString, field);
+        QFETCH(QString, escaped);
+        QCOMPARE(CsvWriter::escape(field), escaped);
+    }
+
+    void roundTrip()
+    {
+        const QList<QStringList> rows = {
+            {"id", "text", "n"},        {"1", "a,b", "3.5"},
+            {"2", "line\r\nbreak", ""}, {"3", "\"quoted\", and more", "-1"},
+            {"4", " padded ", "模型"},
+        };
+        QBuffer buffer;
+        QVERIFY(buffer.open(QIODevice::WriteOnly));
+        CsvWriter writer(&buffer);
+        for (const QStringList& row : rows)
+            QVERIFY(writer.writeRow(row));
+        QCOMPARE(writer.rowsWritten(), 5);
+        QVERIFY(buffer.data().endsWith("\r\n"));
+        const auto parsed = csvtest::parse(QString::fromUtf8(buffer.data()));
+        QVERIFY(parsed.has_value());
+        QCOMPARE(*parsed, rows);
+    }
+
+    void requestRowsMatchHeader()
+    {
+        MetricsRecord record;
+        record.id = 7;
+        record.startedUtc = QDateTime(QDate(2026, 11, 24), QTime(10, 0, 0, 123), Qt::UTC);
+        record.endpoint = QStringLiteral("http://h/v1");
+        record.model = QStringLiteral("m,1");
+        record.status = QStringLiteral("ok");
+        record.ttftMs = 312.5;
+        record.outputTokens = 12;
+        record.outputTokensEstimated = false;
+        const QStringList header = MetricsCsv::requestHeader();
+        const QStringList row = MetricsCsv::requestRow(record);
+        QCOMPARE(row.size(), header.size());
+        QCOMPARE(row[header.indexOf("started_utc")], QStringLiteral("2026-11-24T10:00:00.123Z"));
+        QCOMPARE(row[header.indexOf("ttft_ms")], QStringLiteral("312.500"));
+        QCOMPARE(row[header.indexOf("e2e_ms")], QString()); // no value: empty cell
+        QCOMPARE(row[header.indexOf("output_tokens_estimated")], QStringLiteral("false"));
+        QCOMPARE(MetricsCsv::summaryRow(GroupStats{}).size(), MetricsCsv::summaryHeader().size());
+    }
+};
+
+QTEST_GUILESS_MAIN(TestCsvWriter)
+#include "tst_csvwriter.moc"

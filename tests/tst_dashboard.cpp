@@ -1,0 +1,157 @@
+// The dashboard in the real window, offscreen: chats against the in-process demo endpoint and an
+// `adminchat ask` process both show up in its figures within a second or so, and its export
+// writes what the filters show.
+#include "ComposerEdit.h"
+#include "CsvTestReader.h"
+#include "MainWindow.h"
+#include "MetricsPanelController.h"
+#include "chat/ChatSession.h"
+#include "settings/ApplicationNames.h"
+#include "store/MetricsStore.h"
+
+#include <QAbstractItemModel>
+#include <QBarSeries>
+#include <QBarSet>
+#include <QChartView>
+#include <QComboBox>
+#include <QFile>
+#include <QLabel>
+#include <QLineSeries>
+#include <QListWidget>
+#include <QPieSeries>
+#include <QProcess>
+#include <QSignalSpy>
+#include <QTabWidget>
+#include <QTableView>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace adminchat;
+
+class TestDashboard : public QObject
+{
+    Q_OBJECT
+private slots:
+    void initTestCase();
+    void emptyStateFirst();
+    void chatsAndAskFillTheDashboard();
+    void filterAndExport();
+
+private:
+    QLabel* label(const char* name) const
+    {
+        return m_window->findChild<QLabel*>(QLatin1String(name));
+    }
+    QChart* chart(const char* name) const
+    {
+        auto* view = m_window->findChild<QChartView*>(QLatin1String(name));
+        return view ? view->chart() : nullptr;
+    }
+    void chat(const QString& text);
+
+    QTemporaryDir m_home;
+    std::unique_ptr<MainWindow> m_window;
+};
+
+void TestDashboard::initTestCase()
+{
+    QVERIFY(m_home.isValid());
+    // The window and the `ask` process must share one database: the default location under this
+    // test's own XDG_DATA_HOME.
+    qputenv("XDG_DATA_HOME", m_home.filePath(QStringLiteral("data")).toUtf8());
+    qputenv("XDG_CONFIG_HOME", m_home.filePath(QStringLiteral("config")).toUtf8());
+    qunsetenv("OPENAI_BASE_URL");
+    setApplicationNames();
+    GuiOptions options;
+    options.demoProfile = QStringLiteral("instant");
+    options.showDashboard = true;
+    options.settingsPath = m_home.filePath(QStringLiteral("settings.ini"));
+    m_window = std::make_unique<MainWindow>(options);
+    m_window->resize(1200, 900);
+    m_window->show();
+    QSignalSpy ready(m_window.get(), &MainWindow::endpointReady);
+    QVERIFY(ready.wait(10000));
+}
+
+void TestDashboard::emptyStateFirst()
+{
+    auto* tabs = m_window->findChild<QTabWidget*>(QStringLiteral("tabs"));
+    QCOMPARE(tabs->currentWidget()->objectName(), QStringLiteral("dashboard")); // --show dashboard
+    QTRY_VERIFY_WITH_TIMEOUT(
+        m_window->findChild<QWidget*>(QStringLiteral("emptyState"))->isVisible(), 5000);
+}
+
+void TestDashboard::chat(const QString& text)
+{
+    auto* composer = m_window->findChild<ComposerEdit*>(QStringLiteral("composer"));
+    QSignalSpy completed(m_window->session(), &ChatSession::requestCompleted);
+    composer->setPlainText(text);
+    QTest::keyClick(composer, Qt::Key_Return);
+    QVERIFY(completed.wait(10000));
+}
+
+void TestDashboard::chatsAndAskFillTheDashboard()
+{
+    for (int i = 0; i < 8; ++i)
+        chat(QStringLiteral("question %1").arg(i));
+    QTRY_COMPARE_WITH_TIMEOUT(label("kpiRequests")->text(), QStringLiteral("8"), 3000);
+    QVERIFY(label("kpiTtftP50")->text().endsWith(QLatin1String(" ms")));
+    QCOMPARE(label("kpiErrorRate")->text(), QStringLiteral("0 %"));
+    QCOMPARE(label("kpiCompletionRate")->text(), QStringLiteral("100 %"));
+    QVERIFY(!m_window->findChild<QWidget*>(QStringLiteral("emptyState"))->isVisible());
+
+    // Charts carry the data: three percentile lines, bars, the category pie.
+    QChart* ttft = chart("ttftChart");
+    QVERIFY(ttft);
+    QCOMPARE(ttft->series().size(), 3);
+    QVERIFY(static_cast<QLineSeries*>(ttft->series().at(0))->count() >= 1);
+    auto* pie = static_cast<QPieSeries*>(chart("categoryChart")->series().at(0));
+    qreal counted = 0;
+    for (QPieSlice* slice : pie->slices())
+        counted += slice->value();
+    QCOMPARE(counted, 8.0);
+    auto* bars = static_cast<QBarSeries*>(chart("percentileChart")->series().at(0));
+    QVERIFY(bars->barSets().at(0)->at(0) > 0); // TTFT P50
+    auto* table = m_window->findChild<QTableView*>(QStringLiteral("modelTable"));
+    QCOMPARE(table->model()->rowCount(), 1);
+
+    // A request from another process lands in the same database and appears on its own.
+    QProcess ask;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    ask.setProcessEnvironment(env);
+    const QString demoUrl = m_window->demoEndpointUrl().toString();
+    QVERIFY2(demoUrl.startsWith(QLatin1String("http://127.0.0.1:")), qPrintable(demoUrl));
+    ask.start(QStringLiteral(ADMINCHAT_BIN),
+              {"ask", "--base-url", demoUrl, "--model", "demo-reasoner", "from the terminal"});
+    QVERIFY(ask.waitForFinished(20000));
+    QCOMPARE(ask.exitCode(), 0);
+    QTRY_COMPARE_WITH_TIMEOUT(label("kpiRequests")->text(), QStringLiteral("9"), 3000);
+    QTRY_COMPARE_WITH_TIMEOUT(table->model()->rowCount(), 2, 3000);
+}
+
+void TestDashboard::filterAndExport()
+{
+    auto* models = m_window->findChild<QComboBox*>(QStringLiteral("modelFilter"));
+    const int reasoner = models->findText(QStringLiteral("demo-reasoner"));
+    QVERIFY(reasoner > 0);
+    models->setCurrentIndex(reasoner);
+    QTRY_COMPARE_WITH_TIMEOUT(label("kpiRequests")->text(), QStringLiteral("1"), 3000);
+
+    QSignalSpy exported(m_window->metricsPanel(), &MetricsPanelController::exportFinished);
+    const QString path = m_home.filePath(QStringLiteral("shown.csv"));
+    m_window->metricsPanel()->exportTo(path, false);
+    QVERIFY(exported.wait(5000));
+    QCOMPARE(exported.first().at(1).toLongLong(), 1);
+    QFile file(path);
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    const auto rows = csvtest::parse(QString::fromUtf8(file.readAll()));
+    QVERIFY(rows.has_value());
+    QCOMPARE(rows->size(), 2);
+    QCOMPARE(rows->at(1).at(rows->first().indexOf("model")), QStringLiteral("demo-reasoner"));
+
+    models->setCurrentIndex(0); // all models again
+    QTRY_COMPARE_WITH_TIMEOUT(label("kpiRequests")->text(), QStringLiteral("9"), 3000);
+}
+
+QTEST_MAIN(TestDashboard)
+#include "tst_dashboard.moc"

@@ -1,0 +1,183 @@
+// MetricsService on its own thread with a real SQLite file: records in, coalesced snapshots out,
+// other writers picked up, filters, ratings and CSV exports.
+#include "CsvTestReader.h"
+#include "metrics/DashboardSnapshot.h"
+#include "store/MetricsService.h"
+#include "store/MetricsStore.h"
+#include "store/MetricsThread.h"
+
+#include <QFile>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace adminchat;
+
+namespace {
+
+MetricsRecord record(const QString& model, double ttftMs, const QString& status = "ok")
+{
+    MetricsRecord r;
+    r.startedUtc = QDateTime::currentDateTimeUtc();
+    r.endpoint = QStringLiteral("http://127.0.0.1:1/v1");
+    r.model = model;
+    r.status = status;
+    r.httpStatus = status == QLatin1String("error") ? 500 : 200;
+    r.errorKind = status == QLatin1String("error") ? QStringLiteral("http") : QString();
+    if (status != QLatin1String("error")) {
+        r.ttftMs = ttftMs;
+        r.e2eMs = ttftMs + 1000;
+        r.tokensPerSecond = 40;
+        r.outputTokens = 40;
+    }
+    r.category = QStringLiteral("excellent");
+    return r;
+}
+
+DashboardSnapshot lastSnapshot(const QSignalSpy& spy)
+{
+    return spy.last().at(0).value<DashboardSnapshot>();
+}
+
+} // namespace
+
+class TestMetricsService : public QObject
+{
+    Q_OBJECT
+private slots:
+    void init()
+    {
+        QVERIFY(m_dir.isValid());
+        m_path = m_dir.filePath(QStringLiteral("m%1.sqlite").arg(++m_counter));
+    }
+
+    void recordsReachSnapshots()
+    {
+        MetricsThread thread(m_path);
+        MetricsService* service = thread.service();
+        QSignalSpy opened(service, &MetricsService::opened);
+        QSignalSpy snapshots(service, &MetricsService::snapshotReady);
+        thread.start();
+        QVERIFY(opened.wait(5000));
+        for (int i = 0; i < 5; ++i)
+            QMetaObject::invokeMethod(service, [service, i] {
+                service->addRecord(record(QStringLiteral("m"), 100 + 10 * i));
+            });
+        QMetaObject::invokeMethod(service,
+                                  [service] { service->addRecord(record("m", 0, "error")); });
+        QTRY_VERIFY_WITH_TIMEOUT(
+            !snapshots.isEmpty() && lastSnapshot(snapshots).report.total.started == 6, 5000);
+        const DashboardSnapshot snapshot = lastSnapshot(snapshots);
+        QCOMPARE(snapshot.report.total.errors, 1u);
+        QCOMPARE(snapshot.report.total.ttft.count, 5u);
+        QVERIFY(qAbs(snapshot.report.total.ttft.p50 - 120.0) <= 1.2);
+        QCOMPARE(snapshot.totalRecords, 6);
+        QCOMPARE(snapshot.models, QStringList{"m"});
+        // Six records in quick succession: coalesced into far fewer than six recomputations.
+        QVERIFY2(snapshots.size() <= 3, qPrintable(QString::number(snapshots.size())));
+
+        MetricsStore reader(m_path);
+        QVERIFY(reader.open());
+        QCOMPARE(reader.count(), 6);
+    }
+
+    void otherWritersArePickedUp()
+    {
+        MetricsThread thread(m_path);
+        MetricsService* service = thread.service();
+        QSignalSpy opened(service, &MetricsService::opened);
+        QSignalSpy stored(service, &MetricsService::recordStored);
+        QSignalSpy snapshots(service, &MetricsService::snapshotReady);
+        thread.start();
+        QVERIFY(opened.wait(5000));
+        QMetaObject::invokeMethod(service, [service] { service->addRecord(record("own", 100)); });
+
+        // Another process (an `adminchat ask`) writes to the same file.
+        MetricsStore other(m_path);
+        QVERIFY(other.open());
+        MetricsRecord external = record(QStringLiteral("external"), 200);
+        QVERIFY(other.insert(external));
+
+        QTRY_VERIFY_WITH_TIMEOUT(
+            !snapshots.isEmpty() && lastSnapshot(snapshots).report.total.started == 2, 5000);
+        QTest::qWait(MetricsService::pollIntervalMs + 300); // a later poll adds nothing twice
+        QCOMPARE(lastSnapshot(snapshots).report.total.started, 2u);
+        QCOMPARE(stored.size(), 2);
+    }
+
+    void filterRatingAndExport()
+    {
+        {
+            MetricsStore seed(m_path);
+            QVERIFY(seed.open());
+            std::vector<MetricsRecord> records{record("a", 100), record("a", 110),
+                                               record("b", 3500)};
+            QVERIFY(seed.insert(records));
+        }
+        MetricsThread thread(m_path);
+        MetricsService* service = thread.service();
+        QSignalSpy snapshots(service, &MetricsService::snapshotReady);
+        QSignalSpy exported(service, &MetricsService::exportFinished);
+        thread.start();
+        QTRY_VERIFY_WITH_TIMEOUT(!snapshots.isEmpty(), 5000);
+        QCOMPARE(lastSnapshot(snapshots).report.total.started, 3u);
+
+        MetricsFilter filter;
+        filter.model = QStringLiteral("a");
+        QMetaObject::invokeMethod(service, [service, filter] { service->setFilter(filter); });
+        QTRY_VERIFY_WITH_TIMEOUT(lastSnapshot(snapshots).filter.model == QLatin1String("a"), 5000);
+        QCOMPARE(lastSnapshot(snapshots).report.total.started, 2u);
+
+        QMetaObject::invokeMethod(service, [service] { service->setRating(1, +1); });
+        QTRY_VERIFY_WITH_TIMEOUT(lastSnapshot(snapshots).report.total.ratedUp == 1, 5000);
+
+        const QString csv = m_dir.filePath(QStringLiteral("a.csv"));
+        QMetaObject::invokeMethod(service, [service, csv] { service->exportCsv(csv, false); });
+        QVERIFY(exported.wait(5000));
+        QCOMPARE(exported.last().at(1).toLongLong(), 2); // what the filter shows
+        QVERIFY(exported.last().at(2).toString().isEmpty());
+        QFile file(csv);
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        const auto rows = csvtest::parse(QString::fromUtf8(file.readAll()));
+        QVERIFY(rows.has_value());
+        QCOMPARE(rows->size(), 3);
+        QCOMPARE(rows->at(1).at(rows->first().indexOf("rating")), QStringLiteral("1"));
+
+        const QString summary = m_dir.filePath(QStringLiteral("s.csv"));
+        QMetaObject::invokeMethod(service,
+                                  [service, summary] { service->exportCsv(summary, true); });
+        QVERIFY(exported.wait(5000));
+        QCOMPARE(exported.last().at(1).toLongLong(), 1); // one (endpoint, model) group
+
+        QMetaObject::invokeMethod(service, [service] {
+            service->exportCsv(QStringLiteral("/nonexistent-dir/x.csv"), false);
+        });
+        QVERIFY(exported.wait(5000));
+        QVERIFY(exported.last().at(2).toString().contains("/nonexistent-dir/x.csv"));
+    }
+
+    void unusableDatabaseIsMovedAside()
+    {
+        QFile garbage(m_path);
+        QVERIFY(garbage.open(QIODevice::WriteOnly));
+        garbage.write(QByteArray(4096, 'x'));
+        garbage.close();
+        MetricsThread thread(m_path);
+        QSignalSpy opened(thread.service(), &MetricsService::opened);
+        thread.start();
+        QVERIFY(opened.wait(5000));
+        const QString movedAside = opened.first().at(1).toString();
+        QVERIFY(!movedAside.isEmpty());
+        QFile moved(movedAside);
+        QVERIFY(moved.open(QIODevice::ReadOnly));
+        QCOMPARE(moved.readAll(), QByteArray(4096, 'x'));
+    }
+
+private:
+    QTemporaryDir m_dir;
+    QString m_path;
+    int m_counter = 0;
+};
+
+QTEST_GUILESS_MAIN(TestMetricsService)
+#include "tst_metricsservice.moc"

@@ -1,0 +1,83 @@
+#pragma once
+
+#include "metrics/DashboardSnapshot.h"
+#include "metrics/MetricsFilter.h"
+
+#include <QStringList>
+#include <QWidget>
+
+class QComboBox;
+class QLabel;
+class QStackedWidget;
+class QTableView;
+
+namespace adminchat {
+
+class DashboardCategoryChart;
+class DashboardGroupModel;
+class DashboardKpiRow;
+class DashboardPercentileChart;
+class DashboardSuggestionList;
+class DashboardTimelineChart;
+
+// The live performance dashboard: filter pickers, KPI tiles, latency charts over time,
+// percentiles, categories, tokens/s and errors, per-model and per-endpoint tables and
+// suggestions. It only displays DashboardSnapshots computed elsewhere (off the GUI thread); each
+// setSnapshot() reuses the existing series, axes and models so updates stay cheap.
+class DashboardWidget : public QWidget
+{
+    Q_OBJECT
+public:
+    explicit DashboardWidget(QWidget* parent = nullptr);
+
+    void setSnapshot(const DashboardSnapshot& snapshot);
+
+signals:
+    // The user picked another window, endpoint or model; the caller recomputes with it.
+    void filterChanged(const adminchat::MetricsFilter& filter);
+    // "Export CSV…": one row per request (false) or one per group (true); the caller asks where.
+    void exportRequested(bool summary);
+
+protected:
+    bool eventFilter(QObject* watched, QEvent* event) override;
+
+private:
+    QWidget* buildHeader();
+    QWidget* buildContent();
+    QWidget* buildEmptyState();
+    QTableView* buildTable(const QString& objectName, DashboardGroupModel* model);
+
+    void syncFilterControls(const DashboardSnapshot& snapshot);
+    static void fillCombo(QComboBox* box, const QString& allText, const QStringList& names,
+                          const QString& current, QStringList& shown);
+    void onFilterEdited();
+    void showStatus(); // m_statusText, elided to the label's width
+
+    MetricsFilter m_filter;       // what the pickers show
+    bool m_filterPending = false; // emitted, and no snapshot computed with it has arrived yet
+    QStringList m_shownEndpoints;
+    QStringList m_shownModels;
+
+    QComboBox* m_windowBox = nullptr;
+    QComboBox* m_endpointBox = nullptr;
+    QComboBox* m_modelBox = nullptr;
+    QLabel* m_status = nullptr;
+    QString m_statusText;
+    QStackedWidget* m_pages = nullptr;
+    QWidget* m_content = nullptr;
+    QWidget* m_emptyState = nullptr;
+    QLabel* m_emptyFilter = nullptr;
+    QLabel* m_emptyRecords = nullptr;
+
+    DashboardKpiRow* m_kpis = nullptr;
+    DashboardSuggestionList* m_suggestions = nullptr;
+    DashboardTimelineChart* m_ttftChart = nullptr;
+    DashboardTimelineChart* m_e2eChart = nullptr;
+    DashboardTimelineChart* m_tokensChart = nullptr;
+    DashboardPercentileChart* m_percentileChart = nullptr;
+    DashboardCategoryChart* m_categoryChart = nullptr;
+    DashboardGroupModel* m_modelGroups = nullptr;
+    DashboardGroupModel* m_endpointGroups = nullptr;
+};
+
+} // namespace adminchat

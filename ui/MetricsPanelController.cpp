@@ -1,0 +1,54 @@
+#include "MetricsPanelController.h"
+
+#include "DashboardWidget.h"
+#include "store/MetricsService.h"
+
+#include <QDateTime>
+#include <QDir>
+#include <QFileDialog>
+
+namespace adminchat {
+
+MetricsPanelController::MetricsPanelController(DashboardWidget* dashboard, MetricsService* service,
+                                               QObject* parent)
+    : QObject(parent), m_dashboard(dashboard), m_service(service)
+{
+    connect(m_service, &MetricsService::snapshotReady, m_dashboard, &DashboardWidget::setSnapshot);
+    connect(m_dashboard, &DashboardWidget::filterChanged, m_service,
+            [service = m_service](const MetricsFilter& filter) {
+                QMetaObject::invokeMethod(service,
+                                          [service, filter] { service->setFilter(filter); });
+            });
+    connect(m_dashboard, &DashboardWidget::exportRequested, this,
+            &MetricsPanelController::onExportRequested);
+    connect(m_service, &MetricsService::exportFinished, this,
+            &MetricsPanelController::exportFinished);
+}
+
+void MetricsPanelController::onExportRequested(bool summary)
+{
+    const QString suggested = QDir::home().filePath(
+        QStringLiteral("adminchat-%1-%2.csv")
+            .arg(summary ? QStringLiteral("summary") : QStringLiteral("requests"),
+                 QDateTime::currentDateTime().toString(QStringLiteral("yyyyMMdd-HHmmss"))));
+    // open(), not exec(): the dialog is window-modal without a nested event loop, so streams and
+    // the dashboard keep updating behind it.
+    auto* dialog = new QFileDialog(
+        m_dashboard, summary ? tr("Export summary as CSV") : tr("Export requests as CSV"),
+        suggested, tr("CSV files (*.csv)"));
+    dialog->setAcceptMode(QFileDialog::AcceptSave);
+    dialog->setDefaultSuffix(QStringLiteral("csv"));
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &QFileDialog::fileSelected, this,
+            [this, summary](const QString& path) { exportTo(path, summary); });
+    dialog->open();
+}
+
+void MetricsPanelController::exportTo(const QString& path, bool summary)
+{
+    // Written on the metrics thread: a large export never stalls the window.
+    QMetaObject::invokeMethod(
+        m_service, [service = m_service, path, summary] { service->exportCsv(path, summary); });
+}
+
+} // namespace adminchat
