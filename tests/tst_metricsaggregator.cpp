@@ -1,5 +1,7 @@
 // MetricsAggregator over hand-built records with explicit start times and a fixed "now".
 #include "metrics/MetricsAggregator.h"
+#include "metrics/RequestMetrics.h"
+#include "net/RequestTrace.h"
 
 #include <QTest>
 #include <algorithm>
@@ -252,11 +254,15 @@ private slots:
         for (double ttft : {100.0, 499.0, 500.0, 999.0, 1000.0, 2999.0, 3000.0, 10000.0})
             records.push_back(record(minute, ttft));
         records.push_back(failed(minute));
+        // An answer without output is judged on its E2E (1300 ms: acceptable); one without
+        // either figure is not counted.
         MetricsRecord noTtft = record(minute);
         noTtft.ttftMs.reset();
         records.push_back(noTtft);
+        noTtft.e2eMs.reset();
+        records.push_back(noTtft);
         const AggregateReport report = MetricsAggregator::aggregate(records, {}, now);
-        QCOMPARE(report.total.categories, (std::array<quint64, 4>{2, 2, 2, 2}));
+        QCOMPARE(report.total.categories, (std::array<quint64, 4>{2, 2, 3, 2}));
     }
 
     void categoriesE2eRuleAndThresholds()
@@ -289,8 +295,40 @@ private slots:
         MetricsRecord reasoning = record(0, 400);
         reasoning.ttfatMs = 4000;
         QCOMPARE(MetricsAggregator::categorize(reasoning, rule), Category(LatencyCategory::Slow));
-        reasoning.ttfatMs.reset();
+        reasoning.ttfatMs.reset(); // falls back to E2E (1400 ms)
+        QCOMPARE(MetricsAggregator::categorize(reasoning, rule),
+                 Category(LatencyCategory::Acceptable));
+        reasoning.e2eMs.reset();
         QVERIFY(!MetricsAggregator::categorize(reasoning, rule).has_value());
+    }
+
+    void answerWithoutOutputJudgedOnE2e()
+    {
+        // A stream that ended without any output piece: no TTFT or TTFAT, only an E2E. The
+        // aggregator must judge it as RequestMetrics::fromTrace labelled it when recorded.
+        RequestTrace trace;
+        trace.startedUtc = now.addSecs(-60);
+        trace.endpoint = endpointA;
+        trace.requestedModel = trace.model = QStringLiteral("m1");
+        trace.httpStatus = 200;
+        trace.finishReason = QStringLiteral("stop");
+        trace.endNs = 2'000'000'000; // 2 s
+        for (const CategoryMetric metric :
+             {CategoryMetric::Ttft, CategoryMetric::Ttfat, CategoryMetric::E2e}) {
+            CategoryRule rule;
+            rule.metric = metric;
+            const RequestMetrics metrics = RequestMetrics::fromTrace(trace, rule);
+            QCOMPARE(metrics.category, LatencyCategory::Acceptable);
+            const MetricsRecord r = MetricsRecord::fromTrace(trace, metrics);
+            QVERIFY(!r.ttftMs && !r.ttfatMs);
+            QCOMPARE(MetricsAggregator::categorize(r, rule),
+                     std::optional<LatencyCategory>(metrics.category));
+
+            MetricsAggregator::Options options;
+            options.categoryRule = rule;
+            const AggregateReport report = MetricsAggregator::aggregate({r}, {}, now, options);
+            QCOMPARE(report.total.categories, (std::array<quint64, 4>{0, 0, 1, 0}));
+        }
     }
 
     void percentilesWithinSketchError()
@@ -353,6 +391,13 @@ private slots:
         records.back().itlSketch = huge.toBytes();
         records.push_back(record(minute));
         records.back().itlSketch = QByteArray("not a sketch");
+        // Skipped whole: a truncated blob, and one of another accuracy (merge() refuses it).
+        records.push_back(record(minute));
+        records.back().itlSketch = huge.toBytes().chopped(1);
+        QuantileSketch coarse(0.05);
+        coarse.add(99999);
+        records.push_back(record(minute));
+        records.back().itlSketch = coarse.toBytes();
         const AggregateReport report = MetricsAggregator::aggregate(records, {}, now);
         QCOMPARE(report.total.itl.count, quint64(gaps.size()));
         QCOMPARE(report.total.itl.max, *std::max_element(gaps.begin(), gaps.end()));

@@ -125,6 +125,56 @@ void compareSketches(const QuantileSketch& actual, const QuantileSketch& expecte
     }
 }
 
+// A sketch of random shape: empty, zeros only, a narrow or a wide log-uniform range anywhere
+// from 1e-8 to 1e300 (so two of them may lie further apart than the bucket cap spans), some
+// values with large counts.
+QuantileSketch randomSketch(Rng& rng, double accuracy)
+{
+    QuantileSketch sketch(accuracy);
+    const auto shape = rng.below(10);
+    if (shape == 0)
+        return sketch;
+    // Mostly near realistic latencies, so stores overlap and grow at either end.
+    const double centre = rng.uniform() < 0.8
+                              ? std::log(300) + 6 * (rng.uniform() - 0.5)
+                              : std::log(1e-8) + (std::log(1e300) - std::log(1e-8)) * rng.uniform();
+    const double spread = shape <= 2 ? 0.1 : shape <= 7 ? 3 : 60; // natural-log units
+    const auto n = 1 + rng.below(shape == 1 ? 3 : 200);
+    for (quint64 i = 0; i < n; ++i) {
+        if (shape == 9 || rng.uniform() < 0.05) { // zero bucket: zero, negative, tiny
+            const double zeros[] = {0.0, -1.0, 1e-12, QuantileSketch::minTrackedValue};
+            sketch.add(zeros[rng.below(4)]);
+            continue;
+        }
+        const double v = std::exp(centre + spread * (rng.uniform() - 0.5));
+        sketch.add(std::isfinite(v) ? v : std::numeric_limits<double>::max(),
+                   rng.uniform() < 0.05 ? 1 + rng.below(1'000'000'000) : 1);
+    }
+    return sketch;
+}
+
+// What mergeBytes must do: exactly what fromBytes followed by merge does.
+bool referenceMerge(QuantileSketch& into, const QByteArray& bytes)
+{
+    const std::optional<QuantileSketch> parsed = QuantileSketch::fromBytes(bytes);
+    return parsed && into.merge(*parsed);
+}
+
+// A blob of one bucket (count 1, value 5) at any offset, for the index range checks.
+QByteArray oneBucketAt(double accuracy, qint64 offset)
+{
+    QuantileSketch one(accuracy);
+    one.add(5);
+    // magic, version, accuracy, count (1 byte), sum/min/max, zero count (1 byte)
+    QByteArray bytes = one.toBytes().left(2 + 8 + 1 + 24 + 1);
+    for (quint64 v = (quint64(offset) << 1) ^ quint64(offset >> 63);; v >>= 7) {
+        bytes.append(char(v >= 0x80 ? (v & 0x7f) | 0x80 : v));
+        if (v < 0x80)
+            break;
+    }
+    return bytes + QByteArray("\x01\x01", 2); // one bucket, count 1
+}
+
 } // namespace
 
 Q_DECLARE_METATYPE(Dist)
@@ -599,14 +649,14 @@ private slots:
         const QByteArray head = valid.chopped(1);
 
         // 2^63 buckets announced: rejected before any allocation (ASan would flag a huge one).
-        QVERIFY(!QuantileSketch::fromBytes(head + QByteArray(9, '\x80') + '\x01'));
+        QVERIFY(rejectedByBoth(head + QByteArray(9, '\x80') + '\x01'));
         // More buckets than the cap, backed by enough bytes.
         const QByteArray tooMany = head + QByteArray("\x81\x20", 2) + QByteArray(4097, '\x01');
-        QVERIFY(!QuantileSketch::fromBytes(tooMany));
+        QVERIFY(rejectedByBoth(tooMany));
         // An 11-byte varint.
-        QVERIFY(!QuantileSketch::fromBytes(head + QByteArray(10, '\x80') + '\x01'));
+        QVERIFY(rejectedByBoth(head + QByteArray(10, '\x80') + '\x01'));
         // Non-canonical varint for 0.
-        QVERIFY(!QuantileSketch::fromBytes(head + QByteArray("\x80\x00", 2)));
+        QVERIFY(rejectedByBoth(head + QByteArray("\x80\x00", 2)));
 
         // One value: magic, version, accuracy, count (1 byte), sum/min/max, zero count (1 byte),
         // then offset, bucket count 1, bucket 1. Offsets far outside the index range of finite
@@ -616,11 +666,24 @@ private slots:
         const QByteArray prefix = one.toBytes().left(2 + 8 + 1 + 24 + 1);
         const QByteArray tail("\x01\x01", 2);
         QVERIFY(QuantileSketch::fromBytes(prefix + '\x54' + tail).has_value()); // index 42
+        QVERIFY(QuantileSketch().mergeBytes(prefix + '\x54' + tail));
         const QByteArray maxOffset = QByteArray("\xfe") + QByteArray(8, '\xff') + '\x01';
         const QByteArray minOffset = QByteArray(9, '\xff') + '\x01';
-        QVERIFY(!QuantileSketch::fromBytes(prefix + maxOffset + tail)); // INT64_MAX
-        QVERIFY(!QuantileSketch::fromBytes(prefix + minOffset + tail)); // INT64_MIN
-        QVERIFY(!QuantileSketch::fromBytes(prefix + QByteArray("\x80\x80\x80\x08") + tail));
+        QVERIFY(rejectedByBoth(prefix + maxOffset + tail)); // INT64_MAX
+        QVERIFY(rejectedByBoth(prefix + minOffset + tail)); // INT64_MIN
+        QVERIFY(rejectedByBoth(prefix + QByteArray("\x80\x80\x80\x08") + tail));
+
+        // Bucket counts that do not add up to the total of 1 (after the bucket count): two
+        // buckets of 1, one of 2, one of 2^64 - 1 (would wrap a sum), one of 0; and a zero
+        // bucket at either end of the range.
+        const QByteArray badCounts[] = {QByteArray("\x02\x01\x01", 3),
+                                        QByteArray("\x01\x02", 2),
+                                        QByteArray("\x01") + QByteArray(9, '\xff') + '\x01',
+                                        QByteArray("\x01\x00", 2),
+                                        QByteArray("\x02\x00\x01", 3),
+                                        QByteArray("\x02\x01\x00", 3)};
+        for (const QByteArray& counts : badCounts)
+            QVERIFY2(rejectedByBoth(prefix + '\x54' + counts), counts.toHex().constData());
     }
 
     void collapsingBoundsMemory()
@@ -688,7 +751,213 @@ private slots:
         compareSketches(highFirst, shuffledSketch);
     }
 
+    void mergeBytesEqualsFromBytesAndMerge()
+    {
+        // Random targets and blobs, several blobs per target so the store grows at either end,
+        // collapses at the cap (blobs far above, and far below: wholly collapsed), and meets
+        // empty and zeros-only blobs. The state must be identical, bucket layout included.
+        Rng rng(31);
+        const double accuracies[] = {0.01, 0.01, 0.05, 0.001, 1e-6};
+        int merged = 0;
+        int collapsed = 0;
+        int grewDown = 0;
+        int grewUp = 0;
+        for (int round = 0; round < 3000; ++round) {
+            const double accuracy = accuracies[rng.below(5)];
+            QuantileSketch viaBytes = randomSketch(rng, accuracy);
+            QuantileSketch expected = viaBytes;
+            for (int i = 0; i < 4; ++i) {
+                const QByteArray bytes = randomSketch(rng, accuracy).toBytes();
+                const double lo = viaBytes.min();
+                const double hi = viaBytes.max();
+                QVERIFY(referenceMerge(expected, bytes));
+                QVERIFY(viaBytes.mergeBytes(bytes));
+                grewDown += viaBytes.min() < lo; // false while NaN (empty)
+                grewUp += viaBytes.max() > hi;
+                if (!(viaBytes == expected)) {
+                    QCOMPARE(viaBytes.toBytes(), expected.toBytes());
+                    QFAIL(qPrintable(QStringLiteral("round %1, blob %2").arg(round).arg(i)));
+                }
+                ++merged;
+            }
+            collapsed += viaBytes.bucketCount() == bucketCap;
+        }
+        qDebug("%d blobs merged: %d lowered the min, %d raised the max; %d targets at the cap",
+               merged, grewDown, grewUp, collapsed);
+        // Every path was exercised.
+        QVERIFY(grewDown > 1000 && grewUp > 1000 && collapsed > 100);
+
+        // The extremes of the index range, into empty and non-empty targets.
+        for (const double accuracy : {0.01, 1e-6}) {
+            QuantileSketch extremes(accuracy);
+            extremes.add(std::numeric_limits<double>::max());
+            extremes.add(std::nextafter(QuantileSketch::minTrackedValue, 1.0));
+            for (QuantileSketch target : {QuantileSketch(accuracy), extremes}) {
+                QuantileSketch expected = target;
+                QVERIFY(referenceMerge(expected, extremes.toBytes()));
+                QVERIFY(target.mergeBytes(extremes.toBytes()));
+                QVERIFY(target == expected);
+            }
+        }
+
+        // A blob wholly below the kept range of a collapsed target: all into its lowest bucket.
+        QuantileSketch high;
+        high.add(1e300);
+        high.add(1e250); // 50 decades: already at the cap
+        QuantileSketch low;
+        low.add(1e-6);
+        low.add(3e-6, 7);
+        QuantileSketch expected = high;
+        QVERIFY(referenceMerge(expected, low.toBytes()));
+        QVERIFY(high.mergeBytes(low.toBytes()));
+        QVERIFY(high == expected);
+        QCOMPARE(high.bucketCount(), bucketCap);
+
+        // The aggregator's pattern: many small blobs into one total.
+        const std::vector<double> values = generate(Dist::WithZeros, 10'000, 32);
+        QuantileSketch total;
+        for (std::size_t i = 0; i < values.size(); i += 50) {
+            const std::vector<double> part(values.begin() + std::ptrdiff_t(i),
+                                           values.begin() + std::ptrdiff_t(i + 50));
+            QVERIFY(total.mergeBytes(sketchOf(part).toBytes()));
+        }
+        compareSketches(total, sketchOf(values));
+    }
+
+    void mergeBytesPrefixesRejected()
+    {
+        QuantileSketch zeros;
+        zeros.add(0, 5);
+        QuantileSketch wide;
+        wide.add(1e-6);
+        wide.add(1e300);
+        const QByteArray blobs[] = {sketchOf(generate(Dist::WithZeros, 10'000, 33)).toBytes(),
+                                    QuantileSketch().toBytes(), zeros.toBytes(), wide.toBytes()};
+        for (QuantileSketch target :
+             {QuantileSketch(), sketchOf(generate(Dist::Pareto, 500, 34))}) {
+            const QuantileSketch before = target;
+            for (const QByteArray& bytes : blobs) {
+                for (qsizetype n = 0; n < bytes.size(); ++n) {
+                    QVERIFY2(!target.mergeBytes(bytes.left(n)), qPrintable(QString::number(n)));
+                    QVERIFY(target == before);
+                }
+                QVERIFY(!target.mergeBytes(bytes + '\0')); // trailing bytes
+                QVERIFY(!target.mergeBytes(bytes + '\x01'));
+                QVERIFY(target == before);
+            }
+            QVERIFY(!target.mergeBytes(QByteArray())); // as fromBytes: an empty array is no blob
+            QVERIFY(!target.mergeBytes(QByteArrayView()));
+            QVERIFY(target == before);
+        }
+    }
+
+    void mergeBytesCorruptedLikeFromBytes()
+    {
+        // Flipped bits and random tails: mergeBytes accepts exactly when fromBytes + merge
+        // does, with the same result, and otherwise leaves the target as it was.
+        QuantileSketch zeros;
+        zeros.add(0, 3);
+        const QByteArray blobs[] = {sketchOf(generate(Dist::WithZeros, 2000, 35)).toBytes(),
+                                    sketchOf(generate(Dist::Constant, 3, 36)).toBytes(),
+                                    zeros.toBytes(), QuantileSketch().toBytes()};
+        const QuantileSketch targets[] = {QuantileSketch(),
+                                          sketchOf(generate(Dist::LogNormal, 300, 37))};
+        Rng rng(38);
+        int accepted = 0;
+        int rounds = 0;
+        const auto check = [&](const QByteArray& bytes) {
+            for (const QuantileSketch& target : targets) {
+                QuantileSketch expected = target;
+                QuantileSketch actual = target;
+                const bool ok = referenceMerge(expected, bytes);
+                if (actual.mergeBytes(bytes) != ok)
+                    return false;
+                if (!(actual == (ok ? expected : target)))
+                    return false;
+                accepted += ok;
+                ++rounds;
+            }
+            return true;
+        };
+        for (int round = 0; round < 40'000; ++round) {
+            QByteArray bytes = blobs[rng.below(4)];
+            const int flips = 1 + int(rng.below(4));
+            for (int f = 0; f < flips; ++f) {
+                const auto at = qsizetype(rng.below(quint64(bytes.size())));
+                bytes[at] = char(bytes[at] ^ char(1 << rng.below(8)));
+            }
+            QVERIFY2(check(bytes), bytes.toHex().constData());
+        }
+        // Random bodies behind a valid header (magic, version, default accuracy).
+        const QByteArray header = QuantileSketch().toBytes().left(10);
+        for (int round = 0; round < 40'000; ++round) {
+            QByteArray bytes = header;
+            const auto length = rng.below(60);
+            for (quint64 i = 0; i < length; ++i)
+                bytes.append(char(rng.below(4) ? rng.below(4) : rng.below(256)));
+            QVERIFY2(check(bytes), bytes.toHex().constData());
+        }
+        qDebug("%d of %d corrupted merges accepted by both", accepted, rounds);
+    }
+
+    void mergeBytesIndexRangeLikeFromBytes()
+    {
+        // Offsets around both ends of the index range of finite values: the precomputed bounds
+        // must give fromBytes' answer exactly. Each window holds accepted and rejected offsets.
+        for (const double accuracy : {0.01, 0.05, 1e-6, 0.5}) {
+            const double logGamma = std::log((1 + accuracy) / (1 - accuracy));
+            const auto lowest = qint64(std::ceil(std::log(1e-9) / logGamma));
+            const auto highest =
+                qint64(std::ceil(std::log(std::numeric_limits<double>::max()) / logGamma));
+            for (const qint64 centre : {lowest, highest}) {
+                int accepts = 0;
+                for (qint64 offset = centre - 4; offset <= centre + 4; ++offset) {
+                    const QByteArray bytes = oneBucketAt(accuracy, offset);
+                    QuantileSketch target(accuracy);
+                    target.add(3);
+                    QuantileSketch expected = target;
+                    const bool ok = referenceMerge(expected, bytes);
+                    const QuantileSketch before = target;
+                    QCOMPARE(target.mergeBytes(bytes), ok);
+                    QVERIFY(target == (ok ? expected : before));
+                    accepts += ok;
+                }
+                QVERIFY2(accepts > 0 && accepts < 9, qPrintable(QString::number(accuracy)));
+            }
+        }
+    }
+
+    void mergeBytesAccuracyMismatchRejected()
+    {
+        const std::vector<double> values = generate(Dist::LogNormal, 1000, 39);
+        QuantileSketch target = sketchOf(values);
+        const QuantileSketch before = target;
+        QVERIFY(!target.mergeBytes(sketchOf(values, 0.05).toBytes()));
+        QVERIFY(!target.mergeBytes(QuantileSketch(0.05).toBytes())); // even an empty one
+        // One ulp away is another accuracy too (the blob is otherwise valid).
+        const double nearby = std::nextafter(QuantileSketch::defaultRelativeAccuracy, 1.0);
+        const QByteArray nearBlob = sketchOf(values, nearby).toBytes();
+        QVERIFY(QuantileSketch::fromBytes(nearBlob).has_value());
+        QVERIFY(!target.mergeBytes(nearBlob));
+        QVERIFY(target == before);
+
+        QuantileSketch fine(0.001);
+        QVERIFY(fine.mergeBytes(sketchOf(values, 0.001).toBytes()));
+        QVERIFY(!fine.mergeBytes(sketchOf(values).toBytes()));
+        QCOMPARE(fine.count(), quint64(values.size()));
+    }
+
 private:
+    // fromBytes rejects bytes, and so does mergeBytes, leaving a non-empty sketch as it was.
+    static bool rejectedByBoth(const QByteArray& bytes)
+    {
+        QuantileSketch target;
+        target.add(0);
+        target.add(300);
+        const QuantileSketch before = target;
+        return !QuantileSketch::fromBytes(bytes) && !target.mergeBytes(bytes) && target == before;
+    }
+
     static void exerciseParsed(const QuantileSketch& sketch)
     {
         // Whatever fromBytes accepts must answer sanely and serialise again.

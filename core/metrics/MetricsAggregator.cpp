@@ -16,9 +16,10 @@ namespace {
 constexpr qint64 longPromptTokens = 4000;
 constexpr qint64 longPromptChars = 16000;
 constexpr int rateLimitedStatus = 429;
+constexpr int maxTimelineBuckets = 10000; // bounds the cells and the slice arithmetic
 // Both passes are bound by memory latency (each record's strings and blobs live elsewhere on the
 // heap), so they prefetch a record's lines, then its texts, this many records ahead.
-constexpr std::size_t prefetchDistance = 16;
+constexpr std::size_t prefetchDistance = 8;
 
 // The lines of up to 256 bytes of heap data (a string's text, a sketch blob). No std::min or
 // std::max in here: with them GCC 12 silently dropped every prefetch of the function.
@@ -69,6 +70,14 @@ std::optional<double> metricValue(const MetricsRecord& record, CategoryMetric me
         return record.e2eMs;
     }
     return std::nullopt;
+}
+
+// The latency a completed record is judged on: the rule's metric, or E2E for an answer without
+// output (no first token to time), as RequestMetrics::fromTrace labels it when recording.
+std::optional<double> judgedValue(const MetricsRecord& record, CategoryMetric metric)
+{
+    const std::optional<double> value = metricValue(record, metric);
+    return value ? value : record.e2eMs;
 }
 
 bool isLongPrompt(const MetricsRecord& record)
@@ -331,7 +340,7 @@ class Timeline
 {
 public:
     Timeline(int buckets, qint64 fromMs, qint64 toMs, std::size_t groups)
-        : m_buckets(std::max(buckets, 0)), m_fromMs(fromMs),
+        : m_buckets(std::clamp(buckets, 0, maxTimelineBuckets)), m_fromMs(fromMs),
           m_spanMs(std::max<qint64>(0, toMs - fromMs)), m_slices(std::max(m_buckets, 1)),
           m_started(std::size_t(m_slices)), m_errors(std::size_t(m_slices)),
           m_cells(groups * std::size_t(m_slices))
@@ -427,14 +436,14 @@ void count(Group& group, const MetricsRecord& record, bool error, bool cancelled
     // TTFT look better (or E2E worse) than any answer a user actually got.
     if (!completed)
         return;
-    if (const std::optional<double> value = metricValue(record, rule.metric))
+    if (const std::optional<double> value = judgedValue(record, rule.metric))
         ++stats.categories[std::size_t(rule.thresholds.categorize(*value))];
     if (record.ttfatMs)
         group.sketches.ttfat.add(*record.ttfatMs);
-    if (mergeItl && !record.itlSketch.isEmpty()) {
-        if (const std::optional<QuantileSketch> itl = QuantileSketch::fromBytes(record.itlSketch))
-            group.sketches.itl.merge(*itl);
-    }
+    // In place, no temporary sketch; a blob that does not decode is skipped (mergeBytes leaves
+    // the sketch as it was).
+    if (mergeItl && !record.itlSketch.isEmpty())
+        group.sketches.itl.mergeBytes(record.itlSketch);
 }
 
 void sortByRequests(QList<GroupStats>& groups)
@@ -561,7 +570,7 @@ std::optional<LatencyCategory> MetricsAggregator::categorize(const MetricsRecord
         return LatencyCategory::Error;
     if (record.isCancelled())
         return LatencyCategory::Cancelled;
-    const std::optional<double> value = metricValue(record, rule.metric);
+    const std::optional<double> value = judgedValue(record, rule.metric);
     if (!value)
         return std::nullopt;
     return rule.thresholds.categorize(*value);

@@ -45,8 +45,10 @@ public:
         return aggregate(records, filter, now, Options{});
     }
 
-    // The category of one record under rule; Error/Cancelled for those statuses; std::nullopt
-    // when the record has no value for the rule's metric.
+    // The category of one record under rule; Error/Cancelled for those statuses. A record with
+    // no value for the rule's metric but an E2E (an answer without output) is judged on E2E,
+    // as RequestMetrics::fromTrace does; std::nullopt when it has neither. The report's category
+    // counts use the same judgement.
     static std::optional<LatencyCategory> categorize(const MetricsRecord& record,
                                                      const CategoryRule& rule);
 };

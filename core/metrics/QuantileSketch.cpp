@@ -1,8 +1,10 @@
 #include "metrics/QuantileSketch.h"
 
+#include <QtEndian>
 #include <algorithm>
 #include <bit>
 #include <cmath>
+#include <cstring>
 #include <limits>
 #include <numeric>
 
@@ -126,17 +128,18 @@ qint64 unzigzag(quint64 v)
 class Reader
 {
 public:
-    explicit Reader(const QByteArray& bytes)
-        : m_data(reinterpret_cast<const quint8*>(bytes.constData())), m_size(bytes.size())
+    explicit Reader(QByteArrayView bytes)
+        : m_data(reinterpret_cast<const quint8*>(bytes.data())), m_end(m_data + bytes.size())
     {}
 
-    qsizetype remaining() const { return m_size - m_pos; }
+    const quint8* position() const { return m_data; }
+    qsizetype remaining() const { return m_end - m_data; }
 
     bool getByte(quint8& out)
     {
-        if (m_pos >= m_size)
+        if (m_data == m_end)
             return false;
-        out = m_data[m_pos++];
+        out = *m_data++;
         return true;
     }
 
@@ -145,14 +148,23 @@ public:
         if (remaining() < 8)
             return false;
         quint64 bits = 0;
-        for (int i = 0; i < 8; ++i)
-            bits |= quint64(m_data[m_pos++]) << (8 * i);
+        std::memcpy(&bits, m_data, 8); // little-endian on the wire
+        if constexpr (std::endian::native == std::endian::big)
+            bits = qbswap(bits);
+        m_data += 8;
         out = std::bit_cast<double>(bits);
         return true;
     }
 
+    void skip(qsizetype n) { m_data += n; } // n <= remaining()
+
     bool getVarint(quint64& out)
     {
+        // Most values (bucket counts) fit in one byte.
+        if (m_data != m_end && *m_data < 0x80) {
+            out = *m_data++;
+            return true;
+        }
         quint64 value = 0;
         for (int shift = 0; shift < 64; shift += 7) {
             quint8 byte = 0;
@@ -175,9 +187,162 @@ public:
 
 private:
     const quint8* m_data;
-    qsizetype m_size;
-    qsizetype m_pos = 0;
+    const quint8* m_end;
 };
+
+// Reads a varint that parseCounts has already validated.
+inline quint64 takeVarint(const quint8*& in)
+{
+    quint64 value = *in & 0x7f;
+    for (int shift = 7; *in++ & 0x80; shift += 7)
+        value |= quint64(*in & 0x7f) << shift;
+    return value;
+}
+
+// A blob after the relative accuracy, validated; the counts stay in the input.
+struct Body
+{
+    quint64 count = 0;
+    quint64 zeroCount = 0;
+    double sum = 0;
+    double min = 0;
+    double max = 0;
+    int offset = 0;
+    int bucketCount = 0;
+    const quint8* counts = nullptr; // bucketCount validated varints
+    bool oneByteCounts = false;     // every count is a single byte (all below 128)
+};
+
+// Adds the validated counts of body's buckets first .. bucketCount - 1 to out[0], out[1], ...
+void addCounts(const Body& body, int first, quint64* out)
+{
+    if (body.oneByteCounts) { // vectorises
+        const quint8* counts = body.counts;
+        for (int i = first; i < body.bucketCount; ++i)
+            out[i - first] += counts[i];
+        return;
+    }
+    const quint8* counts = body.counts;
+    for (int i = 0; i < first; ++i)
+        takeVarint(counts);
+    for (int i = first; i < body.bucketCount; ++i)
+        out[i - first] += takeVarint(counts);
+}
+
+// The sum of the validated counts of body's buckets 0 .. end - 1.
+quint64 sumCounts(const Body& body, int end)
+{
+    quint64 sum = 0;
+    const quint8* counts = body.counts;
+    for (int i = 0; i < end; ++i)
+        sum += body.oneByteCounts ? *counts++ : takeVarint(counts);
+    return sum;
+}
+
+// Reads the magic, the version and the relative accuracy.
+bool readHeader(Reader& in, double& accuracy)
+{
+    quint8 magic = 0;
+    quint8 version = 0;
+    return in.getByte(magic) && magic == formatMagic && in.getByte(version) &&
+           version == formatVersion && in.getDouble(accuracy);
+}
+
+// Reads and checks the fields after the accuracy, up to the bucket counts: the first half of
+// the one validation behind fromBytes and mergeBytes. Bucket offsets must lie in
+// [lowestIndex, highestIndex], the index range of the blob's accuracy. An empty sketch
+// (out.count == 0) is then completely checked; otherwise parseCounts must follow.
+bool parseFields(Reader& in, int lowestIndex, int highestIndex, Body& out)
+{
+    quint64 count = 0;
+    quint64 zeroCount = 0;
+    quint64 offsetBits = 0;
+    quint64 bucketCount = 0;
+    double sum = 0;
+    double min = 0;
+    double max = 0;
+    if (!in.getVarint(count) || !in.getDouble(sum) || !in.getDouble(min) || !in.getDouble(max) ||
+        !in.getVarint(zeroCount) || !in.getVarint(offsetBits) || !in.getVarint(bucketCount))
+        return false;
+    // Every count takes at least one byte: checking against the remaining input keeps a hostile
+    // length from reserving memory the blob cannot fill.
+    if (bucketCount > quint64(maxBuckets) || bucketCount > quint64(in.remaining()))
+        return false;
+
+    if (count == 0) {
+        // An empty sketch is written in exactly one way.
+        out.count = 0;
+        return sum == 0 && min == 0 && max == 0 && zeroCount == 0 && offsetBits == 0 &&
+               bucketCount == 0 && in.remaining() == 0;
+    }
+    // What add() guarantees: finite min <= max, the zero bucket non-empty exactly when
+    // min <= minTrackedValue, buckets non-empty exactly when max > minTrackedValue.
+    constexpr double minTrackedValue = QuantileSketch::minTrackedValue;
+    if (!std::isfinite(min) || !std::isfinite(max) || min > max || std::isnan(sum) ||
+        (zeroCount > 0) != (min <= minTrackedValue) || (bucketCount > 0) != (max > minTrackedValue))
+        return false;
+
+    const qint64 offset = unzigzag(offsetBits);
+    if (bucketCount == 0 && offset != 0)
+        return false;
+    if (bucketCount > 0 &&
+        (offset < lowestIndex || offset > highestIndex - qint64(bucketCount) + 1)) // no overflow
+        return false;
+    if (zeroCount > count)
+        return false;
+
+    out.count = count;
+    out.zeroCount = zeroCount;
+    out.sum = sum;
+    out.min = min;
+    out.max = max;
+    out.offset = int(offset);
+    out.bucketCount = int(bucketCount);
+    return true;
+}
+
+// The second half, for a non-empty sketch: the bucket counts must be canonical varints that add
+// up to the count, the first and last non-zero, nothing after them. They stay in the input
+// (out.counts) for addCounts; decoded, if given room for out.bucketCount, also receives them.
+bool parseCounts(Reader& in, Body& out, quint64* decoded)
+{
+    const int n = out.bucketCount;
+    const quint64 expected = out.count - out.zeroCount; // parseFields checked zeroCount <= count
+    out.counts = in.position();
+    if (in.remaining() == n) {
+        // The common case (per-request sketches): exactly one byte per count left, so each count
+        // is a one-byte varint, else the blob is truncated. Checked and summed without decoding.
+        const quint8* counts = in.position();
+        quint8 high = 0;
+        quint32 sum = 0; // at most maxBuckets * 255: no overflow
+        for (int i = 0; i < n; ++i) {
+            high |= counts[i];
+            sum += counts[i];
+        }
+        // Non-negative counts add up to the total exactly when they never exceed it on the way.
+        if (high >= 0x80 || sum != expected || (n > 0 && (counts[0] == 0 || counts[n - 1] == 0)))
+            return false;
+        in.skip(n);
+        out.oneByteCounts = true;
+        if (decoded)
+            std::copy(counts, counts + n, decoded);
+        return true;
+    }
+    quint64 total = 0;
+    quint64 first = 0;
+    quint64 bucket = 0;
+    for (int i = 0; i < n; ++i) {
+        if (!in.getVarint(bucket) || bucket > expected - total) // total never exceeds expected
+            return false;
+        total += bucket;
+        if (i == 0)
+            first = bucket;
+        if (decoded)
+            decoded[i] = bucket;
+    }
+    // The last bucket read is the last one of the range.
+    return in.remaining() == 0 && total == expected && (n == 0 || (first != 0 && bucket != 0));
+}
 
 } // namespace
 
@@ -190,17 +355,31 @@ QuantileSketch::QuantileSketch(double relativeAccuracy)
 {
     // m_min/m_max start at +/-inf so add() and merge() need no "first value" branch; min() and
     // max() report NaN while empty.
+
+    // The logs are the same libm results bucketIndex() would get, computed once per process.
+    // One step of slack either way so a libm that rounds a boundary differently still reads
+    // our blobs.
+    static const double logLowest =
+        std::log(std::nextafter(minTrackedValue, std::numeric_limits<double>::max()));
+    static const double logHighest = std::log(std::numeric_limits<double>::max());
+    m_lowestIndex = indexOfLog(logLowest) - 1;
+    m_highestIndex = indexOfLog(logHighest) + 1;
 }
 
-int QuantileSketch::bucketIndex(double value) const
+int QuantileSketch::indexOfLog(double logValue) const
 {
     // ceil without a libm call; the quotient is within int range for any finite value above
     // minTrackedValue because the accuracy is at least minRelativeAccuracy.
-    const double x = std::log(value) / m_logGamma;
+    const double x = logValue / m_logGamma;
     int index = int(x);
     if (double(index) < x)
         ++index;
     return index;
+}
+
+int QuantileSketch::bucketIndex(double value) const
+{
+    return indexOfLog(std::log(value));
 }
 
 double QuantileSketch::bucketValue(int index) const
@@ -373,75 +552,64 @@ QByteArray QuantileSketch::toBytes() const
 std::optional<QuantileSketch> QuantileSketch::fromBytes(const QByteArray& bytes)
 {
     Reader in(bytes);
-    quint8 magic = 0;
-    quint8 version = 0;
     double accuracy = 0;
-    if (!in.getByte(magic) || magic != formatMagic || !in.getByte(version) ||
-        version != formatVersion || !in.getDouble(accuracy) || !isValidAccuracy(accuracy))
+    if (!readHeader(in, accuracy) || !isValidAccuracy(accuracy))
         return std::nullopt;
-
     QuantileSketch sketch(accuracy);
-    quint64 count = 0;
-    quint64 zeroCount = 0;
-    quint64 offsetBits = 0;
-    quint64 bucketCount = 0;
-    double sum = 0;
-    double min = 0;
-    double max = 0;
-    if (!in.getVarint(count) || !in.getDouble(sum) || !in.getDouble(min) || !in.getDouble(max) ||
-        !in.getVarint(zeroCount) || !in.getVarint(offsetBits) || !in.getVarint(bucketCount))
+    Body body;
+    if (!parseFields(in, sketch.m_lowestIndex, sketch.m_highestIndex, body))
         return std::nullopt;
-    // Every count takes at least one byte: checking against the remaining input keeps a hostile
-    // length from reserving memory the blob cannot fill.
-    if (bucketCount > quint64(maxBuckets) || bucketCount > quint64(in.remaining()))
-        return std::nullopt;
-
-    if (count == 0) {
-        if (sum != 0 || min != 0 || max != 0 || zeroCount != 0 || offsetBits != 0 ||
-            bucketCount != 0 || in.remaining() != 0)
-            return std::nullopt;
+    if (body.count == 0)
         return sketch;
-    }
-    // What add() guarantees: finite min <= max, the zero bucket non-empty exactly when
-    // min <= minTrackedValue, buckets non-empty exactly when max > minTrackedValue.
-    if (!std::isfinite(min) || !std::isfinite(max) || min > max || std::isnan(sum) ||
-        (zeroCount > 0) != (min <= minTrackedValue) || (bucketCount > 0) != (max > minTrackedValue))
+    // Decoded while validated (one pass); the size is bounded by the input by now.
+    sketch.m_counts.resize(std::size_t(body.bucketCount));
+    if (!parseCounts(in, body, sketch.m_counts.data()))
         return std::nullopt;
-
-    const qint64 offset = unzigzag(offsetBits);
-    if (bucketCount == 0 && offset != 0)
-        return std::nullopt;
-    if (bucketCount > 0) {
-        // Index range of finite values above minTrackedValue (one step of slack either way so a
-        // libm that rounds a boundary differently still reads our blobs).
-        const qint64 lowest = sketch.bucketIndex(std::nextafter(
-                                  minTrackedValue, std::numeric_limits<double>::max())) -
-                              1;
-        const qint64 highest = sketch.bucketIndex(std::numeric_limits<double>::max()) + 1;
-        if (offset < lowest || offset > highest - qint64(bucketCount) + 1) // no overflow
-            return std::nullopt;
-    }
-
-    sketch.m_counts.resize(std::size_t(bucketCount));
-    sketch.m_offset = int(offset);
-    if (zeroCount > count)
-        return std::nullopt;
-    quint64 total = zeroCount;
-    for (quint64& bucket : sketch.m_counts) {
-        if (!in.getVarint(bucket) || bucket > count - total) // total never exceeds count
-            return std::nullopt;
-        total += bucket;
-    }
-    if (in.remaining() != 0 || total != count ||
-        (bucketCount > 0 && (sketch.m_counts.front() == 0 || sketch.m_counts.back() == 0)))
-        return std::nullopt;
-
-    sketch.m_count = count;
-    sketch.m_zeroCount = zeroCount;
-    sketch.m_sum = sum;
-    sketch.m_min = min;
-    sketch.m_max = max;
+    sketch.m_offset = body.offset;
+    sketch.m_count = body.count;
+    sketch.m_zeroCount = body.zeroCount;
+    sketch.m_sum = body.sum;
+    sketch.m_min = body.min;
+    sketch.m_max = body.max;
     return sketch;
+}
+
+bool QuantileSketch::mergeBytes(QByteArrayView bytes)
+{
+    // Pass 1 validates the whole blob without touching this sketch; pass 2 applies it exactly
+    // as merge() would apply the sketch fromBytes() builds. Only an exactly equal accuracy
+    // merges (as in merge()), and ours is valid, so the blob's needs no other check and our
+    // precomputed index range is the blob's.
+    Reader in(bytes);
+    double accuracy = 0;
+    Body body;
+    if (!readHeader(in, accuracy) || accuracy != m_relativeAccuracy ||
+        !parseFields(in, m_lowestIndex, m_highestIndex, body))
+        return false;
+    if (body.count == 0)
+        return true;
+    if (!parseCounts(in, body, nullptr))
+        return false;
+    m_count += body.count;
+    m_sum += body.sum;
+    m_min = std::min(m_min, body.min);
+    m_max = std::max(m_max, body.max);
+    m_zeroCount += body.zeroCount;
+    if (body.bucketCount == 0)
+        return true;
+
+    const int otherLo = body.offset;
+    const int otherHi = body.offset + body.bucketCount - 1;
+    const int hi = m_offset + int(m_counts.size()) - 1;
+    const auto [lo, newHi] = widenedRange(m_counts.empty(), m_offset, hi, otherLo, otherHi);
+    if (lo != m_offset || newHi != hi || m_counts.empty())
+        reshape(m_counts, m_offset, lo, newHi);
+    // The blob's buckets below lo (only when the cap is hit) collapse into lo.
+    const int collapsed = std::clamp(lo - otherLo, 0, body.bucketCount);
+    m_counts.front() += sumCounts(body, collapsed);
+    if (collapsed < body.bucketCount)
+        addCounts(body, collapsed, m_counts.data() + (otherLo + collapsed - lo));
+    return true;
 }
 
 } // namespace adminchat

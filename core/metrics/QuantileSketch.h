@@ -1,8 +1,8 @@
 #pragma once
 
 #include <QByteArray>
+#include <QByteArrayView>
 #include <QtGlobal>
-
 #include <cstdint>
 #include <optional>
 #include <vector>
@@ -49,16 +49,30 @@ public:
     // on anything it did not write.
     QByteArray toBytes() const;
     static std::optional<QuantileSketch> fromBytes(const QByteArray& bytes);
+    // Merges a toBytes() blob in place: the same result as fromBytes() then merge(), without
+    // the temporary sketch (no allocation unless the store must grow). Returns false, leaving
+    // this sketch unchanged, for whatever fromBytes rejects (including an empty array) and for
+    // a blob of another relative accuracy.
+    bool mergeBytes(QByteArrayView bytes);
+
+    // Same accuracy and identical state, bucket layout included (for tests).
+    friend bool operator==(const QuantileSketch&, const QuantileSketch&) = default;
 
     std::size_t bucketCount() const { return m_counts.size(); }
 
 private:
     int bucketIndex(double value) const;
+    int indexOfLog(double logValue) const;
     double bucketValue(int index) const; // representative value, within accuracy of the bucket
 
     double m_relativeAccuracy;
     double m_gamma;
     double m_logGamma;
+    // The bucket indexes of the smallest tracked and the largest finite value, with one step of
+    // slack either way: the offsets a blob may carry. Computed once per sketch, so decoding a
+    // blob needs no log().
+    int m_lowestIndex;
+    int m_highestIndex;
     // Dense bucket counts for indexes m_offset .. m_offset + size - 1.
     std::vector<quint64> m_counts;
     int m_offset = 0;

@@ -1,5 +1,6 @@
 // QuantileSketch hot paths: add() runs once per token gap on the GUI thread, quantile() and
-// merge() on every dashboard refresh, toBytes()/fromBytes() once per stored record.
+// merge() on every dashboard refresh, toBytes()/fromBytes() once per stored record, mergeBytes()
+// once per record and refresh (the aggregator's ITL).
 #include "metrics/QuantileSketch.h"
 
 #include <benchmark/benchmark.h>
@@ -121,5 +122,56 @@ void BM_SketchDeserialize(benchmark::State& state)
     state.SetBytesProcessed(state.iterations() * bytes.size());
 }
 BENCHMARK(BM_SketchDeserialize);
+
+// 4096 per-request blobs of 50 gaps, shaped as in bench_aggregator (a per-request median
+// around 25 ms, gaps log-normal with sigma 0.4 about it): ~40 buckets, ~80 bytes each.
+std::vector<QByteArray> itlBlobs()
+{
+    const std::vector<double> base = latencies(4096 * 51, 6); // 300 * exp(N(0, 1))
+    const auto scaled = [](double v, double sigma) {
+        return std::exp(sigma * std::log(v / 300.0));
+    };
+    std::vector<QByteArray> blobs;
+    for (std::size_t i = 0; i < base.size(); i += 51) {
+        const double median = 25.0 * scaled(base[i], 0.3);
+        QuantileSketch sketch;
+        for (std::size_t j = i + 1; j < i + 51; ++j)
+            sketch.add(median * scaled(base[j], 0.4));
+        blobs.push_back(sketch.toBytes());
+    }
+    return blobs;
+}
+
+void BM_SketchMergeBytes(benchmark::State& state)
+{
+    // The aggregator's ITL path: every record's blob merged into its group's total in place.
+    const std::vector<QByteArray> blobs = itlBlobs();
+    QuantileSketch total;
+    std::size_t i = 0;
+    for (auto _ : state) {
+        benchmark::DoNotOptimize(total.mergeBytes(blobs[i++ & (blobs.size() - 1)]));
+        benchmark::ClobberMemory();
+    }
+    benchmark::DoNotOptimize(total.count());
+    state.SetItemsProcessed(state.iterations());
+    state.counters["bytes"] = double(blobs.front().size());
+}
+BENCHMARK(BM_SketchMergeBytes);
+
+void BM_SketchFromBytesAndMerge(benchmark::State& state)
+{
+    // What BM_SketchMergeBytes replaces: a temporary sketch per blob.
+    const std::vector<QByteArray> blobs = itlBlobs();
+    QuantileSketch total;
+    std::size_t i = 0;
+    for (auto _ : state) {
+        if (const auto sketch = QuantileSketch::fromBytes(blobs[i++ & (blobs.size() - 1)]))
+            total.merge(*sketch);
+        benchmark::ClobberMemory();
+    }
+    benchmark::DoNotOptimize(total.count());
+    state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_SketchFromBytesAndMerge);
 
 } // namespace
