@@ -112,6 +112,14 @@ void TestAskCommand::versionAndHelp()
     QVERIFY(help.contains("ask"));
     QVERIFY(help.contains("serve-demo"));
 
+    QProcessEnvironment offscreen = QProcessEnvironment::systemEnvironment();
+    offscreen.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("offscreen"));
+    process.setProcessEnvironment(offscreen);
+    process.start(QStringLiteral(ADMINCHAT_BIN), {"--show", "settings"});
+    QVERIFY(process.waitForFinished(10000));
+    QCOMPARE(process.exitCode(), 2);
+    QVERIFY(process.readAllStandardError().contains("--show needs chat or dashboard"));
+
     process.start(QStringLiteral(ADMINCHAT_BIN), {"frobnicate"});
     QVERIFY(process.waitForFinished(10000));
     QCOMPARE(process.exitCode(), 2);

@@ -151,6 +151,22 @@ void TestDashboard::filterAndExport()
 
     models->setCurrentIndex(0); // all models again
     QTRY_COMPARE_WITH_TIMEOUT(label("kpiRequests")->text(), QStringLiteral("9"), 3000);
+
+    // Both exports hold the chats and the terminal's request.
+    const QString all = m_home.filePath(QStringLiteral("all.csv"));
+    m_window->metricsPanel()->exportTo(all, false);
+    QVERIFY(exported.wait(5000));
+    QCOMPARE(exported.last().at(1).toLongLong(), 9);
+    const QString summary = m_home.filePath(QStringLiteral("summary.csv"));
+    m_window->metricsPanel()->exportTo(summary, true);
+    QVERIFY(exported.wait(5000));
+    QFile summaryFile(summary);
+    QVERIFY(summaryFile.open(QIODevice::ReadOnly));
+    const auto groups = csvtest::parse(QString::fromUtf8(summaryFile.readAll()));
+    QVERIFY(groups.has_value());
+    QCOMPARE(groups->size(), 3); // header, demo-chat (8 chats), demo-reasoner (1 ask)
+    const int requests = groups->first().indexOf(QStringLiteral("requests"));
+    QCOMPARE(groups->at(1).at(requests).toInt() + groups->at(2).at(requests).toInt(), 9);
 }
 
 QTEST_MAIN(TestDashboard)
