@@ -124,12 +124,4 @@ void ChatView::updateLastState(const ChatEntry& entry)
     scrollToEndIfFollowing();
 }
 
-void ChatView::clearAll()
-{
-    clear();
-    m_pendingStart = -1;
-    m_lastRun = Run::None;
-    m_followEnd = true;
-}
-
 } // namespace adminchat

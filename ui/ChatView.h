@@ -19,10 +19,6 @@ public:
     void addEntry(const ChatEntry& entry);
     void appendToLast(const QString& content, const QString& reasoning);
     void updateLastState(const ChatEntry& entry);
-    void clearAll();
-
-    // Auto-scroll follows the end unless the user scrolled up.
-    bool isFollowingEnd() const { return m_followEnd; }
 
 private:
     enum class Run
@@ -44,7 +40,7 @@ private:
     QTextCharFormat m_error;
     int m_pendingStart = -1; // position of the "waiting" marker of the last answer
     Run m_lastRun = Run::None;
-    bool m_followEnd = true;
+    bool m_followEnd = true; // auto-scroll follows the end unless the user scrolled up
 };
 
 } // namespace adminchat

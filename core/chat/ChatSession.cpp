@@ -65,15 +65,6 @@ void ChatSession::stop()
         Qt::QueuedConnection);
 }
 
-void ChatSession::clear()
-{
-    stop();
-    m_entries.clear();
-    m_activeRequest = 0;
-    emit busyChanged(false);
-    emit cleared();
-}
-
 int ChatSession::indexOfRequest(quint64 id) const
 {
     // The answer being streamed is nearly always the last entry.

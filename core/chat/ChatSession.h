@@ -34,7 +34,6 @@ public:
     // Adds the user's message at once and starts the answer. False when busy or empty.
     bool send(const QString& text);
     void stop();
-    void clear();
     bool isBusy() const { return m_activeRequest != 0; }
 
     const QList<ChatEntry>& entries() const { return m_entries; }
@@ -47,7 +46,6 @@ signals:
     void busyChanged(bool busy);
     void requestCompleted(const adminchat::RequestTrace& trace,
                           const adminchat::RequestMetrics& metrics);
-    void cleared();
 
 private:
     void onOutputReceived(quint64 id, const ChunkUpdate& update);

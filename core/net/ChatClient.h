@@ -32,7 +32,6 @@ public:
     Q_INVOKABLE void cancel(quint64 id);
     Q_INVOKABLE void cancelAll();
 
-    int activeCount() const { return int(m_streams.size()); }
     QNetworkAccessManager* networkManager() const { return m_manager; }
 
 signals:

@@ -25,7 +25,7 @@ class MetricsService : public QObject
     Q_OBJECT
 public:
     static constexpr int minRefreshIntervalMs = 250;
-    static constexpr int pollIntervalMs = 1000; // other writers: `adminchat ask`, a second window
+    static constexpr int pollIntervalMs = 500; // other writers: `adminchat ask`, a second window
 
     explicit MetricsService(QString databasePath, QObject* parent = nullptr);
     ~MetricsService() override;
