@@ -127,6 +127,23 @@ ChunkUpdate errorEvent(const QString& data)
     return update;
 }
 
+// What stream chunks (choices[0].delta) and whole answers (choices[0].message) share: an
+// embedded error object, choice 0 and the top-level fields.
+void readRoot(const QJsonObject& root, ChunkUpdate& update, bool whole)
+{
+    if (auto error = embeddedError(root)) {
+        update.error = std::move(error);
+        return;
+    }
+    const QJsonArray choices = root.value("choices"_L1).toArray();
+    if (!choices.isEmpty()) {
+        const QJsonObject choice = choices.at(0).toObject();
+        readMessage(choice.value(whole ? "message"_L1 : "delta"_L1).toObject(), update, whole);
+        update.finishReason = choice.value("finish_reason"_L1).toString();
+    }
+    readCommon(root, update);
+}
+
 } // namespace
 
 ChunkUpdate ChunkDecoder::decodeEvent(const SseEvent& event)
@@ -162,19 +179,7 @@ ChunkUpdate ChunkDecoder::decodeEvent(const SseEvent& event)
         return update;
     }
 
-    const QJsonObject root = document.object();
-    if (auto error = embeddedError(root)) {
-        update.error = std::move(error);
-        return update;
-    }
-
-    const QJsonArray choices = root.value("choices"_L1).toArray();
-    if (!choices.isEmpty()) {
-        const QJsonObject choice = choices.at(0).toObject();
-        readMessage(choice.value("delta"_L1).toObject(), update, false);
-        update.finishReason = choice.value("finish_reason"_L1).toString();
-    }
-    readCommon(root, update);
+    readRoot(document.object(), update, false);
     return update;
 }
 
@@ -192,22 +197,11 @@ ChunkUpdate ChunkDecoder::decodeCompletion(QByteArrayView json)
         return update;
     }
 
-    const QJsonObject root = document.object();
     // Only used for HTTP 200 bodies, so an error here is one reported by a "successful" answer.
-    if (auto error = embeddedError(root)) {
-        update.error = std::move(error);
-        return update;
-    }
-
-    const QJsonArray choices = root.value("choices"_L1).toArray();
-    if (!choices.isEmpty()) {
-        const QJsonObject choice = choices.at(0).toObject();
-        readMessage(choice.value("message"_L1).toObject(), update, true);
-        update.finishReason = choice.value("finish_reason"_L1).toString();
-    }
-    readCommon(root, update);
+    readRoot(document.object(), update, true);
     // A body that parsed completely is a complete answer, even without finish_reason.
-    update.done = true;
+    if (!update.error)
+        update.done = true;
     return update;
 }
 
