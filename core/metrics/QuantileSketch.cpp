@@ -1,5 +1,8 @@
 #include "metrics/QuantileSketch.h"
 
+#include "metrics/VarintReader.h"
+#include "metrics/VarintWriter.h"
+
 #include <QtEndian>
 #include <algorithm>
 #include <bit>
@@ -78,127 +81,6 @@ std::pair<int, int> widenedRange(bool empty, int lo, int hi, int otherLo, int ot
     return {newLo, newHi};
 }
 
-// Writes into a buffer of the exact size, computed up front: appending byte by byte to a
-// QByteArray costs a capacity check per byte and made toBytes() several times slower.
-class Writer
-{
-public:
-    explicit Writer(char* out) : m_out(out) {}
-
-    char* end() const { return m_out; }
-
-    void putByte(quint8 byte) { *m_out++ = char(byte); }
-
-    void putVarint(quint64 value)
-    {
-        while (value >= 0x80) {
-            putByte(quint8(value | 0x80));
-            value >>= 7;
-        }
-        putByte(quint8(value));
-    }
-
-    void putDouble(double value)
-    {
-        const auto bits = std::bit_cast<quint64>(value);
-        for (int shift = 0; shift < 64; shift += 8)
-            putByte(quint8(bits >> shift));
-    }
-
-private:
-    char* m_out;
-};
-
-qsizetype varintSize(quint64 value)
-{
-    return std::max(qsizetype(1), qsizetype(std::bit_width(value) + 6) / 7);
-}
-
-quint64 zigzag(qint64 v)
-{
-    return (quint64(v) << 1) ^ quint64(v >> 63);
-}
-
-qint64 unzigzag(quint64 v)
-{
-    return qint64(v >> 1) ^ -qint64(v & 1);
-}
-
-// Bounds-checked reader: every get* fails (returns false) instead of reading past the end.
-class Reader
-{
-public:
-    explicit Reader(QByteArrayView bytes)
-        : m_data(reinterpret_cast<const quint8*>(bytes.data())), m_end(m_data + bytes.size())
-    {}
-
-    const quint8* position() const { return m_data; }
-    qsizetype remaining() const { return m_end - m_data; }
-
-    bool getByte(quint8& out)
-    {
-        if (m_data == m_end)
-            return false;
-        out = *m_data++;
-        return true;
-    }
-
-    bool getDouble(double& out)
-    {
-        if (remaining() < 8)
-            return false;
-        quint64 bits = 0;
-        std::memcpy(&bits, m_data, 8); // little-endian on the wire
-        if constexpr (std::endian::native == std::endian::big)
-            bits = qbswap(bits);
-        m_data += 8;
-        out = std::bit_cast<double>(bits);
-        return true;
-    }
-
-    void skip(qsizetype n) { m_data += n; } // n <= remaining()
-
-    bool getVarint(quint64& out)
-    {
-        // Most values (bucket counts) fit in one byte.
-        if (m_data != m_end && *m_data < 0x80) {
-            out = *m_data++;
-            return true;
-        }
-        quint64 value = 0;
-        for (int shift = 0; shift < 64; shift += 7) {
-            quint8 byte = 0;
-            if (!getByte(byte))
-                return false;
-            // The 10th group only has room for bit 63; a zero last group after the first is a
-            // redundant encoding toBytes never writes.
-            if (shift == 63 && byte > 1)
-                return false;
-            value |= quint64(byte & 0x7f) << shift;
-            if (!(byte & 0x80)) {
-                if (byte == 0 && shift > 0)
-                    return false;
-                out = value;
-                return true;
-            }
-        }
-        return false;
-    }
-
-private:
-    const quint8* m_data;
-    const quint8* m_end;
-};
-
-// Reads a varint that parseCounts has already validated.
-inline quint64 takeVarint(const quint8*& in)
-{
-    quint64 value = *in & 0x7f;
-    for (int shift = 7; *in++ & 0x80; shift += 7)
-        value |= quint64(*in & 0x7f) << shift;
-    return value;
-}
-
 // A blob after the relative accuracy, validated; the counts stay in the input.
 struct Body
 {
@@ -240,7 +122,7 @@ quint64 sumCounts(const Body& body, int end)
 }
 
 // Reads the magic, the version and the relative accuracy.
-bool readHeader(Reader& in, double& accuracy)
+bool readHeader(VarintReader& in, double& accuracy)
 {
     quint8 magic = 0;
     quint8 version = 0;
@@ -252,7 +134,7 @@ bool readHeader(Reader& in, double& accuracy)
 // the one validation behind fromBytes and mergeBytes. Bucket offsets must lie in
 // [lowestIndex, highestIndex], the index range of the blob's accuracy. An empty sketch
 // (out.count == 0) is then completely checked; otherwise parseCounts must follow.
-bool parseFields(Reader& in, int lowestIndex, int highestIndex, Body& out)
+bool parseFields(VarintReader& in, int lowestIndex, int highestIndex, Body& out)
 {
     quint64 count = 0;
     quint64 zeroCount = 0;
@@ -304,7 +186,7 @@ bool parseFields(Reader& in, int lowestIndex, int highestIndex, Body& out)
 // The second half, for a non-empty sketch: the bucket counts must be canonical varints that add
 // up to the count, the first and last non-zero, nothing after them. They stay in the input
 // (out.counts) for addCounts; decoded, if given room for out.bucketCount, also receives them.
-bool parseCounts(Reader& in, Body& out, quint64* decoded)
+bool parseCounts(VarintReader& in, Body& out, quint64* decoded)
 {
     const int n = out.bucketCount;
     const quint64 expected = out.count - out.zeroCount; // parseFields checked zeroCount <= count
@@ -532,7 +414,7 @@ QByteArray QuantileSketch::toBytes() const
     for (std::size_t i = first; i < last; ++i)
         size += varintSize(m_counts[i]);
     QByteArray out(size, Qt::Uninitialized);
-    Writer writer(out.data());
+    VarintWriter writer(out.data());
     writer.putByte(formatMagic);
     writer.putByte(formatVersion);
     writer.putDouble(m_relativeAccuracy);
@@ -551,7 +433,7 @@ QByteArray QuantileSketch::toBytes() const
 
 std::optional<QuantileSketch> QuantileSketch::fromBytes(const QByteArray& bytes)
 {
-    Reader in(bytes);
+    VarintReader in(bytes);
     double accuracy = 0;
     if (!readHeader(in, accuracy) || !isValidAccuracy(accuracy))
         return std::nullopt;
@@ -580,7 +462,7 @@ bool QuantileSketch::mergeBytes(QByteArrayView bytes)
     // as merge() would apply the sketch fromBytes() builds. Only an exactly equal accuracy
     // merges (as in merge()), and ours is valid, so the blob's needs no other check and our
     // precomputed index range is the blob's.
-    Reader in(bytes);
+    VarintReader in(bytes);
     double accuracy = 0;
     Body body;
     if (!readHeader(in, accuracy) || accuracy != m_relativeAccuracy ||
