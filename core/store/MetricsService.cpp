@@ -30,14 +30,23 @@ void MetricsService::open()
         emit failed(error);
         return;
     }
-    m_records = m_store->records(MetricsFilter{}, QDateTime::currentDateTimeUtc(), &error);
+    for (const MetricsRecord& record :
+         m_store->records(MetricsFilter{}, QDateTime::currentDateTimeUtc(), &error)) {
+        m_pollWatermark = std::max(m_pollWatermark, record.id);
+        keep(record);
+    }
     if (!error.isEmpty())
         emit failed(error);
-    for (const MetricsRecord& record : m_records)
-        m_pollWatermark = std::max(m_pollWatermark, record.id);
     emit opened(m_store->path(), m_store->movedAsidePath());
     m_pollTimer.start();
     scheduleRefresh();
+}
+
+void MetricsService::keep(const MetricsRecord& record)
+{
+    m_endpoints.insert(record.endpoint);
+    m_models.insert(record.model);
+    m_records.push_back(record);
 }
 
 void MetricsService::pollOtherWriters()
@@ -52,7 +61,7 @@ void MetricsService::pollOtherWriters()
         m_pollWatermark = std::max(m_pollWatermark, record.id);
         if (m_ownIdsUnpolled.remove(record.id))
             continue;
-        m_records.push_back(record);
+        keep(record);
         emit recordStored(record);
         added = true;
     }
@@ -70,7 +79,7 @@ void MetricsService::addRecord(const MetricsRecord& record)
         else if (stored.id > m_pollWatermark)
             m_ownIdsUnpolled.insert(stored.id);
     }
-    m_records.push_back(stored);
+    keep(stored);
     emit recordStored(stored);
     scheduleRefresh();
 }
@@ -151,14 +160,8 @@ void MetricsService::refresh()
     options.categoryRule = m_categoryRule;
     snapshot.report = MetricsAggregator::aggregate(m_records, m_filter, now, options);
     snapshot.suggestions = SuggestionEngine::evaluate(m_records, m_filter, now);
-    QSet<QString> endpoints;
-    QSet<QString> models;
-    for (const MetricsRecord& record : m_records) {
-        endpoints.insert(record.endpoint);
-        models.insert(record.model);
-    }
-    snapshot.endpoints = endpoints.values();
-    snapshot.models = models.values();
+    snapshot.endpoints = m_endpoints.values();
+    snapshot.models = m_models.values();
     snapshot.endpoints.sort();
     snapshot.models.sort();
     snapshot.totalRecords = qint64(m_records.size());

@@ -48,11 +48,14 @@ signals:
 private:
     void scheduleRefresh();
     void pollOtherWriters();
+    void keep(const MetricsRecord& record); // into m_records and the label sets
     void refresh();
 
     QString m_databasePath;
     std::unique_ptr<MetricsStore> m_store;
     std::vector<MetricsRecord> m_records;
+    QSet<QString> m_endpoints; // every label seen, kept as records arrive rather than
+    QSet<QString> m_models;    // recounted over all records on each refresh
     MetricsFilter m_filter;
     CategoryRule m_categoryRule;
     QTimer m_refreshTimer;
