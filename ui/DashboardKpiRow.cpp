@@ -31,11 +31,12 @@ DashboardKpiRow::DashboardKpiRow(QWidget* parent) : QWidget(parent), m_grid(new 
     m_ttftP99 = addTile(QStringLiteral("kpiTtftP99"), tr("TTFT P99"),
                         tr("Time to first token, 99th percentile"));
     m_e2eP95 = addTile(QStringLiteral("kpiE2eP95"), tr("E2E P95"),
-                       tr("End-to-end latency (request sent to last token), 95th percentile"));
+                       tr("End-to-end latency (request sent to end of stream), 95th percentile"));
     m_itlP50 = addTile(QStringLiteral("kpiItlP50"), tr("ITL P50"),
                        tr("Inter-token latency (gap between streamed tokens), median"));
-    m_tokensP50 = addTile(QStringLiteral("kpiTokensP50"), tr("Tokens/s P50"),
-                          tr("Output tokens per second while streaming, median"));
+    m_tokensP50 =
+        addTile(QStringLiteral("kpiTokensP50"), tr("Tokens/s P50"),
+                tr("Output tokens per second over the whole request (tokens / E2E), median"));
     m_errorRate = addTile(QStringLiteral("kpiErrorRate"), tr("Error rate"),
                           tr("Share of requests that ended in an error"));
     m_completionRate = addTile(QStringLiteral("kpiCompletionRate"), tr("Completion rate"),
