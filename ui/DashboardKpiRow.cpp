@@ -34,9 +34,8 @@ DashboardKpiRow::DashboardKpiRow(QWidget* parent) : QWidget(parent), m_grid(new 
                        tr("End-to-end latency (request sent to end of stream), 95th percentile"));
     m_itlP50 = addTile(QStringLiteral("kpiItlP50"), tr("ITL P50"),
                        tr("Inter-token latency (gap between streamed tokens), median"));
-    m_tokensP50 =
-        addTile(QStringLiteral("kpiTokensP50"), tr("Tokens/s P50"),
-                tr("Output tokens per second over the whole request (tokens / E2E), median"));
+    m_tokensP50 = addTile(QStringLiteral("kpiTokensP50"), tr("Tokens/s P50"),
+                          tr("Output tokens / E2E per request, median"));
     m_errorRate = addTile(QStringLiteral("kpiErrorRate"), tr("Error rate"),
                           tr("Share of requests that ended in an error"));
     m_completionRate = addTile(QStringLiteral("kpiCompletionRate"), tr("Completion rate"),
