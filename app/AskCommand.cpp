@@ -38,7 +38,7 @@ void writeErr(const QString& text)
 // never turns a good answer into a failed command.
 void recordMetrics(const RequestTrace& trace, const RequestMetrics& metrics)
 {
-    MetricsStore store(MetricsStore::defaultPath());
+    MetricsStore store(Database::defaultPath());
     QString error;
     MetricsRecord record = MetricsRecord::fromTrace(trace, metrics);
     if (!store.open(&error) || !store.insert(record, &error))

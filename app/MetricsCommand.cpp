@@ -153,7 +153,7 @@ int runMetricsCommand(const QStringList& arguments)
     if (exporting && !parser.isSet(QStringLiteral("csv")))
         return usageError(QStringLiteral("export needs --csv FILE (or --csv - for stdout)"));
 
-    MetricsStore store(MetricsStore::defaultPath());
+    MetricsStore store(Database::defaultPath());
     QString error;
     if (!store.open(&error)) {
         std::fprintf(stderr, "adminchat metrics: %s\n", qPrintable(error));

@@ -2,6 +2,7 @@
 #include "metrics/MetricsFilter.h"
 #include "metrics/MetricsRecord.h"
 #include "metrics/QuantileSketch.h"
+#include "store/DatabaseSchema.h"
 #include "store/MetricsStore.h"
 
 #include <QDir>
@@ -122,15 +123,15 @@ private slots:
         QVERIFY(store.movedAsidePath().isEmpty());
         QCOMPARE(store.count(), 0);
         QCOMPARE(pragma(path, QStringLiteral("PRAGMA user_version")).toInt(),
-                 MetricsStore::schemaVersion);
+                 DatabaseSchema::version);
         QCOMPARE(pragma(path, QStringLiteral("PRAGMA journal_mode")).toString(),
                  QStringLiteral("wal"));
         QVERIFY(store.open(&error)); // already open: no-op
     }
 
-    void defaultPathIsMetricsSqlite()
+    void defaultPathIsAdminchatSqlite()
     {
-        QVERIFY(MetricsStore::defaultPath().endsWith(QLatin1String("/metrics.sqlite")));
+        QVERIFY(Database::defaultPath().endsWith(QLatin1String("/adminchat.sqlite")));
     }
 
     void roundTripsEveryField()
@@ -560,7 +561,7 @@ private:
         QVERIFY(store.isOpen());
         QCOMPARE(store.count(), 0);
         QCOMPARE(pragma(path, QStringLiteral("PRAGMA user_version")).toInt(),
-                 MetricsStore::schemaVersion);
+                 DatabaseSchema::version);
         // The fresh database works.
         MetricsRecord r = makeRecord(baseTime);
         QString error;

@@ -89,7 +89,7 @@ void MainWindow::startMetrics(const GuiOptions& options)
 {
     // The database opens on the metrics thread: the window is up before any disk work.
     m_metrics = new MetricsThread(
-        options.databasePath.isEmpty() ? MetricsStore::defaultPath() : options.databasePath, this);
+        options.databasePath.isEmpty() ? Database::defaultPath() : options.databasePath, this);
     MetricsService* service = m_metrics->service();
     m_metricsPanel = new MetricsPanelController(m_dashboard, service, this);
     connect(service, &MetricsService::failed, this, [this](const QString& error) {

@@ -31,7 +31,7 @@ struct RequestTrace;
 struct GuiOptions
 {
     QString demoProfile = QStringLiteral("realistic");
-    QString databasePath; // empty: MetricsStore::defaultPath()
+    QString databasePath; // empty: Database::defaultPath()
     QString settingsPath; // empty: the user's settings
     bool showDashboard = false;
 };

@@ -3,7 +3,6 @@
 #include <QByteArray>
 #include <QDateTime>
 #include <QString>
-
 #include <optional>
 
 namespace adminchat {
@@ -39,11 +38,12 @@ struct MetricsRecord
     std::optional<qint64> promptTokens;
     std::optional<double> tokensPerSecond;
     int retries = 0;
-    QString category; // categoryName()
+    QString category;          // categoryName()
     std::optional<int> rating; // +1 thumbs up, -1 thumbs down
     QString promptHash;        // SHA-256 of the request's messages, hex; for caching advice
     qint64 promptChars = 0;
     QByteArray itlSketch; // QuantileSketch::toBytes() of every ITL gap, for ITL over all gaps
+    QString requestUid;   // links a chat message to this record; empty for one-off requests
 
     // Statuses: errors and cancellations first, then the finish reason that ended the answer.
     static MetricsRecord fromTrace(const RequestTrace& trace, const RequestMetrics& metrics,

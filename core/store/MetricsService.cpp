@@ -100,16 +100,33 @@ void MetricsService::setCategoryRule(const CategoryRule& rule)
 void MetricsService::setRating(qint64 recordId, int rating)
 {
     const std::optional<int> value = rating == 0 ? std::nullopt : std::optional<int>(rating);
-    if (m_store) {
-        QString error;
-        if (!m_store->setRating(recordId, value, &error)) {
-            emit failed(error);
-            return;
-        }
+    QString error;
+    if (m_store && !m_store->setRating(recordId, value, &error)) {
+        emit failed(error);
+        return;
     }
+    applyRating([recordId](const MetricsRecord& r) { return r.id == recordId; }, value);
+}
+
+void MetricsService::setRequestRating(const QString& requestUid, int rating)
+{
+    const std::optional<int> value = rating == 0 ? std::nullopt : std::optional<int>(rating);
+    QString error;
+    if (m_store && !m_store->setRatingForRequest(requestUid, value, &error)) {
+        emit failed(error);
+        return;
+    }
+    applyRating([&requestUid](const MetricsRecord& r) { return r.requestUid == requestUid; },
+                value);
+}
+
+void MetricsService::applyRating(const std::function<bool(const MetricsRecord&)>& matches,
+                                 std::optional<int> rating)
+{
+    // Newest first: a rating nearly always concerns a recent answer.
     for (auto it = m_records.rbegin(); it != m_records.rend(); ++it) {
-        if (it->id == recordId) {
-            it->rating = value;
+        if (matches(*it)) {
+            it->rating = rating;
             break;
         }
     }

@@ -9,7 +9,9 @@
 #include <QObject>
 #include <QSet>
 #include <QTimer>
+#include <functional>
 #include <memory>
+#include <optional>
 #include <vector>
 
 namespace adminchat {
@@ -35,6 +37,8 @@ public:
     Q_INVOKABLE void setFilter(const adminchat::MetricsFilter& filter);
     Q_INVOKABLE void setCategoryRule(const adminchat::CategoryRule& rule);
     Q_INVOKABLE void setRating(qint64 recordId, int rating); // +1, -1, 0 clears
+    // Rates the record a chat message links to (MetricsRecord::requestUid).
+    Q_INVOKABLE void setRequestRating(const QString& requestUid, int rating);
     // Writes what the current filter selects: one row per request, or one per group (summary).
     Q_INVOKABLE void exportCsv(const QString& path, bool summary);
 
@@ -50,6 +54,8 @@ private:
     void pollOtherWriters();
     void keep(const MetricsRecord& record); // into m_records and the label sets
     void refresh();
+    void applyRating(const std::function<bool(const MetricsRecord&)>& matches,
+                     std::optional<int> rating);
 
     QString m_databasePath;
     std::unique_ptr<MetricsStore> m_store;

@@ -1,0 +1,65 @@
+#include "store/DatabaseSchema.h"
+
+namespace adminchat {
+
+const std::vector<QStringList>& DatabaseSchema::steps()
+{
+    // started_utc is the readable, sortable twin of started_ms (ISO 8601, UTC, milliseconds,
+    // 'Z'); queries use started_ms. Times elsewhere are milliseconds since the epoch, UTC.
+    static const std::vector<QStringList> steps = {
+        // 1: request metrics.
+        {
+            QStringLiteral(R"(CREATE TABLE requests (
+    id INTEGER PRIMARY KEY,
+    started_utc TEXT, started_ms INTEGER,
+    endpoint TEXT NOT NULL DEFAULT '', profile TEXT NOT NULL DEFAULT '',
+    model TEXT NOT NULL DEFAULT '', variant TEXT NOT NULL DEFAULT '',
+    tag TEXT NOT NULL DEFAULT '', streamed INTEGER NOT NULL DEFAULT 1,
+    status TEXT NOT NULL DEFAULT '', http_status INTEGER NOT NULL DEFAULT 0,
+    error_kind TEXT NOT NULL DEFAULT '',
+    ttft_ms REAL, ttfat_ms REAL, e2e_ms REAL, mean_itl_ms REAL,
+    itl_p50_ms REAL, itl_p95_ms REAL, itl_max_ms REAL, tpot_ms REAL,
+    output_tokens INTEGER NOT NULL DEFAULT 0,
+    output_tokens_estimated INTEGER NOT NULL DEFAULT 1,
+    prompt_tokens INTEGER, tokens_per_s REAL,
+    retries INTEGER NOT NULL DEFAULT 0,
+    category TEXT NOT NULL DEFAULT '',
+    rating INTEGER CHECK (rating IN (-1, 1)),
+    prompt_hash TEXT NOT NULL DEFAULT '', prompt_chars INTEGER NOT NULL DEFAULT 0,
+    itl_sketch BLOB))"),
+            QStringLiteral("CREATE INDEX requests_started_ms ON requests (started_ms)"),
+            QStringLiteral("CREATE INDEX requests_labels ON requests (endpoint, model, variant)"),
+        },
+        // 2: conversations and their messages; a message links to its request's metrics by
+        // request_uid (both sides know it before either row is written).
+        {
+            QStringLiteral("ALTER TABLE requests ADD COLUMN request_uid TEXT NOT NULL DEFAULT ''"),
+            QStringLiteral(
+                "CREATE INDEX requests_uid ON requests (request_uid) WHERE request_uid <> ''"),
+            QStringLiteral(R"(CREATE TABLE conversations (
+    id TEXT PRIMARY KEY,
+    title TEXT NOT NULL DEFAULT '', title_edited INTEGER NOT NULL DEFAULT 0,
+    created_ms INTEGER NOT NULL, updated_ms INTEGER NOT NULL,
+    profile TEXT NOT NULL DEFAULT '', model TEXT NOT NULL DEFAULT '',
+    variant TEXT NOT NULL DEFAULT '',
+    deleted_ms INTEGER))"),
+            QStringLiteral("CREATE INDEX conversations_updated ON conversations (updated_ms)"),
+            QStringLiteral(R"(CREATE TABLE messages (
+    conversation_id TEXT NOT NULL REFERENCES conversations (id) ON DELETE CASCADE,
+    seq INTEGER NOT NULL,
+    role TEXT NOT NULL,
+    content TEXT NOT NULL DEFAULT '', reasoning TEXT NOT NULL DEFAULT '',
+    tool_calls TEXT NOT NULL DEFAULT '',
+    model TEXT NOT NULL DEFAULT '', endpoint TEXT NOT NULL DEFAULT '',
+    created_ms INTEGER NOT NULL,
+    status TEXT NOT NULL DEFAULT 'done',
+    error TEXT NOT NULL DEFAULT '', error_kind TEXT NOT NULL DEFAULT '',
+    request_uid TEXT NOT NULL DEFAULT '',
+    rating INTEGER CHECK (rating IN (-1, 1)),
+    PRIMARY KEY (conversation_id, seq)))"),
+        },
+    };
+    return steps;
+}
+
+} // namespace adminchat
