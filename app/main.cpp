@@ -2,12 +2,15 @@
 // they run without a display.
 #include "AskCommand.h"
 #include "GuiLauncher.h"
+#include "HistoryCommand.h"
 #include "MetricsCommand.h"
+#include "ProfileCommand.h"
 #include "ServeDemoCommand.h"
 #include "settings/ApplicationNames.h"
 
 #include <QCoreApplication>
 #include <cstdio>
+#include <utility>
 
 namespace {
 
@@ -23,6 +26,9 @@ Commands:
   serve-demo    Run the built-in simulated OpenAI-compatible endpoint.
   metrics       Export the stored request metrics as CSV (`metrics export`)
                 or print their aggregates and suggestions (`metrics summary`).
+  profile       Manage endpoint profiles: add, list, remove, test. Keys go to
+                the OS keychain, never to a file.
+  history       List, show, export or delete saved conversations.
 
 Options:
   -h, --help    Show this help; `adminchat COMMAND --help` shows a command's.
@@ -40,16 +46,20 @@ Environment:
 int main(int argc, char* argv[])
 {
     const QString command = argc > 1 ? QString::fromLocal8Bit(argv[1]) : QString();
-    if (command == QLatin1String("ask") || command == QLatin1String("serve-demo") ||
-        command == QLatin1String("metrics")) {
+    using Command = int (*)(const QStringList&);
+    const std::pair<const char*, Command> commands[] = {
+        {"ask", adminchat::runAskCommand},         {"serve-demo", adminchat::runServeDemoCommand},
+        {"metrics", adminchat::runMetricsCommand}, {"profile", adminchat::runProfileCommand},
+        {"history", adminchat::runHistoryCommand},
+    };
+    for (const auto& [name, run] : commands) {
+        if (command != QLatin1String(name))
+            continue;
         QCoreApplication app(argc, argv);
         adminchat::setApplicationNames();
         QStringList arguments = QCoreApplication::arguments();
         arguments.removeAt(1); // each command's parser sees "adminchat [options]"
-        if (command == QLatin1String("metrics"))
-            return adminchat::runMetricsCommand(arguments);
-        return command == QLatin1String("ask") ? adminchat::runAskCommand(arguments)
-                                               : adminchat::runServeDemoCommand(arguments);
+        return run(arguments);
     }
     if (command == QLatin1String("--help") || command == QLatin1String("-h") ||
         command == QLatin1String("help")) {

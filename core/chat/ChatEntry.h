@@ -2,7 +2,10 @@
 
 #include "metrics/RequestMetrics.h"
 #include "openai/ApiError.h"
+#include "openai/ToolCall.h"
 
+#include <QDateTime>
+#include <QList>
 #include <QString>
 #include <optional>
 
@@ -29,10 +32,15 @@ struct ChatEntry
     State state = State::Done;
     QString text;
     QString reasoning;
+    QList<ToolCall> toolCalls;
     QString model;
-    quint64 requestId = 0;
+    QString endpoint; // display URL of the endpoint that answered
+    QDateTime createdUtc;
+    quint64 requestId = 0; // this process's request, while it runs
+    QString requestUid;    // links the answer to its metrics record, across restarts
     std::optional<ApiError> error;
-    std::optional<RequestMetrics> metrics;
+    std::optional<RequestMetrics> metrics; // only for answers of this run
+    std::optional<int> rating;             // +1, -1
 };
 
 } // namespace adminchat

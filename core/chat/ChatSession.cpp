@@ -123,7 +123,7 @@ void ChatSession::onRequestFinished(quint64 id, const RequestTrace& trace)
             entry.state = ChatEntry::State::Failed;
         emit entryStateChanged(index);
     }
-    emit requestCompleted(trace, metrics);
+    emit requestCompleted(trace, metrics, index >= 0 ? m_entries[index].requestUid : QString());
 }
 
 } // namespace adminchat

@@ -15,13 +15,21 @@ namespace adminchat {
 class ChatClient;
 
 // One conversation: what the user sent, the answers as they stream, and their metrics. The
-// ChatClient may live on another thread; all calls to it are queued.
+// ChatClient may live on another thread; all calls to it are queued. Several sessions may share
+// one client (one per open conversation): each only reacts to its own requests, so a
+// conversation keeps streaming while another is shown.
 class ChatSession : public QObject
 {
     Q_OBJECT
 public:
     explicit ChatSession(ChatClient* client, QObject* parent = nullptr);
 
+    // The stored conversation this session is (ConversationStore::newId()); set before the first
+    // message, kept by load().
+    void setConversationId(const QString& id) { m_conversationId = id; }
+    const QString& conversationId() const { return m_conversationId; }
+    void setProfileName(const QString& name) { m_profileName = name; }
+    const QString& profileName() const { return m_profileName; }
     void setEndpoint(const EndpointConfig& endpoint) { m_endpoint = endpoint; }
     const EndpointConfig& endpoint() const { return m_endpoint; }
     void setModel(const QString& model) { m_model = model; }
@@ -31,21 +39,40 @@ public:
     void setTemperature(std::optional<double> temperature) { m_temperature = temperature; }
     void setCategoryRule(const CategoryRule& rule) { m_categoryRule = rule; }
 
+    // Replaces the entries with a saved conversation's (no signals per entry; entriesReset).
+    // False when busy.
+    bool load(const QList<ChatEntry>& entries);
+
     // Adds the user's message at once and starts the answer. False when busy or empty.
     bool send(const QString& text);
+    // Edit-and-resend: the user entry at index gets the new text, everything after it is
+    // dropped (entriesTruncated), and a new answer starts. False when busy, empty, or index is
+    // not a user entry.
+    bool editAndResend(int index, const QString& text);
+    // Regenerate (or Retry a failed answer): drops the assistant entry at index and everything
+    // after it, then asks again with the history before it. False when busy or index is not an
+    // assistant entry.
+    bool regenerate(int index);
+    // +1, -1, or nullopt to clear; only for finished assistant entries. Emits entryRated.
+    bool setRating(int index, std::optional<int> rating);
     void stop();
     bool isBusy() const { return m_activeRequest != 0; }
 
     const QList<ChatEntry>& entries() const { return m_entries; }
 
 signals:
+    void entriesReset(); // load()
+    // Entries from index on were removed (edit-and-resend, regenerate).
+    void entriesTruncated(int fromIndex);
     void entryAdded(int index);
     // Only the new text, so a view can append in O(delta).
     void entryAppended(int index, const QString& content, const QString& reasoning);
     void entryStateChanged(int index);
+    void entryRated(int index);
     void busyChanged(bool busy);
+    // requestUid is the answer's ChatEntry::requestUid (for MetricsRecord::requestUid).
     void requestCompleted(const adminchat::RequestTrace& trace,
-                          const adminchat::RequestMetrics& metrics);
+                          const adminchat::RequestMetrics& metrics, const QString& requestUid);
 
 private:
     void onOutputReceived(quint64 id, const ChunkUpdate& update);
@@ -53,6 +80,8 @@ private:
     int indexOfRequest(quint64 id) const;
 
     ChatClient* m_client;
+    QString m_conversationId;
+    QString m_profileName;
     EndpointConfig m_endpoint;
     QString m_model;
     QString m_systemPrompt;

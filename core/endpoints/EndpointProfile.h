@@ -1,0 +1,57 @@
+#pragma once
+
+#include "net/EndpointConfig.h"
+
+#include <QByteArray>
+#include <QList>
+#include <QPair>
+#include <QString>
+#include <QUrl>
+#include <optional>
+
+namespace adminchat {
+
+// A named endpoint as the user configured it. Never holds the API key: that lives in the OS
+// keychain (KeyStore), or comes from the environment, and is joined in by toConfig().
+struct EndpointProfile
+{
+    enum class Kind
+    {
+        Saved,       // stored with QSettings by ProfileStore
+        Environment, // from OPENAI_BASE_URL / OPENAI_API_KEY, never stored
+        Demo,        // the built-in simulated endpoint, never stored
+    };
+
+    static inline const QString environmentName = QStringLiteral("Environment");
+    static inline const QString demoName = QStringLiteral("Demo");
+
+    Kind kind = Kind::Saved;
+    QString name;
+    QUrl baseUrl; // normalised (EndpointConfig::normalizeBaseUrl)
+    QString defaultModel;
+    QList<QPair<QByteArray, QByteArray>> extraHeaders;
+    int connectTimeoutMs = 10'000;
+    int idleTimeoutMs = 60'000;
+    int totalTimeoutMs = 0; // 0: none
+    QString caFile;         // extra trusted CA certificates (PEM); empty: system ones only
+    // Some servers reject stream_options with a 400; the client then retries once without it
+    // and the profile remembers (ChatStream, RequestTrace::streamOptionsRejected).
+    bool sendStreamOptions = true;
+
+    EndpointConfig toConfig(const QString& apiKey) const;
+
+    // Empty when the name can be used for a saved profile, else a one-line reason (empty,
+    // too long, a reserved name such as "Demo" or "Environment", a '/' or '\\', control
+    // characters).
+    static QString nameError(const QString& name);
+    // "K:V" as typed on the command line or in the editor; nullopt and *error when malformed.
+    static std::optional<QPair<QByteArray, QByteArray>> parseHeader(const QString& text,
+                                                                    QString* error);
+    // True for http:// to a host that is not loopback: keys and prompts would cross the network
+    // in the clear, so the editor shows a warning.
+    static bool isInsecureRemote(const QUrl& baseUrl);
+    // The Environment profile when OPENAI_BASE_URL is set (the key comes from OPENAI_API_KEY).
+    static std::optional<EndpointProfile> fromEnvironment();
+};
+
+} // namespace adminchat

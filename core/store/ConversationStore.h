@@ -1,0 +1,73 @@
+#pragma once
+
+#include "store/ConversationRecord.h"
+#include "store/Database.h"
+
+#include <QList>
+#include <QString>
+#include <optional>
+
+namespace adminchat {
+
+// Conversations and their messages in the app database. Synchronous; used from one thread (the
+// command line's main thread, or the GUI's HistoryService thread). Every write is its own
+// transaction, so what was saved survives a crash or kill -9 of the process.
+class ConversationStore
+{
+public:
+    explicit ConversationStore(QString path);
+    ~ConversationStore();
+    ConversationStore(const ConversationStore&) = delete;
+    ConversationStore& operator=(const ConversationStore&) = delete;
+
+    // A new conversation id: creation time in milliseconds (12 hex digits) then 4 random hex
+    // digits, so ids sort by creation and are short enough to type.
+    static QString newId();
+
+    bool open(QString* error = nullptr);
+    bool isOpen() const;
+    QString path() const { return m_database.path(); }
+    QString movedAsidePath() const { return m_database.movedAsidePath(); }
+
+    // Inserts; an empty id gets newId(), empty times get now. Sets the record's id.
+    bool create(ConversationRecord& conversation, QString* error = nullptr);
+    std::optional<ConversationRecord> conversation(const QString& id,
+                                                   QString* error = nullptr) const;
+    // Live (not deleted) conversations, newest update first, with messageCount. A non-empty
+    // search matches titles and message text (case-insensitive substring) and fills snippet.
+    QList<ConversationRecord> conversations(const QString& search = {}, int limit = -1,
+                                            QString* error = nullptr) const;
+    // The most recently updated live conversation, for `ask --continue`.
+    std::optional<ConversationRecord> latest(QString* error = nullptr) const;
+    // A full id, or a prefix matching exactly one live conversation; else empty and *error says
+    // "no conversation ..." or "... matches N conversations".
+    QString resolveId(const QString& idOrPrefix, QString* error = nullptr) const;
+
+    bool rename(const QString& id, const QString& title, QString* error = nullptr);
+    bool setProfileAndModel(const QString& id, const QString& profile, const QString& model,
+                            QString* error = nullptr);
+    // Deleting in the GUI is undoable: markDeleted hides it, restore brings it back, and
+    // purgeDeleted removes for good what was marked before a given time.
+    bool markDeleted(const QString& id, QString* error = nullptr);
+    bool restore(const QString& id, QString* error = nullptr);
+    bool purgeDeleted(const QDateTime& markedBefore, QString* error = nullptr);
+    bool remove(const QString& id, QString* error = nullptr); // with its messages
+
+    QList<MessageRecord> messages(const QString& conversationId, QString* error = nullptr) const;
+    // Insert or replace by (conversationId, seq); bumps the conversation's updatedUtc, and sets
+    // its title from the first user message while the title was never edited.
+    bool saveMessage(const MessageRecord& message, QString* error = nullptr);
+    // Removes messages with seq >= fromSeq (edit-and-resend replaces what followed).
+    bool truncate(const QString& conversationId, int fromSeq, QString* error = nullptr);
+    bool setRating(const QString& conversationId, int seq, std::optional<int> rating,
+                   QString* error = nullptr);
+
+    // The title a first message gives: its first line, whitespace collapsed, at most 60
+    // characters (cut at a word, with an ellipsis).
+    static QString titleFrom(const QString& text);
+
+private:
+    Database m_database;
+};
+
+} // namespace adminchat

@@ -1,0 +1,52 @@
+#pragma once
+
+#include "store/ConversationRecord.h"
+
+#include <QList>
+#include <QObject>
+#include <memory>
+#include <optional>
+
+namespace adminchat {
+
+class ConversationStore;
+
+// The GUI's access to conversations: a ConversationStore on the thread this object lives in
+// (HistoryThread), so no disk work ever runs on the GUI thread. Call its slots with queued
+// invocations; results come back as signals. Writes are applied in the order they were sent.
+class HistoryService : public QObject
+{
+    Q_OBJECT
+public:
+    explicit HistoryService(QString databasePath, QObject* parent = nullptr);
+    ~HistoryService() override;
+
+    Q_INVOKABLE void open(); // also purges conversations marked deleted in an earlier run
+    Q_INVOKABLE void list(const QString& search);
+    Q_INVOKABLE void load(const QString& conversationId);
+    Q_INVOKABLE void create(const adminchat::ConversationRecord& conversation);
+    Q_INVOKABLE void saveMessage(const adminchat::MessageRecord& message);
+    Q_INVOKABLE void truncate(const QString& conversationId, int fromSeq);
+    Q_INVOKABLE void rename(const QString& conversationId, const QString& title);
+    Q_INVOKABLE void setProfileAndModel(const QString& conversationId, const QString& profile,
+                                        const QString& model);
+    Q_INVOKABLE void setRating(const QString& conversationId, int seq, int rating); // 0 clears
+    Q_INVOKABLE void markDeleted(const QString& conversationId);
+    Q_INVOKABLE void restore(const QString& conversationId);
+
+signals:
+    void opened(const QString& path, const QString& movedAsidePath);
+    void failed(const QString& error); // one line
+    void listed(const QString& search, const QList<adminchat::ConversationRecord>& conversations);
+    void loaded(const adminchat::ConversationRecord& conversation,
+                const QList<adminchat::MessageRecord>& messages);
+    // The listing may have changed (create, rename, delete, restore, a message's first save or
+    // a title change); the sidebar lists again. Not emitted for every streaming save.
+    void conversationsChanged();
+
+private:
+    QString m_databasePath;
+    std::unique_ptr<ConversationStore> m_store;
+};
+
+} // namespace adminchat

@@ -1,0 +1,1 @@
+# Tests of endpoint profiles and keys: list(APPEND ADMINCHAT_CORE_TESTS|ADMINCHAT_APP_TESTS|ADMINCHAT_GUI_TESTS ...)

@@ -1,0 +1,1 @@
+# Tests of sidebar and profile editor: list(APPEND ADMINCHAT_CORE_TESTS|ADMINCHAT_APP_TESTS|ADMINCHAT_GUI_TESTS ...)

@@ -1,0 +1,4 @@
+# The chat view: messages, their layout cache and actions.
+target_sources(adminchat_ui PRIVATE
+    ChatView.h ChatView.cpp
+)

@@ -1,0 +1,1 @@
+# The conversation sidebar and the endpoint profile editor.
