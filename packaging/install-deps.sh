@@ -20,6 +20,7 @@ xvfb
 xauth
 fonts-dejavu-core
 libbenchmark-dev
+openssl
 "
 
 missing=""

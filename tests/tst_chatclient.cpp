@@ -6,10 +6,9 @@
 #include "net/ModelsFetcher.h"
 
 #include <QSignalSpy>
-#include <QTcpSocket>
 #include <QTcpServer>
+#include <QTcpSocket>
 #include <QTest>
-
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>

@@ -33,6 +33,8 @@ private slots:
     void faultCutOff();
     void faultMalformedChunk();
     void faultIgnoreStream();
+    void faultRejectStreamOptions();
+    void faultRejectStreamOptionsServerWide();
     void faultRateAlwaysWithOneFault();
     void faultRateIsSeeded();
     void apiKeyRequired();
@@ -218,6 +220,44 @@ void Tst_demofaults::faultIgnoreStream()
     QCOMPARE(completion["object"].toString(), QStringLiteral("chat.completion"));
     QCOMPARE(completion["choices"][0]["message"]["content"].toString(),
              streamChat(chatBody(QStringLiteral("x"))).content);
+}
+
+void Tst_demofaults::faultRejectStreamOptions()
+{
+    const Headers fault{{"X-Demo-Fault", "reject-stream-options"}};
+    QNetworkReply* reply = post(chatBody(QStringLiteral("x")), fault);
+    QVERIFY(finish(reply));
+    QCOMPARE(status(reply), 400);
+    QCOMPARE(reply->readAll(),
+             QByteArray(R"({"error":{"message":"Unrecognized request argument supplied: )"
+                        R"(stream_options","type":"invalid_request_error",)"
+                        R"("param":"stream_options"}})"));
+
+    // Without the field the request is answered as usual, streamed or not.
+    QJsonObject body = jsonOf(chatBody(QStringLiteral("x")));
+    body.remove("stream_options");
+    const SseStream sse = streamChat(QJsonDocument(body).toJson(QJsonDocument::Compact), fault);
+    QVERIFY(sse.done);
+    QCOMPARE(sse.content, streamChat(chatBody(QStringLiteral("x"))).content);
+    QNetworkReply* plain = post(chatBody(QStringLiteral("x"), "demo-chat", false), fault);
+    QVERIFY(finish(plain));
+    QCOMPARE(status(plain), 200);
+}
+
+void Tst_demofaults::faultRejectStreamOptionsServerWide()
+{
+    DemoConfig config = instantConfig();
+    config.faultRate = 1.0;
+    config.faults = {DemoFault::RejectStreamOptions};
+    startServer(config);
+    QNetworkReply* reply = post(chatBody(QStringLiteral("x")));
+    QVERIFY(finish(reply));
+    QCOMPARE(status(reply), 400);
+    QCOMPARE(jsonOf(reply->readAll())["error"]["param"].toString(),
+             QStringLiteral("stream_options"));
+    QNetworkReply* models = get("/v1/models");
+    QVERIFY(finish(models));
+    QCOMPARE(status(models), 200);
 }
 
 void Tst_demofaults::faultRateAlwaysWithOneFault()

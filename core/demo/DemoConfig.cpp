@@ -14,7 +14,7 @@ struct FaultEntry
 };
 
 // Single source of truth for the names used by the settings, the CLI and "X-Demo-Fault".
-constexpr std::array<FaultEntry, 9> kFaults{{
+constexpr std::array<FaultEntry, 10> kFaults{{
     {DemoFault::Http500, "500"},
     {DemoFault::Http429, "429"},
     {DemoFault::Html502, "html502"},
@@ -24,6 +24,7 @@ constexpr std::array<FaultEntry, 9> kFaults{{
     {DemoFault::CutOff, "cut-off"},
     {DemoFault::MalformedChunk, "malformed"},
     {DemoFault::IgnoreStream, "ignore-stream"},
+    {DemoFault::RejectStreamOptions, "reject-stream-options"},
 }};
 
 } // namespace

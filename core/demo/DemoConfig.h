@@ -3,22 +3,23 @@
 #include <QList>
 #include <QString>
 #include <QStringList>
-
 #include <optional>
 
 namespace adminchat {
 
 // Faults the demo endpoint can inject, so every failure path of the client can be exercised.
-enum class DemoFault {
-    Http500,        // 500 with an OpenAI-style JSON error body
-    Http429,        // 429 with Retry-After: 1 and retry-after-ms: 1000
-    Html502,        // 502 with an HTML page, as a reverse proxy sends
-    Reset,          // a few tokens, then the TCP connection is reset
-    Stall,          // a few tokens, then silence with the connection left open
-    ErrorAfter200,  // a few tokens, then data: {"error": {...}} inside the 200 stream
-    CutOff,         // a few tokens, then a clean end of body without finish_reason or [DONE]
-    MalformedChunk, // a few tokens, then a data line that is not valid JSON
-    IgnoreStream,   // answers stream: true with one JSON chat.completion
+enum class DemoFault
+{
+    Http500,             // 500 with an OpenAI-style JSON error body
+    Http429,             // 429 with Retry-After: 1 and retry-after-ms: 1000
+    Html502,             // 502 with an HTML page, as a reverse proxy sends
+    Reset,               // a few tokens, then the TCP connection is reset
+    Stall,               // a few tokens, then silence with the connection left open
+    ErrorAfter200,       // a few tokens, then data: {"error": {...}} inside the 200 stream
+    CutOff,              // a few tokens, then a clean end of body without finish_reason or [DONE]
+    MalformedChunk,      // a few tokens, then a data line that is not valid JSON
+    IgnoreStream,        // answers stream: true with one JSON chat.completion
+    RejectStreamOptions, // 400 to a body with stream_options, as some servers do; others as usual
 };
 
 // Settings of the built-in demo endpoint. A latency profile sets the time to first token and
@@ -26,14 +27,14 @@ enum class DemoFault {
 struct DemoConfig
 {
     QString profile = QStringLiteral("realistic");
-    double ttftMedianMs = 350;   // log-normal median
-    double ttftSigma = 0.5;      // log-normal shape (0: fixed)
-    double tokenDelayMs = 25;    // mean delay between tokens
-    double tokenJitterMs = 8;    // standard deviation of the per-token delay (0: fixed)
-    double faultRate = 0;        // share of requests that get one of faults (0..1)
-    QList<DemoFault> faults;     // drawn from when a request is picked for a fault
+    double ttftMedianMs = 350; // log-normal median
+    double ttftSigma = 0.5;    // log-normal shape (0: fixed)
+    double tokenDelayMs = 25;  // mean delay between tokens
+    double tokenJitterMs = 8;  // standard deviation of the per-token delay (0: fixed)
+    double faultRate = 0;      // share of requests that get one of faults (0..1)
+    QList<DemoFault> faults;   // drawn from when a request is picked for a fault
     quint64 seed = 42;
-    QString requiredApiKey;      // when set, other keys get 401
+    QString requiredApiKey; // when set, other keys get 401
 
     // "instant" (no delays), "realistic" (TTFT ~350 ms, ~25 ms/token), "slow" (TTFT ~2.5 s,
     // ~90 ms/token). Unknown names give std::nullopt and a one-line *error.
@@ -41,7 +42,7 @@ struct DemoConfig
     static QStringList profileNames();
 
     // "500", "429", "html502", "reset", "stall", "error-after-200", "cut-off", "malformed",
-    // "ignore-stream".
+    // "ignore-stream", "reject-stream-options".
     static std::optional<DemoFault> faultFromName(const QString& name);
     static QString faultName(DemoFault fault);
     static QStringList faultNames();

@@ -231,6 +231,22 @@ DemoResponse DemoRequestHandler::handleChat(const DemoHttpRequest& request)
         fault = m_config.faults[qsizetype(random.below(quint64(m_config.faults.size())))];
     if (overrides.faultForced)
         fault = overrides.fault;
+    if (fault == DemoFault::RejectStreamOptions) {
+        // The answer of servers that do not know the field; a body without it is served as usual.
+        if (!body.contains(QLatin1String("stream_options"))) {
+            fault.reset();
+        } else {
+            DemoResponse response = DemoResponse::immediate(
+                400, "application/json",
+                "{\"error\":{\"message\":\"Unrecognized request argument supplied: "
+                "stream_options\",\"type\":\"invalid_request_error\",\"param\":"
+                "\"stream_options\"}}",
+                keepAlive);
+            response.model = model;
+            response.fault = DemoConfig::faultName(*fault);
+            return response;
+        }
+    }
 
     const quint64 hash = DemoTextGenerator::promptHash(m_config.seed, model, messages);
     QStringList reasoning;

@@ -37,6 +37,11 @@ struct EndpointProfile
     // Some servers reject stream_options with a 400; the client then retries once without it
     // and the profile remembers (ChatStream, RequestTrace::streamOptionsRejected).
     bool sendStreamOptions = true;
+    // A key was stored in the keychain for this profile (not a secret). A profile without one
+    // never touches the keychain.
+    bool hasKey = false;
+
+    static constexpr int maxNameLength = 64;
 
     EndpointConfig toConfig(const QString& apiKey) const;
 
@@ -44,14 +49,18 @@ struct EndpointProfile
     // too long, a reserved name such as "Demo" or "Environment", a '/' or '\\', control
     // characters).
     static QString nameError(const QString& name);
-    // "K:V" as typed on the command line or in the editor; nullopt and *error when malformed.
+    // "K:V" as typed on the command line or in the editor, both sides trimmed; nullopt and a
+    // one-line *error when malformed (no ':', an empty or non-token name, CR or LF).
     static std::optional<QPair<QByteArray, QByteArray>> parseHeader(const QString& text,
                                                                     QString* error);
-    // True for http:// to a host that is not loopback: keys and prompts would cross the network
-    // in the clear, so the editor shows a warning.
+    // True for http:// to a host that is not loopback (127.0.0.0/8, ::1, localhost): keys and
+    // prompts would cross the network in the clear, so the editor shows a warning.
     static bool isInsecureRemote(const QUrl& baseUrl);
-    // The Environment profile when OPENAI_BASE_URL is set (the key comes from OPENAI_API_KEY).
+    // The Environment profile when OPENAI_BASE_URL is set to an http(s) URL (the key comes from
+    // OPENAI_API_KEY).
     static std::optional<EndpointProfile> fromEnvironment();
+    // "K: V", as shown and stored.
+    static QString headerText(const QPair<QByteArray, QByteArray>& header);
 };
 
 } // namespace adminchat

@@ -9,8 +9,10 @@
 
 namespace adminchat {
 
-// Saved endpoint profiles in the app's settings file (QSettings, group "profiles"), without
-// their keys. Tests pass their own file.
+// Saved endpoint profiles in the app's settings file (QSettings, INI), without their keys:
+// group "profiles/<name encoded as a key>" holds the name as typed, baseUrl, defaultModel,
+// headers ("K: V" list), the timeouts, caFile, sendStreamOptions and hasKey. Names are
+// case-sensitive but two names may not differ only in case. Tests pass their own file.
 class ProfileStore
 {
 public:
@@ -20,8 +22,11 @@ public:
     QList<EndpointProfile> profiles() const; // sorted by name, case-insensitively
     std::optional<EndpointProfile> profile(const QString& name) const;
     bool contains(const QString& name) const;
-    // Adds or replaces by name; false with a one-line *error for an invalid name or URL.
+    // Adds or replaces by name; false with a one-line *error for an invalid name or URL (also a
+    // URL with user info or a query, which could carry a secret) or a write failure.
     bool save(const EndpointProfile& profile, QString* error = nullptr);
+    // What save() would refuse, without saving: empty when the profile can be saved.
+    QString validationError(const EndpointProfile& profile) const;
     bool remove(const QString& name);
     void setSendStreamOptions(const QString& name, bool send);
 
@@ -29,6 +34,8 @@ public:
     void sync();
 
 private:
+    std::optional<EndpointProfile> read(const QString& key, const QString& name) const;
+
     std::unique_ptr<QSettings> m_settings;
 };
 

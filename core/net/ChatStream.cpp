@@ -59,6 +59,9 @@ ChatStream::~ChatStream()
 
 void ChatStream::start()
 {
+    if (!m_endpoint.sendStreamOptions)
+        m_request.includeUsage = false;
+
     QNetworkRequest request(m_endpoint.endpointUrl(QStringLiteral("chat/completions")));
     request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
     request.setRawHeader("Accept", m_request.stream ? QByteArrayLiteral("text/event-stream")
@@ -73,14 +76,30 @@ void ChatStream::start()
     request.setAttribute(QNetworkRequest::CacheLoadControlAttribute,
                          QNetworkRequest::AlwaysNetwork);
     request.setAttribute(QNetworkRequest::CacheSaveControlAttribute, false);
-
-    const QByteArray body = m_request.toJson();
-    qCDebug(lcNet).noquote() << "POST" << m_trace.endpoint + QStringLiteral("/chat/completions")
-                             << "model" << m_request.model << "id" << m_trace.id;
+    const std::optional<ApiError> tlsError = m_endpoint.applyTls(request);
+    m_networkRequest = request;
 
     m_trace.startedUtc = QDateTime::currentDateTimeUtc();
     m_clock.start();
-    m_reply = m_manager->post(request, body);
+    if (tlsError) {
+        // Nothing is sent; finished() still comes from the event loop, like any other end.
+        m_abortError = tlsError;
+        QMetaObject::invokeMethod(
+            this, [this] { complete(m_abortError, nowNs()); }, Qt::QueuedConnection);
+        return;
+    }
+    send();
+}
+
+void ChatStream::send()
+{
+    const QByteArray body = m_request.toJson();
+    qCDebug(lcNet).noquote() << "POST" << m_trace.endpoint + QStringLiteral("/chat/completions")
+                             << "model" << m_request.model << "id" << m_trace.id
+                             << (m_trace.retries > 0 ? "(retry)" : "");
+
+    m_attemptStartNs = nowNs();
+    m_reply = m_manager->post(m_networkRequest, body);
     m_reply->setParent(this);
     connect(m_reply, &QNetworkReply::requestSent, this, [this] {
         m_requestSent = true;
@@ -90,6 +109,36 @@ void ChatStream::start()
     connect(m_reply, &QNetworkReply::readyRead, this, &ChatStream::onReadyRead);
     connect(m_reply, &QNetworkReply::finished, this, &ChatStream::onReplyFinished);
     onTimerFired(); // arms the timer for the nearest deadline
+}
+
+bool ChatStream::streamOptionsRejected() const
+{
+    if (!m_request.sendsStreamOptions() || m_trace.streamOptionsRejected || m_abortError ||
+        !m_trace.outputEventNs.empty() || m_mode != BodyMode::ErrorBody)
+        return false;
+    const int status = m_reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+    return status == 400 && m_body.toLower().contains("stream_options");
+}
+
+void ChatStream::retryWithoutStreamOptions()
+{
+    qCInfo(lcNet) << "request" << m_trace.id
+                  << "rejected stream_options (HTTP 400); sending it again without";
+    m_reply->disconnect(this);
+    m_reply->deleteLater();
+    m_reply = nullptr;
+    m_request.includeUsage = false;
+    m_trace.streamOptionsRejected = true;
+    ++m_trace.retries;
+    // Back to the state before the first answer. Only an error body was read: the event-stream
+    // decoder and the accumulator never saw a byte. The clock keeps running: the times stay
+    // relative to the first send, which is what the user waited for.
+    m_trace.headersNs = -1;
+    m_trace.httpStatus = 0;
+    m_mode = BodyMode::Undecided;
+    m_body.clear();
+    m_requestSent = false;
+    send();
 }
 
 void ChatStream::cancel()
@@ -229,6 +278,10 @@ void ChatStream::onReplyFinished()
         complete(m_abortError, endNs);
         return;
     }
+    if (streamOptionsRejected()) {
+        retryWithoutStreamOptions();
+        return;
+    }
     complete(endOfBodyError(endNs), endNs);
 }
 
@@ -324,7 +377,8 @@ void ChatStream::onTimerFired()
                   .arg(secondsText(m_endpoint.totalTimeoutMs))))
         return;
     if (!m_requestSent && m_endpoint.connectTimeoutMs > 0 &&
-        check(m_endpoint.connectTimeoutMs * nsPerMs, ApiError::Kind::ConnectTimeout,
+        check(m_attemptStartNs + m_endpoint.connectTimeoutMs * nsPerMs,
+              ApiError::Kind::ConnectTimeout,
               QStringLiteral("connect timeout: could not connect and send the request to %1 "
                              "within %2")
                   .arg(m_trace.endpoint, secondsText(m_endpoint.connectTimeoutMs))))

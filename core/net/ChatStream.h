@@ -8,6 +8,7 @@
 #include "sse/SseDecoder.h"
 
 #include <QElapsedTimer>
+#include <QNetworkRequest>
 #include <QObject>
 #include <QPointer>
 #include <QTimer>
@@ -19,6 +20,10 @@ namespace adminchat {
 
 // One chat-completion request: sends it, reads the answer incrementally on readyRead, times
 // every output-bearing event at arrival and ends with a complete RequestTrace.
+//
+// A streamed request whose stream_options the server rejects (HTTP 400 naming the field) is sent
+// once more without it, under the same id and before any output was delivered, so the caller
+// sees one request; the trace records it (streamOptionsRejected, retries).
 class ChatStream : public QObject
 {
     Q_OBJECT
@@ -52,6 +57,9 @@ private:
     };
 
     qint64 nowNs() const { return m_clock.nsecsElapsed(); }
+    void send();
+    bool streamOptionsRejected() const;
+    void retryWithoutStreamOptions();
     void onMetaDataChanged();
     void onReadyRead();
     void onReplyFinished();
@@ -67,11 +75,13 @@ private:
     QNetworkAccessManager* m_manager;
     EndpointConfig m_endpoint;
     ChatRequest m_request;
+    QNetworkRequest m_networkRequest; // headers and TLS, shared by a retry
     RequestTrace m_trace;
     QElapsedTimer m_clock; // started when the request is handed to the network stack
     QPointer<QNetworkReply> m_reply;
     QTimer m_timer; // one single-shot timer serves all three timeouts, see onTimerFired()
     qint64 m_lastActivityNs = 0;
+    qint64 m_attemptStartNs = 0; // when the current attempt was handed over (0 unless retried)
     bool m_requestSent = false;
     BodyMode m_mode = BodyMode::Undecided;
     SseDecoder m_sse;

@@ -1,5 +1,12 @@
 #include "net/EndpointConfig.h"
 
+#include <QFile>
+#include <QNetworkRequest>
+#if QT_CONFIG(ssl)
+#include <QSslCertificate>
+#include <QSslConfiguration>
+#endif
+
 namespace adminchat {
 
 QUrl EndpointConfig::normalizeBaseUrl(const QUrl& url)
@@ -38,6 +45,37 @@ QUrl EndpointConfig::endpointUrl(const QString& path) const
         base.chop(1);
     url.setPath(base + QLatin1Char('/') + path);
     return url;
+}
+
+std::optional<ApiError> EndpointConfig::applyTls(QNetworkRequest& request) const
+{
+    if (caFile.isEmpty())
+        return std::nullopt;
+#if QT_CONFIG(ssl)
+    QFile file(caFile);
+    if (!file.open(QIODevice::ReadOnly)) {
+        return ApiError{
+            ApiError::Kind::Tls,
+            QStringLiteral("cannot read the CA file %1: %2").arg(caFile, file.errorString())};
+    }
+    // At most a few certificates; a bigger file is not a CA bundle worth reading whole.
+    constexpr qint64 maxBytes = 16 * 1024 * 1024;
+    const QByteArray pem = file.read(maxBytes);
+    const QList<QSslCertificate> certificates = QSslCertificate::fromData(pem, QSsl::Pem);
+    if (certificates.isEmpty()) {
+        return ApiError{ApiError::Kind::Tls,
+                        QStringLiteral("the CA file %1 holds no PEM certificate").arg(caFile)};
+    }
+    QSslConfiguration tls = QSslConfiguration::defaultConfiguration();
+    tls.addCaCertificates(certificates);
+    request.setSslConfiguration(tls);
+    return std::nullopt;
+#else
+    Q_UNUSED(request)
+    return ApiError{
+        ApiError::Kind::Tls,
+        QStringLiteral("cannot use the CA file %1: this build has no TLS support").arg(caFile)};
+#endif
 }
 
 } // namespace adminchat

@@ -1,10 +1,15 @@
 #pragma once
 
+#include "openai/ApiError.h"
+
 #include <QByteArray>
 #include <QList>
 #include <QPair>
 #include <QString>
 #include <QUrl>
+#include <optional>
+
+class QNetworkRequest;
 
 namespace adminchat {
 
@@ -18,6 +23,12 @@ struct EndpointConfig
     int connectTimeoutMs = 10'000; // until the request has been sent
     int idleTimeoutMs = 60'000;    // longest silence between bytes once sent
     int totalTimeoutMs = 0;        // 0: none
+    // PEM file of extra CA certificates trusted for this endpoint, on top of the system ones
+    // (a private CA, a self-signed server). Verification always stays on.
+    QString caFile;
+    // stream_options.include_usage on streamed requests. Some servers reject the field with a
+    // 400; ChatStream then retries once without it (RequestTrace::streamOptionsRejected).
+    bool sendStreamOptions = true;
 
     // Normalises what people type: trailing slashes removed, "/v1" added when the URL has no
     // path, a pasted ".../chat/completions" cut back to its base.
@@ -26,6 +37,11 @@ struct EndpointConfig
     static QString displayUrl(const QUrl& url);
 
     QUrl endpointUrl(const QString& path) const; // baseUrl + "/" + path
+
+    // Gives `request` the TLS configuration of this endpoint: the defaults plus the certificates
+    // of caFile when set. An unreadable caFile, or one without a PEM certificate, is a one-line
+    // ApiError of kind Tls naming the file; the request must then not be sent.
+    std::optional<ApiError> applyTls(QNetworkRequest& request) const;
 };
 
 } // namespace adminchat

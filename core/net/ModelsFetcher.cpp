@@ -25,6 +25,12 @@ void ModelsFetcher::start()
     const int timeoutMs = m_endpoint.connectTimeoutMs + m_endpoint.idleTimeoutMs;
     if (timeoutMs > 0)
         request.setTransferTimeout(timeoutMs);
+    if (const std::optional<ApiError> tlsError = m_endpoint.applyTls(request)) {
+        // Not sent; finished() still comes from the event loop, as the class promises.
+        QMetaObject::invokeMethod(
+            this, [this, error = *tlsError] { emit finished({}, error); }, Qt::QueuedConnection);
+        return;
+    }
 
     QNetworkReply* reply = m_manager->get(request);
     reply->setParent(this);
@@ -45,6 +51,8 @@ void ModelsFetcher::start()
         if (reply->error() != QNetworkReply::NoError) {
             const ApiError::Kind kind = reply->error() == QNetworkReply::OperationCanceledError
                                             ? ApiError::Kind::IdleTimeout
+                                        : reply->error() == QNetworkReply::SslHandshakeFailedError
+                                            ? ApiError::Kind::Tls
                                             : ApiError::Kind::Connection;
             emit finished({}, ApiError{kind, QStringLiteral("could not list models at %1: %2")
                                                  .arg(where, reply->errorString().replace(

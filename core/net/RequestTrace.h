@@ -22,7 +22,7 @@ struct RequestTrace
     QDateTime startedUtc;
     QString endpoint; // display URL, no credentials
     QString requestedModel;
-    QString promptHash;   // SHA-256 (hex) of the messages sent: repeated prompts, never the text
+    QString promptHash; // SHA-256 (hex) of the messages sent: repeated prompts, never the text
     qint64 promptChars = 0;
     QString model; // as the server named it, else the requested one
     bool streamed = true;
@@ -42,7 +42,10 @@ struct RequestTrace
     std::optional<QJsonObject> usage;
 
     int httpStatus = 0;
-    int retries = 0;
+    int retries = 0; // times the request was sent again, transparently, after the first send
+    // The server answered 400 to stream_options; the request was sent again without it (and
+    // counted in retries). Times stay relative to the first send: what the user waited.
+    bool streamOptionsRejected = false;
     std::optional<ApiError> error;
 
     bool succeeded() const { return !error.has_value(); }

@@ -23,7 +23,7 @@ QByteArray ChatRequest::toJson() const
     };
     // stream_options is rejected by some servers when not streaming, so it is only sent together
     // with stream: true.
-    if (stream && includeUsage)
+    if (sendsStreamOptions())
         body.insert(QStringLiteral("stream_options"),
                     QJsonObject{{QStringLiteral("include_usage"), true}});
     // Unset sampling parameters are left out so that the server's defaults apply.

@@ -5,7 +5,6 @@
 #include <QByteArray>
 #include <QList>
 #include <QString>
-
 #include <optional>
 
 namespace adminchat {
@@ -18,11 +17,15 @@ struct ChatRequest
     std::optional<double> temperature;
     std::optional<int> maxTokens;
     bool stream = true;
-    bool includeUsage = true; // stream_options.include_usage; only sent when streaming
+    // stream_options.include_usage; only sent when streaming. false leaves stream_options out
+    // entirely, for servers that reject the field (EndpointConfig::sendStreamOptions).
+    bool includeUsage = true;
 
     // Compact JSON: {"model", "messages", "stream", "stream_options"?, "temperature"?,
     // "max_tokens"?}.
     QByteArray toJson() const;
+    // Whether toJson() carries "stream_options".
+    bool sendsStreamOptions() const { return stream && includeUsage; }
 };
 
 } // namespace adminchat

@@ -14,6 +14,13 @@ const QString windowKey = QStringLiteral("dashboard/window");
 
 AppSettings::AppSettings() : m_settings(std::make_unique<QSettings>()) {}
 
+QString AppSettings::defaultFileName()
+{
+    // What the default constructor opens. On Linux QSettings' native format is INI, so the
+    // file can be opened as QSettings(path, QSettings::IniFormat) as well.
+    return QSettings().fileName();
+}
+
 AppSettings::AppSettings(const QString& iniPath)
     : m_settings(std::make_unique<QSettings>(iniPath, QSettings::IniFormat))
 {}

@@ -16,6 +16,11 @@ public:
     AppSettings();                                // the user's settings file
     explicit AppSettings(const QString& iniPath); // a given file (tests, --settings)
 
+    // The user's settings file, shared by everything stored with QSettings (endpoint profiles
+    // too): on Linux the INI file $XDG_CONFIG_HOME/AdminChat/adminchat.conf. Needs the
+    // application names (setApplicationNames()).
+    static QString defaultFileName();
+
     CategoryRule categoryRule() const;
     void setCategoryRule(const CategoryRule& rule);
 

@@ -1,0 +1,3 @@
+#include "endpoints/EndpointsLog.h"
+
+Q_LOGGING_CATEGORY(lcEndpoints, "adminchat.endpoints", QtWarningMsg)

@@ -1,0 +1,242 @@
+#include "endpoints/ProfileStore.h"
+
+#include "endpoints/EndpointsLog.h"
+#include "settings/AppSettings.h"
+
+#include <QScopeGuard>
+#include <algorithm>
+
+namespace adminchat {
+
+namespace {
+
+const QString groupName = QStringLiteral("profiles");
+
+const QString nameKey = QStringLiteral("name");
+const QString baseUrlKey = QStringLiteral("baseUrl");
+const QString defaultModelKey = QStringLiteral("defaultModel");
+const QString headersKey = QStringLiteral("headers");
+const QString connectTimeoutKey = QStringLiteral("connectTimeoutMs");
+const QString idleTimeoutKey = QStringLiteral("idleTimeoutMs");
+const QString totalTimeoutKey = QStringLiteral("totalTimeoutMs");
+const QString caFileKey = QStringLiteral("caFile");
+const QString sendStreamOptionsKey = QStringLiteral("sendStreamOptions");
+const QString hasKeyKey = QStringLiteral("hasKey");
+
+// A QSettings key for any name: letters, digits, '-' and '.' stay, every other UTF-8 byte
+// becomes _XX. QSettings keeps such keys as they are in the INI file (no '/' to split groups,
+// nothing it would escape), two names never share a key, and "Work" and "work" stay apart.
+QString groupKey(const QString& name)
+{
+    QString key;
+    const QByteArray utf8 = name.toUtf8();
+    key.reserve(utf8.size());
+    for (const char byte : utf8) {
+        const auto c = static_cast<unsigned char>(byte);
+        if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+            c == '-' || c == '.')
+            key += QLatin1Char(char(c));
+        else
+            key += QStringLiteral("_%1").arg(uint(c), 2, 16, QLatin1Char('0')).toUpper();
+    }
+    return key;
+}
+
+QString nameFromGroupKey(const QString& key)
+{
+    QByteArray utf8;
+    for (qsizetype i = 0; i < key.size(); ++i) {
+        if (key[i] == QLatin1Char('_') && i + 2 < key.size()) {
+            bool ok = false;
+            const uint byte = key.mid(i + 1, 2).toUInt(&ok, 16);
+            if (ok) {
+                utf8 += char(byte);
+                i += 2;
+                continue;
+            }
+        }
+        utf8 += key[i].toLatin1();
+    }
+    return QString::fromUtf8(utf8);
+}
+
+int intValue(const QSettings& settings, const QString& key, int fallback, int minimum)
+{
+    bool ok = false;
+    const int value = settings.value(key).toInt(&ok);
+    return ok && value >= minimum ? value : fallback;
+}
+
+} // namespace
+
+ProfileStore::ProfileStore()
+    : m_settings(std::make_unique<QSettings>(AppSettings::defaultFileName(), QSettings::IniFormat))
+{}
+
+ProfileStore::ProfileStore(const QString& iniPath)
+    : m_settings(std::make_unique<QSettings>(iniPath, QSettings::IniFormat))
+{}
+
+QList<EndpointProfile> ProfileStore::profiles() const
+{
+    QList<EndpointProfile> result;
+    m_settings->beginGroup(groupName);
+    const QStringList keys = m_settings->childGroups();
+    m_settings->endGroup();
+    for (const QString& key : keys) {
+        const QString name =
+            m_settings->value(groupName + QLatin1Char('/') + key + QLatin1Char('/') + nameKey)
+                .toString();
+        if (auto profile = read(key, name.isEmpty() ? nameFromGroupKey(key) : name))
+            result.append(std::move(*profile));
+    }
+    std::sort(result.begin(), result.end(), [](const EndpointProfile& a, const EndpointProfile& b) {
+        const int order = a.name.compare(b.name, Qt::CaseInsensitive);
+        return order != 0 ? order < 0 : a.name < b.name;
+    });
+    return result;
+}
+
+std::optional<EndpointProfile> ProfileStore::profile(const QString& name) const
+{
+    if (name.isEmpty())
+        return std::nullopt;
+    return read(groupKey(name), name);
+}
+
+bool ProfileStore::contains(const QString& name) const
+{
+    return profile(name).has_value();
+}
+
+std::optional<EndpointProfile> ProfileStore::read(const QString& key, const QString& name) const
+{
+    m_settings->beginGroup(groupName + QLatin1Char('/') + key);
+    const auto end = qScopeGuard([this] { m_settings->endGroup(); });
+    if (!m_settings->contains(baseUrlKey))
+        return std::nullopt;
+    const QString storedName = m_settings->value(nameKey, name).toString();
+    if (storedName != name)
+        return std::nullopt;
+
+    EndpointProfile profile;
+    profile.kind = EndpointProfile::Kind::Saved;
+    profile.name = storedName;
+    profile.baseUrl = QUrl(m_settings->value(baseUrlKey).toString());
+    profile.defaultModel = m_settings->value(defaultModelKey).toString();
+    for (const QString& text : m_settings->value(headersKey).toStringList()) {
+        QString error;
+        if (auto header = EndpointProfile::parseHeader(text, &error))
+            profile.extraHeaders.append(*header);
+        else
+            qCWarning(lcEndpoints).noquote()
+                << "profile" << name << ": ignoring a stored header:" << error;
+    }
+    const EndpointProfile defaults;
+    profile.connectTimeoutMs =
+        intValue(*m_settings, connectTimeoutKey, defaults.connectTimeoutMs, 0);
+    profile.idleTimeoutMs = intValue(*m_settings, idleTimeoutKey, defaults.idleTimeoutMs, 0);
+    profile.totalTimeoutMs = intValue(*m_settings, totalTimeoutKey, defaults.totalTimeoutMs, 0);
+    profile.caFile = m_settings->value(caFileKey).toString();
+    profile.sendStreamOptions = m_settings->value(sendStreamOptionsKey, true).toBool();
+    profile.hasKey = m_settings->value(hasKeyKey, false).toBool();
+    return profile;
+}
+
+QString ProfileStore::validationError(const EndpointProfile& profile) const
+{
+    if (QString error = EndpointProfile::nameError(profile.name); !error.isEmpty())
+        return error;
+    const QUrl& url = profile.baseUrl;
+    if (!url.isValid() || url.host().isEmpty() ||
+        (url.scheme() != QLatin1String("http") && url.scheme() != QLatin1String("https")))
+        return QStringLiteral("invalid base URL \"%1\": expected http(s)://host[:port][/v1]")
+            .arg(EndpointConfig::displayUrl(url));
+    if (!url.userInfo().isEmpty())
+        return QStringLiteral("the base URL carries a user name or password; keys belong in "
+                              "the keychain, not in the URL");
+    if (url.hasQuery())
+        return QStringLiteral("the base URL has a query (\"?...\"); give the base URL only");
+    // Another profile whose name differs only in case would share the environment variable
+    // ADMINCHAT_API_KEY_<NAME> and confuse people.
+    m_settings->beginGroup(groupName);
+    const QStringList keys = m_settings->childGroups();
+    m_settings->endGroup();
+    const QString ownKey = groupKey(profile.name);
+    for (const QString& key : keys) {
+        if (key == ownKey)
+            continue;
+        const QString other =
+            m_settings->value(groupName + QLatin1Char('/') + key + QLatin1Char('/') + nameKey)
+                .toString();
+        if (other.compare(profile.name, Qt::CaseInsensitive) == 0)
+            return QStringLiteral("a profile named \"%1\" already exists").arg(other);
+    }
+    return {};
+}
+
+bool ProfileStore::save(const EndpointProfile& profile, QString* error)
+{
+    if (const QString problem = validationError(profile); !problem.isEmpty()) {
+        if (error)
+            *error = problem;
+        return false;
+    }
+    const QString group = groupName + QLatin1Char('/') + groupKey(profile.name);
+    m_settings->remove(group); // no stale keys from an older version of the profile
+    m_settings->beginGroup(group);
+    m_settings->setValue(nameKey, profile.name);
+    m_settings->setValue(baseUrlKey, profile.baseUrl.toString());
+    m_settings->setValue(defaultModelKey, profile.defaultModel);
+    QStringList headers;
+    for (const auto& header : profile.extraHeaders)
+        headers << EndpointProfile::headerText(header);
+    if (!headers.isEmpty()) // an empty list would read "@Invalid()" in the file
+        m_settings->setValue(headersKey, headers);
+    m_settings->setValue(connectTimeoutKey, profile.connectTimeoutMs);
+    m_settings->setValue(idleTimeoutKey, profile.idleTimeoutMs);
+    m_settings->setValue(totalTimeoutKey, profile.totalTimeoutMs);
+    m_settings->setValue(caFileKey, profile.caFile);
+    m_settings->setValue(sendStreamOptionsKey, profile.sendStreamOptions);
+    m_settings->setValue(hasKeyKey, profile.hasKey);
+    m_settings->endGroup();
+    m_settings->sync();
+    if (m_settings->status() != QSettings::NoError) {
+        if (error)
+            *error = QStringLiteral("could not write %1").arg(m_settings->fileName());
+        return false;
+    }
+    qCDebug(lcEndpoints).noquote() << "saved profile" << profile.name;
+    return true;
+}
+
+bool ProfileStore::remove(const QString& name)
+{
+    if (!contains(name))
+        return false;
+    m_settings->remove(groupName + QLatin1Char('/') + groupKey(name));
+    m_settings->sync();
+    return m_settings->status() == QSettings::NoError;
+}
+
+void ProfileStore::setSendStreamOptions(const QString& name, bool send)
+{
+    if (!contains(name))
+        return;
+    m_settings->setValue(groupName + QLatin1Char('/') + groupKey(name) + QLatin1Char('/') +
+                             sendStreamOptionsKey,
+                         send);
+    m_settings->sync();
+}
+
+QString ProfileStore::fileName() const
+{
+    return m_settings->fileName();
+}
+
+void ProfileStore::sync()
+{
+    m_settings->sync();
+}
+
+} // namespace adminchat

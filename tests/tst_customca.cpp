@@ -1,0 +1,292 @@
+// EndpointConfig::caFile: a TLS server whose certificate comes from a private CA is trusted only
+// with that CA's PEM file, by ModelsFetcher and ChatStream alike; verification stays on (another
+// CA fails); a missing or certificate-less file fails the request with one line naming it,
+// before anything is sent. The certificates are made with the openssl tool at run time.
+#include "net/ChatClient.h"
+#include "net/ModelsFetcher.h"
+
+#include <QNetworkAccessManager>
+#include <QNetworkRequest>
+#include <QProcess>
+#include <QSignalSpy>
+#include <QSslCertificate>
+#include <QSslConfiguration>
+#include <QSslKey>
+#include <QSslServer>
+#include <QSslSocket>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace adminchat;
+
+namespace {
+
+// Answers GET /v1/models and POST /v1/chat/completions once per connection over TLS.
+class TlsServer : public QObject
+{
+public:
+    bool listen(const QString& certificate, const QString& key)
+    {
+        QSslConfiguration tls = QSslConfiguration::defaultConfiguration();
+        const auto certificates = QSslCertificate::fromPath(certificate);
+        if (certificates.isEmpty())
+            return false;
+        tls.setLocalCertificate(certificates.first());
+        QFile keyFile(key);
+        if (!keyFile.open(QIODevice::ReadOnly))
+            return false;
+        tls.setPrivateKey(QSslKey(keyFile.readAll(), QSsl::Rsa));
+        tls.setPeerVerifyMode(QSslSocket::VerifyNone);
+        m_server.setSslConfiguration(tls);
+        connect(&m_server, &QSslServer::pendingConnectionAvailable, this, [this] {
+            while (auto* socket = static_cast<QSslSocket*>(m_server.nextPendingConnection()))
+                serve(socket);
+        });
+        connect(&m_server, &QSslServer::errorOccurred, this,
+                [this](QSslSocket*, QAbstractSocket::SocketError) { ++m_failedHandshakes; });
+        connect(&m_server, &QSslServer::startedEncryptionHandshake, this,
+                [this](QSslSocket*) { ++m_handshakes; });
+        return m_server.listen(QHostAddress::LocalHost, 0);
+    }
+
+    QUrl baseUrl() const
+    {
+        return QUrl(QStringLiteral("https://127.0.0.1:%1/v1").arg(m_server.serverPort()));
+    }
+    int handshakes() const { return m_handshakes; }
+
+private:
+    void serve(QSslSocket* socket)
+    {
+        socket->setParent(this);
+        auto buffer = std::make_shared<QByteArray>();
+        connect(socket, &QSslSocket::readyRead, this, [socket, buffer] {
+            *buffer += socket->readAll();
+            const qsizetype end = buffer->indexOf("\r\n\r\n");
+            if (end < 0)
+                return;
+            qsizetype length = 0;
+            for (const QByteArray& line : buffer->left(end).split('\n')) {
+                if (line.toLower().startsWith("content-length:"))
+                    length = line.mid(15).trimmed().toLongLong();
+            }
+            if (buffer->size() < end + 4 + length)
+                return;
+            const bool models = buffer->startsWith("GET /v1/models");
+            buffer->clear();
+            QByteArray body;
+            QByteArray type;
+            if (models) {
+                type = "application/json";
+                body = R"({"object":"list","data":[{"id":"tls-model","object":"model"}]})";
+            } else {
+                type = "text/event-stream";
+                body = R"(data: {"choices":[{"index":0,"delta":{"content":"secure"},)"
+                       R"("finish_reason":"stop"}]})"
+                       "\n\ndata: [DONE]\n\n";
+            }
+            socket->write("HTTP/1.1 200 OK\r\nContent-Type: " + type +
+                          "\r\nConnection: close\r\nContent-Length: " +
+                          QByteArray::number(body.size()) + "\r\n\r\n" + body);
+            socket->disconnectFromHost();
+        });
+    }
+
+    QSslServer m_server;
+    int m_handshakes = 0;
+    int m_failedHandshakes = 0;
+};
+
+} // namespace
+
+class TestCustomCa : public QObject
+{
+    Q_OBJECT
+private slots:
+    void initTestCase();
+    void noCaFileLeavesTheRequestAlone();
+    void modelsWithTheCa();
+    void modelsWithoutTheCaFail();
+    void modelsWithAnotherCaFail();
+    void chatWithTheCa();
+    void chatWithoutTheCaFails();
+    void unusableCaFiles_data();
+    void unusableCaFiles();
+
+private:
+    bool openssl(const QStringList& arguments);
+    std::pair<QStringList, std::optional<ApiError>> fetchModels(const QString& caFile);
+    RequestTrace chat(const QString& caFile);
+
+    QTemporaryDir m_dir;
+    TlsServer m_server;
+    QString m_ca;
+    QString m_otherCa;
+};
+
+bool TestCustomCa::openssl(const QStringList& arguments)
+{
+    QProcess process;
+    process.setWorkingDirectory(m_dir.path());
+    process.start(QStringLiteral("openssl"), arguments);
+    if (!process.waitForFinished(60000) || process.exitCode() != 0) {
+        qWarning() << "openssl" << arguments << process.readAllStandardError();
+        return false;
+    }
+    return true;
+}
+
+void TestCustomCa::initTestCase()
+{
+    if (!QSslSocket::supportsSsl())
+        QSKIP("no TLS backend");
+    if (QStandardPaths::findExecutable(QStringLiteral("openssl")).isEmpty())
+        QSKIP("the openssl tool is needed to make test certificates");
+    QVERIFY(m_dir.isValid());
+    const QString days = QStringLiteral("2");
+    QVERIFY(openssl({"req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out",
+                     "ca.pem", "-days", days, "-subj", "/CN=AdminChat Test CA"}));
+    QVERIFY(openssl({"req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "other.key",
+                     "-out", "other.pem", "-days", days, "-subj", "/CN=Some Other CA"}));
+    QVERIFY(openssl({"req", "-newkey", "rsa:2048", "-nodes", "-keyout", "server.key", "-out",
+                     "server.csr", "-subj", "/CN=127.0.0.1"}));
+    QFile extensions(m_dir.filePath(QStringLiteral("san.cnf")));
+    QVERIFY(extensions.open(QIODevice::WriteOnly));
+    extensions.write("subjectAltName=IP:127.0.0.1,DNS:localhost\n");
+    extensions.close();
+    QVERIFY(
+        openssl({"x509", "-req", "-in", "server.csr", "-CA", "ca.pem", "-CAkey", "ca.key",
+                 "-CAcreateserial", "-out", "server.pem", "-days", days, "-extfile", "san.cnf"}));
+    m_ca = m_dir.filePath(QStringLiteral("ca.pem"));
+    m_otherCa = m_dir.filePath(QStringLiteral("other.pem"));
+    QVERIFY(m_server.listen(m_dir.filePath(QStringLiteral("server.pem")),
+                            m_dir.filePath(QStringLiteral("server.key"))));
+}
+
+std::pair<QStringList, std::optional<ApiError>> TestCustomCa::fetchModels(const QString& caFile)
+{
+    QNetworkAccessManager manager;
+    EndpointConfig endpoint;
+    endpoint.baseUrl = m_server.baseUrl();
+    endpoint.caFile = caFile;
+    ModelsFetcher fetcher(&manager, endpoint);
+    QSignalSpy finished(&fetcher, &ModelsFetcher::finished);
+    fetcher.start();
+    if (!finished.wait(20000))
+        return {{}, ApiError{ApiError::Kind::Protocol, QStringLiteral("test timed out")}};
+    return {finished.first().at(0).toStringList(),
+            finished.first().at(1).value<std::optional<ApiError>>()};
+}
+
+RequestTrace TestCustomCa::chat(const QString& caFile)
+{
+    ChatClient client;
+    QSignalSpy finished(&client, &ChatClient::requestFinished);
+    EndpointConfig endpoint;
+    endpoint.baseUrl = m_server.baseUrl();
+    endpoint.caFile = caFile;
+    ChatRequest request;
+    request.model = QStringLiteral("tls-model");
+    request.messages.append({QStringLiteral("user"), QStringLiteral("hi")});
+    client.start(ChatClient::nextRequestId(), endpoint, request);
+    if (!finished.wait(20000))
+        return {};
+    return finished.first().at(1).value<RequestTrace>();
+}
+
+void TestCustomCa::noCaFileLeavesTheRequestAlone()
+{
+    EndpointConfig endpoint;
+    QNetworkRequest request;
+    const QSslConfiguration before = request.sslConfiguration();
+    QVERIFY(!endpoint.applyTls(request));
+    QCOMPARE(request.sslConfiguration(), before);
+
+    endpoint.caFile = m_ca;
+    QVERIFY(!endpoint.applyTls(request));
+    const QSslConfiguration tls = request.sslConfiguration();
+    QVERIFY(tls.caCertificates().contains(QSslCertificate::fromPath(m_ca).first()));
+    // The system's CAs are still there, and nothing turns verification off.
+    QVERIFY(tls.caCertificates().size() >=
+            QSslConfiguration::defaultConfiguration().caCertificates().size());
+    QVERIFY(tls.peerVerifyMode() != QSslSocket::VerifyNone);
+}
+
+void TestCustomCa::modelsWithTheCa()
+{
+    const auto [models, error] = fetchModels(m_ca);
+    QVERIFY2(!error, qPrintable(error ? error->message : QString()));
+    QCOMPARE(models, QStringList{QStringLiteral("tls-model")});
+}
+
+void TestCustomCa::modelsWithoutTheCaFail()
+{
+    const auto [models, error] = fetchModels(QString());
+    QVERIFY(error);
+    QCOMPARE(error->kind, ApiError::Kind::Tls);
+    QVERIFY(models.isEmpty());
+}
+
+void TestCustomCa::modelsWithAnotherCaFail()
+{
+    const auto [models, error] = fetchModels(m_otherCa);
+    QVERIFY(error);
+    QCOMPARE(error->kind, ApiError::Kind::Tls);
+}
+
+void TestCustomCa::chatWithTheCa()
+{
+    const RequestTrace trace = chat(m_ca);
+    QVERIFY2(trace.succeeded(), qPrintable(trace.error ? trace.error->message : QString()));
+    QCOMPARE(trace.text, QStringLiteral("secure"));
+}
+
+void TestCustomCa::chatWithoutTheCaFails()
+{
+    const RequestTrace trace = chat(QString());
+    QVERIFY(trace.error);
+    QCOMPARE(trace.error->kind, ApiError::Kind::Tls);
+    QVERIFY(trace.text.isEmpty());
+}
+
+void TestCustomCa::unusableCaFiles_data()
+{
+    QTest::addColumn<QString>("file");
+    QTest::addColumn<QString>("reason");
+    QTest::newRow("missing") << "missing.pem"
+                             << "cannot read the CA file";
+    QTest::newRow("no certificate") << "san.cnf"
+                                    << "holds no PEM certificate";
+    QTest::newRow("a key, not a certificate") << "ca.key"
+                                              << "holds no PEM certificate";
+    QTest::newRow("a directory") << "."
+                                 << "cannot read the CA file";
+}
+
+void TestCustomCa::unusableCaFiles()
+{
+    QFETCH(QString, file);
+    QFETCH(QString, reason);
+    const QString path = m_dir.filePath(file);
+    const int handshakes = m_server.handshakes();
+
+    const auto [models, error] = fetchModels(path);
+    QVERIFY(error);
+    QCOMPARE(error->kind, ApiError::Kind::Tls);
+    QVERIFY2(error->message.contains(reason), qPrintable(error->message));
+    QVERIFY2(error->message.contains(path), qPrintable(error->message));
+    QVERIFY(!error->message.contains(QLatin1Char('\n')));
+
+    const RequestTrace trace = chat(path);
+    QVERIFY(trace.error);
+    QCOMPARE(trace.error->kind, ApiError::Kind::Tls);
+    QCOMPARE(trace.error->message, error->message);
+    QVERIFY(trace.endNs >= 0);
+
+    QTest::qWait(50);
+    QCOMPARE(m_server.handshakes(), handshakes); // nothing was sent
+}
+
+QTEST_GUILESS_MAIN(TestCustomCa)
+#include "tst_customca.moc"
