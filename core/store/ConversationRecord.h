@@ -1,6 +1,8 @@
 #pragma once
 
 #include <QDateTime>
+#include <QList>
+#include <QMetaType>
 #include <QString>
 #include <optional>
 
@@ -16,9 +18,9 @@ struct ConversationRecord
     QDateTime updatedUtc; // last message saved or rename
     QString profile;      // endpoint profile the conversation uses
     QString model;
-    QString variant;        // A/B experiment variant, empty outside experiments
-    int messageCount = 0;   // filled by listings
-    QString snippet;        // filled by searches: where the text matched, one line
+    QString variant;      // A/B experiment variant, empty outside experiments
+    int messageCount = 0; // filled by listings
+    QString snippet;      // filled by searches: where the text matched, one line
 };
 
 // One message (table messages), keyed by (conversationId, seq): seq is its position in the
@@ -34,13 +36,17 @@ struct MessageRecord
     QString model;
     QString endpoint; // display URL, no credentials
     QDateTime createdUtc;
-    QString status; // "done", "pending", "streaming", "failed", "cancelled"
-    QString error;  // one line, shown with the partial text
-    QString errorKind;  // ApiError::kindName()
-    QString requestUid; // the request's metrics record (MetricsRecord::requestUid)
+    QString status;            // "done", "pending", "streaming", "failed", "cancelled"
+    QString error;             // one line, shown with the partial text
+    QString errorKind;         // ApiError::kindName()
+    QString requestUid;        // the request's metrics record (MetricsRecord::requestUid)
     std::optional<int> rating; // +1, -1
 
     bool operator==(const MessageRecord&) const = default;
 };
 
 } // namespace adminchat
+
+// Passed between the GUI thread and HistoryService's thread in queued signals and calls.
+Q_DECLARE_METATYPE(adminchat::ConversationRecord)
+Q_DECLARE_METATYPE(adminchat::MessageRecord)

@@ -5,6 +5,7 @@
 
 #include <QList>
 #include <QString>
+#include <QVariantList>
 #include <optional>
 
 namespace adminchat {
@@ -31,6 +32,7 @@ public:
 
     // Inserts; an empty id gets newId(), empty times get now. Sets the record's id.
     bool create(ConversationRecord& conversation, QString* error = nullptr);
+    // Also one marked deleted; empty with *error untouched when there is no such id.
     std::optional<ConversationRecord> conversation(const QString& id,
                                                    QString* error = nullptr) const;
     // Live (not deleted) conversations, newest update first, with messageCount. A non-empty
@@ -43,6 +45,7 @@ public:
     // "no conversation ..." or "... matches N conversations".
     QString resolveId(const QString& idOrPrefix, QString* error = nullptr) const;
 
+    // An empty title gives back the one from the first user message.
     bool rename(const QString& id, const QString& title, QString* error = nullptr);
     bool setProfileAndModel(const QString& id, const QString& profile, const QString& model,
                             QString* error = nullptr);
@@ -57,6 +60,13 @@ public:
     // Insert or replace by (conversationId, seq); bumps the conversation's updatedUtc, and sets
     // its title from the first user message while the title was never edited.
     bool saveMessage(const MessageRecord& message, QString* error = nullptr);
+    // What a save did to the listing, so a caller can tell the sidebar only when it changed.
+    struct SaveOutcome
+    {
+        bool firstMessage = false; // the conversation had no message before
+        bool titleChanged = false;
+    };
+    bool saveMessage(const MessageRecord& message, QString* error, SaveOutcome& outcome);
     // Removes messages with seq >= fromSeq (edit-and-resend replaces what followed).
     bool truncate(const QString& conversationId, int fromSeq, QString* error = nullptr);
     bool setRating(const QString& conversationId, int seq, std::optional<int> rating,
@@ -67,6 +77,13 @@ public:
     static QString titleFrom(const QString& text);
 
 private:
+    bool fail(QString* error, const QString& what, const QString& detail) const;
+    bool transaction(QString* error, const QString& what);
+    bool commit(QString* error, const QString& what);
+    // Runs one statement; with a non-empty id, changing no row fails as "no conversation <id>".
+    bool write(const QString& sql, const QVariantList& values, const QString& what,
+               const QString& id, QString* error);
+
     Database m_database;
 };
 

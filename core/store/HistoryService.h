@@ -2,6 +2,7 @@
 
 #include "store/ConversationRecord.h"
 
+#include <QDateTime>
 #include <QList>
 #include <QObject>
 #include <memory>
@@ -33,6 +34,9 @@ public:
     Q_INVOKABLE void setRating(const QString& conversationId, int seq, int rating); // 0 clears
     Q_INVOKABLE void markDeleted(const QString& conversationId);
     Q_INVOKABLE void restore(const QString& conversationId);
+    // Writes the conversation as Markdown ("md") or JSON ("json") to path (atomically).
+    Q_INVOKABLE void exportConversation(const QString& conversationId, const QString& format,
+                                        const QString& path);
 
 signals:
     void opened(const QString& path, const QString& movedAsidePath);
@@ -43,9 +47,14 @@ signals:
     // The listing may have changed (create, rename, delete, restore, a message's first save or
     // a title change); the sidebar lists again. Not emitted for every streaming save.
     void conversationsChanged();
+    void exported(const QString& path, const QString& error); // error empty on success
 
 private:
+    void report(const QString& error); // logs and emits failed
+    bool applied(bool ok, const QString& error);
+
     QString m_databasePath;
+    QDateTime m_startedUtc; // deletions marked before this are purged on open
     std::unique_ptr<ConversationStore> m_store;
 };
 

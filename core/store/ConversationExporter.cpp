@@ -1,0 +1,145 @@
+#include "store/ConversationExporter.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QStringList>
+#include <algorithm>
+
+namespace adminchat {
+
+namespace {
+
+QString isoUtc(const QDateTime& time, Qt::DateFormat format = Qt::ISODate)
+{
+    return time.isValid() ? time.toUTC().toString(format) : QString();
+}
+
+QString heading(const MessageRecord& message)
+{
+    if (message.role == QLatin1String("assistant"))
+        return message.model.isEmpty() ? QStringLiteral("Assistant")
+                                       : QStringLiteral("Assistant · %1").arg(message.model);
+    if (message.role.isEmpty())
+        return QStringLiteral("Message");
+    return message.role.left(1).toUpper() + message.role.mid(1);
+}
+
+// A fence longer than any backtick run inside, so the block cannot end early.
+QString fenced(const QString& body, const QString& language)
+{
+    int longest = 0;
+    int run = 0;
+    for (const QChar c : body) {
+        run = c == QLatin1Char('`') ? run + 1 : 0;
+        longest = std::max(longest, run);
+    }
+    const QString fence(std::max(3, longest + 1), QLatin1Char('`'));
+    return fence + language + QLatin1Char('\n') + body + QLatin1Char('\n') + fence +
+           QLatin1Char('\n');
+}
+
+QString prettyToolCalls(const QString& json)
+{
+    const QJsonDocument document = QJsonDocument::fromJson(json.toUtf8());
+    return document.isNull()
+               ? json
+               : QString::fromUtf8(document.toJson(QJsonDocument::Indented)).trimmed();
+}
+
+} // namespace
+
+QString ConversationExporter::toMarkdown(const ConversationRecord& conversation,
+                                         const QList<MessageRecord>& messages)
+{
+    QString out;
+    out += QStringLiteral("# %1\n\n")
+               .arg(conversation.title.isEmpty() ? QStringLiteral("Untitled conversation")
+                                                 : conversation.title);
+    QStringList meta{QStringLiteral("id `%1`").arg(conversation.id),
+                     QStringLiteral("created %1").arg(isoUtc(conversation.createdUtc)),
+                     QStringLiteral("updated %1").arg(isoUtc(conversation.updatedUtc))};
+    if (!conversation.profile.isEmpty())
+        meta << QStringLiteral("profile %1").arg(conversation.profile);
+    if (!conversation.model.isEmpty())
+        meta << QStringLiteral("model %1").arg(conversation.model);
+    if (!conversation.variant.isEmpty())
+        meta << QStringLiteral("variant %1").arg(conversation.variant);
+    out += meta.join(QStringLiteral(" · ")) + QStringLiteral("\n");
+
+    for (const MessageRecord& m : messages) {
+        out += QStringLiteral("\n## %1\n\n").arg(heading(m));
+        if (!m.reasoning.isEmpty())
+            out += QStringLiteral("<details><summary>Reasoning</summary>\n\n%1\n\n</details>\n\n")
+                       .arg(m.reasoning);
+        if (!m.content.isEmpty())
+            out += m.content +
+                   (m.content.endsWith(QLatin1Char('\n')) ? QString() : QStringLiteral("\n"));
+        if (!m.toolCallsJson.isEmpty())
+            out += QStringLiteral("\n**Tool calls:**\n\n") +
+                   fenced(prettyToolCalls(m.toolCallsJson), QStringLiteral("json"));
+        // An answer that did not finish says so, next to what arrived of it.
+        if (m.status == QLatin1String("cancelled"))
+            out += QStringLiteral("\n*(cancelled; partial answer)*\n");
+        else if (m.status == QLatin1String("failed") || m.status == QLatin1String("streaming") ||
+                 m.status == QLatin1String("pending"))
+            out += m.content.isEmpty() ? QStringLiteral("\n*(no answer)*\n")
+                                       : QStringLiteral("\n*(partial answer)*\n");
+        if (!m.error.isEmpty() || m.status == QLatin1String("failed")) {
+            const QString kind =
+                m.errorKind.isEmpty() ? QString() : QStringLiteral(" (%1)").arg(m.errorKind);
+            out += QStringLiteral("\n> **Error%1:** %2\n")
+                       .arg(kind, m.error.isEmpty() ? QStringLiteral("failed") : m.error);
+        }
+        if (m.rating)
+            out += *m.rating > 0 ? QStringLiteral("\nRated: 👍\n") : QStringLiteral("\nRated: 👎\n");
+    }
+    return out;
+}
+
+QByteArray ConversationExporter::toJson(const ConversationRecord& conversation,
+                                        const QList<MessageRecord>& messages)
+{
+    QJsonArray list;
+    for (const MessageRecord& m : messages) {
+        QJsonObject o{
+            {QStringLiteral("seq"), m.seq},
+            {QStringLiteral("role"), m.role},
+            {QStringLiteral("content"), m.content},
+            {QStringLiteral("model"), m.model},
+            {QStringLiteral("endpoint"), m.endpoint},
+            {QStringLiteral("created"), isoUtc(m.createdUtc, Qt::ISODateWithMs)},
+            {QStringLiteral("status"), m.status},
+        };
+        if (!m.reasoning.isEmpty())
+            o.insert(QStringLiteral("reasoning"), m.reasoning);
+        if (!m.toolCallsJson.isEmpty()) {
+            const QJsonDocument calls = QJsonDocument::fromJson(m.toolCallsJson.toUtf8());
+            // Kept as text if it is not valid JSON: an export never drops what was stored.
+            o.insert(QStringLiteral("tool_calls"),
+                     calls.isArray() ? QJsonValue(calls.array()) : QJsonValue(m.toolCallsJson));
+        }
+        if (!m.error.isEmpty())
+            o.insert(QStringLiteral("error"), m.error);
+        if (!m.errorKind.isEmpty())
+            o.insert(QStringLiteral("error_kind"), m.errorKind);
+        if (!m.requestUid.isEmpty())
+            o.insert(QStringLiteral("request_uid"), m.requestUid);
+        if (m.rating)
+            o.insert(QStringLiteral("rating"), *m.rating);
+        list.append(o);
+    }
+    const QJsonObject root{
+        {QStringLiteral("id"), conversation.id},
+        {QStringLiteral("title"), conversation.title},
+        {QStringLiteral("created"), isoUtc(conversation.createdUtc, Qt::ISODateWithMs)},
+        {QStringLiteral("updated"), isoUtc(conversation.updatedUtc, Qt::ISODateWithMs)},
+        {QStringLiteral("profile"), conversation.profile},
+        {QStringLiteral("model"), conversation.model},
+        {QStringLiteral("variant"), conversation.variant},
+        {QStringLiteral("messages"), list},
+    };
+    return QJsonDocument(root).toJson(QJsonDocument::Indented);
+}
+
+} // namespace adminchat

@@ -1,0 +1,511 @@
+#include "store/ConversationStore.h"
+
+#include "store/ConversationText.h"
+
+#include <QRandomGenerator>
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QStringList>
+#include <QVariant>
+#include <utility>
+
+namespace adminchat {
+
+namespace {
+
+// Column order shared by the conversation SELECTs and readConversation().
+constexpr const char* conversationColumns =
+    "c.id,c.title,c.title_edited,c.created_ms,c.updated_ms,c.profile,c.model,c.variant,"
+    "(SELECT count(*) FROM messages m WHERE m.conversation_id = c.id)";
+constexpr const char* messageColumns =
+    "conversation_id,seq,role,content,reasoning,tool_calls,model,endpoint,created_ms,status,"
+    "error,error_kind,request_uid,rating";
+
+// Qt binds a null QString as SQL NULL; the text columns are NOT NULL, so send '' instead.
+QVariant text(const QString& value)
+{
+    return value.isNull() ? QVariant(QString(QLatin1String(""))) : QVariant(value);
+}
+
+qint64 msOrNow(const QDateTime& time, qint64 now)
+{
+    return time.isValid() ? time.toMSecsSinceEpoch() : now;
+}
+
+QDateTime utc(const QVariant& ms)
+{
+    return QDateTime::fromMSecsSinceEpoch(ms.toLongLong(), Qt::UTC);
+}
+
+qint64 nowMs()
+{
+    return QDateTime::currentMSecsSinceEpoch();
+}
+
+ConversationRecord readConversation(const QSqlQuery& query)
+{
+    ConversationRecord c;
+    int i = 0;
+    c.id = query.value(i++).toString();
+    c.title = query.value(i++).toString();
+    c.titleEdited = query.value(i++).toInt() != 0;
+    c.createdUtc = utc(query.value(i++));
+    c.updatedUtc = utc(query.value(i++));
+    c.profile = query.value(i++).toString();
+    c.model = query.value(i++).toString();
+    c.variant = query.value(i++).toString();
+    c.messageCount = query.value(i++).toInt();
+    return c;
+}
+
+MessageRecord readMessage(const QSqlQuery& query)
+{
+    MessageRecord m;
+    int i = 0;
+    m.conversationId = query.value(i++).toString();
+    m.seq = query.value(i++).toInt();
+    m.role = query.value(i++).toString();
+    m.content = query.value(i++).toString();
+    m.reasoning = query.value(i++).toString();
+    m.toolCallsJson = query.value(i++).toString();
+    m.model = query.value(i++).toString();
+    m.endpoint = query.value(i++).toString();
+    m.createdUtc = utc(query.value(i++));
+    m.status = query.value(i++).toString();
+    m.error = query.value(i++).toString();
+    m.errorKind = query.value(i++).toString();
+    m.requestUid = query.value(i++).toString();
+    const QVariant rating = query.value(i++);
+    if (!rating.isNull())
+        m.rating = rating.toInt();
+    return m;
+}
+
+bool prepareAndExec(QSqlQuery& query, const QString& sql, const QVariantList& values)
+{
+    if (!query.prepare(sql))
+        return false;
+    for (qsizetype i = 0; i < values.size(); ++i)
+        query.bindValue(int(i), values[i]);
+    return query.exec();
+}
+
+QString noConversation(const QString& id)
+{
+    return QStringLiteral("no conversation \"%1\"").arg(id);
+}
+
+} // namespace
+
+ConversationStore::ConversationStore(QString path)
+    : m_database(std::move(path), QStringLiteral("conversation database"))
+{}
+
+ConversationStore::~ConversationStore() = default;
+
+QString ConversationStore::newId()
+{
+    const quint64 ms = quint64(QDateTime::currentMSecsSinceEpoch()) & 0xffff'ffff'ffffULL;
+    const quint32 random = QRandomGenerator::global()->bounded(0x10000);
+    return QStringLiteral("%1%2")
+        .arg(ms, 12, 16, QLatin1Char('0'))
+        .arg(random, 4, 16, QLatin1Char('0'));
+}
+
+bool ConversationStore::open(QString* error)
+{
+    return m_database.isOpen() || m_database.open(error);
+}
+
+bool ConversationStore::isOpen() const
+{
+    return m_database.isOpen();
+}
+
+bool ConversationStore::fail(QString* error, const QString& what, const QString& detail) const
+{
+    return m_database.fail(error, what, detail);
+}
+
+bool ConversationStore::transaction(QString* error, const QString& what)
+{
+    if (!isOpen())
+        return fail(error, what, QStringLiteral("not open"));
+    // IMMEDIATE: take the write lock now, so a read inside cannot go stale before the write.
+    const QSqlError sqlError = m_database.run(QStringLiteral("BEGIN IMMEDIATE"));
+    return !sqlError.isValid() || fail(error, what, Database::describe(sqlError));
+}
+
+bool ConversationStore::commit(QString* error, const QString& what)
+{
+    const QSqlError sqlError = m_database.run(QStringLiteral("COMMIT"));
+    if (!sqlError.isValid())
+        return true;
+    m_database.run(QStringLiteral("ROLLBACK"));
+    return fail(error, what, Database::describe(sqlError));
+}
+
+bool ConversationStore::write(const QString& sql, const QVariantList& values, const QString& what,
+                              const QString& id, QString* error)
+{
+    if (!isOpen())
+        return fail(error, what, QStringLiteral("not open"));
+    QSqlQuery query(m_database.connection());
+    if (!prepareAndExec(query, sql, values))
+        return fail(error, what, Database::describe(query.lastError()));
+    if (!id.isEmpty() && query.numRowsAffected() < 1)
+        return fail(error, what, noConversation(id));
+    return true;
+}
+
+bool ConversationStore::create(ConversationRecord& conversation, QString* error)
+{
+    ConversationRecord c = conversation;
+    if (c.id.isEmpty())
+        c.id = newId();
+    const qint64 now = nowMs();
+    c.createdUtc = utc(msOrNow(c.createdUtc, now));
+    c.updatedUtc = utc(msOrNow(c.updatedUtc, c.createdUtc.toMSecsSinceEpoch()));
+    const QString sql = QStringLiteral(
+        "INSERT INTO conversations (id,title,title_edited,created_ms,updated_ms,profile,model,"
+        "variant) VALUES (?,?,?,?,?,?,?,?)");
+    if (!write(sql,
+               {c.id, text(c.title), int(c.titleEdited), c.createdUtc.toMSecsSinceEpoch(),
+                c.updatedUtc.toMSecsSinceEpoch(), text(c.profile), text(c.model), text(c.variant)},
+               QStringLiteral("cannot create conversation %1").arg(c.id), {}, error))
+        return false;
+    c.messageCount = 0;
+    conversation = c;
+    return true;
+}
+
+std::optional<ConversationRecord> ConversationStore::conversation(const QString& id,
+                                                                  QString* error) const
+{
+    if (!isOpen()) {
+        fail(error, QStringLiteral("cannot read conversation"), QStringLiteral("not open"));
+        return std::nullopt;
+    }
+    QSqlQuery query(m_database.connection());
+    const QString sql = QStringLiteral("SELECT %1 FROM conversations c WHERE c.id = ?")
+                            .arg(QLatin1String(conversationColumns));
+    if (!prepareAndExec(query, sql, {id})) {
+        fail(error, QStringLiteral("cannot read conversation"),
+             Database::describe(query.lastError()));
+        return std::nullopt;
+    }
+    if (!query.next())
+        return std::nullopt;
+    return readConversation(query);
+}
+
+QList<ConversationRecord> ConversationStore::conversations(const QString& search, int limit,
+                                                           QString* error) const
+{
+    QList<ConversationRecord> result;
+    if (!isOpen()) {
+        fail(error, QStringLiteral("cannot list conversations"), QStringLiteral("not open"));
+        return result;
+    }
+    // The first matching message's text, for the snippet; NULL when only the title matched.
+    QString sql = QStringLiteral("SELECT %1").arg(QLatin1String(conversationColumns));
+    QVariantList values;
+    if (!search.isEmpty()) {
+        const QString pattern = ConversationText::likeContaining(search);
+        sql += QStringLiteral(
+            R"(, (SELECT m.content FROM messages m WHERE m.conversation_id = c.id
+                 AND m.content LIKE ? ESCAPE '\' ORDER BY m.seq LIMIT 1) AS hit
+               FROM conversations c WHERE c.deleted_ms IS NULL
+               AND (c.title LIKE ? ESCAPE '\' OR EXISTS (SELECT 1 FROM messages m
+                    WHERE m.conversation_id = c.id AND m.content LIKE ? ESCAPE '\')))");
+        values << pattern << pattern << pattern;
+    } else {
+        sql += QStringLiteral(" FROM conversations c WHERE c.deleted_ms IS NULL");
+    }
+    sql += QStringLiteral(" ORDER BY c.updated_ms DESC, c.id DESC");
+    if (limit >= 0) {
+        sql += QStringLiteral(" LIMIT ?");
+        values << limit;
+    }
+    QSqlQuery query(m_database.connection());
+    query.setForwardOnly(true);
+    if (!prepareAndExec(query, sql, values)) {
+        fail(error, QStringLiteral("cannot list conversations"),
+             Database::describe(query.lastError()));
+        return result;
+    }
+    while (query.next()) {
+        ConversationRecord c = readConversation(query);
+        if (!search.isEmpty() && !query.value(9).isNull())
+            c.snippet = ConversationText::snippet(query.value(9).toString(), search);
+        result << c;
+    }
+    if (query.lastError().isValid()) {
+        fail(error, QStringLiteral("cannot list conversations"),
+             Database::describe(query.lastError()));
+        result.clear();
+    }
+    return result;
+}
+
+std::optional<ConversationRecord> ConversationStore::latest(QString* error) const
+{
+    const QList<ConversationRecord> newest = conversations({}, 1, error);
+    return newest.isEmpty() ? std::nullopt : std::optional(newest.first());
+}
+
+QString ConversationStore::resolveId(const QString& idOrPrefix, QString* error) const
+{
+    const QString wanted = idOrPrefix.trimmed();
+    if (wanted.isEmpty()) {
+        if (error)
+            *error = QStringLiteral("no conversation id given");
+        return {};
+    }
+    if (!isOpen()) {
+        fail(error, QStringLiteral("cannot look up conversation"), QStringLiteral("not open"));
+        return {};
+    }
+    QSqlQuery query(m_database.connection());
+    // An exact id wins even when it is also the prefix of a longer one.
+    const QString sql = QStringLiteral(
+        R"(SELECT id FROM conversations WHERE deleted_ms IS NULL AND id LIKE ? ESCAPE '\'
+           ORDER BY id = ? DESC, id)");
+    if (!prepareAndExec(query, sql, {ConversationText::likePrefix(wanted), wanted})) {
+        fail(error, QStringLiteral("cannot look up conversation"),
+             Database::describe(query.lastError()));
+        return {};
+    }
+    QStringList ids;
+    while (query.next())
+        ids << query.value(0).toString();
+    if (!ids.isEmpty() && (ids.size() == 1 || ids.first() == wanted))
+        return ids.first();
+    if (error && ids.isEmpty())
+        *error = noConversation(wanted);
+    else if (error)
+        *error = QStringLiteral("\"%1\" matches %2 conversations (%3%4); type more of the id")
+                     .arg(wanted)
+                     .arg(ids.size())
+                     .arg(ids.mid(0, 2).join(QStringLiteral(", ")),
+                          ids.size() > 2 ? QStringLiteral(", ...") : QString());
+    return {};
+}
+
+bool ConversationStore::rename(const QString& id, const QString& title, QString* error)
+{
+    const QString what = QStringLiteral("cannot rename conversation %1").arg(id);
+    const QString trimmed = title.simplified();
+    if (!trimmed.isEmpty())
+        return write(QStringLiteral("UPDATE conversations SET title = ?, title_edited = 1, "
+                                    "updated_ms = ? WHERE id = ?"),
+                     {trimmed, nowMs(), id}, what, id, error);
+    if (!transaction(error, what))
+        return false;
+    // Back to the automatic title: the first user message's, or none yet.
+    QSqlQuery query(m_database.connection());
+    prepareAndExec(query,
+                   QStringLiteral("SELECT content FROM messages WHERE conversation_id = ? AND "
+                                  "role = 'user' ORDER BY seq LIMIT 1"),
+                   {id});
+    const QString automatic = query.next() ? titleFrom(query.value(0).toString()) : QString();
+    query.finish();
+    if (!write(QStringLiteral("UPDATE conversations SET title = ?, title_edited = 0, "
+                              "updated_ms = ? WHERE id = ?"),
+               {text(automatic), nowMs(), id}, what, id, error)) {
+        m_database.run(QStringLiteral("ROLLBACK"));
+        return false;
+    }
+    return commit(error, what);
+}
+
+bool ConversationStore::setProfileAndModel(const QString& id, const QString& profile,
+                                           const QString& model, QString* error)
+{
+    return write(QStringLiteral("UPDATE conversations SET profile = ?, model = ? WHERE id = ?"),
+                 {text(profile), text(model), id},
+                 QStringLiteral("cannot set profile and model of conversation %1").arg(id), id,
+                 error);
+}
+
+bool ConversationStore::markDeleted(const QString& id, QString* error)
+{
+    // coalesce: marking twice keeps the first time, so a purge is not put off.
+    return write(QStringLiteral("UPDATE conversations SET deleted_ms = coalesce(deleted_ms, ?) "
+                                "WHERE id = ?"),
+                 {nowMs(), id}, QStringLiteral("cannot delete conversation %1").arg(id), id, error);
+}
+
+bool ConversationStore::restore(const QString& id, QString* error)
+{
+    return write(QStringLiteral("UPDATE conversations SET deleted_ms = NULL WHERE id = ?"), {id},
+                 QStringLiteral("cannot restore conversation %1").arg(id), id, error);
+}
+
+bool ConversationStore::purgeDeleted(const QDateTime& markedBefore, QString* error)
+{
+    // Messages go with them: ON DELETE CASCADE, foreign keys are on (Database::configure).
+    return write(QStringLiteral("DELETE FROM conversations WHERE deleted_ms IS NOT NULL AND "
+                                "deleted_ms < ?"),
+                 {markedBefore.toMSecsSinceEpoch()},
+                 QStringLiteral("cannot purge deleted conversations"), {}, error);
+}
+
+bool ConversationStore::remove(const QString& id, QString* error)
+{
+    return write(QStringLiteral("DELETE FROM conversations WHERE id = ?"), {id},
+                 QStringLiteral("cannot remove conversation %1").arg(id), id, error);
+}
+
+QList<MessageRecord> ConversationStore::messages(const QString& conversationId,
+                                                 QString* error) const
+{
+    QList<MessageRecord> result;
+    if (!isOpen()) {
+        fail(error, QStringLiteral("cannot read messages"), QStringLiteral("not open"));
+        return result;
+    }
+    QSqlQuery query(m_database.connection());
+    query.setForwardOnly(true);
+    const QString sql =
+        QStringLiteral("SELECT %1 FROM messages WHERE conversation_id = ? ORDER BY seq")
+            .arg(QLatin1String(messageColumns));
+    if (!prepareAndExec(query, sql, {conversationId})) {
+        fail(error, QStringLiteral("cannot read messages of conversation %1").arg(conversationId),
+             Database::describe(query.lastError()));
+        return result;
+    }
+    while (query.next())
+        result << readMessage(query);
+    return result;
+}
+
+bool ConversationStore::saveMessage(const MessageRecord& message, QString* error)
+{
+    SaveOutcome outcome;
+    return saveMessage(message, error, outcome);
+}
+
+bool ConversationStore::saveMessage(const MessageRecord& message, QString* error,
+                                    SaveOutcome& outcome)
+{
+    outcome = {};
+    const QString& id = message.conversationId;
+    const QString what =
+        QStringLiteral("cannot save message %1 of conversation %2").arg(message.seq).arg(id);
+    if (!transaction(error, what))
+        return false;
+    auto rollback = [&](const QString& detail) {
+        m_database.run(QStringLiteral("ROLLBACK"));
+        return fail(error, what, detail);
+    };
+
+    QSqlQuery query(m_database.connection());
+    // Checked here rather than left to the foreign key, whose error does not say which id.
+    if (!prepareAndExec(query,
+                        QStringLiteral("SELECT title, title_edited, (SELECT count(*) FROM "
+                                       "messages WHERE conversation_id = ?) FROM conversations "
+                                       "WHERE id = ?"),
+                        {id, id}))
+        return rollback(Database::describe(query.lastError()));
+    if (!query.next())
+        return rollback(noConversation(id));
+    const QString oldTitle = query.value(0).toString();
+    const bool titleEdited = query.value(1).toInt() != 0;
+    outcome.firstMessage = query.value(2).toInt() == 0;
+    query.finish();
+
+    const qint64 now = nowMs();
+    const QString upsert =
+        QStringLiteral(
+            "INSERT INTO messages (%1) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?) "
+            "ON CONFLICT (conversation_id, seq) DO UPDATE SET role = excluded.role, "
+            "content = excluded.content, reasoning = excluded.reasoning, "
+            "tool_calls = excluded.tool_calls, model = excluded.model, "
+            "endpoint = excluded.endpoint, created_ms = excluded.created_ms, "
+            "status = excluded.status, error = excluded.error, error_kind = excluded.error_kind, "
+            "request_uid = excluded.request_uid, rating = excluded.rating")
+            .arg(QLatin1String(messageColumns));
+    const QVariantList values = {
+        id,
+        message.seq,
+        text(message.role),
+        text(message.content),
+        text(message.reasoning),
+        text(message.toolCallsJson),
+        text(message.model),
+        text(message.endpoint),
+        msOrNow(message.createdUtc, now),
+        message.status.isEmpty() ? QStringLiteral("done") : message.status,
+        text(message.error),
+        text(message.errorKind),
+        text(message.requestUid),
+        message.rating ? QVariant(*message.rating) : QVariant(),
+    };
+    if (!prepareAndExec(query, upsert, values))
+        return rollback(Database::describe(query.lastError()));
+
+    QString title = oldTitle;
+    if (!titleEdited && message.role == QLatin1String("user")) {
+        if (!prepareAndExec(query,
+                            QStringLiteral("SELECT min(seq) FROM messages WHERE "
+                                           "conversation_id = ? AND role = 'user'"),
+                            {id}) ||
+            !query.next())
+            return rollback(Database::describe(query.lastError()));
+        if (query.value(0).toInt() == message.seq)
+            title = titleFrom(message.content);
+        query.finish();
+    }
+    if (!prepareAndExec(query,
+                        QStringLiteral("UPDATE conversations SET title = ?, updated_ms = ? "
+                                       "WHERE id = ?"),
+                        {text(title), now, id}))
+        return rollback(Database::describe(query.lastError()));
+    if (!commit(error, what))
+        return false;
+    outcome.titleChanged = title != oldTitle;
+    return true;
+}
+
+bool ConversationStore::truncate(const QString& conversationId, int fromSeq, QString* error)
+{
+    const QString what = QStringLiteral("cannot truncate conversation %1").arg(conversationId);
+    if (!transaction(error, what))
+        return false;
+    if (!write(QStringLiteral("DELETE FROM messages WHERE conversation_id = ? AND seq >= ?"),
+               {conversationId, fromSeq}, what, {}, error) ||
+        !write(QStringLiteral("UPDATE conversations SET updated_ms = ? WHERE id = ?"),
+               {nowMs(), conversationId}, what, conversationId, error)) {
+        m_database.run(QStringLiteral("ROLLBACK"));
+        return false;
+    }
+    return commit(error, what);
+}
+
+bool ConversationStore::setRating(const QString& conversationId, int seq, std::optional<int> rating,
+                                  QString* error)
+{
+    const QString what =
+        QStringLiteral("cannot rate message %1 of conversation %2").arg(seq).arg(conversationId);
+    if (rating && *rating != 1 && *rating != -1)
+        return fail(error, what, QStringLiteral("rating must be -1 or +1, not %1").arg(*rating));
+    if (!isOpen())
+        return fail(error, what, QStringLiteral("not open"));
+    QSqlQuery query(m_database.connection());
+    if (!prepareAndExec(query,
+                        QStringLiteral("UPDATE messages SET rating = ? WHERE conversation_id = ? "
+                                       "AND seq = ?"),
+                        {rating ? QVariant(*rating) : QVariant(), conversationId, seq}))
+        return fail(error, what, Database::describe(query.lastError()));
+    if (query.numRowsAffected() < 1)
+        return fail(error, what, QStringLiteral("no such message"));
+    return true;
+}
+
+QString ConversationStore::titleFrom(const QString& text)
+{
+    return ConversationText::titleFrom(text);
+}
+
+} // namespace adminchat
