@@ -1,1 +1,2 @@
 # Tests of chat sessions: list(APPEND ADMINCHAT_CORE_TESTS|ADMINCHAT_APP_TESTS|ADMINCHAT_GUI_TESTS ...)
+list(APPEND ADMINCHAT_CORE_TESTS tst_sessionrecorder)

@@ -1,6 +1,10 @@
-// ChatSession over a small loopback server that records each request body: what a
-// conversation sends, and what it keeps when an answer fails or is stopped.
+// ChatSession over loopback: a small server that records each request body (what a
+// conversation sends, and what it keeps when an answer fails), and the demo endpoint, whose
+// answer is a known function of the whole history it received (edit-and-resend, regenerate,
+// retry, rating, loading, two sessions sharing one client).
 #include "chat/ChatSession.h"
+#include "demo/DemoServer.h"
+#include "demo/DemoTextGenerator.h"
 #include "net/ChatClient.h"
 
 #include <QJsonArray>
@@ -91,6 +95,51 @@ void connectTo(ChatSession& session, const RecordingServer& server, const QStrin
     session.setModel(model);
 }
 
+constexpr int kWaitMs = 20000;
+
+// The demo endpoint's answer to exactly this history.
+QString demoAnswer(const QList<ChatMessage>& messages)
+{
+    const quint64 seed = DemoConfig().seed;
+    return DemoTextGenerator::answer(
+               DemoTextGenerator::promptHash(seed, QStringLiteral("demo-chat"), messages))
+        .join(QString());
+}
+
+ChatMessage user(const QString& text)
+{
+    return {QStringLiteral("user"), text};
+}
+ChatMessage assistant(const QString& text)
+{
+    return {QStringLiteral("assistant"), text};
+}
+
+EndpointConfig demoEndpoint(const DemoServer& server, const QByteArray& fault = "none",
+                            const QByteArray& latency = {})
+{
+    EndpointConfig endpoint;
+    endpoint.baseUrl = server.baseUrl();
+    endpoint.extraHeaders.append({"X-Demo-Fault", fault});
+    if (!latency.isEmpty())
+        endpoint.extraHeaders.append({"X-Demo-Latency", latency});
+    return endpoint;
+}
+
+void useDemo(ChatSession& session, const DemoServer& server, const QByteArray& fault = "none",
+             const QByteArray& latency = {})
+{
+    session.setEndpoint(demoEndpoint(server, fault, latency));
+    session.setModel(QStringLiteral("demo-chat"));
+}
+
+// Sends and waits for the answer to end.
+bool exchange(ChatSession& session, const QString& text)
+{
+    QSignalSpy completed(&session, &ChatSession::requestCompleted);
+    return session.send(text) && completed.wait(kWaitMs);
+}
+
 } // namespace
 
 class TestChatSession : public QObject
@@ -158,6 +207,254 @@ private slots:
         QVERIFY(session.send(QStringLiteral("second")));
         QVERIFY(completed.wait(5000));
         QCOMPARE(roles(server.bodies.at(1)), (QStringList{"user:first", "user:second"}));
+    }
+
+    void editAndResendSendsHistoryBeforeTheEdit()
+    {
+        RecordingServer server;
+        server.enqueue(RecordingServer::stream({"A1"}));
+        server.enqueue(RecordingServer::stream({"A2"}));
+        server.enqueue(RecordingServer::stream({"A2b"}));
+        ChatClient client;
+        ChatSession session(&client);
+        connectTo(session, server, QStringLiteral("m"));
+        QSignalSpy completed(&session, &ChatSession::requestCompleted);
+        QVERIFY(session.send(QStringLiteral("one")));
+        QVERIFY(completed.wait(kWaitMs));
+        QVERIFY(session.send(QStringLiteral("two")));
+        QVERIFY(completed.wait(kWaitMs));
+
+        QVERIFY(session.editAndResend(2, QStringLiteral("two, edited")));
+        QVERIFY(completed.wait(kWaitMs));
+        QCOMPARE(roles(server.bodies.at(2)),
+                 (QStringList{"user:one", "assistant:A1", "user:two, edited"}));
+        QCOMPARE(session.entries().size(), 4);
+        QCOMPARE(session.entries().at(3).text, QStringLiteral("A2b"));
+    }
+
+    void editAndResendDropsLaterEntries()
+    {
+        DemoServer server(*DemoConfig::fromProfile(QStringLiteral("instant")));
+        QVERIFY(server.listen());
+        ChatClient client;
+        ChatSession session(&client);
+        useDemo(session, server);
+        QVERIFY(exchange(session, QStringLiteral("first")));
+        QVERIFY(exchange(session, QStringLiteral("second")));
+        QVERIFY(exchange(session, QStringLiteral("third")));
+        QCOMPARE(session.entries().size(), 6);
+        const QString firstAnswer = session.entries().at(1).text;
+        QCOMPARE(firstAnswer, demoAnswer({user("first")}));
+
+        QVERIFY(!session.editAndResend(1, QStringLiteral("x")));  // an answer
+        QVERIFY(!session.editAndResend(6, QStringLiteral("x")));  // out of range
+        QVERIFY(!session.editAndResend(2, QStringLiteral("  "))); // empty
+
+        QSignalSpy truncated(&session, &ChatSession::entriesTruncated);
+        QSignalSpy added(&session, &ChatSession::entryAdded);
+        QSignalSpy completed(&session, &ChatSession::requestCompleted);
+        QVERIFY(session.editAndResend(2, QStringLiteral(" second, edited ")));
+        QVERIFY(!session.editAndResend(0, QStringLiteral("busy"))); // one answer at a time
+        QCOMPARE(truncated.size(), 1);
+        QCOMPARE(truncated.at(0).at(0).toInt(), 2);
+        QCOMPARE(added.size(), 2);
+        QCOMPARE(added.at(0).at(0).toInt(), 2);
+        QCOMPARE(added.at(1).at(0).toInt(), 3);
+        QCOMPARE(session.entries().size(), 4);
+        QCOMPARE(session.entries().at(2).text, QStringLiteral("second, edited"));
+        QVERIFY(session.entries().at(2).createdUtc.isValid());
+        QVERIFY(completed.wait(kWaitMs));
+
+        // The answer is the demo's reply to exactly the history before the edit plus the edit.
+        const ChatEntry& answer = session.entries().at(3);
+        QCOMPARE(answer.state, ChatEntry::State::Done);
+        QCOMPARE(answer.text,
+                 demoAnswer({user("first"), assistant(firstAnswer), user("second, edited")}));
+        QCOMPARE(answer.endpoint, EndpointConfig::displayUrl(server.baseUrl()));
+        QCOMPARE(answer.model, QStringLiteral("demo-chat"));
+        QVERIFY(answer.createdUtc.isValid());
+        QCOMPARE(completed.at(0).at(2).toString(), answer.requestUid);
+
+        // Editing the very first message starts the conversation over.
+        QVERIFY(session.editAndResend(0, QStringLiteral("start over")));
+        QVERIFY(completed.wait(kWaitMs));
+        QCOMPARE(session.entries().size(), 2);
+        QCOMPARE(session.entries().at(1).text, demoAnswer({user("start over")}));
+    }
+
+    void regenerateReplacesTheLastAnswer()
+    {
+        DemoServer server(*DemoConfig::fromProfile(QStringLiteral("instant")));
+        QVERIFY(server.listen());
+        ChatClient client;
+        ChatSession session(&client);
+        useDemo(session, server);
+        QVERIFY(exchange(session, QStringLiteral("hello")));
+        QVERIFY(exchange(session, QStringLiteral("more")));
+        const QString firstAnswer = session.entries().at(1).text;
+        const QString oldUid = session.entries().at(3).requestUid;
+        QVERIFY(!oldUid.isEmpty());
+        QVERIFY(!session.regenerate(2)); // a user entry
+        QVERIFY(!session.regenerate(4));
+
+        QSignalSpy truncated(&session, &ChatSession::entriesTruncated);
+        QSignalSpy completed(&session, &ChatSession::requestCompleted);
+        QVERIFY(session.regenerate(3));
+        QCOMPARE(truncated.size(), 1);
+        QCOMPARE(truncated.at(0).at(0).toInt(), 3);
+        QCOMPARE(session.entries().size(), 4);
+        QCOMPARE(session.entries().at(3).state, ChatEntry::State::Pending);
+        QVERIFY(session.entries().at(3).text.isEmpty());
+        QVERIFY(completed.wait(kWaitMs));
+        const ChatEntry& answer = session.entries().at(3);
+        QCOMPARE(answer.state, ChatEntry::State::Done);
+        QVERIFY(answer.requestUid != oldUid); // a new request with its own metrics record
+        QCOMPARE(answer.text, demoAnswer({user("hello"), assistant(firstAnswer), user("more")}));
+    }
+
+    void retryAfterFault_data()
+    {
+        QTest::addColumn<QByteArray>("fault");
+        QTest::addColumn<QList<int>>("kinds");
+        QTest::newRow("cut-off") << QByteArray("cut-off")
+                                 << QList<int>{int(ApiError::Kind::CutOff)};
+        QTest::newRow("error-after-200")
+            << QByteArray("error-after-200") << QList<int>{int(ApiError::Kind::Stream)};
+        // Qt reports a reset in the middle of a body either as an error or as a clean end.
+        QTest::newRow("reset") << QByteArray("reset")
+                               << QList<int>{int(ApiError::Kind::Connection),
+                                             int(ApiError::Kind::CutOff)};
+    }
+
+    void retryAfterFault()
+    {
+        QFETCH(QByteArray, fault);
+        QFETCH(QList<int>, kinds);
+        DemoServer server(*DemoConfig::fromProfile(QStringLiteral("instant")));
+        QVERIFY(server.listen());
+        ChatClient client;
+        ChatSession session(&client);
+        useDemo(session, server, fault);
+        QVERIFY(exchange(session, QStringLiteral("question")));
+        QCOMPARE(session.entries().size(), 2);
+        const ChatEntry failed = session.entries().at(1);
+        QCOMPARE(failed.state, ChatEntry::State::Failed);
+        QVERIFY(failed.error.has_value());
+        QVERIFY(kinds.contains(int(failed.error->kind)));
+        QVERIFY(!session.setRating(1, 1)); // only finished answers are rated
+
+        useDemo(session, server); // the endpoint recovered
+        QSignalSpy completed(&session, &ChatSession::requestCompleted);
+        QVERIFY(session.regenerate(1));
+        QVERIFY(completed.wait(kWaitMs));
+        QCOMPARE(session.entries().size(), 2); // the failed answer was replaced, not kept
+        const ChatEntry& answer = session.entries().at(1);
+        QCOMPARE(answer.state, ChatEntry::State::Done);
+        QVERIFY(!answer.error.has_value());
+        QVERIFY(answer.requestUid != failed.requestUid);
+        QCOMPARE(answer.text, demoAnswer({user("question")}));
+    }
+
+    void ratingOnlyOnFinishedAnswers()
+    {
+        DemoServer server(*DemoConfig::fromProfile(QStringLiteral("instant")));
+        QVERIFY(server.listen());
+        ChatClient client;
+        ChatSession session(&client);
+        useDemo(session, server);
+        QSignalSpy rated(&session, &ChatSession::entryRated);
+        QSignalSpy completed(&session, &ChatSession::requestCompleted);
+        QVERIFY(session.send(QStringLiteral("rate me")));
+        QVERIFY(!session.setRating(1, 1)); // still pending
+        QVERIFY(completed.wait(kWaitMs));
+        QVERIFY(!session.setRating(0, 1)); // the user's own message
+        QVERIFY(!session.setRating(1, 2));
+        QVERIFY(!session.setRating(2, 1));
+        QCOMPARE(rated.size(), 0);
+
+        QVERIFY(session.setRating(1, -1));
+        QCOMPARE(session.entries().at(1).rating, std::optional<int>(-1));
+        QVERIFY(session.setRating(1, -1)); // unchanged: no signal
+        QVERIFY(session.setRating(1, std::nullopt));
+        QVERIFY(!session.entries().at(1).rating.has_value());
+        QCOMPARE(rated.size(), 2);
+        QCOMPARE(rated.at(0).at(0).toInt(), 1);
+    }
+
+    void loadRestoresConversation()
+    {
+        DemoServer server(*DemoConfig::fromProfile(QStringLiteral("instant")));
+        QVERIFY(server.listen());
+        ChatClient client;
+        ChatSession session(&client);
+        useDemo(session, server);
+        session.setConversationId(QStringLiteral("0190a1b2c3d4ab12"));
+        ChatEntry question;
+        question.text = QStringLiteral("saved question");
+        ChatEntry answer;
+        answer.role = ChatEntry::Role::Assistant;
+        answer.text = QStringLiteral("saved answer");
+        answer.requestId = 7;
+        ChatEntry interrupted = answer;
+        interrupted.text = QStringLiteral("half an");
+        interrupted.state = ChatEntry::State::Streaming;
+        QSignalSpy reset(&session, &ChatSession::entriesReset);
+        QSignalSpy added(&session, &ChatSession::entryAdded);
+        QVERIFY(session.load({question, answer, question, interrupted}));
+        QCOMPARE(reset.size(), 1);
+        QCOMPARE(added.size(), 0);
+        QCOMPARE(session.conversationId(), QStringLiteral("0190a1b2c3d4ab12"));
+        QCOMPARE(session.entries().size(), 4);
+        QCOMPARE(session.entries().at(1).requestId, quint64(0));
+        // Cut short by the app closing: shown as failed, so it can be retried.
+        QCOMPARE(session.entries().at(3).state, ChatEntry::State::Failed);
+        QCOMPARE(session.entries().at(3).error->kind, ApiError::Kind::CutOff);
+
+        // The next message carries the loaded history; the interrupted answer is left out.
+        QSignalSpy completed(&session, &ChatSession::requestCompleted);
+        QVERIFY(session.send(QStringLiteral("and now?")));
+        QVERIFY(!session.load({})); // busy
+        QVERIFY(completed.wait(kWaitMs));
+        QCOMPARE(session.entries().size(), 6);
+        QCOMPARE(session.entries().at(5).text,
+                 demoAnswer({user("saved question"), assistant("saved answer"),
+                             user("saved question"), user("and now?")}));
+    }
+
+    void twoSessionsShareOneClient()
+    {
+        DemoServer server(*DemoConfig::fromProfile(QStringLiteral("instant")));
+        QVERIFY(server.listen());
+        ChatClient client;
+        ChatSession first(&client);
+        ChatSession second(&client);
+        useDemo(first, server, "none", "ttft=20,itl=3");
+        useDemo(second, server, "none", "ttft=20,itl=3");
+        QString firstShown;
+        QString secondShown;
+        connect(&first, &ChatSession::entryAppended, this,
+                [&](int, const QString& content) { firstShown += content; });
+        connect(&second, &ChatSession::entryAppended, this,
+                [&](int, const QString& content) { secondShown += content; });
+        QSignalSpy firstCompleted(&first, &ChatSession::requestCompleted);
+        QSignalSpy secondCompleted(&second, &ChatSession::requestCompleted);
+
+        QVERIFY(first.send(QStringLiteral("alpha")));
+        QVERIFY(second.send(QStringLiteral("beta")));
+        QVERIFY(first.isBusy() && second.isBusy()); // both streaming at once
+        QVERIFY(QTest::qWaitFor([&] { return !first.isBusy() && !second.isBusy(); }, kWaitMs));
+
+        const QString alpha = demoAnswer({user("alpha")});
+        const QString beta = demoAnswer({user("beta")});
+        QVERIFY(alpha != beta);
+        QCOMPARE(first.entries().at(1).text, alpha);
+        QCOMPARE(second.entries().at(1).text, beta);
+        QCOMPARE(firstShown, alpha);
+        QCOMPARE(secondShown, beta);
+        QCOMPARE(firstCompleted.size(), 1);
+        QCOMPARE(secondCompleted.size(), 1);
+        QCOMPARE(firstCompleted.at(0).at(2).toString(), first.entries().at(1).requestUid);
+        QCOMPARE(secondCompleted.at(0).at(2).toString(), second.entries().at(1).requestUid);
     }
 
     void emptyMessageIsNotSent()

@@ -2,6 +2,8 @@
 
 #include "net/ChatClient.h"
 
+#include <QUuid>
+
 namespace adminchat {
 
 ChatSession::ChatSession(ChatClient* client, QObject* parent) : QObject(parent), m_client(client)
@@ -10,38 +12,132 @@ ChatSession::ChatSession(ChatClient* client, QObject* parent) : QObject(parent),
     connect(m_client, &ChatClient::requestFinished, this, &ChatSession::onRequestFinished);
 }
 
+bool ChatSession::load(const QList<ChatEntry>& entries)
+{
+    if (isBusy())
+        return false;
+    m_entries = entries;
+    for (ChatEntry& entry : m_entries) {
+        // Request ids belong to the run that started them; a stored one could match a new id.
+        entry.requestId = 0;
+        if (entry.role == ChatEntry::Role::Assistant &&
+            (entry.state == ChatEntry::State::Pending ||
+             entry.state == ChatEntry::State::Streaming)) {
+            entry.state = ChatEntry::State::Failed;
+            entry.error = ApiError{ApiError::Kind::CutOff,
+                                   QStringLiteral("The answer was interrupted when the app "
+                                                  "closed while it was streaming")};
+        }
+    }
+    emit entriesReset();
+    return true;
+}
+
 bool ChatSession::send(const QString& text)
 {
     const QString trimmed = text.trimmed();
     if (trimmed.isEmpty() || isBusy())
         return false;
+    QList<ChatMessage> messages = historyBefore(int(m_entries.size()));
+    messages.append({QStringLiteral("user"), trimmed});
+    appendUser(trimmed);
+    startAnswer(std::move(messages));
+    return true;
+}
 
+bool ChatSession::editAndResend(int index, const QString& text)
+{
+    const QString trimmed = text.trimmed();
+    if (trimmed.isEmpty() || isBusy() || index < 0 || index >= m_entries.size() ||
+        m_entries[index].role != ChatEntry::Role::User)
+        return false;
+    QList<ChatMessage> messages = historyBefore(index);
+    messages.append({QStringLiteral("user"), trimmed});
+    m_entries.resize(index);
+    emit entriesTruncated(index);
+    appendUser(trimmed);
+    startAnswer(std::move(messages));
+    return true;
+}
+
+bool ChatSession::regenerate(int index)
+{
+    if (isBusy() || index < 0 || index >= m_entries.size() ||
+        m_entries[index].role != ChatEntry::Role::Assistant)
+        return false;
+    QList<ChatMessage> messages = historyBefore(index);
+    m_entries.resize(index);
+    emit entriesTruncated(index);
+    startAnswer(std::move(messages));
+    return true;
+}
+
+bool ChatSession::setRating(int index, std::optional<int> rating)
+{
+    if (index < 0 || index >= m_entries.size() || (rating && *rating != 1 && *rating != -1))
+        return false;
+    ChatEntry& entry = m_entries[index];
+    if (entry.role != ChatEntry::Role::Assistant || entry.state != ChatEntry::State::Done)
+        return false;
+    if (entry.rating != rating) {
+        entry.rating = rating;
+        emit entryRated(index);
+    }
+    return true;
+}
+
+void ChatSession::stop()
+{
+    if (!m_activeRequest)
+        return;
+    QMetaObject::invokeMethod(
+        m_client, [client = m_client, id = m_activeRequest] { client->cancel(id); },
+        Qt::QueuedConnection);
+}
+
+QList<ChatMessage> ChatSession::historyBefore(int end) const
+{
+    QList<ChatMessage> messages;
+    if (!m_systemPrompt.isEmpty())
+        messages.append({QStringLiteral("system"), m_systemPrompt});
+    for (int i = 0; i < end && i < m_entries.size(); ++i) {
+        const ChatEntry& entry = m_entries[i];
+        // Failed and cancelled answers are shown, but the model never said them in full.
+        if (entry.role == ChatEntry::Role::User)
+            messages.append({QStringLiteral("user"), entry.text});
+        else if (entry.state == ChatEntry::State::Done)
+            messages.append({QStringLiteral("assistant"), entry.text});
+    }
+    return messages;
+}
+
+void ChatSession::appendUser(const QString& text)
+{
+    ChatEntry user;
+    user.role = ChatEntry::Role::User;
+    user.text = text;
+    user.createdUtc = QDateTime::currentDateTimeUtc();
+    m_entries.append(user);
+    emit entryAdded(int(m_entries.size() - 1));
+}
+
+void ChatSession::startAnswer(QList<ChatMessage> messages)
+{
     ChatRequest request;
     request.model = m_model;
     request.maxTokens = m_maxTokens;
     request.temperature = m_temperature;
-    if (!m_systemPrompt.isEmpty())
-        request.messages.append({QStringLiteral("system"), m_systemPrompt});
-    for (const ChatEntry& entry : std::as_const(m_entries)) {
-        // Failed and cancelled answers are shown, but the model never said them in full.
-        if (entry.role == ChatEntry::Role::User)
-            request.messages.append({QStringLiteral("user"), entry.text});
-        else if (entry.state == ChatEntry::State::Done)
-            request.messages.append({QStringLiteral("assistant"), entry.text});
-    }
-    request.messages.append({QStringLiteral("user"), trimmed});
-
-    ChatEntry user;
-    user.role = ChatEntry::Role::User;
-    user.text = trimmed;
-    m_entries.append(user);
-    emit entryAdded(int(m_entries.size() - 1));
+    request.stream = m_stream;
+    request.messages = std::move(messages);
 
     ChatEntry answer;
     answer.role = ChatEntry::Role::Assistant;
     answer.state = ChatEntry::State::Pending;
     answer.model = m_model;
+    answer.endpoint = EndpointConfig::displayUrl(m_endpoint.baseUrl);
+    answer.createdUtc = QDateTime::currentDateTimeUtc();
     answer.requestId = ChatClient::nextRequestId();
+    answer.requestUid = QUuid::createUuid().toString(QUuid::WithoutBraces);
     m_entries.append(answer);
     m_activeRequest = answer.requestId;
     emit entryAdded(int(m_entries.size() - 1));
@@ -52,16 +148,6 @@ bool ChatSession::send(const QString& text)
         [client = m_client, id = answer.requestId, endpoint = m_endpoint, request] {
             client->start(id, endpoint, request);
         },
-        Qt::QueuedConnection);
-    return true;
-}
-
-void ChatSession::stop()
-{
-    if (!m_activeRequest)
-        return;
-    QMetaObject::invokeMethod(
-        m_client, [client = m_client, id = m_activeRequest] { client->cancel(id); },
         Qt::QueuedConnection);
 }
 
@@ -77,6 +163,9 @@ int ChatSession::indexOfRequest(quint64 id) const
 
 void ChatSession::onOutputReceived(quint64 id, const ChunkUpdate& update)
 {
+    // The client may serve other sessions too; only this session's running request counts.
+    if (id == 0 || id != m_activeRequest)
+        return;
     const int index = indexOfRequest(id);
     if (index < 0)
         return;
@@ -96,23 +185,32 @@ void ChatSession::onOutputReceived(quint64 id, const ChunkUpdate& update)
 
 void ChatSession::onRequestFinished(quint64 id, const RequestTrace& trace)
 {
-    if (id == m_activeRequest) {
-        m_activeRequest = 0;
-        emit busyChanged(false);
-    }
+    if (id == 0 || id != m_activeRequest)
+        return;
     const RequestMetrics metrics = RequestMetrics::fromTrace(trace, m_categoryRule);
     const int index = indexOfRequest(id);
+    QString requestUid;
     if (index >= 0) {
         ChatEntry& entry = m_entries[index];
-        // The trace holds the whole answer; pieces not shown yet (a non-streamed body, tool
-        // calls) are appended now so the view ends with exactly what arrived.
+        // The trace holds the whole answer; pieces not shown yet (a non-streamed body) are
+        // appended now so the view ends with exactly what arrived.
         const QString fullText = trace.text + trace.refusal;
         if (fullText.size() > entry.text.size() && fullText.startsWith(entry.text)) {
             const QString rest = fullText.mid(entry.text.size());
             entry.text = fullText;
             emit entryAppended(index, rest, QString());
         }
-        entry.model = trace.model;
+        if (trace.reasoning.size() > entry.reasoning.size() &&
+            trace.reasoning.startsWith(entry.reasoning)) {
+            const QString rest = trace.reasoning.mid(entry.reasoning.size());
+            entry.reasoning = trace.reasoning;
+            emit entryAppended(index, QString(), rest);
+        }
+        entry.toolCalls = trace.toolCalls;
+        if (!trace.model.isEmpty())
+            entry.model = trace.model;
+        if (!trace.endpoint.isEmpty())
+            entry.endpoint = trace.endpoint;
         entry.error = trace.error;
         entry.metrics = metrics;
         if (!trace.error)
@@ -121,9 +219,14 @@ void ChatSession::onRequestFinished(quint64 id, const RequestTrace& trace)
             entry.state = ChatEntry::State::Cancelled;
         else
             entry.state = ChatEntry::State::Failed;
-        emit entryStateChanged(index);
+        requestUid = entry.requestUid;
     }
-    emit requestCompleted(trace, metrics, index >= 0 ? m_entries[index].requestUid : QString());
+    // Idle before the state change, so a handler of entryStateChanged may send or regenerate.
+    m_activeRequest = 0;
+    emit busyChanged(false);
+    if (index >= 0)
+        emit entryStateChanged(index);
+    emit requestCompleted(trace, metrics, requestUid);
 }
 
 } // namespace adminchat

@@ -4,6 +4,7 @@
 #include "metrics/RequestMetrics.h"
 #include "net/EndpointConfig.h"
 #include "net/RequestTrace.h"
+#include "openai/ChatMessage.h"
 #include "openai/ChunkUpdate.h"
 
 #include <QList>
@@ -37,23 +38,27 @@ public:
     void setSystemPrompt(const QString& prompt) { m_systemPrompt = prompt; }
     void setMaxTokens(std::optional<int> maxTokens) { m_maxTokens = maxTokens; }
     void setTemperature(std::optional<double> temperature) { m_temperature = temperature; }
+    void setStreaming(bool stream) { m_stream = stream; } // false: one JSON answer at the end
     void setCategoryRule(const CategoryRule& rule) { m_categoryRule = rule; }
 
     // Replaces the entries with a saved conversation's (no signals per entry; entriesReset).
-    // False when busy.
+    // An answer still pending or streaming when it was saved (the app was closed or killed)
+    // comes back as failed, so it can be retried. False when busy.
     bool load(const QList<ChatEntry>& entries);
 
     // Adds the user's message at once and starts the answer. False when busy or empty.
     bool send(const QString& text);
     // Edit-and-resend: the user entry at index gets the new text, everything after it is
-    // dropped (entriesTruncated), and a new answer starts. False when busy, empty, or index is
-    // not a user entry.
+    // dropped, and a new answer starts. The edited entry is replaced, not changed in place:
+    // entriesTruncated(index), then entryAdded for it and for the answer. False when busy,
+    // empty, or index is not a user entry.
     bool editAndResend(int index, const QString& text);
     // Regenerate (or Retry a failed answer): drops the assistant entry at index and everything
     // after it, then asks again with the history before it. False when busy or index is not an
     // assistant entry.
     bool regenerate(int index);
-    // +1, -1, or nullopt to clear; only for finished assistant entries. Emits entryRated.
+    // +1, -1, or nullopt to clear; only for finished (Done) assistant entries. Emits entryRated
+    // when the rating changed.
     bool setRating(int index, std::optional<int> rating);
     void stop();
     bool isBusy() const { return m_activeRequest != 0; }
@@ -75,6 +80,10 @@ signals:
                           const adminchat::RequestMetrics& metrics, const QString& requestUid);
 
 private:
+    // System prompt and the entries before `end`: user entries, and answers that completed.
+    QList<ChatMessage> historyBefore(int end) const;
+    void appendUser(const QString& text);
+    void startAnswer(QList<ChatMessage> messages);
     void onOutputReceived(quint64 id, const ChunkUpdate& update);
     void onRequestFinished(quint64 id, const RequestTrace& trace);
     int indexOfRequest(quint64 id) const;
@@ -87,6 +96,7 @@ private:
     QString m_systemPrompt;
     std::optional<int> m_maxTokens;
     std::optional<double> m_temperature;
+    bool m_stream = true;
     CategoryRule m_categoryRule;
     QList<ChatEntry> m_entries;
     quint64 m_activeRequest = 0;

@@ -6,6 +6,7 @@
 #include <QHash>
 #include <QObject>
 #include <QTimer>
+#include <optional>
 
 namespace adminchat {
 
@@ -23,8 +24,11 @@ public:
 
     explicit SessionRecorder(ChatSession* session, QObject* parent = nullptr);
 
-    // A session opened from the store already has its conversation row.
+    // A session opened from the store already has its conversation row: set this before the
+    // session's load(), which alone does not tell. Until the row exists, truncations and
+    // ratings have nothing to change and are not emitted.
     void setConversationStored(bool stored) { m_conversationStored = stored; }
+    bool isConversationStored() const { return m_conversationStored; }
 
     // Writes pending streaming text now (the GUI calls this when closing).
     void flush();
@@ -32,6 +36,10 @@ public:
     static MessageRecord toMessageRecord(const ChatEntry& entry, const QString& conversationId,
                                          int seq);
     static ChatEntry toChatEntry(const MessageRecord& message);
+    static QString statusName(ChatEntry::State state); // "pending", "streaming", "done", ...
+    static std::optional<ChatEntry::State> stateFromStatus(const QString& status);
+    static QString toolCallsToJson(const QList<ToolCall>& toolCalls); // empty when none
+    static QList<ToolCall> toolCallsFromJson(const QString& json);
 
 signals:
     // Before the first message of a conversation that is not stored yet.
@@ -41,6 +49,15 @@ signals:
     void ratingChanged(const QString& conversationId, int seq, int rating); // 0: cleared
 
 private:
+    void onEntryAdded(int index);
+    void onEntryAppended(int index);
+    void onEntryStateChanged(int index);
+    void onEntriesTruncated(int fromIndex);
+    void onEntryRated(int index);
+    void onEntriesReset();
+    void ensureConversation();
+    void save(int index);
+
     ChatSession* m_session;
     bool m_conversationStored = false;
     QTimer m_saveTimer;

@@ -29,4 +29,15 @@ QString ApiError::kindName(Kind kind)
     return QStringLiteral("unknown");
 }
 
+std::optional<ApiError::Kind> ApiError::kindFromName(const QString& name)
+{
+    for (Kind kind :
+         {Kind::Http, Kind::Connection, Kind::Tls, Kind::ConnectTimeout, Kind::IdleTimeout,
+          Kind::TotalTimeout, Kind::CutOff, Kind::Stream, Kind::Protocol, Kind::Cancelled}) {
+        if (kindName(kind) == name)
+            return kind;
+    }
+    return std::nullopt;
+}
+
 } // namespace adminchat

@@ -2,6 +2,7 @@
 
 #include <QMetaType>
 #include <QString>
+#include <optional>
 
 namespace adminchat {
 
@@ -28,6 +29,8 @@ struct ApiError
     // Stable snake_case name used in JSON, CSV and the database ("http", "idle_timeout", ...).
     static QString kindName(Kind kind);
     QString kindName() const { return kindName(kind); }
+    // The kind a stored kindName() stands for; std::nullopt for an unknown name.
+    static std::optional<Kind> kindFromName(const QString& name);
 };
 
 } // namespace adminchat
