@@ -1,127 +1,440 @@
 #include "ChatView.h"
 
+#include "ChatMessageLayout.h"
+
+#include <QApplication>
+#include <QClipboard>
+#include <QContextMenuEvent>
+#include <QGuiApplication>
+#include <QMenu>
+#include <QPainter>
 #include <QScrollBar>
-#include <QTextBlock>
-#include <QTextCursor>
+#include <algorithm>
 
 namespace adminchat {
 
-ChatView::ChatView(QWidget* parent) : QPlainTextEdit(parent)
+namespace {
+
+// Entries holding documents beyond this many are released when out of view.
+constexpr int kCacheLimit = 300;
+constexpr int kCacheKeepAround = 40; // entries either side of the viewport that stay cached
+
+} // namespace
+
+ChatView::ChatView(QWidget* parent) : QAbstractScrollArea(parent)
 {
-    setReadOnly(true);
     setObjectName(QStringLiteral("chatView"));
-    setTextInteractionFlags(Qt::TextSelectableByMouse | Qt::TextSelectableByKeyboard);
-    setWordWrapMode(QTextOption::WrapAtWordBoundaryOrAnywhere);
-    setPlaceholderText(tr("Ask something below. Answers stream here, with their timings in the "
-                          "status line."));
-
-    const QPalette pal = palette();
-    m_userHeader.setFontWeight(QFont::Bold);
-    m_userHeader.setForeground(pal.color(QPalette::Link));
-    m_assistantHeader.setFontWeight(QFont::Bold);
-    m_assistantHeader.setForeground(QColor(0x2e, 0x7d, 0x32));
-    m_body.setForeground(pal.color(QPalette::Text));
-    m_reasoning.setForeground(pal.color(QPalette::PlaceholderText));
-    m_reasoning.setFontItalic(true);
-    m_pending.setForeground(pal.color(QPalette::PlaceholderText));
-    m_error.setForeground(QColor(0xc6, 0x28, 0x28));
-    m_error.setFontWeight(QFont::DemiBold);
-
-    connect(verticalScrollBar(), &QScrollBar::valueChanged, this,
-            [this](int value) { m_followEnd = value >= verticalScrollBar()->maximum() - 4; });
-    connect(verticalScrollBar(), &QScrollBar::rangeChanged, this,
-            [this] { scrollToEndIfFollowing(); });
+    setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    setFocusPolicy(Qt::StrongFocus);
+    viewport()->setMouseTracking(true);
+    viewport()->setAutoFillBackground(false);
+    m_style = ChatStyle::fromWidget(this);
+    verticalScrollBar()->setSingleStep(3 * m_style.lineHeight);
+    connect(verticalScrollBar(), &QScrollBar::valueChanged, this, &ChatView::onScrollValueChanged);
 }
 
-void ChatView::insertAtEnd(const QString& text, const QTextCharFormat& format)
+ChatView::~ChatView() = default;
+
+int ChatView::layoutWidth() const
 {
-    QTextCursor cursor(document());
-    cursor.movePosition(QTextCursor::End);
-    cursor.insertText(text, format);
+    return qMax(100, viewport()->width());
 }
 
-void ChatView::scrollToEndIfFollowing()
+void ChatView::setEntries(const QList<ChatEntry>& entries)
 {
-    if (m_followEnd)
-        verticalScrollBar()->setValue(verticalScrollBar()->maximum());
+    m_messages.clear();
+    m_cached.clear();
+    m_messages.reserve(size_t(entries.size()));
+    std::vector<int> heights;
+    heights.reserve(size_t(entries.size()));
+    const int width = layoutWidth();
+    for (const ChatEntry& entry : entries) {
+        m_messages.push_back(std::make_unique<ChatMessageLayout>(entry));
+        heights.push_back(m_messages.back()->estimateHeight(width, m_style));
+    }
+    m_heights.assign(heights);
+    m_followEnd = true;
+    m_anchorIndex = 0;
+    m_anchorOffset = 0;
+    m_hover = m_pressed = Hit();
+    layoutIfShown();
+    viewport()->update();
 }
 
 void ChatView::addEntry(const ChatEntry& entry)
 {
-    const bool follow = m_followEnd;
-    removePendingMarker();
-    if (!document()->isEmpty())
-        insertAtEnd(QStringLiteral("\n\n"), m_body);
-    if (entry.role == ChatEntry::Role::User) {
-        insertAtEnd(tr("You") + QLatin1Char('\n'), m_userHeader);
-        insertAtEnd(entry.text, m_body);
-    } else {
-        const QString header =
-            entry.model.isEmpty() ? tr("Assistant") : tr("Assistant · %1").arg(entry.model);
-        insertAtEnd(header + QLatin1Char('\n'), m_assistantHeader);
-        m_lastRun = Run::None;
-        if (entry.state == ChatEntry::State::Pending) {
-            QTextCursor cursor(document());
-            cursor.movePosition(QTextCursor::End);
-            m_pendingStart = cursor.position();
-            insertAtEnd(tr("waiting for the first token…"), m_pending);
-        } else {
-            appendToLast(entry.text, entry.reasoning);
-        }
-    }
-    m_followEnd = follow;
-    scrollToEndIfFollowing();
+    m_messages.push_back(std::make_unique<ChatMessageLayout>(entry));
+    m_heights.append(m_messages.back()->estimateHeight(layoutWidth(), m_style));
+    layoutIfShown();
+    viewport()->update();
 }
 
-void ChatView::removePendingMarker()
+void ChatView::appendToEntry(int index, const QString& content, const QString& reasoning)
 {
-    if (m_pendingStart < 0)
+    if (index < 0 || index >= entryCount())
         return;
-    QTextCursor cursor(document());
-    cursor.setPosition(m_pendingStart);
-    cursor.movePosition(QTextCursor::End, QTextCursor::KeepAnchor);
-    cursor.removeSelectedText();
-    m_pendingStart = -1;
+    ChatMessageLayout& message = *m_messages[size_t(index)];
+    const QRect dirty = message.append(content, reasoning);
+    if (dirty.isNull() || !message.isLaidOut(layoutWidth()))
+        return; // not in view: laid out from its whole text when it comes into view
+    const bool grew = message.height() != m_heights.height(index);
+    if (grew) {
+        m_heights.setHeight(index, message.height());
+        syncScrollBar(); // following the end scrolls (a blit), see scrollContentsBy
+    }
+    // Repaint only the changed paragraph and what is below it, not the whole view.
+    const int top = int(m_heights.top(index) - verticalScrollBar()->value()) + dirty.top();
+    const int bottom = grew ? viewport()->height() : top + dirty.height();
+    if (top < viewport()->height() && bottom > 0)
+        viewport()->update(QRect(0, top, viewport()->width(), bottom - top));
 }
 
-void ChatView::appendToLast(const QString& content, const QString& reasoning)
+void ChatView::updateEntry(int index, const ChatEntry& entry)
 {
-    const bool follow = m_followEnd;
-    removePendingMarker();
-    if (!reasoning.isEmpty()) {
-        if (m_lastRun == Run::Content)
-            insertAtEnd(QStringLiteral("\n"), m_body);
-        insertAtEnd(reasoning, m_reasoning);
-        m_lastRun = Run::Reasoning;
-    }
-    if (!content.isEmpty()) {
-        if (m_lastRun == Run::Reasoning)
-            insertAtEnd(QStringLiteral("\n\n"), m_body); // reasoning ends where the answer begins
-        insertAtEnd(content, m_body);
-        m_lastRun = Run::Content;
-    }
-    m_followEnd = follow;
-    scrollToEndIfFollowing();
-}
-
-void ChatView::updateLastState(const ChatEntry& entry)
-{
-    if (entry.state == ChatEntry::State::Pending || entry.state == ChatEntry::State::Streaming)
+    if (index < 0 || index >= entryCount())
         return;
-    const bool follow = m_followEnd;
-    removePendingMarker();
-    if (entry.state == ChatEntry::State::Failed && entry.error) {
-        const QString prefix =
-            entry.text.isEmpty() && entry.reasoning.isEmpty() ? QString() : QStringLiteral("\n");
-        insertAtEnd(prefix + QStringLiteral("⚠ ") + entry.error->message, m_error);
-    } else if (entry.state == ChatEntry::State::Cancelled) {
-        insertAtEnd((entry.text.isEmpty() ? QString() : QStringLiteral("\n")) + tr("[stopped]"),
-                    m_pending);
-    } else if (entry.text.isEmpty() && entry.reasoning.isEmpty()) {
-        insertAtEnd(tr("[empty answer]"), m_pending);
+    ChatMessageLayout& message = *m_messages[size_t(index)];
+    const bool hadDocuments = message.hasDocuments();
+    message.setEntry(entry);
+    if (hadDocuments && !message.hasDocuments())
+        std::erase(m_cached, index);
+    layoutIfShown(); // lays it out again if it is in view, else when it comes into view
+    viewport()->update();
+}
+
+void ChatView::truncate(int count)
+{
+    count = std::clamp(count, 0, entryCount());
+    if (count == entryCount())
+        return;
+    m_messages.resize(size_t(count));
+    m_heights.truncate(count);
+    std::erase_if(m_cached, [count](int index) { return index >= count; });
+    if (m_anchorIndex >= count)
+        m_followEnd = true;
+    m_hover = m_pressed = Hit();
+    layoutIfShown();
+    viewport()->update();
+}
+
+bool ChatView::layoutMessage(int index)
+{
+    ChatMessageLayout& message = *m_messages[size_t(index)];
+    const int width = layoutWidth();
+    if (message.isLaidOut(width))
+        return false;
+    const bool cached = message.hasDocuments();
+    const int height = message.layout(width, m_style);
+    if (!cached && std::find(m_cached.begin(), m_cached.end(), index) == m_cached.end())
+        m_cached.push_back(index);
+    if (height == m_heights.height(index))
+        return false;
+    m_heights.setHeight(index, height);
+    if (index == m_anchorIndex)
+        m_anchorOffset = std::min(m_anchorOffset, height - 1); // stay on it when it shrank
+    return true;
+}
+
+void ChatView::layoutIfShown()
+{
+    // A hidden view has no real width yet; the first paint or resize lays it out.
+    if (isVisible())
+        ensureLaidOut();
+    else
+        syncScrollBar();
+}
+
+bool ChatView::ensureLaidOut()
+{
+    bool laidOut = false;
+    // Lays out what is in or near view; corrected heights move the view around its anchor,
+    // which can bring more entries into view, so repeat until nothing changes.
+    const int margin = viewport()->height() / 4;
+    for (int pass = 0; pass < 32; ++pass) {
+        syncScrollBar();
+        if (m_messages.empty())
+            return laidOut;
+        const qint64 top = verticalScrollBar()->value();
+        const int first = m_heights.indexAt(qMax<qint64>(0, top - margin));
+        const int last = m_heights.indexAt(top + viewport()->height() + margin);
+        bool changed = false;
+        for (int i = first; i <= last; ++i)
+            changed = layoutMessage(i) || changed;
+        laidOut = laidOut || changed;
+        if (!changed)
+            break;
     }
-    m_followEnd = follow;
-    scrollToEndIfFollowing();
+    trimCache();
+    return laidOut;
+}
+
+void ChatView::syncScrollBar()
+{
+    QScrollBar* bar = verticalScrollBar();
+    const int viewHeight = viewport()->height();
+    const int maximum = int(std::clamp<qint64>(m_heights.total() - viewHeight, 0, INT_MAX));
+    if (maximum == 0)
+        m_followEnd = true; // everything fits: new content keeps the end in view
+    qint64 value = maximum;
+    if (!m_followEnd && m_anchorIndex < entryCount())
+        value = m_heights.top(m_anchorIndex) + m_anchorOffset;
+    m_syncing = true;
+    bar->setPageStep(viewHeight);
+    bar->setRange(0, maximum);
+    bar->setValue(int(std::clamp<qint64>(value, 0, maximum)));
+    m_syncing = false;
+}
+
+void ChatView::setAnchorAt(qint64 y)
+{
+    m_anchorIndex = qMax(0, m_heights.indexAt(y));
+    m_anchorOffset = int(y - m_heights.top(m_anchorIndex));
+}
+
+void ChatView::onScrollValueChanged(int value)
+{
+    if (m_syncing)
+        return;
+    setAnchorAt(value);
+    m_followEnd = value >= verticalScrollBar()->maximum();
+}
+
+void ChatView::scrollContentsBy(int, int dy)
+{
+    if (m_painting)
+        m_repaintAll = true; // the part of the view outside this paint moved
+    else
+        viewport()->scroll(0, dy); // a blit; only the uncovered strip is painted
+}
+
+void ChatView::resizeEvent(QResizeEvent* event)
+{
+    QAbstractScrollArea::resizeEvent(event);
+    layoutIfShown(); // the visible entries at the new width; the others when they come into view
+}
+
+void ChatView::paintEvent(QPaintEvent* event)
+{
+    m_painting = true;
+    m_repaintAll = false;
+    if (ensureLaidOut())
+        m_repaintAll = true;
+    QPainter painter(viewport());
+    painter.fillRect(event->rect(), m_style.background);
+    const int value = verticalScrollBar()->value();
+    const QRect area = event->rect();
+    int index = m_heights.indexAt(value + area.top());
+    for (; index >= 0 && index < entryCount(); ++index) {
+        const int top = int(m_heights.top(index) - value);
+        if (top > area.bottom())
+            break;
+        ChatMessageLayout& message = *m_messages[size_t(index)];
+        if (!message.isLaidOut(layoutWidth()))
+            break; // ensureLaidOut gave up early; the next paint continues
+        painter.save();
+        painter.translate(0, top);
+        const bool hovered = m_hover.index == index;
+        message.paint(&painter, area.translated(0, -top), hovered && m_hover.codeCopy,
+                      hovered ? m_hover.id : -1);
+        painter.restore();
+    }
+    m_painting = false;
+    if (m_repaintAll && event->region() != QRegion(viewport()->rect()))
+        viewport()->update();
+}
+
+int ChatView::entryAt(const QPoint& viewportPos) const
+{
+    if (m_messages.empty())
+        return -1;
+    const qint64 y = verticalScrollBar()->value() + qint64(viewportPos.y());
+    return y < 0 || y >= m_heights.total() ? -1 : m_heights.indexAt(y);
+}
+
+ChatView::Hit ChatView::hitAt(const QPoint& viewportPos) const
+{
+    const int index = entryAt(viewportPos);
+    if (index < 0 || !m_messages[size_t(index)]->isLaidOut(layoutWidth()))
+        return {};
+    const ChatMessageLayout& message = *m_messages[size_t(index)];
+    const QPoint local =
+        viewportPos - QPoint(0, int(m_heights.top(index) - verticalScrollBar()->value()));
+    if (const int code = message.codeCopyAt(local); code >= 0)
+        return {index, true, code};
+    if (const auto action = message.actionAt(local))
+        return {index, false, int(*action)};
+    return {};
+}
+
+void ChatView::setHover(const Hit& hit)
+{
+    if (hit == m_hover)
+        return;
+    m_hover = hit;
+    viewport()->setCursor(hit.isValid() ? Qt::PointingHandCursor : Qt::ArrowCursor);
+    viewport()->update();
+}
+
+bool ChatView::viewportEvent(QEvent* event)
+{
+    if (event->type() == QEvent::Leave)
+        setHover({});
+    return QAbstractScrollArea::viewportEvent(event);
+}
+
+void ChatView::mouseMoveEvent(QMouseEvent* event)
+{
+    setHover(hitAt(event->position().toPoint()));
+}
+
+void ChatView::mousePressEvent(QMouseEvent* event)
+{
+    m_pressed = event->button() == Qt::LeftButton ? hitAt(event->position().toPoint()) : Hit();
+    if (!m_pressed.isValid())
+        QAbstractScrollArea::mousePressEvent(event);
+}
+
+void ChatView::mouseReleaseEvent(QMouseEvent* event)
+{
+    const Hit pressed = m_pressed;
+    m_pressed = Hit();
+    if (event->button() == Qt::LeftButton && pressed.isValid() &&
+        hitAt(event->position().toPoint()) == pressed)
+        trigger(pressed);
+}
+
+void ChatView::trigger(const Hit& hit)
+{
+    if (hit.codeCopy) {
+        QGuiApplication::clipboard()->setText(m_messages[size_t(hit.index)]->codeText(hit.id));
+        return;
+    }
+    const auto action = Action(hit.id);
+    if (action == Action::Copy)
+        copyEntry(hit.index);
+    else
+        emit actionTriggered(hit.index, action);
+}
+
+void ChatView::copyEntry(int index)
+{
+    QGuiApplication::clipboard()->setText(m_messages[size_t(index)]->entry().text);
+}
+
+void ChatView::contextMenuEvent(QContextMenuEvent* event)
+{
+    const int index = entryAt(event->pos());
+    if (index < 0)
+        return;
+    // popup(), not exec(): no nested event loop while answers stream.
+    auto* menu = new QMenu(this);
+    menu->setAttribute(Qt::WA_DeleteOnClose);
+    menu->addAction(tr("Copy message"), this, [this, index] { copyEntry(index); });
+    menu->addAction(tr("Copy conversation"), this,
+                    [this] { QGuiApplication::clipboard()->setText(toPlainText()); });
+    menu->popup(event->globalPos());
+}
+
+void ChatView::keyPressEvent(QKeyEvent* event)
+{
+    if (event->key() == Qt::Key_End && event->modifiers().testFlag(Qt::ControlModifier)) {
+        verticalScrollBar()->setValue(verticalScrollBar()->maximum());
+        return;
+    }
+    if (event->key() == Qt::Key_Home && event->modifiers().testFlag(Qt::ControlModifier)) {
+        verticalScrollBar()->setValue(0);
+        return;
+    }
+    QAbstractScrollArea::keyPressEvent(event);
+}
+
+void ChatView::changeEvent(QEvent* event)
+{
+    QAbstractScrollArea::changeEvent(event);
+    if (event->type() == QEvent::FontChange || event->type() == QEvent::PaletteChange ||
+        event->type() == QEvent::StyleChange)
+        restyle();
+}
+
+void ChatView::restyle()
+{
+    // Fonts and colours are baked into the documents: drop them all, keep heights as estimates.
+    m_style = ChatStyle::fromWidget(this);
+    verticalScrollBar()->setSingleStep(3 * m_style.lineHeight);
+    for (const int index : m_cached)
+        m_messages[size_t(index)]->release();
+    m_cached.clear();
+    layoutIfShown();
+    viewport()->update();
+}
+
+void ChatView::trimCache()
+{
+    if (int(m_cached.size()) <= kCacheLimit)
+        return;
+    const qint64 top = verticalScrollBar()->value();
+    const int first = m_heights.indexAt(top) - kCacheKeepAround;
+    const int last = m_heights.indexAt(top + viewport()->height()) + kCacheKeepAround;
+    std::erase_if(m_cached, [&](int index) {
+        if (index >= first && index <= last)
+            return false;
+        m_messages[size_t(index)]->release();
+        return true;
+    });
+}
+
+QRect ChatView::revealRect(int index, const QRect& localRect)
+{
+    // Anchors the view on the entry itself, so laying out its neighbours cannot move it.
+    for (int attempt = 0; attempt < 2; ++attempt) {
+        const int value = verticalScrollBar()->value();
+        const QRect shown = localRect.translated(0, int(m_heights.top(index) - value));
+        if (shown.top() >= 0 && shown.bottom() < viewport()->height())
+            return shown;
+        const int margin = m_style.padY;
+        m_followEnd = false;
+        m_anchorIndex = index;
+        m_anchorOffset = shown.top() < 0 ? localRect.top() - margin
+                                         : localRect.bottom() + margin - viewport()->height();
+        ensureLaidOut();
+        m_followEnd = verticalScrollBar()->value() >= verticalScrollBar()->maximum();
+        viewport()->update();
+    }
+    return localRect.translated(0, int(m_heights.top(index) - verticalScrollBar()->value()));
+}
+
+QRect ChatView::actionRect(int index, Action action)
+{
+    if (index < 0 || index >= entryCount())
+        return {};
+    layoutMessage(index);
+    const QRect local = m_messages[size_t(index)]->actionRect(action);
+    return local.isNull() ? QRect() : revealRect(index, local);
+}
+
+QRect ChatView::codeCopyRect(int index, int codeBlock)
+{
+    if (index < 0 || index >= entryCount())
+        return {};
+    layoutMessage(index);
+    const QRect local = m_messages[size_t(index)]->codeCopyRect(codeBlock);
+    return local.isNull() ? QRect() : revealRect(index, local);
+}
+
+const QTextDocument* ChatView::contentDocument(int index)
+{
+    if (index < 0 || index >= entryCount())
+        return nullptr;
+    layoutMessage(index);
+    return m_messages[size_t(index)]->contentDocument();
+}
+
+QString ChatView::toPlainText() const
+{
+    QStringList parts;
+    for (const auto& message : m_messages)
+        parts << message->plainText();
+    return parts.join(QStringLiteral("\n\n"));
 }
 
 } // namespace adminchat

@@ -1,46 +1,117 @@
 #pragma once
 
+#include "ChatHeightIndex.h"
+#include "ChatStyle.h"
 #include "chat/ChatEntry.h"
 
-#include <QPlainTextEdit>
-#include <QTextCharFormat>
+#include <QAbstractScrollArea>
+#include <memory>
+#include <vector>
+
+class QTextDocument;
 
 namespace adminchat {
 
-// The conversation as styled text. Only the last answer ever changes, and it only grows at the
-// document's end, so each delta is one insertion at the end: O(delta) plus the re-layout of the
-// last paragraph (QPlainTextEdit lays out blocks lazily and only what is visible).
-class ChatView : public QPlainTextEdit
+class ChatMessageLayout;
+
+// The conversation, painted message by message as Chatterino does: each message keeps a layout
+// cache for the width it was laid out at; only messages in or near the viewport are laid out,
+// the others have an estimated height that is corrected once they are. The view stays anchored
+// meanwhile: on the end while following it, else on the first visible message.
+class ChatView : public QAbstractScrollArea
 {
     Q_OBJECT
 public:
-    explicit ChatView(QWidget* parent = nullptr);
+    enum class Action
+    {
+        Copy,
+        Edit,
+        Regenerate,
+        Retry,
+        Stop,
+        RateUp,
+        RateDown
+    };
+    Q_ENUM(Action)
 
+    explicit ChatView(QWidget* parent = nullptr);
+    ~ChatView() override;
+
+    void setEntries(const QList<adminchat::ChatEntry>& entries); // shows the end
     void addEntry(const ChatEntry& entry);
-    void appendToLast(const QString& content, const QString& reasoning);
-    void updateLastState(const ChatEntry& entry);
+    void appendToEntry(int index, const QString& content, const QString& reasoning); // O(delta)
+    // State, error, rating, metrics; a finished answer is rendered as Markdown once.
+    void updateEntry(int index, const ChatEntry& entry);
+    void truncate(int count); // keeps the first count entries
+    int entryCount() const { return int(m_messages.size()); }
+    bool isFollowingEnd() const { return m_followEnd; }
+
+    // Where the button of entry index's action is, in viewport coordinates, after scrolling it
+    // into view; a null QRect when that entry has no such action.
+    QRect actionRect(int index, Action action);
+    // The same for the Copy button of the codeBlock-th code block of a rendered answer.
+    QRect codeCopyRect(int index, int codeBlock);
+    // The entry under a viewport position, -1 for none.
+    int entryAt(const QPoint& viewportPos) const;
+    // The document showing the answer (or question) of entry index, laid out; for tests.
+    const QTextDocument* contentDocument(int index);
+    // The conversation as written (source text, markers and errors), for tests and copying.
+    QString toPlainText() const;
+
+signals:
+    // Every action but Copy, which the view does itself.
+    void actionTriggered(int index, adminchat::ChatView::Action action);
+
+protected:
+    void paintEvent(QPaintEvent* event) override;
+    void resizeEvent(QResizeEvent* event) override;
+    void scrollContentsBy(int dx, int dy) override;
+    bool viewportEvent(QEvent* event) override;
+    void mouseMoveEvent(QMouseEvent* event) override;
+    void mousePressEvent(QMouseEvent* event) override;
+    void mouseReleaseEvent(QMouseEvent* event) override;
+    void contextMenuEvent(QContextMenuEvent* event) override;
+    void keyPressEvent(QKeyEvent* event) override;
+    void changeEvent(QEvent* event) override;
 
 private:
-    enum class Run
+    // A button under the mouse: an action of an entry or the Copy button of one of its code blocks.
+    struct Hit
     {
-        None,
-        Reasoning,
-        Content
+        int index = -1;
+        bool codeCopy = false;
+        int id = -1; // Action, or the code block's number
+        bool operator==(const Hit&) const = default;
+        bool isValid() const { return index >= 0; }
     };
 
-    void insertAtEnd(const QString& text, const QTextCharFormat& format);
-    void removePendingMarker();
-    void scrollToEndIfFollowing();
+    int layoutWidth() const;
+    bool layoutMessage(int index); // true when its height changed
+    bool ensureLaidOut();          // true when a height changed
+    void layoutIfShown();
+    void syncScrollBar();
+    void onScrollValueChanged(int value);
+    void setAnchorAt(qint64 y);
+    QRect revealRect(int index, const QRect& localRect);
+    Hit hitAt(const QPoint& viewportPos) const;
+    void setHover(const Hit& hit);
+    void trigger(const Hit& hit);
+    void copyEntry(int index);
+    void trimCache();
+    void restyle();
 
-    QTextCharFormat m_userHeader;
-    QTextCharFormat m_assistantHeader;
-    QTextCharFormat m_body;
-    QTextCharFormat m_reasoning;
-    QTextCharFormat m_pending;
-    QTextCharFormat m_error;
-    int m_pendingStart = -1; // position of the "waiting" marker of the last answer
-    Run m_lastRun = Run::None;
+    std::vector<std::unique_ptr<ChatMessageLayout>> m_messages;
+    std::vector<int> m_cached; // entries holding documents, oldest first, to bound memory
+    ChatHeightIndex m_heights;
+    ChatStyle m_style;
     bool m_followEnd = true; // auto-scroll follows the end unless the user scrolled up
+    int m_anchorIndex = 0;   // else the viewport's top is m_anchorOffset below this entry's top
+    int m_anchorOffset = 0;
+    bool m_syncing = false;
+    bool m_painting = false;
+    bool m_repaintAll = false; // a paint moved content outside its region
+    Hit m_hover;
+    Hit m_pressed;
 };
 
 } // namespace adminchat

@@ -1,0 +1,77 @@
+#pragma once
+
+#include "ChatActionBar.h"
+#include "MarkdownRenderer.h"
+#include "chat/ChatEntry.h"
+
+#include <QRect>
+#include <memory>
+
+class QPainter;
+class QTextDocument;
+
+namespace adminchat {
+
+struct ChatStyle;
+
+// One message with its layout cache: the documents for its reasoning and answer, and where
+// everything sits for the width it was laid out at. Streaming text is inserted at the end of the
+// answer's document (O(delta) plus its last paragraph); a finished answer is parsed as Markdown
+// once, and a width change only re-wraps the documents.
+class ChatMessageLayout
+{
+public:
+    explicit ChatMessageLayout(const ChatEntry& entry);
+    ~ChatMessageLayout();
+
+    const ChatEntry& entry() const { return m_entry; }
+    void setEntry(const ChatEntry& entry);
+    // Appends a delta. When laid out, the geometry follows and the changed area (local) is
+    // returned, from the last paragraph before the delta down; else a null QRect.
+    QRect append(const QString& content, const QString& reasoning);
+
+    bool isLaidOut(int width) const { return m_width == width && m_width > 0; }
+    bool hasDocuments() const { return m_content || m_reasoning; }
+    int layout(int width, const ChatStyle& style); // returns the height
+    int height() const { return m_height; }
+    int estimateHeight(int width, const ChatStyle& style) const;
+    void release(); // drops the documents, keeps the last height as an estimate
+
+    // Local coordinates (the message's top left is 0,0); hovered is an Action or code block.
+    void paint(QPainter* painter, const QRect& clip, bool codeHovered, int hovered) const;
+    std::optional<ChatView::Action> actionAt(const QPoint& pos) const;
+    int codeCopyAt(const QPoint& pos) const; // -1 for none
+    QRect actionRect(ChatView::Action action) const { return m_actions.rect(action); }
+    QRect codeCopyRect(int codeBlock) const;
+    QString codeText(int codeBlock) const;
+    const QTextDocument* contentDocument() const { return m_content.get(); }
+    QString plainText() const;
+
+private:
+    bool isFinished() const;
+    QString marker() const; // waiting / stopped / empty, or nothing
+    void buildDocuments();
+    void computeGeometry();
+
+    ChatEntry m_entry;
+    std::unique_ptr<QTextDocument> m_reasoning;
+    std::unique_ptr<QTextDocument> m_content;
+    bool m_rendered = false; // m_content holds the Markdown rendering
+    QList<MarkdownRenderer::CodeBlock> m_codeBlocks;
+    ChatActionBar m_actions;
+    const ChatStyle* m_style = nullptr;
+
+    int m_width = -1; // width the geometry below is valid for
+    int m_height = 0;
+    QString m_header;
+    QString m_metrics;
+    QRect m_headerRect;
+    QRect m_metricsRect;
+    QPoint m_reasoningPos;
+    QPoint m_contentPos;
+    QRect m_markerRect;
+    QRect m_errorRect;
+    QList<QRect> m_codeCopyRects;
+};
+
+} // namespace adminchat
