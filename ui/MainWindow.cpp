@@ -2,29 +2,38 @@
 
 #include "ChatView.h"
 #include "ComposerEdit.h"
+#include "ConversationController.h"
+#include "ConversationSidebar.h"
 #include "DashboardWidget.h"
+#include "EndpointPicker.h"
 #include "MetricsPanelController.h"
+#include "ProfileEditorDialog.h"
 #include "chat/ChatSession.h"
 #include "demo/DemoServerThread.h"
-#include "metrics/MetricsRecord.h"
+#include "endpoints/KeyStore.h"
+#include "endpoints/ProfileStore.h"
 #include "metrics/RequestMetrics.h"
-#include "net/ModelsFetcher.h"
 #include "net/NetworkThread.h"
 #include "net/RequestTrace.h"
 #include "settings/AppSettings.h"
+#include "store/HistoryService.h"
+#include "store/HistoryThread.h"
 #include "store/MetricsService.h"
 #include "store/MetricsStore.h"
 #include "store/MetricsThread.h"
 
-#include <QComboBox>
+#include <QCloseEvent>
+#include <QFileDialog>
 #include <QHBoxLayout>
+#include <QKeySequence>
 #include <QLabel>
 #include <QNetworkAccessManager>
 #include <QPushButton>
+#include <QShortcut>
+#include <QSplitter>
 #include <QStatusBar>
 #include <QTabWidget>
 #include <QToolBar>
-#include <QToolButton>
 #include <QVBoxLayout>
 
 namespace adminchat {
@@ -45,35 +54,33 @@ MainWindow::MainWindow(const GuiOptions& options, QWidget* parent)
     : QMainWindow(parent), m_settings(options.settingsPath.isEmpty()
                                           ? std::make_unique<AppSettings>()
                                           : std::make_unique<AppSettings>(options.settingsPath)),
-      m_network(new NetworkThread(this)), m_session(new ChatSession(m_network->client(), this)),
-      m_modelsManager(new QNetworkAccessManager(this))
+      m_profiles(options.settingsPath.isEmpty()
+                     ? std::make_unique<ProfileStore>()
+                     : std::make_unique<ProfileStore>(options.settingsPath)),
+      m_keys(new KeyStore(this)), m_network(new NetworkThread(this)),
+      m_guiNetwork(new QNetworkAccessManager(this))
 {
     setWindowTitle(tr("AdminChat"));
-    resize(1100, 780);
+    resize(1280, 800);
     buildUi();
+    // Both databases open on their own threads: the window is up before any disk work.
     startMetrics(options);
-    m_session->setCategoryRule(m_settings->categoryRule());
-
-    connect(m_session, &ChatSession::entryAdded, this,
-            [this](int index) { m_chatView->addEntry(m_session->entries().at(index)); });
-    connect(m_session, &ChatSession::entryAppended, m_chatView,
-            [this](int, const QString& content, const QString& reasoning) {
-                m_chatView->appendToLast(content, reasoning);
-            });
-    connect(m_session, &ChatSession::entryStateChanged, this,
-            [this](int index) { m_chatView->updateLastState(m_session->entries().at(index)); });
-    connect(m_session, &ChatSession::busyChanged, this, &MainWindow::onBusyChanged);
-    connect(m_session, &ChatSession::requestCompleted, this, &MainWindow::onRequestCompleted);
-
-    addEnvironmentEndpoint();
+    startHistory(options);
+    m_conversations = new ConversationController(m_network->client(), m_history->service(),
+                                                 m_metrics->service(), m_chatView, this);
+    connectConversations();
+    m_conversations->setCategoryRule(m_settings->categoryRule());
     startDemoEndpoint(options.demoProfile);
-    if (!m_endpoints.isEmpty())
-        onEndpointSelected(0);
     if (options.showDashboard)
         showDashboard();
 }
 
 MainWindow::~MainWindow() = default;
+
+ChatSession* MainWindow::session() const
+{
+    return m_conversations->current();
+}
 
 void MainWindow::showDashboard()
 {
@@ -85,9 +92,14 @@ QUrl MainWindow::demoEndpointUrl() const
     return m_demo ? m_demo->baseUrl() : QUrl();
 }
 
+void MainWindow::closeEvent(QCloseEvent* event)
+{
+    m_conversations->flushAll(); // queued before the history thread is told to finish
+    QMainWindow::closeEvent(event);
+}
+
 void MainWindow::startMetrics(const GuiOptions& options)
 {
-    // The database opens on the metrics thread: the window is up before any disk work.
     m_metrics = new MetricsThread(
         options.databasePath.isEmpty() ? Database::defaultPath() : options.databasePath, this);
     MetricsService* service = m_metrics->service();
@@ -99,8 +111,8 @@ void MainWindow::startMetrics(const GuiOptions& options)
             [this](const QString&, const QString& movedAside) {
                 if (!movedAside.isEmpty())
                     statusBar()->showMessage(
-                        tr("The metrics database was unreadable; it was moved to %1 and a new "
-                           "one started.")
+                        tr("The database was unreadable; it was moved to %1 and a new one "
+                           "started.")
                             .arg(movedAside),
                         15'000);
             });
@@ -121,33 +133,41 @@ void MainWindow::startMetrics(const GuiOptions& options)
     m_metrics->start();
 }
 
+void MainWindow::startHistory(const GuiOptions& options)
+{
+    m_history = new HistoryThread(
+        options.databasePath.isEmpty() ? Database::defaultPath() : options.databasePath, this);
+    HistoryService* service = m_history->service();
+    auto listAgain = [this, service] {
+        QMetaObject::invokeMethod(
+            service, [service, search = m_sidebar->searchText()] { service->list(search); });
+    };
+    connect(service, &HistoryService::opened, this, listAgain);
+    connect(service, &HistoryService::conversationsChanged, this, listAgain);
+    connect(service, &HistoryService::listed, this,
+            [this](const QString& search, const QList<ConversationRecord>& conversations) {
+                if (search == m_sidebar->searchText())
+                    m_sidebar->setConversations(conversations);
+            });
+    connect(service, &HistoryService::failed, this, [this](const QString& error) {
+        statusBar()->showMessage(tr("History: %1").arg(error), 10'000);
+    });
+    connect(service, &HistoryService::exported, this,
+            [this](const QString& path, const QString& error) {
+                statusBar()->showMessage(error.isEmpty() ? tr("Saved %1").arg(path)
+                                                         : tr("Export failed: %1").arg(error),
+                                         10'000);
+            });
+    m_history->start();
+}
+
 void MainWindow::buildUi()
 {
     auto* toolbar = addToolBar(tr("Endpoint"));
     toolbar->setObjectName(QStringLiteral("endpointToolbar"));
     toolbar->setMovable(false);
-    toolbar->addWidget(new QLabel(tr("Endpoint "), toolbar));
-    m_endpointBox = new QComboBox(toolbar);
-    m_endpointBox->setObjectName(QStringLiteral("endpointBox"));
-    m_endpointBox->setMinimumContentsLength(28);
-    m_endpointBox->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
-    toolbar->addWidget(m_endpointBox);
-    toolbar->addSeparator();
-    toolbar->addWidget(new QLabel(tr(" Model "), toolbar));
-    m_modelBox = new QComboBox(toolbar);
-    m_modelBox->setObjectName(QStringLiteral("modelBox"));
-    m_modelBox->setEditable(true); // endpoints without /models still work by typing a name
-    m_modelBox->setMinimumContentsLength(22);
-    m_modelBox->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
-    toolbar->addWidget(m_modelBox);
-    m_refreshButton = new QToolButton(toolbar);
-    m_refreshButton->setText(tr("Refresh"));
-    m_refreshButton->setToolTip(tr("Reload the model list from the endpoint"));
-    toolbar->addWidget(m_refreshButton);
-    m_endpointNote = new QLabel(toolbar);
-    m_endpointNote->setObjectName(QStringLiteral("endpointNote"));
-    m_endpointNote->setContentsMargins(8, 0, 0, 0);
-    toolbar->addWidget(m_endpointNote);
+    m_picker = new EndpointPicker(m_profiles.get(), m_guiNetwork, toolbar);
+    toolbar->addWidget(m_picker);
 
     m_tabs = new QTabWidget(this);
     m_tabs->setObjectName(QStringLiteral("tabs"));
@@ -155,19 +175,19 @@ void MainWindow::buildUi()
     m_tabs->addTab(buildChatPage(), tr("Chat"));
     m_dashboard = new DashboardWidget(m_tabs);
     m_tabs->addTab(m_dashboard, tr("Dashboard"));
-    setCentralWidget(m_tabs);
+
+    m_sidebar = new ConversationSidebar(this);
+    auto* splitter = new QSplitter(this);
+    splitter->addWidget(m_sidebar);
+    splitter->addWidget(m_tabs);
+    splitter->setStretchFactor(1, 1);
+    splitter->setSizes({260, 1020});
+    setCentralWidget(splitter);
 
     m_statusLine = new QLabel(tr("No answer yet"), this);
     m_statusLine->setObjectName(QStringLiteral("statusLine"));
     m_statusLine->setTextInteractionFlags(Qt::TextSelectableByMouse);
     statusBar()->addWidget(m_statusLine, 1);
-
-    connect(m_composer, &ComposerEdit::submitted, this, &MainWindow::send);
-    connect(m_sendButton, &QPushButton::clicked, this, &MainWindow::send);
-    connect(m_stopButton, &QPushButton::clicked, m_session, &ChatSession::stop);
-    connect(m_refreshButton, &QToolButton::clicked, this, &MainWindow::refreshModels);
-    connect(m_endpointBox, &QComboBox::currentIndexChanged, this, &MainWindow::onEndpointSelected);
-    connect(m_modelBox, &QComboBox::currentTextChanged, m_session, &ChatSession::setModel);
     m_composer->setFocus();
 }
 
@@ -176,10 +196,19 @@ QWidget* MainWindow::buildChatPage()
     auto* central = new QWidget(this);
     auto* layout = new QVBoxLayout(central);
     m_chatView = new ChatView(central);
+    m_chatView->setObjectName(QStringLiteral("chatView"));
     layout->addWidget(m_chatView, 1);
+
+    m_editBanner = new QLabel(central);
+    m_editBanner->setObjectName(QStringLiteral("editBanner"));
+    m_editBanner->setText(tr("Editing a message: Send replaces it and the answers after it. "
+                             "Esc cancels."));
+    m_editBanner->hide();
+    layout->addWidget(m_editBanner);
 
     auto* composerRow = new QHBoxLayout;
     m_composer = new ComposerEdit(central);
+    m_composer->setObjectName(QStringLiteral("composer"));
     composerRow->addWidget(m_composer, 1);
     auto* buttons = new QVBoxLayout;
     m_sendButton = new QPushButton(tr("Send"), central);
@@ -193,24 +222,80 @@ QWidget* MainWindow::buildChatPage()
     buttons->addStretch();
     composerRow->addLayout(buttons);
     layout->addLayout(composerRow);
+
+    connect(m_composer, &ComposerEdit::submitted, this, &MainWindow::send);
+    connect(m_sendButton, &QPushButton::clicked, this, &MainWindow::send);
+    auto* escape = new QShortcut(QKeySequence(Qt::Key_Escape), m_composer);
+    escape->setContext(Qt::WidgetShortcut);
+    connect(escape, &QShortcut::activated, this, &MainWindow::cancelEdit);
     return central;
 }
 
-void MainWindow::addEnvironmentEndpoint()
+void MainWindow::connectConversations()
 {
-    const QString base = qEnvironmentVariable("OPENAI_BASE_URL");
-    if (base.isEmpty())
-        return;
-    const QUrl url = QUrl::fromUserInput(base);
-    if (!url.isValid())
-        return;
-    EndpointChoice choice;
-    choice.config.baseUrl = EndpointConfig::normalizeBaseUrl(url);
-    choice.config.apiKey = qEnvironmentVariable("OPENAI_API_KEY");
-    choice.label = tr("Environment · %1").arg(EndpointConfig::displayUrl(choice.config.baseUrl));
-    choice.profileName = QStringLiteral("Environment");
-    m_endpoints.append(choice);
-    m_endpointBox->addItem(choice.label);
+    ConversationController* c = m_conversations;
+    connect(m_stopButton, &QPushButton::clicked, c, &ConversationController::stop);
+    connect(c, &ConversationController::busyChanged, this, &MainWindow::onBusyChanged);
+    connect(c, &ConversationController::requestCompleted, this, &MainWindow::onRequestCompleted);
+    connect(c, &ConversationController::editRequested, this, &MainWindow::beginEdit);
+    connect(c, &ConversationController::currentChanged, this,
+            [this](const QString& id, const QString& profile, const QString& model) {
+                cancelEdit();
+                m_sidebar->setCurrentConversation(id);
+                if (!profile.isEmpty())
+                    m_picker->selectProfile(profile, model);
+            });
+    connect(c, &ConversationController::streamOptionsRejected, this, [this](const QString& name) {
+        if (m_profiles->contains(name))
+            m_profiles->setSendStreamOptions(name, false); // remembered for the next request
+    });
+
+    connect(m_picker, &EndpointPicker::endpointChanged, c, &ConversationController::setEndpoint);
+    connect(m_picker, &EndpointPicker::modelChanged, c, &ConversationController::setModel);
+    connect(m_picker, &EndpointPicker::modelsListed, this, &MainWindow::endpointReady);
+    connect(m_picker, &EndpointPicker::messageChanged, m_statusLine, &QLabel::setText);
+    connect(m_picker, &EndpointPicker::editProfilesRequested, this, [this] {
+        ProfileEditorDialog* editor = profileEditor();
+        editor->selectProfile(m_picker->profileName());
+        editor->show();
+        editor->raise();
+    });
+
+    HistoryService* history = m_history->service();
+    connect(m_sidebar, &ConversationSidebar::newConversationRequested, c,
+            &ConversationController::newConversation);
+    connect(m_sidebar, &ConversationSidebar::conversationActivated, c,
+            &ConversationController::open);
+    connect(m_sidebar, &ConversationSidebar::searchChanged, this, [history](const QString& text) {
+        QMetaObject::invokeMethod(history, [history, text] { history->list(text); });
+    });
+    connect(m_sidebar, &ConversationSidebar::renameRequested, this,
+            [history](const QString& id, const QString& title) {
+                QMetaObject::invokeMethod(history, [=] { history->rename(id, title); });
+            });
+    connect(m_sidebar, &ConversationSidebar::deleteRequested, this, [this](const QString& id) {
+        const QString title = m_sidebar->conversationTitle(id);
+        m_conversations->deleteConversation(id);
+        m_sidebar->showDeleted(id, title);
+    });
+    connect(m_sidebar, &ConversationSidebar::undoDeleteRequested, this,
+            [history](const QString& id) {
+                QMetaObject::invokeMethod(history, [=] { history->restore(id); });
+            });
+    connect(m_sidebar, &ConversationSidebar::exportRequested, this,
+            &MainWindow::exportConversation);
+    auto* newShortcut = new QShortcut(QKeySequence::New, this);
+    connect(newShortcut, &QShortcut::activated, c, &ConversationController::newConversation);
+}
+
+ProfileEditorDialog* MainWindow::profileEditor()
+{
+    if (!m_profileEditor) {
+        m_profileEditor = new ProfileEditorDialog(m_profiles.get(), m_keys, m_guiNetwork, this);
+        connect(m_profileEditor, &ProfileEditorDialog::profilesChanged, m_picker,
+                &EndpointPicker::reloadProfiles);
+    }
+    return m_profileEditor;
 }
 
 void MainWindow::startDemoEndpoint(const QString& profile)
@@ -218,79 +303,70 @@ void MainWindow::startDemoEndpoint(const QString& profile)
     QString error;
     auto config = DemoConfig::fromProfile(profile, &error);
     if (!config) {
-        m_endpointNote->setText(error);
+        m_statusLine->setText(error);
         return;
     }
     m_demo = new DemoServerThread(*config, this);
-    connect(m_demo, &DemoServerThread::started, this, [this](const QUrl& url) {
-        EndpointChoice choice;
-        choice.config.baseUrl = url;
-        choice.simulated = true;
-        choice.label = tr("Demo endpoint (simulated)");
-        choice.profileName = QStringLiteral("Demo");
-        m_endpoints.append(choice);
-        m_endpointBox->addItem(choice.label);
-        m_endpointBox->setItemData(m_endpointBox->count() - 1,
-                                   tr("Built-in simulator at %1: generated text, simulated "
-                                      "latency. Set OPENAI_BASE_URL for a real endpoint.")
-                                       .arg(url.toString()),
-                                   Qt::ToolTipRole);
-        if (m_endpoints.size() == 1)
-            onEndpointSelected(0);
-    });
+    connect(m_demo, &DemoServerThread::started, m_picker, &EndpointPicker::setDemoEndpoint);
     connect(m_demo, &DemoServerThread::failed, this, [this](const QString& message) {
-        m_endpointNote->setText(tr("The demo endpoint could not start: %1").arg(message));
+        m_statusLine->setText(tr("The demo endpoint could not start: %1").arg(message));
     });
     m_demo->start();
 }
 
-void MainWindow::onEndpointSelected(int index)
-{
-    if (index < 0 || index >= m_endpoints.size())
-        return;
-    const EndpointChoice& choice = m_endpoints.at(index);
-    m_session->setEndpoint(choice.config);
-    m_endpointNote->setText(choice.simulated ? tr("simulated answers") : QString());
-    refreshModels();
-}
-
-void MainWindow::refreshModels()
-{
-    const int index = m_endpointBox->currentIndex();
-    if (index < 0 || index >= m_endpoints.size())
-        return;
-    m_refreshButton->setEnabled(false);
-    auto* fetcher = new ModelsFetcher(m_modelsManager, m_endpoints.at(index).config, this);
-    connect(fetcher, &ModelsFetcher::finished, this,
-            [this, fetcher](const QStringList& models, const std::optional<ApiError>& error) {
-                fetcher->deleteLater();
-                m_refreshButton->setEnabled(true);
-                const QString current = m_modelBox->currentText();
-                if (error) {
-                    m_statusLine->setText(
-                        tr("Could not list models: %1 (type a model name)").arg(error->message));
-                } else {
-                    m_modelBox->clear();
-                    m_modelBox->addItems(models);
-                    const int keep = models.indexOf(current);
-                    m_modelBox->setCurrentIndex(keep >= 0 ? keep : 0);
-                }
-                m_session->setModel(m_modelBox->currentText());
-                emit endpointReady();
-            });
-    fetcher->start();
-}
-
 void MainWindow::send()
 {
-    if (m_session->isBusy())
+    ChatSession* current = m_conversations->current();
+    if (!current || current->isBusy())
         return;
-    if (m_modelBox->currentText().isEmpty()) {
+    if (m_picker->model().isEmpty()) {
         m_statusLine->setText(tr("Choose or type a model first"));
         return;
     }
-    if (m_session->send(m_composer->toPlainText()))
+    if (!m_picker->hasEndpoint()) {
+        m_statusLine->setText(tr("The endpoint is not ready yet"));
+        return;
+    }
+    const QString text = m_composer->toPlainText();
+    const bool sent = m_editIndex >= 0 ? m_conversations->editAndResend(m_editIndex, text)
+                                       : m_conversations->send(text);
+    if (sent) {
         m_composer->clear();
+        cancelEdit();
+    }
+}
+
+void MainWindow::beginEdit(int index, const QString& text)
+{
+    m_editIndex = index;
+    m_composer->setPlainText(text);
+    m_editBanner->show();
+    m_composer->setFocus();
+}
+
+void MainWindow::cancelEdit()
+{
+    if (m_editIndex < 0)
+        return;
+    m_editIndex = -1;
+    m_editBanner->hide();
+}
+
+void MainWindow::exportConversation(const QString& id, const QString& format)
+{
+    // Non-blocking dialog; the file is written on the history thread.
+    auto* dialog = new QFileDialog(this, tr("Export conversation"));
+    dialog->setAcceptMode(QFileDialog::AcceptSave);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    const bool markdown = format == QLatin1String("md");
+    dialog->setNameFilter(markdown ? tr("Markdown (*.md)") : tr("JSON (*.json)"));
+    dialog->setDefaultSuffix(markdown ? QStringLiteral("md") : QStringLiteral("json"));
+    dialog->selectFile(QStringLiteral("conversation-%1.%2").arg(id, format));
+    HistoryService* history = m_history->service();
+    connect(dialog, &QFileDialog::fileSelected, this, [history, id, format](const QString& path) {
+        QMetaObject::invokeMethod(history, [=] { history->exportConversation(id, format, path); });
+    });
+    dialog->open();
 }
 
 void MainWindow::onBusyChanged(bool busy)
@@ -298,7 +374,7 @@ void MainWindow::onBusyChanged(bool busy)
     m_stopButton->setEnabled(busy);
     m_sendButton->setEnabled(!busy);
     if (busy)
-        m_statusLine->setText(tr("Waiting for %1…").arg(m_session->model()));
+        m_statusLine->setText(tr("Waiting for %1…").arg(m_conversations->current()->model()));
 }
 
 void MainWindow::onRequestCompleted(const RequestTrace& trace, const RequestMetrics& metrics)
@@ -316,15 +392,6 @@ void MainWindow::onRequestCompleted(const RequestTrace& trace, const RequestMetr
     if (trace.error)
         text += QStringLiteral(" · ") + trace.error->kindName();
     m_statusLine->setText(text);
-
-    QString profile;
-    for (const EndpointChoice& choice : std::as_const(m_endpoints)) {
-        if (EndpointConfig::displayUrl(choice.config.baseUrl) == trace.endpoint)
-            profile = choice.profileName;
-    }
-    const MetricsRecord record = MetricsRecord::fromTrace(trace, metrics, profile);
-    MetricsService* service = m_metrics->service();
-    QMetaObject::invokeMethod(service, [service, record] { service->addRecord(record); });
 }
 
 } // namespace adminchat

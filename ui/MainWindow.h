@@ -1,30 +1,32 @@
 #pragma once
 
-#include "demo/DemoConfig.h"
-#include "net/EndpointConfig.h"
-
-#include <QList>
 #include <QMainWindow>
+#include <QUrl>
 #include <memory>
 
-class QComboBox;
 class QLabel;
 class QNetworkAccessManager;
 class QPushButton;
 class QTabWidget;
-class QToolButton;
 
 namespace adminchat {
 
-class ChatSession;
 class AppSettings;
+class ChatSession;
 class ChatView;
 class ComposerEdit;
+class ConversationController;
+class ConversationSidebar;
 class DashboardWidget;
 class DemoServerThread;
+class EndpointPicker;
+class HistoryThread;
+class KeyStore;
 class MetricsPanelController;
 class MetricsThread;
 class NetworkThread;
+class ProfileEditorDialog;
+class ProfileStore;
 struct RequestMetrics;
 struct RequestTrace;
 
@@ -36,8 +38,9 @@ struct GuiOptions
     bool showDashboard = false;
 };
 
-// The chat window: endpoint and model pickers, the conversation, the composer and a status
-// line with the last answer's timings. Network work runs on a NetworkThread.
+// The main window: conversations on the left, the chat (endpoint and model pickers, messages,
+// composer, a status line with the last answer's timings) and the dashboard on the right.
+// Network work runs on a NetworkThread, the databases on their own threads.
 class MainWindow : public QMainWindow
 {
     Q_OBJECT
@@ -45,54 +48,59 @@ public:
     explicit MainWindow(const GuiOptions& options = {}, QWidget* parent = nullptr);
     ~MainWindow() override;
 
-    ChatSession* session() const { return m_session; }
+    ChatSession* session() const; // the conversation shown
+    ConversationController* conversations() const { return m_conversations; }
+    ConversationSidebar* sidebar() const { return m_sidebar; }
+    ChatView* chatView() const { return m_chatView; }
+    EndpointPicker* endpointPicker() const { return m_picker; }
     MetricsPanelController* metricsPanel() const { return m_metricsPanel; }
+    ProfileEditorDialog* profileEditor(); // created on first use
     void showDashboard();
     QUrl demoEndpointUrl() const; // empty until the built-in demo endpoint listens
 
 signals:
     void endpointReady(); // the selected endpoint is usable and its models were asked for
 
-private:
-    struct EndpointChoice
-    {
-        QString label;
-        QString profileName; // stored with each metrics record
-        EndpointConfig config;
-        bool simulated = false;
-    };
+protected:
+    void closeEvent(QCloseEvent* event) override;
 
+private:
     void buildUi();
     QWidget* buildChatPage();
     void startMetrics(const GuiOptions& options);
-    void addEnvironmentEndpoint();
+    void startHistory(const GuiOptions& options);
     void startDemoEndpoint(const QString& profile);
-    void onEndpointSelected(int index);
-    void refreshModels();
+    void connectConversations();
     void send();
+    void beginEdit(int index, const QString& text);
+    void cancelEdit();
+    void exportConversation(const QString& id, const QString& format);
     void onBusyChanged(bool busy);
     void onRequestCompleted(const RequestTrace& trace, const RequestMetrics& metrics);
 
     std::unique_ptr<AppSettings> m_settings;
+    std::unique_ptr<ProfileStore> m_profiles;
+    KeyStore* m_keys;
     NetworkThread* m_network;
     MetricsThread* m_metrics = nullptr;
+    HistoryThread* m_history = nullptr;
     MetricsPanelController* m_metricsPanel = nullptr;
-    ChatSession* m_session;
     DemoServerThread* m_demo = nullptr;
-    QNetworkAccessManager* m_modelsManager; // GUI thread: model lists are small and rare
-    QList<EndpointChoice> m_endpoints;
+    QNetworkAccessManager* m_guiNetwork; // model lists and connection tests: small and rare
+    ConversationController* m_conversations = nullptr;
+    ProfileEditorDialog* m_profileEditor = nullptr;
+    int m_editIndex = -1; // the user message being edited, or -1
 
     QTabWidget* m_tabs = nullptr;
+    ConversationSidebar* m_sidebar = nullptr;
+    EndpointPicker* m_picker = nullptr;
     DashboardWidget* m_dashboard = nullptr;
-    QComboBox* m_endpointBox = nullptr;
-    QComboBox* m_modelBox = nullptr;
-    QToolButton* m_refreshButton = nullptr;
     ChatView* m_chatView = nullptr;
+    QLabel* m_editBanner = nullptr;
     ComposerEdit* m_composer = nullptr;
     QPushButton* m_sendButton = nullptr;
     QPushButton* m_stopButton = nullptr;
     QLabel* m_statusLine = nullptr;
-    QLabel* m_endpointNote = nullptr;
 };
 
 } // namespace adminchat

@@ -1,0 +1,144 @@
+#include "AskOptions.h"
+
+#include <QCommandLineParser>
+#include <QFile>
+#include <unistd.h>
+
+namespace adminchat {
+
+namespace {
+
+// "--name S" seconds into milliseconds.
+bool secondsOption(const QCommandLineParser& parser, const QString& name, std::optional<int>& ms,
+                   QString* error)
+{
+    if (!parser.isSet(name))
+        return true;
+    bool ok = false;
+    const double seconds = parser.value(name).toDouble(&ok);
+    if (!ok || seconds < 0 || seconds > 24 * 3600) {
+        *error = QStringLiteral("--%1 needs a number of seconds, got \"%2\"")
+                     .arg(name, parser.value(name));
+        return false;
+    }
+    ms = int(seconds * 1000);
+    return true;
+}
+
+} // namespace
+
+std::optional<AskOptions> AskOptions::parse(const QStringList& arguments, QString* error,
+                                            QString* help)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(
+        QStringLiteral("Streams one answer from an OpenAI-compatible endpoint and saves the "
+                       "exchange to the conversation history."));
+    parser.addHelpOption();
+    parser.addOptions({
+        {QStringLiteral("profile"),
+         QStringLiteral("Endpoint profile (see `adminchat profile list`; \"Demo\" runs the "
+                        "built-in simulated endpoint)."),
+         QStringLiteral("NAME")},
+        {QStringLiteral("base-url"),
+         QStringLiteral("Endpoint base URL (default: $OPENAI_BASE_URL)."), QStringLiteral("URL")},
+        {QStringLiteral("model"),
+         QStringLiteral("Model (default: the profile's, else the first one the endpoint lists)."),
+         QStringLiteral("M")},
+        {QStringLiteral("system"), QStringLiteral("System prompt."), QStringLiteral("TEXT")},
+        {QStringLiteral("max-tokens"), QStringLiteral("Maximum output tokens."),
+         QStringLiteral("N")},
+        {QStringLiteral("temperature"), QStringLiteral("Sampling temperature."),
+         QStringLiteral("T")},
+        {QStringLiteral("connect-timeout"),
+         QStringLiteral("Seconds to connect and send the request (default 10)."),
+         QStringLiteral("S")},
+        {QStringLiteral("idle-timeout"),
+         QStringLiteral("Longest silence from the server in seconds (default 60)."),
+         QStringLiteral("S")},
+        {QStringLiteral("total-timeout"),
+         QStringLiteral("Limit for the whole answer in seconds (default none)."),
+         QStringLiteral("S")},
+        {QStringLiteral("no-stream"), QStringLiteral("Ask for one JSON answer, not a stream.")},
+        {QStringLiteral("reasoning"), QStringLiteral("Print reasoning text to stderr.")},
+        {QStringLiteral("json"),
+         QStringLiteral("Print one JSON object with the answer and its metrics.")},
+        {QStringLiteral("no-save"),
+         QStringLiteral("Do not save this exchange in the conversation history.")},
+        {{QStringLiteral("c"), QStringLiteral("continue")},
+         QStringLiteral("Continue the most recent conversation (its messages are sent too).")},
+        {{QStringLiteral("cid"), QStringLiteral("conversation")},
+         QStringLiteral("Continue the conversation with this id (or a unique prefix of it)."),
+         QStringLiteral("ID")},
+    });
+    parser.addPositionalArgument(QStringLiteral("PROMPT"),
+                                 QStringLiteral("The prompt; read from stdin when absent."));
+    if (!parser.parse(arguments)) {
+        *error = parser.errorText();
+        return std::nullopt;
+    }
+    if (parser.isSet(QStringLiteral("help"))) {
+        *help = parser.helpText();
+        return std::nullopt;
+    }
+
+    AskOptions options;
+    options.profile = parser.value(QStringLiteral("profile"));
+    options.baseUrl = parser.value(QStringLiteral("base-url"));
+    if (!options.profile.isEmpty() && !options.baseUrl.isEmpty()) {
+        *error = QStringLiteral("give either --profile or --base-url, not both");
+        return std::nullopt;
+    }
+    options.model = parser.value(QStringLiteral("model"));
+    options.system = parser.value(QStringLiteral("system"));
+    options.stream = !parser.isSet(QStringLiteral("no-stream"));
+    options.showReasoning = parser.isSet(QStringLiteral("reasoning"));
+    options.json = parser.isSet(QStringLiteral("json"));
+    options.save = !parser.isSet(QStringLiteral("no-save"));
+    options.continueLast = parser.isSet(QStringLiteral("continue"));
+    options.conversation = parser.value(QStringLiteral("conversation"));
+    if (options.continueLast && !options.conversation.isEmpty()) {
+        *error = QStringLiteral("give either --continue or --conversation, not both");
+        return std::nullopt;
+    }
+
+    if (parser.isSet(QStringLiteral("max-tokens"))) {
+        bool ok = false;
+        const int maxTokens = parser.value(QStringLiteral("max-tokens")).toInt(&ok);
+        if (!ok || maxTokens <= 0) {
+            *error = QStringLiteral("--max-tokens needs a positive integer, got \"%1\"")
+                         .arg(parser.value(QStringLiteral("max-tokens")));
+            return std::nullopt;
+        }
+        options.maxTokens = maxTokens;
+    }
+    if (parser.isSet(QStringLiteral("temperature"))) {
+        bool ok = false;
+        const double temperature = parser.value(QStringLiteral("temperature")).toDouble(&ok);
+        if (!ok || temperature < 0 || temperature > 2) {
+            *error = QStringLiteral("--temperature needs a number from 0 to 2, got \"%1\"")
+                         .arg(parser.value(QStringLiteral("temperature")));
+            return std::nullopt;
+        }
+        options.temperature = temperature;
+    }
+    if (!secondsOption(parser, QStringLiteral("connect-timeout"), options.connectTimeoutMs,
+                       error) ||
+        !secondsOption(parser, QStringLiteral("idle-timeout"), options.idleTimeoutMs, error) ||
+        !secondsOption(parser, QStringLiteral("total-timeout"), options.totalTimeoutMs, error))
+        return std::nullopt;
+
+    options.prompt = parser.positionalArguments().join(QLatin1Char(' '));
+    if (options.prompt.isEmpty() && !isatty(STDIN_FILENO)) {
+        QFile in;
+        if (in.open(stdin, QIODevice::ReadOnly))
+            options.prompt = QString::fromUtf8(in.readAll());
+    }
+    if (options.prompt.trimmed().isEmpty()) {
+        *error = QStringLiteral("no prompt: give it as an argument or on stdin");
+        return std::nullopt;
+    }
+    return options;
+}
+
+} // namespace adminchat

@@ -1,0 +1,35 @@
+#pragma once
+
+#include <QString>
+#include <QStringList>
+#include <optional>
+
+namespace adminchat {
+
+// What `adminchat ask` was asked to do, parsed and checked.
+struct AskOptions
+{
+    QString profile; // a saved profile, "Environment" or "Demo"
+    QString baseUrl; // when no profile: --base-url or $OPENAI_BASE_URL
+    QString model;
+    QString system;
+    std::optional<int> maxTokens;
+    std::optional<double> temperature;
+    std::optional<int> connectTimeoutMs;
+    std::optional<int> idleTimeoutMs;
+    std::optional<int> totalTimeoutMs;
+    bool stream = true;
+    bool showReasoning = false;
+    bool json = false;
+    bool save = true;          // into the conversation history
+    bool continueLast = false; // --continue
+    QString conversation;      // --conversation ID (or unique prefix)
+    QString prompt;
+
+    // Parses the arguments (program name first). Returns nullopt with *error set for bad usage,
+    // or with *help set to the help text for --help.
+    static std::optional<AskOptions> parse(const QStringList& arguments, QString* error,
+                                           QString* help);
+};
+
+} // namespace adminchat

@@ -1,0 +1,277 @@
+#include "AskRun.h"
+
+#include "chat/SessionRecorder.h"
+#include "demo/DemoServer.h"
+#include "endpoints/ProfileResolver.h"
+#include "endpoints/ProfileStore.h"
+#include "metrics/MetricsRecord.h"
+#include "metrics/TraceJson.h"
+#include "net/ModelsFetcher.h"
+#include "settings/AppSettings.h"
+#include "store/ConversationStore.h"
+#include "store/MetricsStore.h"
+
+#include <QCoreApplication>
+#include <QJsonDocument>
+#include <cstdio>
+
+namespace adminchat {
+
+namespace {
+
+void write(FILE* stream, const QString& text)
+{
+    const QByteArray bytes = text.toUtf8();
+    std::fwrite(bytes.constData(), 1, std::size_t(bytes.size()), stream);
+    std::fflush(stream);
+}
+
+// Every answer becomes a metrics record, like the GUI's. A database problem is reported but
+// never turns a good answer into a failed command.
+void recordMetrics(MetricsRecord record)
+{
+    MetricsStore store(Database::defaultPath());
+    QString error;
+    if (!store.open(&error) || !store.insert(record, &error))
+        write(stderr, QStringLiteral("warning: metrics not recorded: %1\n").arg(error));
+    else if (!store.movedAsidePath().isEmpty())
+        write(stderr, QStringLiteral("warning: the database was unreadable; it was moved to %1 "
+                                     "and a new one started\n")
+                          .arg(store.movedAsidePath()));
+}
+
+} // namespace
+
+AskRun::AskRun(AskOptions options, QObject* parent)
+    : QObject(parent), m_options(std::move(options)), m_session(&m_client)
+{
+    m_session.setSystemPrompt(m_options.system);
+    m_session.setMaxTokens(m_options.maxTokens);
+    m_session.setTemperature(m_options.temperature);
+    m_session.setStreaming(m_options.stream);
+    m_session.setCategoryRule(AppSettings().categoryRule());
+    connect(&m_session, &ChatSession::entryAppended, this, &AskRun::onEntryAppended);
+    connect(&m_session, &ChatSession::requestCompleted, this, &AskRun::onRequestCompleted);
+}
+
+AskRun::~AskRun() = default;
+
+void AskRun::fail(const QString& message, int exitCode)
+{
+    write(stderr, QStringLiteral("adminchat ask: %1\n").arg(message));
+    QCoreApplication::exit(exitCode);
+}
+
+void AskRun::start()
+{
+    const QString& profile = m_options.profile;
+    if (profile.compare(EndpointProfile::demoName, Qt::CaseInsensitive) == 0) {
+        // The built-in simulator, in this process: `ask` works with nothing configured.
+        m_demo =
+            std::make_unique<DemoServer>(*DemoConfig::fromProfile(QStringLiteral("realistic")));
+        if (!m_demo->listen())
+            return fail(
+                QStringLiteral("the demo endpoint could not start: %1").arg(m_demo->errorString()));
+        EndpointConfig endpoint;
+        endpoint.baseUrl = m_demo->baseUrl();
+        return useEndpoint(endpoint, EndpointProfile::demoName, QString());
+    }
+    if (!profile.isEmpty()) {
+        auto* resolver = new ProfileResolver(this);
+        resolver->resolve(profile, this, [this, resolver](const ProfileResolver::Result& result) {
+            resolver->deleteLater();
+            if (!result.ok())
+                return fail(result.error);
+            return useEndpoint(result.config, result.profile->name, result.profile->defaultModel);
+        });
+        return;
+    }
+
+    const QString base =
+        m_options.baseUrl.isEmpty() ? qEnvironmentVariable("OPENAI_BASE_URL") : m_options.baseUrl;
+    if (base.isEmpty())
+        return fail(QStringLiteral("no endpoint: pass --profile NAME or --base-url URL, or set "
+                                   "OPENAI_BASE_URL (try --profile Demo)"),
+                    2);
+    const QUrl url = QUrl::fromUserInput(base);
+    if (!url.isValid() ||
+        (url.scheme() != QLatin1String("http") && url.scheme() != QLatin1String("https")))
+        return fail(QStringLiteral("invalid base URL \"%1\": expected http(s)://host[:port][/v1]")
+                        .arg(base),
+                    2);
+    EndpointConfig endpoint;
+    endpoint.baseUrl = EndpointConfig::normalizeBaseUrl(url);
+    endpoint.apiKey = qEnvironmentVariable("OPENAI_API_KEY");
+    useEndpoint(endpoint,
+                m_options.baseUrl.isEmpty() ? EndpointProfile::environmentName : QString(),
+                QString());
+}
+
+void AskRun::useEndpoint(const EndpointConfig& chosen, const QString& profile,
+                         const QString& defaultModel)
+{
+    EndpointConfig endpoint = chosen;
+    if (m_options.connectTimeoutMs)
+        endpoint.connectTimeoutMs = *m_options.connectTimeoutMs;
+    if (m_options.idleTimeoutMs)
+        endpoint.idleTimeoutMs = *m_options.idleTimeoutMs;
+    if (m_options.totalTimeoutMs)
+        endpoint.totalTimeoutMs = *m_options.totalTimeoutMs;
+    m_session.setEndpoint(endpoint);
+    m_session.setProfileName(profile);
+    if (!openHistory())
+        return;
+    // An explicit --model wins, then the profile's, then the conversation's, then the endpoint's
+    // first.
+    if (!m_options.model.isEmpty())
+        m_session.setModel(m_options.model);
+    else if (!defaultModel.isEmpty())
+        m_session.setModel(defaultModel);
+    chooseModelAndSend();
+}
+
+bool AskRun::openHistory()
+{
+    const bool continuing = m_options.continueLast || !m_options.conversation.isEmpty();
+    if (!m_options.save && !continuing)
+        return true;
+    m_history = std::make_unique<ConversationStore>(Database::defaultPath());
+    QString error;
+    if (!m_history->open(&error)) {
+        m_history.reset();
+        if (continuing) {
+            fail(QStringLiteral("cannot read the conversation history: %1").arg(error));
+            return false;
+        }
+        write(stderr, QStringLiteral("warning: this exchange is not saved: %1\n").arg(error));
+        return true;
+    }
+
+    if (continuing) {
+        QString id;
+        if (m_options.continueLast) {
+            const auto latest = m_history->latest(&error);
+            if (!latest) {
+                fail(error.isEmpty() ? QStringLiteral("there is no conversation to continue")
+                                     : error);
+                return false;
+            }
+            id = latest->id;
+        } else {
+            id = m_history->resolveId(m_options.conversation, &error);
+            if (id.isEmpty()) {
+                fail(error);
+                return false;
+            }
+        }
+        const auto conversation = m_history->conversation(id, &error);
+        const QList<MessageRecord> messages = m_history->messages(id, &error);
+        if (!conversation || !error.isEmpty()) {
+            fail(error.isEmpty() ? QStringLiteral("no conversation %1").arg(id) : error);
+            return false;
+        }
+        QList<ChatEntry> entries;
+        for (const MessageRecord& message : messages)
+            entries.append(SessionRecorder::toChatEntry(message));
+        m_session.load(entries);
+        m_session.setConversationId(id);
+        if (!conversation->model.isEmpty())
+            m_session.setModel(conversation->model);
+    }
+
+    if (m_options.save) {
+        m_recorder = std::make_unique<SessionRecorder>(&m_session);
+        m_recorder->setConversationStored(continuing);
+        // One process, one thread: the store is written directly, each write its own
+        // transaction, so a kill -9 keeps everything saved before it.
+        auto report = [](const QString& what, const QString& error) {
+            write(stderr, QStringLiteral("warning: %1: %2\n").arg(what, error));
+        };
+        connect(m_recorder.get(), &SessionRecorder::conversationCreated, this,
+                [this, report](const ConversationRecord& conversation) {
+                    ConversationRecord record = conversation;
+                    QString error;
+                    if (!m_history->create(record, &error))
+                        report(QStringLiteral("conversation not saved"), error);
+                });
+        connect(m_recorder.get(), &SessionRecorder::messageSaved, this,
+                [this, report](const MessageRecord& message) {
+                    QString error;
+                    if (!m_history->saveMessage(message, &error))
+                        report(QStringLiteral("message not saved"), error);
+                });
+    }
+    return true;
+}
+
+void AskRun::chooseModelAndSend()
+{
+    if (!m_session.model().isEmpty())
+        return send();
+    // No model anywhere: the first one the endpoint lists.
+    auto* fetcher = new ModelsFetcher(m_client.networkManager(), m_session.endpoint(), this);
+    connect(fetcher, &ModelsFetcher::finished, this,
+            [this, fetcher](const QStringList& models, const std::optional<ApiError>& error) {
+                fetcher->deleteLater();
+                if (error)
+                    return fail(error->message);
+                if (models.isEmpty())
+                    return fail(QStringLiteral("the endpoint lists no models; pass --model"));
+                m_session.setModel(models.first());
+                send();
+            });
+    fetcher->start();
+}
+
+void AskRun::send()
+{
+    if (!m_session.send(m_options.prompt))
+        fail(QStringLiteral("the prompt could not be sent"));
+}
+
+void AskRun::onEntryAppended(int, const QString& content, const QString& reasoning)
+{
+    if (m_options.json)
+        return;
+    if (!reasoning.isEmpty() && m_options.showReasoning)
+        write(stderr, reasoning);
+    if (!content.isEmpty()) {
+        write(stdout, content);
+        m_lastChar = content.back();
+    }
+}
+
+void AskRun::onRequestCompleted(const RequestTrace& trace, const RequestMetrics& metrics,
+                                const QString& requestUid)
+{
+    if (m_recorder)
+        m_recorder->flush();
+    MetricsRecord record = MetricsRecord::fromTrace(trace, metrics, m_session.profileName());
+    record.requestUid = requestUid;
+    recordMetrics(record);
+    if (trace.streamOptionsRejected && !m_options.profile.isEmpty()) {
+        // Remembered, so the next request does not pay for the rejected one.
+        ProfileStore profiles;
+        if (profiles.contains(m_session.profileName()))
+            profiles.setSendStreamOptions(m_session.profileName(), false);
+    }
+
+    if (m_options.json) {
+        QJsonObject json = traceToJson(trace, metrics);
+        if (m_recorder)
+            json.insert(QStringLiteral("conversation_id"), m_session.conversationId());
+        write(stdout, QString::fromUtf8(QJsonDocument(json).toJson(QJsonDocument::Compact)) +
+                          QLatin1Char('\n'));
+    } else {
+        for (const ToolCall& call : trace.toolCalls)
+            write(stdout, QStringLiteral("\n[tool call %1(%2)]").arg(call.name, call.arguments));
+        if (!m_lastChar.isNull() && m_lastChar != QLatin1Char('\n'))
+            write(stdout, QStringLiteral("\n"));
+        if (trace.error)
+            write(stderr, QStringLiteral("error (%1): %2\n")
+                              .arg(trace.error->kindName(), trace.error->message));
+    }
+    QCoreApplication::exit(trace.error ? 1 : 0);
+}
+
+} // namespace adminchat

@@ -1,0 +1,42 @@
+#include "ProfileConnectionTester.h"
+
+#include <QElapsedTimer>
+
+namespace adminchat {
+
+ProfileConnectionTester::ProfileConnectionTester(QNetworkAccessManager* network, QObject* parent)
+    : QObject(parent), m_network(network)
+{}
+
+void ProfileConnectionTester::start(const EndpointProfile& profile, const QString& apiKey)
+{
+    cancel();
+    auto* fetcher = new ModelsFetcher(m_network, profile.toConfig(apiKey), this);
+    m_fetcher = fetcher;
+    QElapsedTimer timer;
+    timer.start();
+    connect(
+        fetcher, &ModelsFetcher::finished, this,
+        [this, fetcher, timer](const QStringList& models, const std::optional<ApiError>& error) {
+            const qint64 elapsedMs = timer.elapsed();
+            fetcher->deleteLater();
+            if (m_fetcher != fetcher)
+                return;
+            m_fetcher = nullptr;
+            if (error)
+                return emit finished(false, error->message, {});
+            const QString count =
+                models.size() == 1 ? tr("1 model") : tr("%1 models").arg(models.size());
+            emit finished(true, tr("%1 · round trip %2 ms").arg(count).arg(elapsedMs), models);
+        });
+    fetcher->start();
+}
+
+void ProfileConnectionTester::cancel()
+{
+    // Deleting the fetcher aborts its request; it never reports.
+    delete m_fetcher.data();
+    m_fetcher = nullptr;
+}
+
+} // namespace adminchat

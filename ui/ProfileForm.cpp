@@ -1,0 +1,321 @@
+#include "ProfileForm.h"
+
+#include "endpoints/KeyStore.h"
+
+#include <QCheckBox>
+#include <QComboBox>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QFormLayout>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPlainTextEdit>
+#include <QPushButton>
+#include <QSpinBox>
+
+namespace adminchat {
+
+namespace {
+
+QLabel* dimLabel(QWidget* parent, const char* name)
+{
+    auto* label = new QLabel(parent);
+    label->setObjectName(QLatin1String(name));
+    label->setTextFormat(Qt::PlainText);
+    label->setWordWrap(true);
+    label->setEnabled(false); // the dim text colour
+    return label;
+}
+
+QLabel* errorLabel(QWidget* parent, const char* name)
+{
+    auto* label = new QLabel(parent);
+    label->setObjectName(QLatin1String(name));
+    label->setTextFormat(Qt::PlainText);
+    label->setWordWrap(true);
+    label->setStyleSheet(QStringLiteral("color: #c62828;"));
+    label->hide();
+    return label;
+}
+
+QSpinBox* secondsBox(QWidget* parent, const char* name, int minimum, int maximum)
+{
+    auto* box = new QSpinBox(parent);
+    box->setObjectName(QLatin1String(name));
+    box->setRange(minimum, maximum);
+    box->setSuffix(QStringLiteral(" s"));
+    return box;
+}
+
+} // namespace
+
+ProfileForm::ProfileForm(QWidget* parent)
+    : QWidget(parent), m_name(new QLineEdit(this)), m_nameError(errorLabel(this, "nameError")),
+      m_baseUrl(new QLineEdit(this)), m_urlPreview(dimLabel(this, "urlPreview")),
+      m_urlError(errorLabel(this, "urlError")), m_insecureWarning(new QLabel(this)),
+      m_defaultModel(new QComboBox(this)), m_apiKey(new QLineEdit(this)),
+      m_removeKey(new QCheckBox(tr("Remove the stored key"), this)),
+      m_keyHint(dimLabel(this, "keyHint")), m_keyError(errorLabel(this, "keyError")),
+      m_headers(new QPlainTextEdit(this)), m_headersError(errorLabel(this, "headersError")),
+      m_connectTimeout(secondsBox(this, "connectTimeout", 1, 600)),
+      m_idleTimeout(secondsBox(this, "idleTimeout", 1, 3600)),
+      m_totalTimeout(secondsBox(this, "totalTimeout", 0, 86400)), m_caFile(new QLineEdit(this)),
+      m_browseCaFile(new QPushButton(tr("Browse…"), this)),
+      m_caFileError(errorLabel(this, "caFileError")),
+      m_sendStreamOptions(new QCheckBox(tr("Send stream_options (usage while streaming)"), this))
+{
+    m_name->setObjectName(QStringLiteral("profileName"));
+    m_name->setMaxLength(EndpointProfile::maxNameLength);
+    m_baseUrl->setObjectName(QStringLiteral("baseUrl"));
+    m_baseUrl->setPlaceholderText(QStringLiteral("https://api.example.com/v1"));
+    m_insecureWarning->setObjectName(QStringLiteral("insecureWarning"));
+    m_insecureWarning->setWordWrap(true);
+    m_insecureWarning->setTextFormat(Qt::PlainText);
+    m_insecureWarning->setStyleSheet(QStringLiteral("color: #b26a00;"));
+    m_insecureWarning->setText(tr("⚠ Plain http to a remote host: the API key and your prompts "
+                                  "would travel unencrypted. Use https."));
+    m_insecureWarning->hide();
+    m_defaultModel->setObjectName(QStringLiteral("defaultModel"));
+    m_defaultModel->setEditable(true);
+    m_defaultModel->setInsertPolicy(QComboBox::NoInsert);
+    m_defaultModel->lineEdit()->setPlaceholderText(tr("Test connection lists the models"));
+    m_apiKey->setObjectName(QStringLiteral("apiKey"));
+    m_apiKey->setEchoMode(QLineEdit::Password);
+    m_removeKey->setObjectName(QStringLiteral("removeKey"));
+    m_headers->setObjectName(QStringLiteral("extraHeaders"));
+    m_headers->setPlaceholderText(tr("One per line, e.g.\nX-Team: research"));
+    m_headers->setTabChangesFocus(true);
+    m_headers->setFixedHeight(m_headers->fontMetrics().lineSpacing() * 4 + 12);
+    m_totalTimeout->setSpecialValueText(tr("none"));
+    m_caFile->setObjectName(QStringLiteral("caFile"));
+    m_caFile->setPlaceholderText(tr("system certificates only"));
+    m_browseCaFile->setObjectName(QStringLiteral("browseCaFileButton"));
+    m_sendStreamOptions->setObjectName(QStringLiteral("sendStreamOptions"));
+    m_sendStreamOptions->setToolTip(tr("Asks for token usage at the end of a stream. Turn off "
+                                       "for servers that reject it."));
+
+    auto* keyRow = new QHBoxLayout;
+    keyRow->addWidget(m_apiKey, 1);
+    keyRow->addWidget(m_removeKey);
+    auto* caRow = new QHBoxLayout;
+    caRow->addWidget(m_caFile, 1);
+    caRow->addWidget(m_browseCaFile);
+    auto* timeouts = new QHBoxLayout;
+    timeouts->addWidget(new QLabel(tr("connect"), this));
+    timeouts->addWidget(m_connectTimeout);
+    timeouts->addWidget(new QLabel(tr("idle"), this));
+    timeouts->addWidget(m_idleTimeout);
+    timeouts->addWidget(new QLabel(tr("total"), this));
+    timeouts->addWidget(m_totalTimeout);
+    timeouts->addStretch();
+
+    auto* form = new QFormLayout(this);
+    form->setContentsMargins(0, 0, 0, 0);
+    form->addRow(tr("&Name:"), m_name);
+    form->addRow(QString(), m_nameError);
+    form->addRow(tr("Base &URL:"), m_baseUrl);
+    form->addRow(QString(), m_urlPreview);
+    form->addRow(QString(), m_urlError);
+    form->addRow(QString(), m_insecureWarning);
+    form->addRow(tr("Default &model:"), m_defaultModel);
+    form->addRow(tr("API &key:"), keyRow);
+    form->addRow(QString(), m_keyHint);
+    form->addRow(QString(), m_keyError);
+    form->addRow(tr("Extra &headers:"), m_headers);
+    form->addRow(QString(), m_headersError);
+    form->addRow(tr("Timeouts:"), timeouts);
+    form->addRow(tr("CA &file:"), caRow);
+    form->addRow(QString(), m_caFileError);
+    form->addRow(QString(), m_sendStreamOptions);
+
+    for (QLineEdit* edit : {m_name, m_baseUrl, m_caFile}) {
+        connect(edit, &QLineEdit::textChanged, this, &ProfileForm::validate);
+        connect(edit, &QLineEdit::textEdited, this, &ProfileForm::edited);
+    }
+    connect(m_name, &QLineEdit::textChanged, this, &ProfileForm::updateKeyField);
+    connect(m_headers, &QPlainTextEdit::textChanged, this, &ProfileForm::validate);
+    connect(m_apiKey, &QLineEdit::textEdited, this, [this] {
+        setKeyError({});
+        emit edited();
+    });
+    connect(m_removeKey, &QCheckBox::toggled, this, &ProfileForm::updateKeyField);
+    connect(m_browseCaFile, &QPushButton::clicked, this, &ProfileForm::browseCaFile);
+    setProfile(EndpointProfile{});
+}
+
+void ProfileForm::setProfile(const EndpointProfile& profile)
+{
+    m_loaded = profile;
+    m_name->setText(profile.name);
+    m_baseUrl->setText(profile.baseUrl.isEmpty() ? QString() : profile.baseUrl.toString());
+    m_defaultModel->clear();
+    m_defaultModel->setEditText(profile.defaultModel);
+    m_apiKey->clear();
+    m_removeKey->setChecked(false);
+    setKeyError({});
+    QStringList headers;
+    for (const auto& header : profile.extraHeaders)
+        headers << EndpointProfile::headerText(header);
+    m_headers->setPlainText(headers.join(QLatin1Char('\n')));
+    m_connectTimeout->setValue((profile.connectTimeoutMs + 999) / 1000);
+    m_idleTimeout->setValue((profile.idleTimeoutMs + 999) / 1000);
+    m_totalTimeout->setValue((profile.totalTimeoutMs + 999) / 1000);
+    m_caFile->setText(profile.caFile);
+    m_sendStreamOptions->setChecked(profile.sendStreamOptions);
+    updateKeyField();
+    validate();
+}
+
+std::optional<EndpointProfile> ProfileForm::profile(QString* error) const
+{
+    auto fail = [error](const QString& message) {
+        if (error)
+            *error = message;
+        return std::nullopt;
+    };
+    EndpointProfile result = m_loaded;
+    result.kind = EndpointProfile::Kind::Saved;
+    result.name = m_name->text().trimmed();
+    if (const QString problem = EndpointProfile::nameError(result.name); !problem.isEmpty())
+        return fail(problem);
+    const QUrl url = typedUrl(m_baseUrl->text());
+    if (url.isEmpty())
+        return fail(tr("the base URL is empty"));
+    if (!url.isValid() || url.host().isEmpty() ||
+        (url.scheme() != QLatin1String("http") && url.scheme() != QLatin1String("https")))
+        return fail(tr("the base URL is not an http:// or https:// URL with a host"));
+    result.baseUrl = EndpointConfig::normalizeBaseUrl(url);
+    result.defaultModel = m_defaultModel->currentText().trimmed();
+    if (const QString problem = headersError(&result.extraHeaders); !problem.isEmpty())
+        return fail(problem);
+    result.connectTimeoutMs = m_connectTimeout->value() * 1000;
+    result.idleTimeoutMs = m_idleTimeout->value() * 1000;
+    result.totalTimeoutMs = m_totalTimeout->value() * 1000;
+    result.caFile = m_caFile->text().trimmed();
+    if (!result.caFile.isEmpty() && !QFileInfo(result.caFile).isFile())
+        return fail(tr("the CA file %1 does not exist").arg(result.caFile));
+    result.sendStreamOptions = m_sendStreamOptions->isChecked();
+    return result;
+}
+
+QString ProfileForm::typedKey() const
+{
+    return m_removeKey->isChecked() ? QString() : m_apiKey->text().trimmed();
+}
+
+bool ProfileForm::removeKeyChecked() const
+{
+    return m_removeKey->isChecked();
+}
+
+void ProfileForm::setModels(const QStringList& models)
+{
+    const QString typed = m_defaultModel->currentText();
+    m_defaultModel->clear();
+    m_defaultModel->addItems(models);
+    // An empty default takes the first model the server offers.
+    m_defaultModel->setEditText(typed.isEmpty() ? models.value(0) : typed);
+}
+
+void ProfileForm::setKeyError(const QString& error)
+{
+    showError(m_keyError, error);
+}
+
+void ProfileForm::focusName()
+{
+    m_name->setFocus();
+    m_name->selectAll();
+}
+
+void ProfileForm::validate()
+{
+    const QString name = m_name->text().trimmed();
+    showError(m_nameError, name.isEmpty() ? QString() : EndpointProfile::nameError(name));
+
+    const QUrl url = typedUrl(m_baseUrl->text());
+    const bool usable =
+        url.isValid() && !url.host().isEmpty() &&
+        (url.scheme() == QLatin1String("http") || url.scheme() == QLatin1String("https"));
+    if (usable) {
+        const QUrl normalized = EndpointConfig::normalizeBaseUrl(url);
+        m_urlPreview->setText(
+            tr("Calls %1/chat/completions").arg(EndpointConfig::displayUrl(normalized)));
+        showError(m_urlError, {});
+        m_insecureWarning->setVisible(EndpointProfile::isInsecureRemote(normalized));
+    } else {
+        m_urlPreview->clear();
+        showError(m_urlError,
+                  url.isEmpty() ? QString() : tr("Enter an http:// or https:// URL with a host."));
+        m_insecureWarning->hide();
+    }
+    showError(m_headersError, headersError(nullptr));
+    const QString caFile = m_caFile->text().trimmed();
+    showError(m_caFileError,
+              caFile.isEmpty() || QFileInfo(caFile).isFile() ? QString() : tr("No such file."));
+}
+
+void ProfileForm::updateKeyField()
+{
+    // A renamed profile carries its key along, so the stored-key state follows the loaded one.
+    const bool stored = m_loaded.hasKey;
+    m_removeKey->setVisible(stored);
+    m_apiKey->setEnabled(!m_removeKey->isChecked());
+    if (m_removeKey->isChecked())
+        m_apiKey->clear();
+    m_apiKey->setPlaceholderText(stored ? tr("unchanged (a key is stored)")
+                                        : tr("stored in the OS keychain"));
+    const QString name = m_name->text().trimmed();
+    m_keyHint->setText(!name.isEmpty() && KeyStore::keyFromEnvironment(name)
+                           ? tr("%1 is set and is used instead of the keychain.")
+                                 .arg(KeyStore::environmentVariable(name))
+                           : QString());
+    m_keyHint->setVisible(!m_keyHint->text().isEmpty());
+}
+
+void ProfileForm::browseCaFile()
+{
+    // open(), not exec(): no nested event loop while the dialog is up.
+    auto* dialog = new QFileDialog(this, tr("CA certificates (PEM)"), m_caFile->text(),
+                                   tr("Certificates (*.pem *.crt *.cer);;All files (*)"));
+    dialog->setObjectName(QStringLiteral("caFileDialog"));
+    dialog->setFileMode(QFileDialog::ExistingFile);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &QFileDialog::fileSelected, this, [this](const QString& path) {
+        m_caFile->setText(path);
+        emit edited();
+    });
+    dialog->open();
+}
+
+QString ProfileForm::headersError(QList<QPair<QByteArray, QByteArray>>* headers) const
+{
+    if (headers)
+        headers->clear();
+    const QStringList lines = m_headers->toPlainText().split(QLatin1Char('\n'));
+    for (qsizetype i = 0; i < lines.size(); ++i) {
+        if (lines[i].trimmed().isEmpty())
+            continue;
+        QString error;
+        const auto header = EndpointProfile::parseHeader(lines[i], &error);
+        if (!header)
+            return tr("line %1: %2").arg(i + 1).arg(error);
+        if (headers)
+            headers->append(*header);
+    }
+    return {};
+}
+
+QUrl ProfileForm::typedUrl(const QString& text)
+{
+    return QUrl(text.trimmed(), QUrl::StrictMode);
+}
+
+void ProfileForm::showError(QLabel* label, const QString& error)
+{
+    label->setText(error);
+    label->setVisible(!error.isEmpty());
+}
+
+} // namespace adminchat
