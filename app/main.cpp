@@ -39,6 +39,8 @@ Options:
 Environment:
   OPENAI_BASE_URL   Endpoint base URL, e.g. http://127.0.0.1:8000/v1
   OPENAI_API_KEY    API key sent as a bearer token (never stored or printed)
+  ADMINCHAT_API_KEY_<NAME>
+                    Key for profile NAME, used before the OS keychain
 )";
 
 } // namespace
