@@ -10,6 +10,7 @@
 #include <QSqlError>
 #include <QSqlQuery>
 #include <QStandardPaths>
+#include <QThread>
 #include <atomic>
 #include <utility>
 
@@ -18,6 +19,8 @@ namespace adminchat {
 namespace {
 
 // SQLite primary result codes (sqlite3.h), as QSqlError::nativeErrorCode() reports them.
+constexpr int sqliteBusy = 5;
+constexpr int sqliteLocked = 6;
 constexpr int sqliteCorrupt = 11;
 constexpr int sqliteNotADatabase = 26;
 
@@ -210,8 +213,22 @@ bool Database::moveAside(const QString& reason, QString* error)
 bool Database::configure(QString* error)
 {
     QSqlQuery query(m_db);
-    if (!query.exec(QStringLiteral("PRAGMA journal_mode=WAL")) || !query.next())
-        return fail(error, QStringLiteral("cannot set WAL mode"), describe(query.lastError()));
+    // Switching a fresh file to WAL needs it to itself and SQLite reports "locked" at once
+    // rather than waiting, so a second connection opening the same new file at the same moment
+    // (the GUI's metrics and history threads, an `ask`) retries for up to the busy timeout.
+    // Stores never run on the GUI thread, so the short sleeps block no window.
+    for (int attempt = 0;; ++attempt) {
+        if (query.exec(QStringLiteral("PRAGMA journal_mode=WAL")) && query.next())
+            break;
+        const QSqlError sqlError = query.lastError();
+        bool ok = false;
+        const int code = sqlError.nativeErrorCode().toInt(&ok) & 0xff;
+        const bool locked = (ok && (code == sqliteBusy || code == sqliteLocked)) ||
+                            sqlError.databaseText().contains(QLatin1String("locked"));
+        if (!locked || attempt >= 100)
+            return fail(error, QStringLiteral("cannot set WAL mode"), describe(sqlError));
+        QThread::msleep(50);
+    }
     const QString mode = query.value(0).toString();
     query.finish();
     if (mode.compare(QLatin1String("wal"), Qt::CaseInsensitive) != 0) {
