@@ -1,25 +1,27 @@
 #pragma once
 
-#include <QObject>
-#include <QThread>
+#include "store/HistoryService.h"
+#include "store/ServiceThread.h"
 
 namespace adminchat {
 
-class HistoryService;
-
 // The thread the GUI's conversation database work runs on.
-class HistoryThread : public QObject
+class HistoryThread : public ServiceThread
 {
-    Q_OBJECT
 public:
-    explicit HistoryThread(const QString& databasePath, QObject* parent = nullptr);
-    ~HistoryThread() override; // finishes queued writes, then joins
+    explicit HistoryThread(const QString& databasePath, QObject* parent = nullptr)
+        : HistoryThread(new HistoryService(databasePath), parent)
+    {}
 
     HistoryService* service() const { return m_service; }
-    void start(); // opens the database on the thread
 
 private:
-    QThread m_thread;
+    HistoryThread(HistoryService* service, QObject* parent)
+        : ServiceThread(
+              service, [service] { service->open(); }, QStringLiteral("adminchat-history"), parent),
+          m_service(service)
+    {}
+
     HistoryService* m_service;
 };
 

@@ -1,25 +1,27 @@
 #pragma once
 
-#include <QObject>
-#include <QThread>
+#include "store/MetricsService.h"
+#include "store/ServiceThread.h"
 
 namespace adminchat {
 
-class MetricsService;
-
 // The thread the metrics database and the dashboard's aggregation run on.
-class MetricsThread : public QObject
+class MetricsThread : public ServiceThread
 {
-    Q_OBJECT
 public:
-    explicit MetricsThread(const QString& databasePath, QObject* parent = nullptr);
-    ~MetricsThread() override; // finishes queued writes, then joins
+    explicit MetricsThread(const QString& databasePath, QObject* parent = nullptr)
+        : MetricsThread(new MetricsService(databasePath), parent)
+    {}
 
     MetricsService* service() const { return m_service; }
-    void start(); // opens the database on the thread
 
 private:
-    QThread m_thread;
+    MetricsThread(MetricsService* service, QObject* parent)
+        : ServiceThread(
+              service, [service] { service->open(); }, QStringLiteral("adminchat-metrics"), parent),
+          m_service(service)
+    {}
+
     MetricsService* m_service;
 };
 
