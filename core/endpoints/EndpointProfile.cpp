@@ -1,5 +1,7 @@
 #include "endpoints/EndpointProfile.h"
 
+#include "endpoints/KeyStore.h"
+
 #include <QHostAddress>
 
 namespace adminchat {
@@ -130,6 +132,32 @@ QString EndpointProfile::headerText(const QPair<QByteArray, QByteArray>& header)
 {
     return QString::fromLatin1(header.first) + QStringLiteral(": ") +
            QString::fromUtf8(header.second);
+}
+
+QString EndpointProfile::baseUrlError(const QUrl& url)
+{
+    if (!url.isValid() || url.host().isEmpty() ||
+        (url.scheme() != QLatin1String("http") && url.scheme() != QLatin1String("https")))
+        return QStringLiteral("invalid base URL \"%1\": expected http(s)://host[:port][/v1]")
+            .arg(EndpointConfig::displayUrl(url));
+    if (!url.userInfo().isEmpty())
+        return QStringLiteral("the base URL carries a user name or password; keys belong in "
+                              "the keychain (--api-key-stdin), not in the URL");
+    if (url.hasQuery())
+        return QStringLiteral("the base URL has a query (\"?...\"); give the base URL only");
+    return {};
+}
+
+QString EndpointProfile::keySource() const
+{
+    if (kind == Kind::Environment)
+        return qEnvironmentVariableIsEmpty("OPENAI_API_KEY") ? QStringLiteral("none")
+                                                             : QStringLiteral("env");
+    if (kind == Kind::Demo)
+        return QStringLiteral("none");
+    if (KeyStore::keyFromEnvironment(name))
+        return QStringLiteral("env");
+    return hasKey ? QStringLiteral("keychain") : QStringLiteral("none");
 }
 
 } // namespace adminchat

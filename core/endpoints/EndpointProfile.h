@@ -56,6 +56,12 @@ struct EndpointProfile
     // True for http:// to a host that is not loopback (127.0.0.0/8, ::1, localhost): keys and
     // prompts would cross the network in the clear, so the editor shows a warning.
     static bool isInsecureRemote(const QUrl& baseUrl);
+    // Empty when baseUrl can be a profile's, else one line: not http(s) with a host, or carrying
+    // user info or a query (either could hold a secret, which belongs in the keychain).
+    static QString baseUrlError(const QUrl& baseUrl);
+    // Where toConfig()'s key comes from when the profile is resolved: "env", "keychain" or
+    // "none" (ProfileResolver's order: the environment first, then the keychain).
+    QString keySource() const;
     // The Environment profile when OPENAI_BASE_URL is set to an http(s) URL (the key comes from
     // OPENAI_API_KEY).
     static std::optional<EndpointProfile> fromEnvironment();

@@ -19,8 +19,8 @@ public:
 
     struct Result
     {
-        bool ok = false;    // read: a key was found; write/remove: done (removing none is ok)
-        QString key;        // read only
+        bool ok = false;       // read: a key was found; write/remove: done (removing none is ok)
+        QString key;           // read only
         bool notFound = false; // read: no key stored for this profile (not an error)
         QString error;         // one line, never contains the key
     };

@@ -64,16 +64,7 @@ void ProfileResolver::resolve(const QString& name, QObject* context, Callback do
     }
 
     const ProfileStore store = m_iniPath.isEmpty() ? ProfileStore() : ProfileStore(m_iniPath);
-    std::optional<EndpointProfile> profile = store.profile(name);
-    if (!profile) {
-        QList<EndpointProfile> matches;
-        for (const EndpointProfile& candidate : store.profiles()) {
-            if (candidate.name.compare(name, Qt::CaseInsensitive) == 0)
-                matches.append(candidate);
-        }
-        if (matches.size() == 1)
-            profile = matches.first();
-    }
+    const std::optional<EndpointProfile> profile = store.find(name);
     if (!profile) {
         result.error = QStringLiteral("no profile named \"%1\"; known: %2")
                            .arg(name, knownNames().join(QStringLiteral(", ")));

@@ -104,6 +104,21 @@ std::optional<EndpointProfile> ProfileStore::profile(const QString& name) const
     return read(groupKey(name), name);
 }
 
+std::optional<EndpointProfile> ProfileStore::find(const QString& name) const
+{
+    if (auto exact = profile(name))
+        return exact;
+    std::optional<EndpointProfile> match;
+    for (const EndpointProfile& candidate : profiles()) {
+        if (candidate.name.compare(name, Qt::CaseInsensitive) != 0)
+            continue;
+        if (match)
+            return std::nullopt; // ambiguous
+        match = candidate;
+    }
+    return match;
+}
+
 bool ProfileStore::contains(const QString& name) const
 {
     return profile(name).has_value();
@@ -147,16 +162,8 @@ QString ProfileStore::validationError(const EndpointProfile& profile) const
 {
     if (QString error = EndpointProfile::nameError(profile.name); !error.isEmpty())
         return error;
-    const QUrl& url = profile.baseUrl;
-    if (!url.isValid() || url.host().isEmpty() ||
-        (url.scheme() != QLatin1String("http") && url.scheme() != QLatin1String("https")))
-        return QStringLiteral("invalid base URL \"%1\": expected http(s)://host[:port][/v1]")
-            .arg(EndpointConfig::displayUrl(url));
-    if (!url.userInfo().isEmpty())
-        return QStringLiteral("the base URL carries a user name or password; keys belong in "
-                              "the keychain, not in the URL");
-    if (url.hasQuery())
-        return QStringLiteral("the base URL has a query (\"?...\"); give the base URL only");
+    if (QString error = EndpointProfile::baseUrlError(profile.baseUrl); !error.isEmpty())
+        return error;
     // Another profile whose name differs only in case would share the environment variable
     // ADMINCHAT_API_KEY_<NAME> and confuse people.
     m_settings->beginGroup(groupName);

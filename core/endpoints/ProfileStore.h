@@ -21,6 +21,9 @@ public:
 
     QList<EndpointProfile> profiles() const; // sorted by name, case-insensitively
     std::optional<EndpointProfile> profile(const QString& name) const;
+    // As typed by a person: the exact name, else the one profile whose name differs only in
+    // case.
+    std::optional<EndpointProfile> find(const QString& name) const;
     bool contains(const QString& name) const;
     // Adds or replaces by name; false with a one-line *error for an invalid name or URL (also a
     // URL with user info or a query, which could carry a secret) or a write failure.
