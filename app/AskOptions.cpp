@@ -1,31 +1,12 @@
 #include "AskOptions.h"
 
+#include "CommandLine.h"
+
 #include <QCommandLineParser>
 #include <QFile>
 #include <unistd.h>
 
 namespace adminchat {
-
-namespace {
-
-// "--name S" seconds into milliseconds.
-bool secondsOption(const QCommandLineParser& parser, const QString& name, std::optional<int>& ms,
-                   QString* error)
-{
-    if (!parser.isSet(name))
-        return true;
-    bool ok = false;
-    const double seconds = parser.value(name).toDouble(&ok);
-    if (!ok || seconds < 0 || seconds > 24 * 3600) {
-        *error = QStringLiteral("--%1 needs a number of seconds, got \"%2\"")
-                     .arg(name, parser.value(name));
-        return false;
-    }
-    ms = int(seconds * 1000);
-    return true;
-}
-
-} // namespace
 
 std::optional<AskOptions> AskOptions::parse(const QStringList& arguments, QString* error,
                                             QString* help)

@@ -1,5 +1,6 @@
 #include "AskRun.h"
 
+#include "CommandLine.h"
 #include "chat/SessionRecorder.h"
 #include "demo/DemoServer.h"
 #include "endpoints/ProfileResolver.h"
@@ -13,18 +14,10 @@
 
 #include <QCoreApplication>
 #include <QJsonDocument>
-#include <cstdio>
 
 namespace adminchat {
 
 namespace {
-
-void write(FILE* stream, const QString& text)
-{
-    const QByteArray bytes = text.toUtf8();
-    std::fwrite(bytes.constData(), 1, std::size_t(bytes.size()), stream);
-    std::fflush(stream);
-}
 
 // Every answer becomes a metrics record, like the GUI's. A database problem is reported but
 // never turns a good answer into a failed command.
@@ -33,11 +26,11 @@ void recordMetrics(MetricsRecord record)
     MetricsStore store(Database::defaultPath());
     QString error;
     if (!store.open(&error) || !store.insert(record, &error))
-        write(stderr, QStringLiteral("warning: metrics not recorded: %1\n").arg(error));
+        writeErr(QStringLiteral("warning: metrics not recorded: %1\n").arg(error));
     else if (!store.movedAsidePath().isEmpty())
-        write(stderr, QStringLiteral("warning: the database was unreadable; it was moved to %1 "
-                                     "and a new one started\n")
-                          .arg(store.movedAsidePath()));
+        writeErr(QStringLiteral("warning: the database was unreadable; it was moved to %1 "
+                                "and a new one started\n")
+                     .arg(store.movedAsidePath()));
 }
 
 } // namespace
@@ -58,7 +51,7 @@ AskRun::~AskRun() = default;
 
 void AskRun::fail(const QString& message, int exitCode)
 {
-    write(stderr, QStringLiteral("adminchat ask: %1\n").arg(message));
+    writeErr(QStringLiteral("adminchat ask: %1\n").arg(message));
     QCoreApplication::exit(exitCode);
 }
 
@@ -143,7 +136,7 @@ bool AskRun::openHistory()
             fail(QStringLiteral("cannot read the conversation history: %1").arg(error));
             return false;
         }
-        write(stderr, QStringLiteral("warning: this exchange is not saved: %1\n").arg(error));
+        writeErr(QStringLiteral("warning: this exchange is not saved: %1\n").arg(error));
         return true;
     }
 
@@ -185,7 +178,7 @@ bool AskRun::openHistory()
         // One process, one thread: the store is written directly, each write its own
         // transaction, so a kill -9 keeps everything saved before it.
         auto report = [](const QString& what, const QString& error) {
-            write(stderr, QStringLiteral("warning: %1: %2\n").arg(what, error));
+            writeErr(QStringLiteral("warning: %1: %2\n").arg(what, error));
         };
         connect(m_recorder.get(), &SessionRecorder::conversationCreated, this,
                 [this, report](const ConversationRecord& conversation) {
@@ -234,9 +227,9 @@ void AskRun::onEntryAppended(int, const QString& content, const QString& reasoni
     if (m_options.json)
         return;
     if (!reasoning.isEmpty() && m_options.showReasoning)
-        write(stderr, reasoning);
+        writeErr(reasoning);
     if (!content.isEmpty()) {
-        write(stdout, content);
+        writeOut(content);
         m_lastChar = content.back();
     }
 }
@@ -260,16 +253,16 @@ void AskRun::onRequestCompleted(const RequestTrace& trace, const RequestMetrics&
         QJsonObject json = traceToJson(trace, metrics);
         if (m_recorder)
             json.insert(QStringLiteral("conversation_id"), m_session.conversationId());
-        write(stdout, QString::fromUtf8(QJsonDocument(json).toJson(QJsonDocument::Compact)) +
-                          QLatin1Char('\n'));
+        writeOut(QString::fromUtf8(QJsonDocument(json).toJson(QJsonDocument::Compact)) +
+                 QLatin1Char('\n'));
     } else {
         for (const ToolCall& call : trace.toolCalls)
-            write(stdout, QStringLiteral("\n[tool call %1(%2)]").arg(call.name, call.arguments));
+            writeOut(QStringLiteral("\n[tool call %1(%2)]").arg(call.name, call.arguments));
         if (!m_lastChar.isNull() && m_lastChar != QLatin1Char('\n'))
-            write(stdout, QStringLiteral("\n"));
+            writeOut(QStringLiteral("\n"));
         if (trace.error)
-            write(stderr, QStringLiteral("error (%1): %2\n")
-                              .arg(trace.error->kindName(), trace.error->message));
+            writeErr(QStringLiteral("error (%1): %2\n")
+                         .arg(trace.error->kindName(), trace.error->message));
     }
     QCoreApplication::exit(trace.error ? 1 : 0);
 }

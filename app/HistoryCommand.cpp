@@ -1,5 +1,6 @@
 #include "HistoryCommand.h"
 
+#include "CommandLine.h"
 #include "store/ConversationExporter.h"
 #include "store/ConversationStore.h"
 
@@ -37,12 +38,6 @@ int failure(const QString& message)
 {
     std::fprintf(stderr, "adminchat history: %s\n", qPrintable(message));
     return 1;
-}
-
-void writeOut(const QByteArray& bytes)
-{
-    std::fwrite(bytes.constData(), 1, std::size_t(bytes.size()), stdout);
-    std::fflush(stdout);
 }
 
 QString isoUtc(const QDateTime& time)

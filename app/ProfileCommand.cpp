@@ -1,26 +1,20 @@
 #include "ProfileCommand.h"
 
+#include "CommandLine.h"
+#include "KeyPrompt.h"
+#include "ProfileTestRun.h"
 #include "demo/DemoServer.h"
-#include "demo/DemoServerThread.h"
 #include "endpoints/EndpointProfile.h"
 #include "endpoints/KeyStore.h"
-#include "endpoints/ProfileResolver.h"
 #include "endpoints/ProfileStore.h"
-#include "net/ModelsFetcher.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
-#include <QElapsedTimer>
-#include <QFile>
 #include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QNetworkAccessManager>
 #include <QNetworkRequest>
-#include <cstdio>
-#include <termios.h>
-#include <unistd.h>
 
 namespace adminchat {
 
@@ -92,22 +86,6 @@ Options:
   -h, --help   Show this help.
 )";
 
-constexpr qsizetype maxKeyBytes = 64 * 1024;
-
-void writeOut(const QString& text)
-{
-    const QByteArray bytes = text.toUtf8();
-    std::fwrite(bytes.constData(), 1, std::size_t(bytes.size()), stdout);
-    std::fflush(stdout);
-}
-
-void writeErr(const QString& text)
-{
-    const QByteArray bytes = text.toUtf8();
-    std::fwrite(bytes.constData(), 1, std::size_t(bytes.size()), stderr);
-    std::fflush(stderr);
-}
-
 int usageError(const QString& sub, const QString& message)
 {
     writeErr(QStringLiteral("adminchat profile%1: %2\n")
@@ -119,22 +97,6 @@ int failure(const QString& sub, const QString& message)
 {
     writeErr(QStringLiteral("adminchat profile %1: %2\n").arg(sub, message));
     return 1;
-}
-
-// Parses "--name S" seconds into milliseconds.
-bool secondsOption(const QCommandLineParser& parser, const QString& name, int& ms, QString& error)
-{
-    if (!parser.isSet(name))
-        return true;
-    bool ok = false;
-    const double seconds = parser.value(name).toDouble(&ok);
-    if (!ok || seconds < 0 || seconds > 24 * 3600) {
-        error = QStringLiteral("--%1 needs a number of seconds, got \"%2\"")
-                    .arg(name, parser.value(name));
-        return false;
-    }
-    ms = int(seconds * 1000);
-    return true;
 }
 
 // The parser of one subcommand sees "adminchat [options] [NAME]".
@@ -151,66 +113,6 @@ bool parse(QCommandLineParser& parser, const QStringList& arguments, const QStri
     return true;
 }
 
-// The key from stdin: a line typed without echo on a terminal, else all of stdin, trimmed.
-std::optional<QString> readKey(const QString& profile, QString* error)
-{
-    QFile in;
-    if (!in.open(stdin, QIODevice::ReadOnly)) {
-        *error = QStringLiteral("cannot read stdin");
-        return std::nullopt;
-    }
-    QByteArray bytes;
-    if (isatty(STDIN_FILENO)) {
-        writeErr(QStringLiteral("API key for \"%1\" (not shown): ").arg(profile));
-        termios saved{};
-        const bool terminal = tcgetattr(STDIN_FILENO, &saved) == 0;
-        if (terminal) {
-            termios quiet = saved;
-            quiet.c_lflag &= ~tcflag_t(ECHO);
-            tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet);
-        }
-        bytes = in.readLine(maxKeyBytes + 1);
-        if (terminal)
-            tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved);
-        writeErr(QStringLiteral("\n"));
-    } else {
-        bytes = in.read(maxKeyBytes + 1);
-    }
-    if (bytes.size() > maxKeyBytes) {
-        *error = QStringLiteral("the key on stdin is longer than %1 bytes").arg(maxKeyBytes);
-        return std::nullopt;
-    }
-    const QString key = QString::fromUtf8(bytes).trimmed();
-    if (key.isEmpty()) {
-        *error = QStringLiteral("--api-key-stdin: no key on stdin");
-        return std::nullopt;
-    }
-    for (const QChar c : key) {
-        if (c.category() == QChar::Other_Control || c.isSpace()) {
-            *error = QStringLiteral("--api-key-stdin: the key on stdin contains spaces, line "
-                                    "breaks or control characters");
-            return std::nullopt;
-        }
-    }
-    return key;
-}
-
-// Exact name first, else the one name that differs only in case.
-std::optional<EndpointProfile> findProfile(const ProfileStore& store, const QString& name)
-{
-    if (auto profile = store.profile(name))
-        return profile;
-    std::optional<EndpointProfile> match;
-    for (const EndpointProfile& profile : store.profiles()) {
-        if (profile.name.compare(name, Qt::CaseInsensitive) != 0)
-            continue;
-        if (match)
-            return std::nullopt;
-        match = profile;
-    }
-    return match;
-}
-
 QString knownNames(const ProfileStore& store)
 {
     QStringList names;
@@ -218,18 +120,6 @@ QString knownNames(const ProfileStore& store)
         names << profile.name;
     return names.isEmpty() ? QStringLiteral("none saved yet (see `adminchat profile add --help`)")
                            : names.join(QStringLiteral(", "));
-}
-
-QString keySource(const EndpointProfile& profile)
-{
-    if (profile.kind == EndpointProfile::Kind::Environment)
-        return qEnvironmentVariableIsEmpty("OPENAI_API_KEY") ? QStringLiteral("none")
-                                                             : QStringLiteral("env");
-    if (profile.kind == EndpointProfile::Kind::Demo)
-        return QStringLiteral("none");
-    if (KeyStore::keyFromEnvironment(profile.name))
-        return QStringLiteral("env");
-    return profile.hasKey ? QStringLiteral("keychain") : QStringLiteral("none");
 }
 
 QString insecureWarning(const QUrl& url)
@@ -280,19 +170,9 @@ int runAdd(const QStringList& arguments)
 
     if (!parser.isSet(QStringLiteral("base-url")))
         return usageError(sub, QStringLiteral("--base-url URL is required"));
-    const QString base = parser.value(QStringLiteral("base-url")).trimmed();
-    const QUrl url = QUrl::fromUserInput(base);
-    if (!url.isValid() || url.host().isEmpty() ||
-        (url.scheme() != QLatin1String("http") && url.scheme() != QLatin1String("https")))
-        return usageError(sub, QStringLiteral("invalid base URL \"%1\": expected "
-                                              "http(s)://host[:port][/v1]")
-                                   .arg(EndpointConfig::displayUrl(url)));
-    if (!url.userInfo().isEmpty())
-        return usageError(sub, QStringLiteral("the base URL carries a user name or password; "
-                                              "pass the key with --api-key-stdin instead"));
-    if (url.hasQuery())
-        return usageError(sub, QStringLiteral("the base URL has a query (\"?...\"); give the "
-                                              "base URL only, and a key with --api-key-stdin"));
+    const QUrl url = QUrl::fromUserInput(parser.value(QStringLiteral("base-url")).trimmed());
+    if (const QString error = EndpointProfile::baseUrlError(url); !error.isEmpty())
+        return usageError(sub, error);
     profile.baseUrl = EndpointConfig::normalizeBaseUrl(url);
     profile.defaultModel = parser.value(QStringLiteral("model")).trimmed();
 
@@ -304,11 +184,14 @@ int runAdd(const QStringList& arguments)
         profile.extraHeaders.append(*header);
     }
     QString error;
-    if (!secondsOption(parser, QStringLiteral("connect-timeout"), profile.connectTimeoutMs,
-                       error) ||
-        !secondsOption(parser, QStringLiteral("idle-timeout"), profile.idleTimeoutMs, error) ||
-        !secondsOption(parser, QStringLiteral("total-timeout"), profile.totalTimeoutMs, error))
+    std::optional<int> connectMs, idleMs, totalMs;
+    if (!secondsOption(parser, QStringLiteral("connect-timeout"), connectMs, &error) ||
+        !secondsOption(parser, QStringLiteral("idle-timeout"), idleMs, &error) ||
+        !secondsOption(parser, QStringLiteral("total-timeout"), totalMs, &error))
         return usageError(sub, error);
+    profile.connectTimeoutMs = connectMs.value_or(profile.connectTimeoutMs);
+    profile.idleTimeoutMs = idleMs.value_or(profile.idleTimeoutMs);
+    profile.totalTimeoutMs = totalMs.value_or(profile.totalTimeoutMs);
 
     if (parser.isSet(QStringLiteral("ca-file"))) {
         const QString path = parser.value(QStringLiteral("ca-file"));
@@ -334,7 +217,7 @@ int runAdd(const QStringList& arguments)
 
     std::optional<QString> key;
     if (parser.isSet(QStringLiteral("api-key-stdin"))) {
-        key = readKey(profile.name, &error);
+        key = readKeyFromStdin(profile.name, &error);
         if (!key)
             return usageError(sub, error);
     }
@@ -426,7 +309,7 @@ int runList(const QStringList& arguments)
                 {QStringLiteral("default_model"), profile.defaultModel.isEmpty()
                                                       ? QJsonValue(QJsonValue::Null)
                                                       : QJsonValue(profile.defaultModel)},
-                {QStringLiteral("key"), keySource(profile)},
+                {QStringLiteral("key"), profile.keySource()},
                 {QStringLiteral("header_names"), headerNames},
                 {QStringLiteral("connect_timeout_s"), profile.connectTimeoutMs / 1000.0},
                 {QStringLiteral("idle_timeout_s"), profile.idleTimeoutMs / 1000.0},
@@ -459,7 +342,7 @@ int runList(const QStringList& arguments)
             url += QStringLiteral(" (unencrypted)");
         rows.append({profile.name, url,
                      profile.defaultModel.isEmpty() ? QStringLiteral("-") : profile.defaultModel,
-                     keySource(profile)});
+                     profile.keySource()});
     }
     qsizetype nameWidth = 0, urlWidth = 0, modelWidth = 0;
     for (const Row& row : std::as_const(rows)) {
@@ -501,7 +384,7 @@ int runRemove(const QStringList& arguments)
         return failure(sub, QStringLiteral("\"%1\" is built in and cannot be removed").arg(name));
 
     ProfileStore store;
-    const std::optional<EndpointProfile> profile = findProfile(store, name);
+    const std::optional<EndpointProfile> profile = store.find(name);
     if (!profile)
         return failure(
             sub, QStringLiteral("no profile named \"%1\"; saved: %2").arg(name, knownNames(store)));
@@ -533,83 +416,6 @@ int runRemove(const QStringList& arguments)
 
 // ---- test --------------------------------------------------------------------------------
 
-class TestRun : public QObject
-{
-public:
-    explicit TestRun(QString name) : m_name(std::move(name)) {}
-
-    void start()
-    {
-        if (m_name.compare(EndpointProfile::demoName, Qt::CaseInsensitive) == 0) {
-            startDemo();
-            return;
-        }
-        m_resolver.resolve(m_name, this, [this](const ProfileResolver::Result& resolved) {
-            if (!resolved.ok()) {
-                finish(failure(QStringLiteral("test"), resolved.error));
-                return;
-            }
-            fetch(resolved.profile->name, keySource(*resolved.profile), resolved.config);
-        });
-    }
-
-private:
-    void startDemo()
-    {
-        auto config = DemoConfig::fromProfile(QStringLiteral("instant"));
-        m_demo = new DemoServerThread(*config, this);
-        connect(m_demo, &DemoServerThread::started, this, [this](const QUrl& baseUrl) {
-            EndpointConfig endpoint;
-            endpoint.baseUrl = baseUrl;
-            fetch(EndpointProfile::demoName, QStringLiteral("none"), endpoint);
-        });
-        connect(m_demo, &DemoServerThread::failed, this, [this](const QString& error) {
-            finish(failure(QStringLiteral("test"),
-                           QStringLiteral("the demo endpoint did not start: %1").arg(error)));
-        });
-        m_demo->start();
-    }
-
-    void fetch(const QString& name, const QString& keyNote, const EndpointConfig& endpoint)
-    {
-        writeOut(QStringLiteral("Profile \"%1\": %2 (key: %3)\n")
-                     .arg(name, EndpointConfig::displayUrl(endpoint.baseUrl), keyNote));
-        auto* fetcher = new ModelsFetcher(&m_manager, endpoint, this);
-        connect(
-            fetcher, &ModelsFetcher::finished, this,
-            [this, fetcher](const QStringList& models, const std::optional<ApiError>& error) {
-                const qint64 ms = m_clock.elapsed();
-                fetcher->deleteLater();
-                if (error) {
-                    finish(failure(
-                        QStringLiteral("test"),
-                        QStringLiteral("error (%1): %2").arg(error->kindName(), error->message)));
-                    return;
-                }
-                constexpr qsizetype shown = 5;
-                QString list = models.mid(0, shown).join(QStringLiteral(", "));
-                if (models.size() > shown)
-                    list += QStringLiteral(", ... (%1 more)").arg(models.size() - shown);
-                writeOut(QStringLiteral("OK: %1 model%2 in %3 ms%4\n")
-                             .arg(models.size())
-                             .arg(models.size() == 1 ? "" : "s")
-                             .arg(ms)
-                             .arg(models.isEmpty() ? QString() : QStringLiteral(": ") + list));
-                finish(0);
-            });
-        m_clock.start();
-        fetcher->start();
-    }
-
-    void finish(int code) { QCoreApplication::exit(code); }
-
-    QString m_name;
-    ProfileResolver m_resolver;
-    QNetworkAccessManager m_manager;
-    QElapsedTimer m_clock;
-    DemoServerThread* m_demo = nullptr;
-};
-
 int runTest(const QStringList& arguments)
 {
     const QString sub = QStringLiteral("test");
@@ -625,7 +431,7 @@ int runTest(const QStringList& arguments)
     if (positional.size() != 1)
         return usageError(sub, QStringLiteral("one profile name expected; see --help"));
 
-    TestRun run(positional.first());
+    ProfileTestRun run(positional.first());
     QMetaObject::invokeMethod(
         &run, [&run] { run.start(); }, Qt::QueuedConnection);
     return QCoreApplication::exec();
@@ -638,7 +444,10 @@ int runProfileCommand(const QStringList& arguments)
     const QString sub = arguments.value(1);
     if (sub.isEmpty() || sub == QLatin1String("--help") || sub == QLatin1String("-h") ||
         sub == QLatin1String("help")) {
-        (sub.isEmpty() ? writeErr : writeOut)(QString::fromUtf8(usageText));
+        if (sub.isEmpty())
+            writeErr(QString::fromUtf8(usageText));
+        else
+            writeOut(QString::fromUtf8(usageText));
         return sub.isEmpty() ? 2 : 0;
     }
     if (sub == QLatin1String("add"))

@@ -1,0 +1,23 @@
+#pragma once
+
+#include <QByteArray>
+#include <QString>
+#include <optional>
+
+class QCommandLineParser;
+
+namespace adminchat {
+
+// What the headless commands share: unbuffered output (a streamed answer must show as it
+// arrives, and a killed process must have printed what it said it printed) and option parsing.
+
+void writeOut(const QString& text);
+void writeOut(const QByteArray& bytes);
+void writeErr(const QString& text);
+
+// "--name S" seconds into milliseconds; ms is left alone when the option is absent. False with
+// a one-line *error for anything but 0..86400 seconds.
+bool secondsOption(const QCommandLineParser& parser, const QString& name, std::optional<int>& ms,
+                   QString* error);
+
+} // namespace adminchat
