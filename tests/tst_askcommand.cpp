@@ -1,9 +1,7 @@
 // `adminchat ask` and `adminchat serve-demo` as a user runs them: real processes talking
 // HTTP over loopback.
-#include <QJsonDocument>
-#include <QJsonObject>
-#include <QProcess>
-#include <QRegularExpression>
+#include "AppProcess.h"
+
 #include <QTemporaryDir>
 #include <QTest>
 #include <memory>
@@ -26,13 +24,7 @@ private slots:
     void usageErrors();
 
 private:
-    struct Result
-    {
-        int exitCode = -1;
-        QByteArray out;
-        QByteArray err;
-        QJsonObject json() const { return QJsonDocument::fromJson(out).object(); }
-    };
+    using Result = AppRun;
 
     // Starts `adminchat serve-demo` on a free port and returns its base URL.
     QString startDemo(const QStringList& extraArguments = {},
@@ -45,47 +37,19 @@ private:
 
 QString TestAskCommand::startDemo(const QStringList& extraArguments, const QProcessEnvironment& env)
 {
-    auto server = std::make_unique<QProcess>();
-    server->setProcessEnvironment(env);
-    server->start(QStringLiteral(ADMINCHAT_BIN),
-                  QStringList{"serve-demo", "--port", "0", "--profile", "instant"} +
-                      extraArguments);
-    if (!server->waitForStarted(10000))
-        return {};
-    QByteArray line;
-    while (!line.contains('\n') && server->waitForReadyRead(10000))
-        line += server->readAllStandardOutput();
-    const auto match = QRegularExpression(QStringLiteral("listening on (http://\\S+)"))
-                           .match(QString::fromUtf8(line));
-    m_servers.push_back(std::move(server));
-    return match.hasMatch() ? match.captured(1) : QString();
+    m_servers.push_back(std::make_unique<QProcess>());
+    return startDemoServer(*m_servers.back(), QStringList{"--profile", "instant"} + extraArguments,
+                           env);
 }
 
 TestAskCommand::Result TestAskCommand::ask(const QStringList& arguments,
                                            const QStringList& environment)
 {
-    QProcess process;
-    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    QProcessEnvironment env = appEnvironment(m_home.path());
     env.remove(QStringLiteral("OPENAI_BASE_URL"));
     env.remove(QStringLiteral("OPENAI_API_KEY"));
-    env.insert(QStringLiteral("XDG_DATA_HOME"), m_home.filePath(QStringLiteral("data")));
-    env.insert(QStringLiteral("XDG_CONFIG_HOME"), m_home.filePath(QStringLiteral("config")));
-    for (const QString& assignment : environment)
-        env.insert(assignment.section(QLatin1Char('='), 0, 0),
-                   assignment.section(QLatin1Char('='), 1));
-    process.setProcessEnvironment(env);
-    process.start(QStringLiteral(ADMINCHAT_BIN), QStringList{"ask"} + arguments);
-    process.closeWriteChannel();
-    Result result;
-    if (!process.waitForFinished(30000)) {
-        process.kill();
-        process.waitForFinished();
-        return result;
-    }
-    result.exitCode = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -2;
-    result.out = process.readAllStandardOutput();
-    result.err = process.readAllStandardError();
-    return result;
+    assign(env, environment);
+    return runApp(QStringList{"ask"} + arguments, env);
 }
 
 void TestAskCommand::cleanup()

@@ -1,11 +1,8 @@
 // `adminchat ask` and the conversation history, as a user runs them: real processes, a real
 // demo endpoint over loopback, the real database. Includes killing `ask` with SIGKILL while an
 // answer streams: the text shown so far must be in the history.
-#include <QJsonArray>
-#include <QJsonDocument>
-#include <QJsonObject>
-#include <QProcess>
-#include <QRegularExpression>
+#include "AppProcess.h"
+
 #include <QTemporaryDir>
 #include <QTest>
 #include <memory>
@@ -24,13 +21,7 @@ private slots:
     void killedWhileStreamingKeepsShownText();
 
 private:
-    struct Result
-    {
-        int exitCode = -1;
-        QByteArray out;
-        QByteArray err;
-        QJsonObject json() const { return QJsonDocument::fromJson(out).object(); }
-    };
+    using Result = AppRun;
 
     QProcessEnvironment environment() const;
     QString startDemo(const QString& profile);
@@ -45,28 +36,16 @@ private:
 
 QProcessEnvironment TestAskHistory::environment() const
 {
-    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    QProcessEnvironment env = appEnvironment(m_home->path());
     env.remove(QStringLiteral("OPENAI_BASE_URL"));
     env.remove(QStringLiteral("OPENAI_API_KEY"));
-    env.insert(QStringLiteral("XDG_DATA_HOME"), m_home->filePath(QStringLiteral("data")));
-    env.insert(QStringLiteral("XDG_CONFIG_HOME"), m_home->filePath(QStringLiteral("config")));
     return env;
 }
 
 QString TestAskHistory::startDemo(const QString& profile)
 {
     m_server = std::make_unique<QProcess>();
-    m_server->setProcessEnvironment(environment());
-    m_server->start(QStringLiteral(ADMINCHAT_BIN),
-                    {"serve-demo", "--port", "0", "--profile", profile});
-    if (!m_server->waitForStarted(10000))
-        return {};
-    QByteArray line;
-    while (!line.contains('\n') && m_server->waitForReadyRead(10000))
-        line += m_server->readAllStandardOutput();
-    const auto match = QRegularExpression(QStringLiteral("listening on (http://\\S+)"))
-                           .match(QString::fromUtf8(line));
-    return match.hasMatch() ? match.captured(1) : QString();
+    return startDemoServer(*m_server, {"--profile", profile}, environment());
 }
 
 void TestAskHistory::init()
@@ -87,20 +66,7 @@ void TestAskHistory::cleanup()
 
 TestAskHistory::Result TestAskHistory::run(const QStringList& arguments)
 {
-    QProcess process;
-    process.setProcessEnvironment(environment());
-    process.start(QStringLiteral(ADMINCHAT_BIN), arguments);
-    process.closeWriteChannel();
-    Result result;
-    if (!process.waitForFinished(30000)) {
-        process.kill();
-        process.waitForFinished();
-        return result;
-    }
-    result.exitCode = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -2;
-    result.out = process.readAllStandardOutput();
-    result.err = process.readAllStandardError();
-    return result;
+    return runApp(arguments, environment());
 }
 
 QJsonArray TestAskHistory::conversations()

@@ -1,5 +1,6 @@
 // `adminchat history ...` as a user runs it: a real process reading a database seeded through
 // ConversationStore at the path the app uses.
+#include "AppProcess.h"
 #include "store/ConversationStore.h"
 
 #include <QDir>
@@ -33,12 +34,8 @@ private slots:
     void deleteRemovesForGood(); // last: it changes the seeded data
 
 private:
-    struct Run
-    {
-        int exitCode = -1;
-        QByteArray out;
-        QByteArray err;
-    };
+    using Run = AppRun;
+
     Run adminchat(const QStringList& arguments, const QString& home = {});
     QString databasePath() const;
     void seed(const QString& id, const QStringList& contents, const QString& lastStatus = {});
@@ -49,25 +46,8 @@ private:
 TestHistoryCommand::Run TestHistoryCommand::adminchat(const QStringList& arguments,
                                                       const QString& home)
 {
-    const QString base = home.isEmpty() ? m_home.path() : home;
-    QProcess process;
-    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-    env.insert(QStringLiteral("XDG_DATA_HOME"), base + QStringLiteral("/data"));
-    env.insert(QStringLiteral("XDG_CONFIG_HOME"), base + QStringLiteral("/config"));
-    process.setProcessEnvironment(env);
-    process.start(QStringLiteral(ADMINCHAT_BIN),
-                  QStringList{QStringLiteral("history")} + arguments);
-    process.closeWriteChannel();
-    Run run;
-    if (!process.waitForFinished(30000)) {
-        process.kill();
-        process.waitForFinished();
-        return run;
-    }
-    run.exitCode = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
-    run.out = process.readAllStandardOutput();
-    run.err = process.readAllStandardError();
-    return run;
+    return runApp(QStringList{QStringLiteral("history")} + arguments,
+                  appEnvironment(home.isEmpty() ? m_home.path() : home));
 }
 
 QString TestHistoryCommand::databasePath() const

@@ -1,6 +1,7 @@
 // `adminchat ask` records metrics; `adminchat metrics export/summary` reads them back: real
 // processes, a real SQLite file, CSV parsed by a strict reader (and by Python's csv module when
 // python3 is installed).
+#include "AppProcess.h"
 #include "CsvTestReader.h"
 
 #include <QDir>
@@ -33,12 +34,8 @@ private slots:
     void badArguments();
 
 private:
-    struct Run
-    {
-        int exitCode = -1;
-        QByteArray out;
-        QByteArray err;
-    };
+    using Run = AppRun;
+
     Run adminchat(const QStringList& arguments);
     QString startDemo(const QStringList& extra);
     QList<QStringList> exportRows(const QStringList& extra);
@@ -52,40 +49,16 @@ private:
 
 TestMetricsCommand::Run TestMetricsCommand::adminchat(const QStringList& arguments)
 {
-    QProcess process;
-    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    QProcessEnvironment env = appEnvironment(m_home.path());
     env.remove(QStringLiteral("OPENAI_BASE_URL"));
     env.insert(QStringLiteral("OPENAI_API_KEY"), QString::fromLatin1(canary));
-    env.insert(QStringLiteral("XDG_DATA_HOME"), m_home.filePath(QStringLiteral("data")));
-    env.insert(QStringLiteral("XDG_CONFIG_HOME"), m_home.filePath(QStringLiteral("config")));
-    process.setProcessEnvironment(env);
-    process.start(QStringLiteral(ADMINCHAT_BIN), arguments);
-    process.closeWriteChannel();
-    Run run;
-    if (!process.waitForFinished(30000)) {
-        process.kill();
-        process.waitForFinished();
-        return run;
-    }
-    run.exitCode = process.exitCode();
-    run.out = process.readAllStandardOutput();
-    run.err = process.readAllStandardError();
-    return run;
+    return runApp(arguments, env);
 }
 
 QString TestMetricsCommand::startDemo(const QStringList& extra)
 {
-    auto server = std::make_unique<QProcess>();
-    server->start(QStringLiteral(ADMINCHAT_BIN),
-                  QStringList{"serve-demo", "--port", "0", "--profile", "instant"} + extra);
-    QByteArray line;
-    while (server->waitForReadyRead(10000) && !line.contains('\n'))
-        line += server->readAllStandardOutput();
-    line += server->readAllStandardOutput();
-    m_servers.push_back(std::move(server));
-    return QRegularExpression(QStringLiteral("listening on (http://\\S+)"))
-        .match(QString::fromUtf8(line))
-        .captured(1);
+    m_servers.push_back(std::make_unique<QProcess>());
+    return startDemoServer(*m_servers.back(), QStringList{"--profile", "instant"} + extra);
 }
 
 void TestMetricsCommand::initTestCase()

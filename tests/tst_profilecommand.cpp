@@ -2,11 +2,9 @@
 // and data in temporary directories, the key in a real Secret Service (gnome-keyring in a
 // private D-Bus session, see tests/run-all.sh), and `adminchat serve-demo` requiring that key.
 // After every scenario no file under the settings or data directories holds the key.
+#include "AppProcess.h"
+
 #include <QDirIterator>
-#include <QJsonArray>
-#include <QJsonDocument>
-#include <QJsonObject>
-#include <QProcess>
 #include <QRegularExpression>
 #include <QSettings>
 #include <QTemporaryDir>
@@ -39,14 +37,7 @@ private slots:
     void askWithProfile();
 
 private:
-    struct Result
-    {
-        int exitCode = -1;
-        QByteArray out;
-        QByteArray err;
-        QByteArray all() const { return out + err; }
-        QJsonArray jsonArray() const { return QJsonDocument::fromJson(out).array(); }
-    };
+    using Result = AppRun;
 
     Result run(const QStringList& arguments, const QByteArray& input = {},
                const QStringList& environment = {}, bool keepEnvironmentProfile = false);
@@ -102,8 +93,7 @@ TestProfileCommand::Result TestProfileCommand::run(const QStringList& arguments,
                                                    const QStringList& environment,
                                                    bool keepEnvironmentProfile)
 {
-    QProcess process;
-    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    QProcessEnvironment env = appEnvironment(m_home->path());
     if (!keepEnvironmentProfile) {
         env.remove(QStringLiteral("OPENAI_BASE_URL"));
         env.remove(QStringLiteral("OPENAI_API_KEY"));
@@ -112,48 +102,17 @@ TestProfileCommand::Result TestProfileCommand::run(const QStringList& arguments,
         if (name.startsWith(QLatin1String("ADMINCHAT_")))
             env.remove(name);
     }
-    env.insert(QStringLiteral("XDG_CONFIG_HOME"), m_home->filePath(QStringLiteral("config")));
-    env.insert(QStringLiteral("XDG_DATA_HOME"), m_home->filePath(QStringLiteral("data")));
-    for (const QString& assignment : environment)
-        env.insert(assignment.section(QLatin1Char('='), 0, 0),
-                   assignment.section(QLatin1Char('='), 1));
-    process.setProcessEnvironment(env);
-    process.start(QStringLiteral(ADMINCHAT_BIN), arguments);
-    if (!input.isEmpty())
-        process.write(input);
-    process.closeWriteChannel();
-    Result result;
-    if (!process.waitForFinished(60000)) {
-        process.kill();
-        process.waitForFinished();
-        return result;
-    }
-    result.exitCode = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -2;
-    result.out = process.readAllStandardOutput();
-    result.err = process.readAllStandardError();
-    return result;
+    assign(env, environment);
+    return runApp(arguments, env, input, 60000);
 }
 
 QString TestProfileCommand::startDemo(const QString& requiredKey)
 {
-    auto server = std::make_unique<QProcess>();
-    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-    env.insert(QStringLiteral("ADMINCHAT_DEMO_API_KEY"), requiredKey);
     // The demo's own records stay in the temporary directories too.
-    env.insert(QStringLiteral("XDG_CONFIG_HOME"), m_home->filePath(QStringLiteral("config")));
-    env.insert(QStringLiteral("XDG_DATA_HOME"), m_home->filePath(QStringLiteral("data")));
-    server->setProcessEnvironment(env);
-    server->start(QStringLiteral(ADMINCHAT_BIN),
-                  {"serve-demo", "--port", "0", "--profile", "instant"});
-    if (!server->waitForStarted(10000))
-        return {};
-    QByteArray line;
-    while (!line.contains('\n') && server->waitForReadyRead(10000))
-        line += server->readAllStandardOutput();
-    const auto match = QRegularExpression(QStringLiteral("listening on (http://\\S+)"))
-                           .match(QString::fromUtf8(line));
-    m_servers.push_back(std::move(server));
-    return match.hasMatch() ? match.captured(1) : QString();
+    QProcessEnvironment env = appEnvironment(m_home->path());
+    env.insert(QStringLiteral("ADMINCHAT_DEMO_API_KEY"), requiredKey);
+    m_servers.push_back(std::make_unique<QProcess>());
+    return startDemoServer(*m_servers.back(), {"--profile", "instant"}, env);
 }
 
 QJsonObject TestProfileCommand::entry(const QJsonArray& list, const QString& name)

@@ -1,0 +1,78 @@
+// Running the adminchat binary (ADMINCHAT_BIN) as a user would, for the end-to-end tests:
+// one command to completion, or `serve-demo` in the background.
+#pragma once
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QRegularExpression>
+
+struct AppRun
+{
+    int exitCode = -1; // -1: did not finish in time, -2: crashed
+    QByteArray out;
+    QByteArray err;
+
+    QByteArray all() const { return out + err; }
+    QJsonObject json() const { return QJsonDocument::fromJson(out).object(); }
+    QJsonArray jsonArray() const { return QJsonDocument::fromJson(out).array(); }
+};
+
+// The caller's environment with the settings and data folders moved under home, so a test never
+// touches the user's files.
+inline QProcessEnvironment appEnvironment(const QString& home)
+{
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(QStringLiteral("XDG_CONFIG_HOME"), home + QStringLiteral("/config"));
+    env.insert(QStringLiteral("XDG_DATA_HOME"), home + QStringLiteral("/data"));
+    return env;
+}
+
+// "NAME=value" assignments into env.
+inline void assign(QProcessEnvironment& env, const QStringList& assignments)
+{
+    for (const QString& assignment : assignments)
+        env.insert(assignment.section(QLatin1Char('='), 0, 0),
+                   assignment.section(QLatin1Char('='), 1));
+}
+
+inline AppRun runApp(const QStringList& arguments, const QProcessEnvironment& env,
+                     const QByteArray& input = {}, int timeoutMs = 30000)
+{
+    QProcess process;
+    process.setProcessEnvironment(env);
+    process.start(QStringLiteral(ADMINCHAT_BIN), arguments);
+    if (!input.isEmpty())
+        process.write(input);
+    process.closeWriteChannel();
+    AppRun run;
+    if (!process.waitForFinished(timeoutMs)) {
+        process.kill();
+        process.waitForFinished();
+        return run;
+    }
+    run.exitCode = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -2;
+    run.out = process.readAllStandardOutput();
+    run.err = process.readAllStandardError();
+    return run;
+}
+
+// Starts `adminchat serve-demo --port 0 ARGUMENTS` in server and returns the base URL it prints,
+// or an empty string when it does not come up.
+inline QString
+startDemoServer(QProcess& server, const QStringList& arguments,
+                const QProcessEnvironment& env = QProcessEnvironment::systemEnvironment())
+{
+    server.setProcessEnvironment(env);
+    server.start(QStringLiteral(ADMINCHAT_BIN),
+                 QStringList{"serve-demo", "--port", "0"} + arguments);
+    if (!server.waitForStarted(10000))
+        return {};
+    QByteArray line;
+    while (!line.contains('\n') && server.waitForReadyRead(10000))
+        line += server.readAllStandardOutput();
+    const auto match = QRegularExpression(QStringLiteral("listening on (http://\\S+)"))
+                           .match(QString::fromUtf8(line));
+    return match.hasMatch() ? match.captured(1) : QString();
+}
