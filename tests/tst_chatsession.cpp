@@ -2,6 +2,7 @@
 // conversation sends, and what it keeps when an answer fails), and the demo endpoint, whose
 // answer is a known function of the whole history it received (edit-and-resend, regenerate,
 // retry, rating, loading, two sessions sharing one client).
+#include "HttpTestRequest.h"
 #include "chat/ChatSession.h"
 #include "demo/DemoServer.h"
 #include "demo/DemoTextGenerator.h"
@@ -59,17 +60,10 @@ private:
     {
         QByteArray& buffer = m_buffers[socket];
         buffer += socket->readAll();
-        const qsizetype headerEnd = buffer.indexOf("\r\n\r\n");
-        if (headerEnd < 0)
+        const std::optional<HttpTestRequest> request = takeHttpRequest(buffer);
+        if (!request)
             return;
-        const QByteArray headers = buffer.left(headerEnd).toLower();
-        const qsizetype at = headers.indexOf("content-length:");
-        const qsizetype length =
-            at < 0 ? 0 : headers.mid(at + 15).split('\r').first().trimmed().toLongLong();
-        if (buffer.size() < headerEnd + 4 + length)
-            return;
-        bodies.append(QJsonDocument::fromJson(buffer.mid(headerEnd + 4, length)).object());
-        buffer.remove(0, headerEnd + 4 + length);
+        bodies.append(QJsonDocument::fromJson(request->body).object());
         socket->write(m_responses.isEmpty() ? stream({"?"}) : m_responses.takeFirst());
     }
 

@@ -2,6 +2,7 @@
 // with that CA's PEM file, by ModelsFetcher and ChatStream alike; verification stays on (another
 // CA fails); a missing or certificate-less file fails the request with one line naming it,
 // before anything is sent. The certificates are made with the openssl tool at run time.
+#include "HttpTestRequest.h"
 #include "net/ChatClient.h"
 #include "net/ModelsFetcher.h"
 
@@ -63,18 +64,10 @@ private:
         auto buffer = std::make_shared<QByteArray>();
         connect(socket, &QSslSocket::readyRead, this, [socket, buffer] {
             *buffer += socket->readAll();
-            const qsizetype end = buffer->indexOf("\r\n\r\n");
-            if (end < 0)
+            const std::optional<HttpTestRequest> request = takeHttpRequest(*buffer);
+            if (!request)
                 return;
-            qsizetype length = 0;
-            for (const QByteArray& line : buffer->left(end).split('\n')) {
-                if (line.toLower().startsWith("content-length:"))
-                    length = line.mid(15).trimmed().toLongLong();
-            }
-            if (buffer->size() < end + 4 + length)
-                return;
-            const bool models = buffer->startsWith("GET /v1/models");
-            buffer->clear();
+            const bool models = request->head.startsWith("GET /v1/models");
             QByteArray body;
             QByteArray type;
             if (models) {

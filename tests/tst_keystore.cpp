@@ -2,6 +2,7 @@
 // tests/run-all.sh starts it): write, read, overwrite, remove, not found. Without a reachable
 // keychain (a child process with a dead D-Bus address) every operation fails with one line that
 // names ADMINCHAT_API_KEY_<NAME>, and nothing is written anywhere.
+#include "KeychainTestHelpers.h"
 #include "endpoints/KeyStore.h"
 
 #include <QDirIterator>
@@ -20,14 +21,6 @@ const char* const childVariable = "TST_KEYSTORE_CHILD";
 const QString childKey = QStringLiteral("sk-child-3f9a0c1e-never-stored");
 
 } // namespace
-
-// A macro, not a function: QSKIP must return from the test function itself.
-#define REQUIRE_KEYCHAIN()                                                                         \
-    do {                                                                                           \
-        if (qEnvironmentVariableIsEmpty("DBUS_SESSION_BUS_ADDRESS"))                               \
-            QSKIP("no D-Bus session: run inside tests/run-all.sh (dbus-run-session + "             \
-                  "gnome-keyring-daemon)");                                                        \
-    } while (false)
 
 class TestKeyStore : public QObject
 {

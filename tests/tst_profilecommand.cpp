@@ -3,6 +3,7 @@
 // private D-Bus session, see tests/run-all.sh), and `adminchat serve-demo` requiring that key.
 // After every scenario no file under the settings or data directories holds the key.
 #include "AppProcess.h"
+#include "KeychainTestHelpers.h"
 
 #include <QDirIterator>
 #include <QRegularExpression>
@@ -11,14 +12,6 @@
 #include <QTest>
 #include <QUuid>
 #include <memory>
-
-// A macro, not a function: QSKIP must return from the test function itself.
-#define REQUIRE_KEYCHAIN()                                                                         \
-    do {                                                                                           \
-        if (qEnvironmentVariableIsEmpty("DBUS_SESSION_BUS_ADDRESS"))                               \
-            QSKIP("no D-Bus session: run inside tests/run-all.sh (dbus-run-session + "             \
-                  "gnome-keyring-daemon)");                                                        \
-    } while (false)
 
 class TestProfileCommand : public QObject
 {

@@ -1,6 +1,7 @@
 // ProfileResolver: a profile name to a ready EndpointConfig. Saved profiles with their key from
 // ADMINCHAT_API_KEY_<NAME>, the keychain (real Secret Service when a D-Bus session is there) or
 // none; Environment from OPENAI_*; Demo and unknown names refused with a useful line.
+#include "KeychainTestHelpers.h"
 #include "endpoints/KeyStore.h"
 #include "endpoints/ProfileResolver.h"
 #include "endpoints/ProfileStore.h"
@@ -180,8 +181,7 @@ void TestProfileResolver::noCallbackWhenContextIsGone()
 
 void TestProfileResolver::keyFromKeychain()
 {
-    if (qEnvironmentVariableIsEmpty("DBUS_SESSION_BUS_ADDRESS"))
-        QSKIP("no D-Bus session: run inside tests/run-all.sh");
+    REQUIRE_KEYCHAIN();
     const QString name = QStringLiteral("resolver ") + QUuid::createUuid().toString();
     const QString key = QStringLiteral("sk-resolver-") + QUuid::createUuid().toString(QUuid::Id128);
     KeyStore keys;
@@ -209,8 +209,7 @@ void TestProfileResolver::keyFromKeychain()
 
 void TestProfileResolver::keyMissingFromKeychain()
 {
-    if (qEnvironmentVariableIsEmpty("DBUS_SESSION_BUS_ADDRESS"))
-        QSKIP("no D-Bus session: run inside tests/run-all.sh");
+    REQUIRE_KEYCHAIN();
     const QString name = QStringLiteral("gone ") + QUuid::createUuid().toString(QUuid::Id128);
     QVERIFY(ProfileStore(iniPath()).save(profile(name, true)));
     const auto r = resolve(name);

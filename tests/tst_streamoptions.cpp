@@ -2,6 +2,7 @@
 // transparently (same id, one finished request, the answer streamed), recorded in the trace;
 // EndpointConfig::sendStreamOptions = false never sends it. Against the demo endpoint's
 // reject-stream-options fault, and a scripted server that shows the bytes on the wire.
+#include "HttpTestRequest.h"
 #include "demo/DemoServerThread.h"
 #include "net/ChatClient.h"
 
@@ -49,18 +50,10 @@ private:
         auto buffer = std::make_shared<QByteArray>();
         connect(socket, &QTcpSocket::readyRead, this, [this, socket, buffer] {
             *buffer += socket->readAll();
-            const qsizetype end = buffer->indexOf("\r\n\r\n");
-            if (end < 0)
+            const std::optional<HttpTestRequest> request = takeHttpRequest(*buffer);
+            if (!request)
                 return;
-            qsizetype length = 0;
-            for (const QByteArray& line : buffer->left(end).split('\n')) {
-                if (line.toLower().startsWith("content-length:"))
-                    length = line.mid(15).trimmed().toLongLong();
-            }
-            if (buffer->size() < end + 4 + length)
-                return;
-            m_bodies.append(buffer->mid(end + 4, length));
-            buffer->clear();
+            m_bodies.append(request->body);
             const Answer answer = m_answers.value(m_bodies.size() - 1, m_answers.last());
             QTimer::singleShot(answer.delayMs, socket, [socket, bytes = answer.bytes] {
                 socket->write(bytes);
