@@ -70,6 +70,7 @@ int list(ConversationStore& store, const QCommandLineParser& parser)
                           {QStringLiteral("updated"), isoUtc(c.updatedUtc)},
                           {QStringLiteral("profile"), c.profile},
                           {QStringLiteral("model"), c.model},
+                          {QStringLiteral("experiment"), c.experiment},
                           {QStringLiteral("variant"), c.variant},
                           {QStringLiteral("messages"), c.messageCount}};
             if (!c.snippet.isEmpty())

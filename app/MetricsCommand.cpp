@@ -35,6 +35,7 @@ Filters:
   --window W          5m, 1h, 24h or all (default all)
   --endpoint URL      only this endpoint base URL
   --model M           only this model
+  --experiment NAME   only requests of this A/B experiment
   --variant V         only this experiment variant
   --tag T             only requests with this tag
 )";
@@ -110,6 +111,7 @@ int runMetricsCommand(const QStringList& arguments)
         {QStringLiteral("window"), QStringLiteral("5m, 1h, 24h or all."), QStringLiteral("W")},
         {QStringLiteral("endpoint"), QStringLiteral("Endpoint."), QStringLiteral("URL")},
         {QStringLiteral("model"), QStringLiteral("Model."), QStringLiteral("M")},
+        {QStringLiteral("experiment"), QStringLiteral("Experiment."), QStringLiteral("NAME")},
         {QStringLiteral("variant"), QStringLiteral("Variant."), QStringLiteral("V")},
         {QStringLiteral("tag"), QStringLiteral("Tag."), QStringLiteral("T")},
     });
@@ -146,6 +148,7 @@ int runMetricsCommand(const QStringList& arguments)
     }
     filter.endpoint = parser.value(QStringLiteral("endpoint"));
     filter.model = parser.value(QStringLiteral("model"));
+    filter.experiment = parser.value(QStringLiteral("experiment"));
     filter.variant = parser.value(QStringLiteral("variant"));
     filter.tag = parser.value(QStringLiteral("tag"));
 

@@ -18,6 +18,7 @@ private slots:
     void titleFrom_data();
     void titleFrom();
     void createAndList();
+    void experimentAndVariantRoundTrip();
     void titleRules();
     void renameToEmptyGivesAutomaticTitleBack();
     void search();
@@ -154,6 +155,23 @@ void TestConversationStore::createAndList()
     QVERIFY(one);
     QCOMPARE(one->messageCount, 2);
     QVERIFY(!m_store->conversation(QStringLiteral("ffffffffffffffff")));
+}
+
+void TestConversationStore::experimentAndVariantRoundTrip()
+{
+    ConversationRecord c;
+    c.id = QStringLiteral("00000000000000ab");
+    c.experiment = QStringLiteral("prompt-test");
+    c.variant = QStringLiteral("B");
+    QString error;
+    QVERIFY2(m_store->create(c, &error), qPrintable(error));
+    const auto stored = m_store->conversation(c.id, &error);
+    QVERIFY2(stored, qPrintable(error));
+    QCOMPARE(stored->experiment, QStringLiteral("prompt-test"));
+    QCOMPARE(stored->variant, QStringLiteral("B"));
+    const QList<ConversationRecord> listed = m_store->conversations();
+    QCOMPARE(listed.size(), 1);
+    QCOMPARE(listed.front().experiment, QStringLiteral("prompt-test"));
 }
 
 void TestConversationStore::titleRules()

@@ -218,38 +218,55 @@ private slots:
     {
         const QString e = QStringLiteral("http://h:8000/v1");
         const QString m = QStringLiteral("m1");
+        const QString x = QStringLiteral("prompt-test");
         const QString v = QStringLiteral("A");
         const QString t = QStringLiteral("bench-1");
+        const auto record = [](const QString& endpoint, const QString& model,
+                               const QString& experiment, const QString& variant,
+                               const QString& tag) {
+            MetricsRecord r;
+            r.endpoint = endpoint;
+            r.model = model;
+            r.experiment = experiment;
+            r.variant = variant;
+            r.tag = tag;
+            return r;
+        };
         MetricsFilter f;
-        QVERIFY(f.matchesLabels(e, m, v, t)); // empty filter matches everything
-        QVERIFY(f.matchesLabels({}, {}, {}, {}));
+        QVERIFY(f.matchesLabels(record(e, m, x, v, t))); // empty filter matches everything
+        QVERIFY(f.matchesLabels(MetricsRecord{}));
 
         f.endpoint = e + QLatin1Char('/'); // trailing slash ignored, both ways
-        QVERIFY(f.matchesLabels(e, m, v, t));
+        QVERIFY(f.matchesLabels(record(e, m, x, v, t)));
         f.endpoint = e;
-        QVERIFY(f.matchesLabels(e + QLatin1Char('/'), m, v, t));
-        QVERIFY(!f.matchesLabels(QStringLiteral("http://h:8000/v2"), m, v, t));
-        QVERIFY(!f.matchesLabels(QStringLiteral("http://h:8000/v10"), m, v, t));
+        QVERIFY(f.matchesLabels(record(e + QLatin1Char('/'), m, x, v, t)));
+        QVERIFY(!f.matchesLabels(record(QStringLiteral("http://h:8000/v2"), m, x, v, t)));
+        QVERIFY(!f.matchesLabels(record(QStringLiteral("http://h:8000/v10"), m, x, v, t)));
 
         f = {};
         f.model = m;
-        QVERIFY(f.matchesLabels(e, m, v, t));
-        QVERIFY(!f.matchesLabels(e, QStringLiteral("m2"), v, t));
+        QVERIFY(f.matchesLabels(record(e, m, x, v, t)));
+        QVERIFY(!f.matchesLabels(record(e, QStringLiteral("m2"), x, v, t)));
+        f = {};
+        f.experiment = x;
+        QVERIFY(f.matchesLabels(record(e, m, x, v, t)));
+        QVERIFY(!f.matchesLabels(record(e, m, QStringLiteral("other"), v, t)));
+        QVERIFY(!f.matchesLabels(record(e, m, QString(), v, t)));
         f = {};
         f.variant = v;
-        QVERIFY(f.matchesLabels(e, m, v, t));
-        QVERIFY(!f.matchesLabels(e, m, QStringLiteral("B"), t));
-        QVERIFY(!f.matchesLabels(e, m, QString(), t));
+        QVERIFY(f.matchesLabels(record(e, m, x, v, t)));
+        QVERIFY(!f.matchesLabels(record(e, m, x, QStringLiteral("B"), t)));
+        QVERIFY(!f.matchesLabels(record(e, m, x, QString(), t)));
         f = {};
         f.tag = t;
-        QVERIFY(f.matchesLabels(e, m, v, t));
-        QVERIFY(!f.matchesLabels(e, m, v, QStringLiteral("bench-2")));
+        QVERIFY(f.matchesLabels(record(e, m, x, v, t)));
+        QVERIFY(!f.matchesLabels(record(e, m, x, v, QStringLiteral("bench-2"))));
 
         f.endpoint = e;
         f.model = m;
         f.variant = v;
-        QVERIFY(f.matchesLabels(e, m, v, t));
-        QVERIFY(!f.matchesLabels(e, m, v, QString())); // every set field must match
+        QVERIFY(f.matchesLabels(record(e, m, x, v, t)));
+        QVERIFY(!f.matchesLabels(record(e, m, x, v, QString()))); // every set field must match
     }
 };
 

@@ -42,6 +42,7 @@ MetricsRecord fullRecord()
     r.endpoint = QStringLiteral("https://api.example.com/v1/");
     r.profile = QStringLiteral("work");
     r.model = QStringLiteral("gpt-4o-mini");
+    r.experiment = QStringLiteral("prompt-test");
     r.variant = QStringLiteral("B");
     r.tag = QStringLiteral("bench-7");
     r.streamed = false;
@@ -162,6 +163,7 @@ private slots:
         QCOMPARE(r.endpoint, full.endpoint);
         QCOMPARE(r.profile, full.profile);
         QCOMPARE(r.model, full.model);
+        QCOMPARE(r.experiment, full.experiment);
         QCOMPARE(r.variant, full.variant);
         QCOMPARE(r.tag, full.tag);
         QCOMPARE(r.streamed, false);
@@ -306,7 +308,7 @@ private slots:
                         f.tag = tag;
                         std::vector<qint64> expected;
                         for (const MetricsRecord& r : batch) {
-                            if (f.matchesLabels(r.endpoint, r.model, r.variant, r.tag))
+                            if (f.matchesLabels(r))
                                 expected.push_back(r.id);
                         }
                         std::sort(expected.begin(), expected.end(), std::greater<>());

@@ -234,7 +234,7 @@ private:
 
     int newCombination(const MetricsRecord& record)
     {
-        if (!m_filter.matchesLabels(record.endpoint, record.model, record.variant, record.tag))
+        if (!m_filter.matchesLabels(record))
             return -1;
         const GroupKey key{record.endpoint, record.model, record.variant}; // tags do not split
         if (const auto known = m_byGroup.constFind(key); known != m_byGroup.cend())

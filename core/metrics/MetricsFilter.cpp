@@ -1,5 +1,7 @@
 #include "metrics/MetricsFilter.h"
 
+#include "metrics/MetricsRecord.h"
+
 namespace adminchat {
 
 namespace {
@@ -30,14 +32,13 @@ QDateTime MetricsFilter::start(const QDateTime& now) const
     return now.addSecs(-seconds);
 }
 
-bool MetricsFilter::matchesLabels(const QString& recordEndpoint, const QString& recordModel,
-                                  const QString& recordVariant, const QString& recordTag) const
+bool MetricsFilter::matchesLabels(const MetricsRecord& record) const
 {
     if (!endpoint.isEmpty() &&
-        withoutTrailingSlashes(endpoint) != withoutTrailingSlashes(recordEndpoint))
+        withoutTrailingSlashes(endpoint) != withoutTrailingSlashes(record.endpoint))
         return false;
-    return matches(model, recordModel) && matches(variant, recordVariant) &&
-           matches(tag, recordTag);
+    return matches(model, record.model) && matches(experiment, record.experiment) &&
+           matches(variant, record.variant) && matches(tag, record.tag);
 }
 
 QString MetricsFilter::windowName(Window window)

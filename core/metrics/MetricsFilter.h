@@ -5,25 +5,33 @@
 
 namespace adminchat {
 
+struct MetricsRecord;
+
 // Which records a view, an export or a summary covers. Empty strings match everything.
 struct MetricsFilter
 {
-    enum class Window { Last5Minutes, LastHour, Last24Hours, All };
+    enum class Window
+    {
+        Last5Minutes,
+        LastHour,
+        Last24Hours,
+        All
+    };
 
     Window window = Window::All;
     QDateTime since; // overrides window when valid (--since)
     QString endpoint;
     QString model;
+    QString experiment;
     QString variant;
     QString tag;
     qint64 afterId = 0; // only records stored after this row id (picking up other writers)
 
     // Start of the covered interval at time now (invalid: no lower bound).
     QDateTime start(const QDateTime& now) const;
-    bool matchesLabels(const QString& recordEndpoint, const QString& recordModel,
-                       const QString& recordVariant, const QString& recordTag) const;
+    bool matchesLabels(const MetricsRecord& record) const;
 
-    static QString windowName(Window window); // "5m", "1h", "24h", "all"
+    static QString windowName(Window window);   // "5m", "1h", "24h", "all"
     static qint64 windowSeconds(Window window); // 0 for All
 };
 

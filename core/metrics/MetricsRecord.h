@@ -19,8 +19,9 @@ struct MetricsRecord
     QString endpoint;
     QString profile;
     QString model;
-    QString variant;
-    QString tag; // e.g. a benchmark run
+    QString experiment; // A/B experiment name, empty outside experiments
+    QString variant;    // the experiment's variant this request was assigned
+    QString tag;        // e.g. a benchmark run
     bool streamed = true;
     QString status; // ok, error, cancelled, length, content_filter, tool_calls
     int httpStatus = 0;

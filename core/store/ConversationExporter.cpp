@@ -64,7 +64,8 @@ QString ConversationExporter::toMarkdown(const ConversationRecord& conversation,
     if (!conversation.model.isEmpty())
         meta << QStringLiteral("model %1").arg(conversation.model);
     if (!conversation.variant.isEmpty())
-        meta << QStringLiteral("variant %1").arg(conversation.variant);
+        meta << QStringLiteral("experiment %1, variant %2")
+                    .arg(conversation.experiment, conversation.variant);
     out += meta.join(QStringLiteral(" · ")) + QStringLiteral("\n");
 
     for (const MessageRecord& m : messages) {
@@ -136,6 +137,7 @@ QByteArray ConversationExporter::toJson(const ConversationRecord& conversation,
         {QStringLiteral("updated"), isoUtc(conversation.updatedUtc, Qt::ISODateWithMs)},
         {QStringLiteral("profile"), conversation.profile},
         {QStringLiteral("model"), conversation.model},
+        {QStringLiteral("experiment"), conversation.experiment},
         {QStringLiteral("variant"), conversation.variant},
         {QStringLiteral("messages"), list},
     };

@@ -18,7 +18,8 @@ struct ConversationRecord
     QDateTime updatedUtc; // last message saved or rename
     QString profile;      // endpoint profile the conversation uses
     QString model;
-    QString variant;      // A/B experiment variant, empty outside experiments
+    QString experiment;   // A/B experiment the conversation takes part in, else empty
+    QString variant;      // its assigned variant, empty outside experiments
     int messageCount = 0; // filled by listings
     QString snippet;      // filled by searches: where the text matched, one line
 };

@@ -15,8 +15,10 @@ namespace {
 
 // Column order shared by the conversation SELECTs and readConversation().
 constexpr const char* conversationColumns =
-    "c.id,c.title,c.title_edited,c.created_ms,c.updated_ms,c.profile,c.model,c.variant,"
+    "c.id,c.title,c.title_edited,c.created_ms,c.updated_ms,c.profile,c.model,c.experiment,"
+    "c.variant,"
     "(SELECT count(*) FROM messages m WHERE m.conversation_id = c.id)";
+constexpr int snippetColumn = 10; // a search's extra column, after the conversation columns
 constexpr const char* messageColumns =
     "conversation_id,seq,role,content,reasoning,tool_calls,model,endpoint,created_ms,status,"
     "error,error_kind,request_uid,rating";
@@ -53,6 +55,7 @@ ConversationRecord readConversation(const QSqlQuery& query)
     c.updatedUtc = utc(query.value(i++));
     c.profile = query.value(i++).toString();
     c.model = query.value(i++).toString();
+    c.experiment = query.value(i++).toString();
     c.variant = query.value(i++).toString();
     c.messageCount = query.value(i++).toInt();
     return c;
@@ -168,10 +171,11 @@ bool ConversationStore::create(ConversationRecord& conversation, QString* error)
     c.updatedUtc = utc(msOrNow(c.updatedUtc, c.createdUtc.toMSecsSinceEpoch()));
     const QString sql = QStringLiteral(
         "INSERT INTO conversations (id,title,title_edited,created_ms,updated_ms,profile,model,"
-        "variant) VALUES (?,?,?,?,?,?,?,?)");
+        "experiment,variant) VALUES (?,?,?,?,?,?,?,?,?)");
     if (!write(sql,
                {c.id, text(c.title), int(c.titleEdited), c.createdUtc.toMSecsSinceEpoch(),
-                c.updatedUtc.toMSecsSinceEpoch(), text(c.profile), text(c.model), text(c.variant)},
+                c.updatedUtc.toMSecsSinceEpoch(), text(c.profile), text(c.model),
+                text(c.experiment), text(c.variant)},
                QStringLiteral("cannot create conversation %1").arg(c.id), {}, error))
         return false;
     c.messageCount = 0;
@@ -236,8 +240,8 @@ QList<ConversationRecord> ConversationStore::conversations(const QString& search
     }
     while (query.next()) {
         ConversationRecord c = readConversation(query);
-        if (!search.isEmpty() && !query.value(9).isNull())
-            c.snippet = ConversationText::snippet(query.value(9).toString(), search);
+        if (!search.isEmpty() && !query.value(snippetColumn).isNull())
+            c.snippet = ConversationText::snippet(query.value(snippetColumn).toString(), search);
         result << c;
     }
     if (query.lastError().isValid()) {

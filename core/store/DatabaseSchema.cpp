@@ -58,6 +58,16 @@ const std::vector<QStringList>& DatabaseSchema::steps()
     rating INTEGER CHECK (rating IN (-1, 1)),
     PRIMARY KEY (conversation_id, seq)))"),
         },
+        // 3: A/B experiments name the experiment beside the variant; benchmark runs are
+        // looked up by tag.
+        {
+            QStringLiteral("ALTER TABLE requests ADD COLUMN experiment TEXT NOT NULL DEFAULT ''"),
+            QStringLiteral(
+                "CREATE INDEX requests_experiment ON requests (experiment) WHERE experiment <> ''"),
+            QStringLiteral("CREATE INDEX requests_tag ON requests (tag) WHERE tag <> ''"),
+            QStringLiteral(
+                "ALTER TABLE conversations ADD COLUMN experiment TEXT NOT NULL DEFAULT ''"),
+        },
     };
     return steps;
 }

@@ -148,8 +148,7 @@ void MetricsService::exportCsv(const QString& path, bool summary)
         std::vector<MetricsRecord> selected;
         const QDateTime start = m_filter.start(now);
         for (const MetricsRecord& record : m_records) {
-            if ((!start.isValid() || record.startedUtc >= start) &&
-                m_filter.matchesLabels(record.endpoint, record.model, record.variant, record.tag))
+            if ((!start.isValid() || record.startedUtc >= start) && m_filter.matchesLabels(record))
                 selected.push_back(record);
         }
         rows = MetricsCsv::exportToPath(path, selected, nullptr, &error);

@@ -22,8 +22,8 @@ constexpr const char* columnList =
     "started_utc,started_ms,endpoint,profile,model,variant,tag,streamed,status,http_status,"
     "error_kind,ttft_ms,ttfat_ms,e2e_ms,mean_itl_ms,itl_p50_ms,itl_p95_ms,itl_max_ms,tpot_ms,"
     "output_tokens,output_tokens_estimated,prompt_tokens,tokens_per_s,retries,category,rating,"
-    "prompt_hash,prompt_chars,itl_sketch,request_uid";
-constexpr int columnCount = 30;
+    "prompt_hash,prompt_chars,itl_sketch,request_uid,experiment";
+constexpr int columnCount = 31;
 
 // Qt binds a null QString as SQL NULL; the label columns are NOT NULL, so send '' instead.
 QVariant text(const QString& value)
@@ -76,6 +76,7 @@ void bindRecord(QSqlQuery& query, const MetricsRecord& r)
     query.bindValue(i++, r.promptChars);
     query.bindValue(i++, r.itlSketch.isEmpty() ? QVariant() : QVariant(r.itlSketch));
     query.bindValue(i++, text(r.requestUid));
+    query.bindValue(i++, text(r.experiment));
     Q_ASSERT(i == columnCount);
 }
 
@@ -116,6 +117,7 @@ MetricsRecord readRecord(const QSqlQuery& query)
     r.promptChars = query.value(i++).toLongLong();
     r.itlSketch = query.value(i++).toByteArray();
     r.requestUid = query.value(i++).toString();
+    r.experiment = query.value(i++).toString();
     return r;
 }
 
@@ -229,8 +231,10 @@ std::vector<MetricsRecord> MetricsStore::records(const MetricsFilter& filter, co
         conditions << QStringLiteral("endpoint >= ? AND endpoint < ? AND rtrim(endpoint, '/') = ?");
         values << text(base) << base + QLatin1Char('0') << text(base);
     }
-    const std::pair<const char*, const QString*> labels[] = {
-        {"model = ?", &filter.model}, {"variant = ?", &filter.variant}, {"tag = ?", &filter.tag}};
+    const std::pair<const char*, const QString*> labels[] = {{"model = ?", &filter.model},
+                                                             {"experiment = ?", &filter.experiment},
+                                                             {"variant = ?", &filter.variant},
+                                                             {"tag = ?", &filter.tag}};
     for (const auto& [condition, value] : labels) {
         if (!value->isEmpty()) {
             conditions << QString::fromLatin1(condition);
