@@ -4,8 +4,10 @@
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
+#include <cmath>
 #include <csignal>
 #include <cstdio>
+#include <optional>
 
 namespace adminchat {
 
@@ -15,6 +17,26 @@ int usageError(const QString& message)
 {
     std::fprintf(stderr, "adminchat serve-demo: %s\n", qPrintable(message));
     return 2;
+}
+
+// A delay option in milliseconds: a finite number from 0 to DemoConfig::maxDelayMs.
+std::optional<double> millisecondsOption(const QCommandLineParser& parser, const QString& name,
+                                         QString* error)
+{
+    const QString text = parser.value(name);
+    bool ok = false;
+    const double value = text.trimmed().toDouble(&ok);
+    if (!ok || !std::isfinite(value) || value < 0) {
+        *error =
+            QStringLiteral("--%1 needs a number of milliseconds >= 0, got \"%2\"").arg(name, text);
+        return std::nullopt;
+    }
+    if (value > DemoConfig::maxDelayMs) {
+        *error = QStringLiteral("--%1 must be at most %2 ms, got \"%3\"")
+                     .arg(name, QString::number(DemoConfig::maxDelayMs, 'f', 0), text);
+        return std::nullopt;
+    }
+    return value;
 }
 
 void quitOnSignal(int)
@@ -46,6 +68,14 @@ int runServeDemoCommand(const QStringList& arguments)
         {QStringLiteral("fault-rate"),
          QStringLiteral("Share of requests that get a fault, 0..1 (default 1 with --fault)."),
          QStringLiteral("R")},
+        {QStringLiteral("ttft"),
+         QStringLiteral("Fixed time to first token in ms for every request (overrides the "
+                        "profile's, no random spread)."),
+         QStringLiteral("MS")},
+        {QStringLiteral("itl"),
+         QStringLiteral("Fixed delay between tokens in ms for every request (overrides the "
+                        "profile's, no jitter)."),
+         QStringLiteral("MS")},
         {QStringLiteral("seed"), QStringLiteral("Seed for text and latency (default 42)."),
          QStringLiteral("N"), QStringLiteral("42")},
     });
@@ -60,6 +90,18 @@ int runServeDemoCommand(const QStringList& arguments)
     auto config = DemoConfig::fromProfile(parser.value(QStringLiteral("profile")), &error);
     if (!config)
         return usageError(error);
+    if (parser.isSet(QStringLiteral("ttft"))) {
+        const auto ms = millisecondsOption(parser, QStringLiteral("ttft"), &error);
+        if (!ms)
+            return usageError(error);
+        config->setFixedTtft(*ms);
+    }
+    if (parser.isSet(QStringLiteral("itl"))) {
+        const auto ms = millisecondsOption(parser, QStringLiteral("itl"), &error);
+        if (!ms)
+            return usageError(error);
+        config->setFixedTokenDelay(*ms);
+    }
     for (const QString& name : parser.values(QStringLiteral("fault"))) {
         const auto fault = DemoConfig::faultFromName(name);
         if (!fault)
@@ -99,8 +141,9 @@ int runServeDemoCommand(const QStringList& arguments)
     }
     QUrl url = server.baseUrl();
     url.setHost(address.toString());
-    std::printf("AdminChat demo endpoint (simulated) listening on %s (profile %s%s)\n",
+    std::printf("AdminChat demo endpoint (simulated) listening on %s (profile %s: %s%s)\n",
                 qPrintable(url.toString()), qPrintable(config->profile),
+                qPrintable(config->timingDescription()),
                 config->faults.isEmpty() ? "" : ", faults on");
     std::fflush(stdout);
     std::signal(SIGINT, quitOnSignal);

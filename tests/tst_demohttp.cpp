@@ -191,9 +191,15 @@ void Tst_demohttp::clientVanishesMidStream()
                              kTimeoutMs);
     QCOMPARE(m_server->connectionCount(), 1);
     QCOMPARE(served.size(), 0);
+    QCOMPARE(m_server->inFlight(), 1);
+    QCOMPARE(m_server->requestsServed(), 0);
     client.socket.abort();
     QTRY_COMPARE_WITH_TIMEOUT(m_server->connectionCount(), 0, kTimeoutMs);
     QCOMPARE(served.size(), 1);
+    // A stream whose client left is no longer in flight.
+    QCOMPARE(m_server->inFlight(), 0);
+    QCOMPARE(m_server->maxInFlight(), 1);
+    QCOMPARE(m_server->requestsServed(), 1);
     QTest::qWait(100); // the stream's timer must be gone: no late signal, no crash
     QCOMPARE(served.size(), 1);
 }

@@ -4,6 +4,7 @@
 
 #include <QElapsedTimer>
 #include <QSignalSpy>
+#include <algorithm>
 
 using namespace adminchat;
 using namespace demotest;
@@ -29,6 +30,8 @@ private slots:
     void reasonerSendsReasoningFirst();
     void nonStreamedAnswer();
     void fixedLatencyOverride();
+    void fixedTimingConfig();
+    void fixedTimingEndToEnd();
 };
 
 void Tst_demoserver::initTestCase()
@@ -48,7 +51,7 @@ void Tst_demoserver::cleanup()
 
 void Tst_demoserver::configProfilesAndFaultNames()
 {
-    QCOMPARE(DemoConfig::profileNames(), QStringList({"instant", "realistic", "slow"}));
+    QCOMPARE(DemoConfig::profileNames(), QStringList({"instant", "realistic", "slow", "fixed"}));
     const DemoConfig instant = *DemoConfig::fromProfile(QStringLiteral("instant"));
     QCOMPARE(instant.ttftMedianMs, 0.0);
     QCOMPARE(instant.tokenDelayMs, 0.0);
@@ -346,6 +349,80 @@ void Tst_demoserver::fixedLatencyOverride()
     QVERIFY2(meanGap >= 18, qPrintable(QString::number(meanGap)));
     for (int i = 0; i < arrivals.size(); ++i)
         QVERIFY(arrivals[i] >= 100 + 20 * i - 1); // the schedule never runs early
+}
+
+void Tst_demoserver::fixedTimingConfig()
+{
+    const DemoConfig fixed = *DemoConfig::fromProfile(QStringLiteral("fixed"));
+    QCOMPARE(fixed.profile, QStringLiteral("fixed"));
+    QCOMPARE(fixed.ttftMedianMs, 100.0);
+    QCOMPARE(fixed.ttftSigma, 0.0);
+    QCOMPARE(fixed.tokenDelayMs, 20.0);
+    QCOMPARE(fixed.tokenJitterMs, 0.0);
+    QCOMPARE(fixed.timingDescription(), QStringLiteral("TTFT 100 ms, 20 ms/token"));
+
+    // Fixing one value leaves the other one's spread alone.
+    DemoConfig slow = *DemoConfig::fromProfile(QStringLiteral("slow"));
+    QCOMPARE(slow.timingDescription(), QStringLiteral("TTFT ~2500 ms, ~90 ms/token"));
+    slow.setFixedTokenDelay(12.5);
+    QCOMPARE(slow.tokenDelayMs, 12.5);
+    QCOMPARE(slow.tokenJitterMs, 0.0);
+    QCOMPARE(slow.ttftSigma, 0.4);
+    slow.setFixedTtft(0);
+    QCOMPARE(slow.ttftMedianMs, 0.0);
+    QCOMPARE(slow.ttftSigma, 0.0);
+    QCOMPARE(slow.timingDescription(), QStringLiteral("TTFT 0 ms, 12.5 ms/token"));
+}
+
+void Tst_demoserver::fixedTimingEndToEnd()
+{
+    // A realistic (random) server fixed to 50 ms / 10 ms, as `serve-demo --ttft 50 --itl 10`.
+    DemoConfig config = *DemoConfig::fromProfile(QStringLiteral("realistic"));
+    config.setFixedTtft(50);
+    config.setFixedTokenDelay(10);
+    startServer(config);
+    constexpr int tokens = 30;
+    for (int round = 0; round < 2; ++round) {
+        QElapsedTimer clock;
+        clock.start();
+        QNetworkReply* reply = post(chatBody(QStringLiteral("fixed %1").arg(round),
+                                             QStringLiteral("demo-chat"), true, true, tokens));
+        QByteArray pending;
+        QList<double> arrivals;
+        connect(reply, &QNetworkReply::readyRead, this, [&] {
+            pending += reply->readAll();
+            const double now = double(clock.nsecsElapsed()) / 1e6;
+            qsizetype end;
+            while ((end = pending.indexOf("\n\n")) >= 0) {
+                if (parseSse(pending.left(end + 2)).contentChunks == 1)
+                    arrivals << now;
+                pending.remove(0, end + 2);
+            }
+        });
+        QVERIFY(finish(reply));
+        QCOMPARE(reply->error(), QNetworkReply::NoError);
+        QCOMPARE(arrivals.size(), tokens);
+        // The server never sends early: each token is due 50 + 10 * i ms after the request.
+        for (int i = 0; i < tokens; ++i) {
+            QVERIFY2(arrivals[i] >= 50 + 10 * i - 1,
+                     qPrintable(QStringLiteral("token %1 at %2 ms").arg(i).arg(arrivals[i])));
+        }
+        QVERIFY2(arrivals.first() < 50 + 1000, qPrintable(QString::number(arrivals.first())));
+        QList<double> gaps;
+        for (int i = 1; i < tokens; ++i)
+            gaps << arrivals[i] - arrivals[i - 1];
+        std::sort(gaps.begin(), gaps.end());
+        const double median = gaps[gaps.size() / 2];
+        QVERIFY2(median >= 8 && median <= 14, qPrintable(QString::number(median)));
+        // A busy machine can delay one token so the next gap looks short; most must be >= 8.
+        const auto shortGaps =
+            std::count_if(gaps.begin(), gaps.end(), [](double g) { return g < 8; });
+        QVERIFY2(shortGaps <= gaps.size() / 4, qPrintable(QString::number(shortGaps)));
+        // Absolute schedule: no drift even if single tokens were late.
+        const double last = arrivals.last();
+        QVERIFY2(last >= 50 + 10 * (tokens - 1) && last < 50 + 10 * (tokens - 1) + 1000,
+                 qPrintable(QString::number(last)));
+    }
 }
 
 QTEST_GUILESS_MAIN(Tst_demoserver)

@@ -49,6 +49,10 @@ std::optional<DemoConfig> DemoConfig::fromProfile(const QString& name, QString* 
         config.ttftSigma = 0.4;
         config.tokenDelayMs = 90;
         config.tokenJitterMs = 25;
+    } else if (key == QLatin1String("fixed")) {
+        // Every request gets the same timing, so a load test measures the client alone.
+        config.setFixedTtft(100);
+        config.setFixedTokenDelay(20);
     } else {
         if (error) {
             *error = QStringLiteral("unknown demo profile '%1' (expected one of: %2)")
@@ -61,7 +65,29 @@ std::optional<DemoConfig> DemoConfig::fromProfile(const QString& name, QString* 
 
 QStringList DemoConfig::profileNames()
 {
-    return {QStringLiteral("instant"), QStringLiteral("realistic"), QStringLiteral("slow")};
+    return {QStringLiteral("instant"), QStringLiteral("realistic"), QStringLiteral("slow"),
+            QStringLiteral("fixed")};
+}
+
+void DemoConfig::setFixedTtft(double ms)
+{
+    ttftMedianMs = ms;
+    ttftSigma = 0; // a zero spread makes the log-normal draw collapse to its median
+}
+
+void DemoConfig::setFixedTokenDelay(double ms)
+{
+    tokenDelayMs = ms;
+    tokenJitterMs = 0;
+}
+
+QString DemoConfig::timingDescription() const
+{
+    const auto value = [](double ms, bool fixed) {
+        return (fixed ? QString() : QStringLiteral("~")) + QString::number(ms, 'g', 6);
+    };
+    return QStringLiteral("TTFT %1 ms, %2 ms/token")
+        .arg(value(ttftMedianMs, ttftSigma <= 0), value(tokenDelayMs, tokenJitterMs <= 0));
 }
 
 std::optional<DemoFault> DemoConfig::faultFromName(const QString& name)

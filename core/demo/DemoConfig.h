@@ -36,10 +36,21 @@ struct DemoConfig
     quint64 seed = 42;
     QString requiredApiKey; // when set, other keys get 401
 
+    // Upper bound of a configured delay, as for the X-Demo-Latency header.
+    static constexpr double maxDelayMs = 600000;
+
     // "instant" (no delays), "realistic" (TTFT ~350 ms, ~25 ms/token), "slow" (TTFT ~2.5 s,
-    // ~90 ms/token). Unknown names give std::nullopt and a one-line *error.
+    // ~90 ms/token), "fixed" (TTFT 100 ms, 20 ms/token, no randomness: for load tests).
+    // Unknown names give std::nullopt and a one-line *error.
     static std::optional<DemoConfig> fromProfile(const QString& name, QString* error = nullptr);
     static QStringList profileNames();
+
+    // Make the time to first token or the per-token delay exactly ms, without random spread,
+    // whatever the profile said.
+    void setFixedTtft(double ms);
+    void setFixedTokenDelay(double ms);
+    // "TTFT ~350 ms, ~25 ms/token" or, when fixed, "TTFT 50 ms, 10 ms/token" (for log lines).
+    QString timingDescription() const;
 
     // "500", "429", "html502", "reset", "stall", "error-after-200", "cut-off", "malformed",
     // "ignore-stream", "reject-stream-options".

@@ -108,6 +108,8 @@ void DemoConnection::startResponse(DemoResponse response, const QByteArray& meth
                               << orDash(response.fault);
     m_idleTimer.stop();
     m_response = std::move(response);
+    if (m_response->countsInStats)
+        m_handler->stats().begin();
     m_nextWrite = 0;
     m_clock.start();
     pump();
@@ -125,6 +127,9 @@ void DemoConnection::pump()
         out += writes[m_nextWrite++].bytes;
     if (!out.isEmpty()) {
         m_socket->write(out);
+        // Hand the bytes to the kernel now rather than on the next write notification, which
+        // with hundreds of streams due at the same moment comes only after all their timers.
+        m_socket->flush();
         if (!m_response) // the write failed and tore the connection down
             return;
     }
@@ -142,13 +147,11 @@ void DemoConnection::pump()
 
 void DemoConnection::endResponse()
 {
-    const int status = m_response->status;
     switch (m_response->ending) {
     case DemoEnding::Stall:
         return; // keep m_response: the answer ends when the client gives up (tearDown)
     case DemoEnding::KeepOpen:
-        m_response.reset();
-        emit responseEnded(status);
+        finishResponse();
         m_idleTimer.start();
         if (m_socket->bytesAvailable() > 0)
             m_parser.append(m_socket->readAll());
@@ -156,16 +159,24 @@ void DemoConnection::endResponse()
             processBuffer();
         return;
     case DemoEnding::Close:
-        m_response.reset();
-        emit responseEnded(status);
+        finishResponse();
         closeGracefully();
         return;
     case DemoEnding::Reset:
-        m_response.reset();
-        emit responseEnded(status);
+        finishResponse();
         resetConnection();
         return;
     }
+}
+
+void DemoConnection::finishResponse()
+{
+    const int status = m_response->status;
+    const bool counted = m_response->countsInStats;
+    m_response.reset();
+    if (counted)
+        m_handler->stats().end();
+    emit responseEnded(status);
 }
 
 void DemoConnection::closeGracefully()
@@ -198,12 +209,8 @@ void DemoConnection::tearDown()
     m_closing = true;
     m_timer.stop();
     m_idleTimer.stop();
-    if (m_response) {
-        // The client left before the answer ended (or a stall ended): it counts as served.
-        const int status = m_response->status;
-        m_response.reset();
-        emit responseEnded(status);
-    }
+    if (m_response) // the client left before the answer ended (or a stall ended): served
+        finishResponse();
     if (m_socket->state() != QAbstractSocket::UnconnectedState)
         m_socket->abort();
     deleteLater();

@@ -37,6 +37,7 @@ private:
     void startResponse(DemoResponse response, const QByteArray& method, const QByteArray& path);
     void pump();
     void endResponse();
+    void finishResponse(); // the answer is over: statistics, responseEnded
     void resetConnection();
     void closeGracefully();
     void tearDown();

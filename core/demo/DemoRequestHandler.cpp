@@ -16,7 +16,9 @@ namespace adminchat {
 namespace {
 
 constexpr qint64 kModelsCreated = 1715000000; // fixed, so /v1/models is reproducible
-constexpr double kMaxOverrideMs = 600000;
+constexpr double kMaxOverrideMs = DemoConfig::maxDelayMs;
+const QByteArray kStatsPath = "/v1/demo/stats";
+const QByteArray kStatsResetPath = "/v1/demo/stats/reset";
 
 const QByteArray kInvalidRequest = "invalid_request_error";
 
@@ -73,14 +75,15 @@ DemoResponse DemoRequestHandler::handle(const DemoHttpRequest& request)
     const QByteArray& path = request.path;
     const bool models = path == "/v1/models" || path.startsWith("/v1/models/");
     const bool chat = path == "/v1/chat/completions";
-    if (!models && !chat) {
+    const bool stats = path == kStatsPath || path == kStatsResetPath;
+    if (!models && !chat && !stats) {
         return DemoResponse::jsonError(
             404,
             QStringLiteral("Invalid URL (%1 %2)")
                 .arg(QString::fromLatin1(request.method), shortened(QString::fromUtf8(path))),
             kInvalidRequest, "unknown_url", keepAlive);
     }
-    const QByteArray allowed = models ? "GET" : "POST";
+    const QByteArray allowed = chat || path == kStatsResetPath ? "POST" : "GET";
     if (request.method != allowed) {
         return DemoResponse::jsonError(
             405,
@@ -90,13 +93,29 @@ DemoResponse DemoRequestHandler::handle(const DemoHttpRequest& request)
             kInvalidRequest, "method_not_allowed", keepAlive, {{"Allow", allowed}});
     }
     if (!isAuthorized(request)) {
-        return DemoResponse::jsonError(
+        DemoResponse response = DemoResponse::jsonError(
             401,
             QStringLiteral("Incorrect API key provided. Use the key set in the demo "
                            "endpoint's settings."),
             kInvalidRequest, "invalid_api_key", keepAlive);
+        response.countsInStats = chat;
+        return response;
     }
-    return models ? handleModels(request) : handleChat(request);
+    if (stats)
+        return handleStats(request);
+    if (models)
+        return handleModels(request);
+    // Every chat request counts, error and fault answers too: they occupy the server as well.
+    DemoResponse response = handleChat(request);
+    response.countsInStats = true;
+    return response;
+}
+
+DemoResponse DemoRequestHandler::handleStats(const DemoHttpRequest& request)
+{
+    if (request.path == kStatsResetPath)
+        m_stats.reset();
+    return DemoResponse::immediate(200, "application/json", m_stats.toJson(), request.keepAlive);
 }
 
 bool DemoRequestHandler::isAuthorized(const DemoHttpRequest& request) const
@@ -126,7 +145,7 @@ DemoResponse DemoRequestHandler::handleModels(const DemoHttpRequest& request)
     if (overrides.fault &&
         (*overrides.fault == DemoFault::Http500 || *overrides.fault == DemoFault::Http429 ||
          *overrides.fault == DemoFault::Html502)) {
-        DemoResponse response = statusFault(*overrides.fault, keepAlive);
+        DemoResponse response = DemoResponse::statusFault(*overrides.fault, keepAlive);
         response.fault = DemoConfig::faultName(*overrides.fault);
         return response;
     }
@@ -272,7 +291,7 @@ DemoResponse DemoRequestHandler::handleChat(const DemoHttpRequest& request)
     DemoResponse response;
     if (fault && (*fault == DemoFault::Http500 || *fault == DemoFault::Http429 ||
                   *fault == DemoFault::Html502)) {
-        response = statusFault(*fault, keepAlive);
+        response = DemoResponse::statusFault(*fault, keepAlive);
     } else if (!stream || fault == DemoFault::IgnoreStream) {
         response =
             builder.complete(fault == DemoFault::IgnoreStream ? std::nullopt : fault, keepAlive);
@@ -283,28 +302,6 @@ DemoResponse DemoRequestHandler::handleChat(const DemoHttpRequest& request)
     if (fault)
         response.fault = DemoConfig::faultName(*fault);
     return response;
-}
-
-DemoResponse DemoRequestHandler::statusFault(DemoFault fault, bool keepAlive) const
-{
-    switch (fault) {
-    case DemoFault::Http429:
-        return DemoResponse::jsonError(429, QStringLiteral("Rate limit reached (simulated)"),
-                                       "requests", "rate_limit_exceeded", keepAlive,
-                                       {{"Retry-After", "1"}, {"retry-after-ms", "1000"}});
-    case DemoFault::Html502:
-        return DemoResponse::immediate(
-            502, "text/html",
-            "<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad "
-            "Gateway</h1></center><hr><center>nginx</center></body></html>",
-            keepAlive);
-    default:
-        return DemoResponse::jsonError(
-            500,
-            QStringLiteral("The server had an error while processing your request "
-                           "(simulated)"),
-            "server_error", {}, keepAlive);
-    }
 }
 
 std::optional<DemoResponse> DemoRequestHandler::readOverrides(const DemoHttpRequest& request,

@@ -3,6 +3,7 @@
 #include "demo/DemoConfig.h"
 #include "demo/DemoHttpRequest.h"
 #include "demo/DemoResponse.h"
+#include "demo/DemoStats.h"
 
 #include <QJsonObject>
 #include <optional>
@@ -12,13 +13,16 @@ namespace adminchat {
 class DemoRandom;
 
 // Routes one request and plans its whole answer (status, bytes and their timing, faults).
-// Owns the configuration and the request counter that seeds each request's latency draws.
+// Owns the configuration, the request counter that seeds each request's latency draws and the
+// in-flight statistics (which the connections update, as only they know when an answer ends).
 class DemoRequestHandler
 {
 public:
     explicit DemoRequestHandler(DemoConfig config);
 
     const DemoConfig& config() const { return m_config; }
+    DemoStats& stats() { return m_stats; }
+    const DemoStats& stats() const { return m_stats; }
     DemoResponse handle(const DemoHttpRequest& request);
 
 private:
@@ -42,7 +46,7 @@ private:
 
     DemoResponse handleModels(const DemoHttpRequest& request);
     DemoResponse handleChat(const DemoHttpRequest& request);
-    DemoResponse statusFault(DemoFault fault, bool keepAlive) const;
+    DemoResponse handleStats(const DemoHttpRequest& request);
     // Reads the X-Demo-* headers; an error answer when one of them is invalid.
     std::optional<DemoResponse> readOverrides(const DemoHttpRequest& request,
                                               Overrides* overrides) const;
@@ -52,6 +56,7 @@ private:
 
     DemoConfig m_config;
     quint64 m_requestCounter = 0;
+    DemoStats m_stats;
 };
 
 } // namespace adminchat

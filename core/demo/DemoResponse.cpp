@@ -126,4 +126,25 @@ DemoResponse DemoResponse::jsonError(int status, const QString& message, const Q
                      extraHeaders);
 }
 
+DemoResponse DemoResponse::statusFault(DemoFault fault, bool keepAlive)
+{
+    switch (fault) {
+    case DemoFault::Http429:
+        return jsonError(429, QStringLiteral("Rate limit reached (simulated)"), "requests",
+                         "rate_limit_exceeded", keepAlive,
+                         {{"Retry-After", "1"}, {"retry-after-ms", "1000"}});
+    case DemoFault::Html502:
+        return immediate(
+            502, "text/html",
+            "<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad "
+            "Gateway</h1></center><hr><center>nginx</center></body></html>",
+            keepAlive);
+    default:
+        return jsonError(500,
+                         QStringLiteral("The server had an error while processing your request "
+                                        "(simulated)"),
+                         "server_error", {}, keepAlive);
+    }
+}
+
 } // namespace adminchat

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "demo/DemoConfig.h"
+
 #include <QByteArray>
 #include <QList>
 #include <QPair>
@@ -35,6 +37,7 @@ struct DemoResponse
     double endingDueMs = 0; // not before the last write
     QString model;          // for the log line
     QString fault;
+    bool countsInStats = false; // a chat completion: counted in flight until its answer ends
 
     // "HTTP/1.1 <status> <reason>" and headers, plus Connection.
     static QByteArray head(int status, const DemoHeaders& headers, bool keepAlive);
@@ -54,6 +57,8 @@ struct DemoResponse
     static DemoResponse jsonError(int status, const QString& message, const QByteArray& type,
                                   const QByteArray& code, bool keepAlive,
                                   const DemoHeaders& extraHeaders = {});
+    // The answer of a status fault: 500, 429 (with Retry-After) or an HTML 502.
+    static DemoResponse statusFault(DemoFault fault, bool keepAlive);
 };
 
 } // namespace adminchat

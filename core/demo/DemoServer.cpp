@@ -75,6 +75,26 @@ int DemoServer::connectionCount() const
     return m_connectionCount;
 }
 
+int DemoServer::inFlight() const
+{
+    return m_handler->stats().inFlight();
+}
+
+int DemoServer::maxInFlight() const
+{
+    return m_handler->stats().maxInFlight();
+}
+
+qint64 DemoServer::requestsServed() const
+{
+    return m_handler->stats().requestsServed();
+}
+
+void DemoServer::resetStats()
+{
+    m_handler->stats().reset();
+}
+
 void DemoServer::onNewConnection()
 {
     while (QTcpSocket* socket = m_server->nextPendingConnection()) {

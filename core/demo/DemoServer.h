@@ -14,7 +14,8 @@ namespace adminchat {
 class DemoRequestHandler;
 
 // A real OpenAI-compatible HTTP/1.1 server (GET /v1/models, POST /v1/chat/completions, streamed
-// and not) generating deterministic text with simulated latency and faults. Event driven: one
+// and not, plus GET /v1/demo/stats and POST /v1/demo/stats/reset for load tests) generating
+// deterministic text with simulated latency and faults. Event driven: one
 // thread serves many concurrent streams, each paced by its own precise timer.
 //
 // Per request, the header "X-Demo-Fault: <name>" forces a fault ("none": no fault),
@@ -37,6 +38,16 @@ public:
 
     const DemoConfig& config() const;
     int connectionCount() const; // open client connections (for tests and diagnostics)
+
+    // POST /v1/chat/completions requests from being parsed to the end of their answer (error
+    // and fault answers too) or the client leaving; the most at once; how many have ended.
+    // Also served as JSON by GET /v1/demo/stats. Safe to read from any thread.
+    int inFlight() const;
+    int maxInFlight() const;
+    qint64 requestsServed() const;
+    // The maximum restarts from the current in-flight count, the served count from zero
+    // (also POST /v1/demo/stats/reset).
+    void resetStats();
 
 signals:
     void requestServed(int httpStatus); // after each answer ended (for logs and tests)
