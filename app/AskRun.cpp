@@ -2,8 +2,6 @@
 
 #include "CommandLine.h"
 #include "chat/SessionRecorder.h"
-#include "demo/DemoServer.h"
-#include "endpoints/ProfileResolver.h"
 #include "endpoints/ProfileStore.h"
 #include "metrics/MetricsRecord.h"
 #include "metrics/TraceJson.h"
@@ -57,47 +55,13 @@ void AskRun::fail(const QString& message, int exitCode)
 
 void AskRun::start()
 {
-    const QString& profile = m_options.profile;
-    if (profile.compare(EndpointProfile::demoName, Qt::CaseInsensitive) == 0) {
-        // The built-in simulator, in this process: `ask` works with nothing configured.
-        m_demo =
-            std::make_unique<DemoServer>(*DemoConfig::fromProfile(QStringLiteral("realistic")));
-        if (!m_demo->listen())
-            return fail(
-                QStringLiteral("the demo endpoint could not start: %1").arg(m_demo->errorString()));
-        EndpointConfig endpoint;
-        endpoint.baseUrl = m_demo->baseUrl();
-        return useEndpoint(endpoint, EndpointProfile::demoName, QString());
-    }
-    if (!profile.isEmpty()) {
-        auto* resolver = new ProfileResolver(this);
-        resolver->resolve(profile, this, [this, resolver](const ProfileResolver::Result& result) {
-            resolver->deleteLater();
-            if (!result.ok())
-                return fail(result.error);
-            return useEndpoint(result.config, result.profile->name, result.profile->defaultModel);
-        });
-        return;
-    }
-
-    const QString base =
-        m_options.baseUrl.isEmpty() ? qEnvironmentVariable("OPENAI_BASE_URL") : m_options.baseUrl;
-    if (base.isEmpty())
-        return fail(QStringLiteral("no endpoint: pass --profile NAME or --base-url URL, or set "
-                                   "OPENAI_BASE_URL (try --profile Demo)"),
-                    2);
-    const QUrl url = QUrl::fromUserInput(base);
-    if (!url.isValid() ||
-        (url.scheme() != QLatin1String("http") && url.scheme() != QLatin1String("https")))
-        return fail(QStringLiteral("invalid base URL \"%1\": expected http(s)://host[:port][/v1]")
-                        .arg(base),
-                    2);
-    EndpointConfig endpoint;
-    endpoint.baseUrl = EndpointConfig::normalizeBaseUrl(url);
-    endpoint.apiKey = qEnvironmentVariable("OPENAI_API_KEY");
-    useEndpoint(endpoint,
-                m_options.baseUrl.isEmpty() ? EndpointProfile::environmentName : QString(),
-                QString());
+    m_chooser.choose(m_options.profile, m_options.baseUrl,
+                     [this](const std::optional<EndpointChooser::Choice>& choice,
+                            const QString& error, int exitCode) {
+                         if (!choice)
+                             return fail(error, exitCode);
+                         useEndpoint(choice->config, choice->profile, choice->defaultModel);
+                     });
 }
 
 void AskRun::useEndpoint(const EndpointConfig& chosen, const QString& profile,

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "AskOptions.h"
+#include "EndpointChooser.h"
 #include "chat/ChatSession.h"
 #include "net/ChatClient.h"
 
@@ -10,7 +11,6 @@
 namespace adminchat {
 
 class ConversationStore;
-class DemoServer;
 class SessionRecorder;
 
 // One `adminchat ask`: finds the endpoint (profile, URL or the built-in demo), continues or
@@ -38,7 +38,7 @@ private:
     AskOptions m_options;
     ChatClient m_client;
     ChatSession m_session;
-    std::unique_ptr<DemoServer> m_demo;
+    EndpointChooser m_chooser;
     std::unique_ptr<ConversationStore> m_history;
     std::unique_ptr<SessionRecorder> m_recorder;
     QChar m_lastChar; // of what went to stdout, to end the answer with one newline
