@@ -1,6 +1,7 @@
 #include "CommandLine.h"
 
 #include <QCommandLineParser>
+#include <cmath>
 #include <cstdio>
 
 namespace adminchat {
@@ -43,6 +44,44 @@ bool secondsOption(const QCommandLineParser& parser, const QString& name, std::o
         return false;
     }
     ms = int(seconds * 1000);
+    return true;
+}
+
+bool integerOption(const QCommandLineParser& parser, const QString& name, qint64 min, qint64 max,
+                   std::optional<qint64>& value, QString* error)
+{
+    if (!parser.isSet(name))
+        return true;
+    bool ok = false;
+    const qint64 parsed = parser.value(name).toLongLong(&ok);
+    if (!ok || parsed < min || parsed > max) {
+        *error = QStringLiteral("--%1 needs an integer from %2 to %3, got \"%4\"")
+                     .arg(name)
+                     .arg(min)
+                     .arg(max)
+                     .arg(parser.value(name));
+        return false;
+    }
+    value = parsed;
+    return true;
+}
+
+bool numberOption(const QCommandLineParser& parser, const QString& name, double min, double max,
+                  std::optional<double>& value, QString* error)
+{
+    if (!parser.isSet(name))
+        return true;
+    bool ok = false;
+    const double parsed = parser.value(name).toDouble(&ok);
+    if (!ok || !std::isfinite(parsed) || parsed < min || parsed > max) {
+        *error = QStringLiteral("--%1 needs a number from %2 to %3, got \"%4\"")
+                     .arg(name)
+                     .arg(min)
+                     .arg(max)
+                     .arg(parser.value(name));
+        return false;
+    }
+    value = parsed;
     return true;
 }
 

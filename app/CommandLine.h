@@ -20,4 +20,11 @@ void writeErr(const QString& text);
 bool secondsOption(const QCommandLineParser& parser, const QString& name, std::optional<int>& ms,
                    QString* error);
 
+// "--name N" as an integer in [min, max], or a number in [min, max] (finite); value is left
+// alone when the option is absent. False with a one-line *error naming the option.
+bool integerOption(const QCommandLineParser& parser, const QString& name, qint64 min, qint64 max,
+                   std::optional<qint64>& value, QString* error);
+bool numberOption(const QCommandLineParser& parser, const QString& name, double min, double max,
+                  std::optional<double>& value, QString* error);
+
 } // namespace adminchat

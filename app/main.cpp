@@ -1,6 +1,7 @@
 // Picks the GUI or a headless command. Headless commands never create a QGuiApplication, so
 // they run without a display.
 #include "AskCommand.h"
+#include "BenchCommand.h"
 #include "GuiLauncher.h"
 #include "HistoryCommand.h"
 #include "MetricsCommand.h"
@@ -23,6 +24,8 @@ Commands:
                 OPENAI_BASE_URL is not set).
   ask           Stream one answer to stdout; --json prints the answer with its
                 metrics (TTFT, ITL, E2E, tokens/s, category).
+  bench         Load-test an endpoint: fixed concurrency or Poisson arrivals,
+                TTFT/ITL/TPOT/E2E percentiles, A/B experiments, CSV/JSON.
   serve-demo    Run the built-in simulated OpenAI-compatible endpoint.
   metrics       Export the stored request metrics as CSV (`metrics export`)
                 or print their aggregates and suggestions (`metrics summary`).
@@ -52,7 +55,7 @@ int main(int argc, char* argv[])
     const std::pair<const char*, Command> commands[] = {
         {"ask", adminchat::runAskCommand},         {"serve-demo", adminchat::runServeDemoCommand},
         {"metrics", adminchat::runMetricsCommand}, {"profile", adminchat::runProfileCommand},
-        {"history", adminchat::runHistoryCommand},
+        {"history", adminchat::runHistoryCommand}, {"bench", adminchat::runBenchCommand},
     };
     for (const auto& [name, run] : commands) {
         if (command != QLatin1String(name))

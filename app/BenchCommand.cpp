@@ -1,0 +1,64 @@
+#include "BenchCommand.h"
+
+#include "BenchOptions.h"
+#include "BenchRun.h"
+
+#include <QCoreApplication>
+#include <QSocketNotifier>
+#include <csignal>
+#include <cstdio>
+#include <sys/socket.h>
+#include <unistd.h>
+
+namespace adminchat {
+
+namespace {
+
+int interruptPipe[2] = {-1, -1};
+
+// Only async-signal-safe work here: one byte to the event loop, which does the rest.
+void onSigint(int)
+{
+    const char byte = 1;
+    [[maybe_unused]] const ssize_t written = ::write(interruptPipe[1], &byte, 1);
+}
+
+} // namespace
+
+int runBenchCommand(const QStringList& arguments)
+{
+    QString error;
+    QString help;
+    const std::optional<BenchOptions> options = BenchOptions::parse(arguments, &error, &help);
+    if (!options) {
+        if (!help.isEmpty()) {
+            std::fputs(help.toLocal8Bit().constData(), stdout);
+            return 0;
+        }
+        std::fprintf(stderr, "adminchat bench: %s\n", error.toLocal8Bit().constData());
+        return 2;
+    }
+    BenchRun run(*options);
+
+    std::unique_ptr<QSocketNotifier> notifier;
+    if (::socketpair(AF_UNIX, SOCK_STREAM, 0, interruptPipe) == 0) {
+        notifier = std::make_unique<QSocketNotifier>(interruptPipe[0], QSocketNotifier::Read);
+        QObject::connect(notifier.get(), &QSocketNotifier::activated, &run, [&run] {
+            char byte;
+            if (::read(interruptPipe[0], &byte, 1) == 1)
+                run.interrupt();
+        });
+        struct sigaction action = {};
+        action.sa_handler = onSigint;
+        action.sa_flags = SA_RESTART;
+        sigemptyset(&action.sa_mask);
+        sigaction(SIGINT, &action, nullptr);
+    }
+    QMetaObject::invokeMethod(
+        &run, [&run] { run.start(); }, Qt::QueuedConnection);
+    const int exitCode = QCoreApplication::exec();
+    std::signal(SIGINT, SIG_DFL);
+    return exitCode;
+}
+
+} // namespace adminchat

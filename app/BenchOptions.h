@@ -1,0 +1,34 @@
+#pragma once
+
+#include "bench/LoadPlan.h"
+
+#include <QString>
+#include <QStringList>
+#include <optional>
+
+namespace adminchat {
+
+// What `adminchat bench` was asked to do, parsed and checked.
+struct BenchOptions
+{
+    QString profile; // a saved profile, "Environment" or "Demo"
+    QString baseUrl; // when no profile: --base-url or $OPENAI_BASE_URL
+    QString model;
+    LoadPlan plan;
+    QString prompt;      // --prompt, else the default prompt unless promptsFile is set
+    QString promptsFile; // --prompts-file, JSONL
+    std::optional<int> maxTokens;
+    QString experimentFile;
+    QString tag; // defaults to bench-<UTC time>
+    QString csvPath;
+    bool json = false;
+
+    static QString defaultPrompt();
+
+    // Parses the arguments (program name first). nullopt with *error set for bad usage, or with
+    // *help set to the help text for --help.
+    static std::optional<BenchOptions> parse(const QStringList& arguments, QString* error,
+                                             QString* help);
+};
+
+} // namespace adminchat

@@ -1,0 +1,171 @@
+#include "bench/LoadRunner.h"
+
+#include "net/ChatClient.h"
+#include "net/ChatStream.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace adminchat {
+
+LoadRunner::LoadRunner(LoadPlan plan, RequestMaker maker, QObject* parent)
+    : QObject(parent), m_plan(plan), m_maker(std::move(maker)), m_pool(this), m_durationTimer(this),
+      m_arrivalTimer(this), m_random(plan.seed)
+{
+    // The timers are children so that moveToThread() takes them along.
+    m_plan.concurrency = std::max(1, m_plan.concurrency);
+    m_durationTimer.setSingleShot(true);
+    m_durationTimer.setTimerType(Qt::PreciseTimer);
+    connect(&m_durationTimer, &QTimer::timeout, this, &LoadRunner::stop);
+    m_arrivalTimer.setSingleShot(true);
+    m_arrivalTimer.setTimerType(Qt::PreciseTimer);
+    connect(&m_arrivalTimer, &QTimer::timeout, this, &LoadRunner::onArrivalDue);
+}
+
+LoadRunner::~LoadRunner()
+{
+    const auto streams = m_running.keys();
+    qDeleteAll(streams);
+}
+
+void LoadRunner::start()
+{
+    if (m_phase != Phase::Idle)
+        return;
+    if (m_plan.warmup <= 0)
+        return startMeasurement();
+    m_phase = Phase::Warmup;
+    while (m_warmupSent < std::min<qint64>(m_plan.warmup, m_plan.concurrency))
+        launch(m_warmupSent++, true);
+}
+
+void LoadRunner::stop()
+{
+    m_stopped = true;
+    m_durationTimer.stop();
+    m_arrivalTimer.stop();
+    if (m_phase == Phase::Warmup) {
+        // Nothing was measured yet: the warm-up is not worth waiting for.
+        for (ChatStream* stream : m_running.keys())
+            stream->cancel();
+        if (m_running.isEmpty())
+            startMeasurement();
+        return;
+    }
+    if (m_phase == Phase::Idle)
+        startMeasurement(); // ends at once: nothing is sent once stopped
+    finishIfDone();
+}
+
+void LoadRunner::cancel()
+{
+    stop();
+    for (ChatStream* stream : m_running.keys())
+        stream->cancel();
+}
+
+void LoadRunner::launch(qint64 index, bool warmup)
+{
+    BenchRequest made = m_maker(index);
+    QNetworkAccessManager* manager = m_pool.acquire();
+    auto* stream = new ChatStream(ChatClient::nextRequestId(), manager, std::move(made.endpoint),
+                                  std::move(made.request));
+    m_running.insert(stream, {index, warmup, manager});
+    // Queued: the reply unwinds before the stream is deleted.
+    connect(
+        stream, &ChatStream::finished, this, [this, stream] { onStreamFinished(stream); },
+        Qt::QueuedConnection);
+    if (!warmup) {
+        ++m_inFlight;
+        m_maxInFlight = std::max(m_maxInFlight, m_inFlight);
+    }
+    stream->start();
+    emit requestStarted(index, warmup);
+}
+
+void LoadRunner::onStreamFinished(ChatStream* stream)
+{
+    const auto it = m_running.constFind(stream);
+    if (it == m_running.cend())
+        return;
+    const Running running = *it;
+    m_running.erase(it);
+    m_pool.release(running.manager);
+    const RequestTrace trace = stream->trace();
+    stream->deleteLater();
+
+    if (running.warmup) {
+        ++m_warmupDone;
+        emit requestFinished(running.index, true, trace);
+        if (m_stopped) {
+            if (m_running.isEmpty())
+                startMeasurement();
+        } else if (m_warmupSent < m_plan.warmup) {
+            launch(m_warmupSent++, true);
+        } else if (m_warmupDone == m_plan.warmup) {
+            startMeasurement();
+        }
+        return;
+    }
+    --m_inFlight;
+    m_lastEndNs = m_clock.nsecsElapsed();
+    emit requestFinished(running.index, false, trace);
+    if (!m_plan.isOpenLoop())
+        fill();
+    finishIfDone();
+}
+
+void LoadRunner::startMeasurement()
+{
+    m_phase = Phase::Measuring;
+    m_clock.start();
+    emit measurementStarted();
+    if (m_stopped)
+        return finishIfDone();
+    if (m_plan.durationSeconds > 0)
+        m_durationTimer.start(int(std::ceil(m_plan.durationSeconds * 1000)));
+    if (m_plan.isOpenLoop()) {
+        m_nextArrivalNs = 0; // the first request goes at once
+        onArrivalDue();
+    } else {
+        fill();
+    }
+}
+
+void LoadRunner::fill()
+{
+    while (!issuingDone() && m_inFlight < m_plan.concurrency)
+        launch(m_next++, false);
+}
+
+void LoadRunner::onArrivalDue()
+{
+    // Arrival times are absolute from the start, so a late timer sends what is due at once
+    // and the rate does not drift.
+    const double nowNs = double(m_clock.nsecsElapsed());
+    std::exponential_distribution<double> gapSeconds(m_plan.rate);
+    while (!issuingDone() && m_nextArrivalNs <= nowNs) {
+        launch(m_next++, false);
+        m_nextArrivalNs += gapSeconds(m_random) * 1e9;
+    }
+    if (!issuingDone())
+        m_arrivalTimer.start(int(std::ceil((m_nextArrivalNs - nowNs) / 1e6)));
+    finishIfDone();
+}
+
+bool LoadRunner::issuingDone() const
+{
+    return m_stopped || (m_plan.requests > 0 && m_next >= m_plan.requests);
+}
+
+void LoadRunner::finishIfDone()
+{
+    if (m_phase != Phase::Measuring || !issuingDone() || m_inFlight > 0)
+        return;
+    m_phase = Phase::Done;
+    m_durationTimer.stop();
+    m_arrivalTimer.stop();
+    emit finished(double(m_lastEndNs) / 1e9, m_maxInFlight);
+}
+
+} // namespace adminchat

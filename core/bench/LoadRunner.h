@@ -1,0 +1,98 @@
+#pragma once
+
+#include "bench/LoadPlan.h"
+#include "bench/NetworkPool.h"
+#include "net/EndpointConfig.h"
+#include "net/RequestTrace.h"
+#include "openai/ChatRequest.h"
+
+#include <QElapsedTimer>
+#include <QHash>
+#include <QObject>
+#include <QTimer>
+#include <functional>
+#include <random>
+
+class QNetworkAccessManager;
+
+namespace adminchat {
+
+class ChatStream;
+
+// What request number `index` of a run sends, and where.
+struct BenchRequest
+{
+    EndpointConfig endpoint;
+    ChatRequest request;
+};
+
+// Sends the requests of a load run and reports each one's trace. Lives on a thread that does
+// nothing else, so arrival times are taken as the bytes come in, not when a busy thread gets to
+// them; the results are folded elsewhere. Closed loop (plan.concurrency requests in flight, a
+// new one as soon as one ends) or open loop (Poisson arrivals at plan.rate per second, however
+// many are in flight). Warm-up requests run first, at the plan's concurrency, and are reported
+// as such. The maker runs on this object's thread: it must only read data that does not change.
+class LoadRunner : public QObject
+{
+    Q_OBJECT
+public:
+    using RequestMaker = std::function<BenchRequest(qint64 index)>;
+
+    LoadRunner(LoadPlan plan, RequestMaker maker, QObject* parent = nullptr);
+    ~LoadRunner() override;
+
+    Q_INVOKABLE void start();
+    Q_INVOKABLE void stop();   // sends no more; the requests in flight run to their end
+    Q_INVOKABLE void cancel(); // sends no more and cancels the requests in flight
+
+signals:
+    void measurementStarted();
+    void requestStarted(qint64 index, bool warmup);
+    void requestFinished(qint64 index, bool warmup, const adminchat::RequestTrace& trace);
+    // After the last measured request: the seconds from the measurement's start to that
+    // request's end, and the most measured requests that were in flight at once.
+    void finished(double measuredSeconds, int maxInFlight);
+
+private:
+    enum class Phase
+    {
+        Idle,
+        Warmup,
+        Measuring,
+        Done
+    };
+    struct Running
+    {
+        qint64 index;
+        bool warmup;
+        QNetworkAccessManager* manager;
+    };
+
+    void launch(qint64 index, bool warmup);
+    void onStreamFinished(ChatStream* stream);
+    void startMeasurement();
+    void fill();
+    void onArrivalDue();
+    bool issuingDone() const;
+    void finishIfDone();
+
+    LoadPlan m_plan;
+    RequestMaker m_maker;
+    NetworkPool m_pool;
+    QHash<ChatStream*, Running> m_running;
+    Phase m_phase = Phase::Idle;
+    qint64 m_warmupSent = 0;
+    qint64 m_warmupDone = 0;
+    qint64 m_next = 0; // next measured index
+    bool m_stopped = false;
+    int m_inFlight = 0; // measured requests
+    int m_maxInFlight = 0;
+    QElapsedTimer m_clock; // since the measurement started
+    qint64 m_lastEndNs = 0;
+    QTimer m_durationTimer;
+    QTimer m_arrivalTimer;
+    std::mt19937_64 m_random;
+    double m_nextArrivalNs = 0;
+};
+
+} // namespace adminchat
