@@ -2,6 +2,8 @@
 #include "settings/AppSettings.h"
 
 #include <QFile>
+#include <QRegularExpression>
+#include <QSettings>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -21,6 +23,47 @@ private slots:
         QCOMPARE(rule.thresholds.goodBelowMs, 1000.0);
         QCOMPARE(rule.thresholds.acceptableBelowMs, 3000.0);
         QCOMPARE(settings.dashboardWindow(), MetricsFilter::Window::LastHour);
+    }
+
+    void experimentIsStoredAsItsDefinition()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("s.ini"));
+        const QByteArray json = R"({"name": "prompt-test", "unit": "request", "variants": [
+            {"name": "A", "weight": 1, "model": "demo-chat"},
+            {"name": "B", "weight": 3, "params": {"max_tokens": 5, "system": "Be brief.\nVery."}}]})";
+        const auto definition = ExperimentDefinition::fromJson(json, nullptr);
+        QVERIFY(definition);
+        {
+            AppSettings settings(path);
+            QVERIFY(!settings.experiment());
+            settings.setExperiment(*definition);
+        }
+        {
+            AppSettings reread(path);
+            const auto stored = reread.experiment();
+            QVERIFY(stored);
+            QCOMPARE(*stored, *definition);
+            reread.clearExperiment();
+        }
+        QVERIFY(!AppSettings(path).experiment());
+    }
+
+    void brokenExperimentIsIgnored()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("s.ini"));
+        {
+            QSettings raw(path, QSettings::IniFormat);
+            raw.setValue(QStringLiteral("experiment/definition"),
+                         QStringLiteral(R"({"name": "x", "variants": []})"));
+        }
+        AppSettings settings(path);
+        QString error;
+        QTest::ignoreMessage(QtWarningMsg, QRegularExpression("ignoring the stored experiment"));
+        QVERIFY(!settings.experiment(&error));
+        QVERIFY(error.contains(QStringLiteral("variants")));
+        QCOMPARE(settings.dashboardWindow(), MetricsFilter::Window::LastHour); // the rest is fine
     }
 
     void roundTrip()

@@ -177,6 +177,66 @@ private slots:
             (QStringList{"system:Be brief.", "user:Hi", "assistant:Hello!", "user:How are you?"}));
     }
 
+    void steeringShapesEachRequest()
+    {
+        RecordingServer elsewhere; // the variant's endpoint
+        RecordingServer own;       // the conversation's
+        ChatClient client;
+        ChatSession session(&client);
+        connectTo(session, own, QStringLiteral("m1"));
+        session.setProfileName(QStringLiteral("Mine"));
+        session.setSystemPrompt(QStringLiteral("Be brief."));
+        session.setMaxTokens(64);
+        session.setExperiment(QStringLiteral("ab"), QStringLiteral("B"));
+        QStringList asked;
+        bool steer = true;
+        session.setSteeringProvider(
+            [&](const ChatSession& s, const QString& uid) -> std::optional<RequestSteering> {
+                asked << s.variant() + QLatin1Char(':') + uid;
+                if (!steer)
+                    return std::nullopt;
+                RequestSteering steering;
+                steering.experiment = s.experiment();
+                steering.variant = s.variant();
+                steering.profile = QStringLiteral("Other");
+                EndpointConfig endpoint;
+                endpoint.baseUrl = elsewhere.baseUrl();
+                steering.endpoint = endpoint;
+                steering.model = QStringLiteral("m2");
+                steering.temperature = 0.25;
+                steering.maxTokens = 5;
+                steering.system = QStringLiteral("Answer in one word.");
+                return steering;
+            });
+
+        QVERIFY(exchange(session, QStringLiteral("Hi")));
+        QCOMPARE(own.bodies.size(), 0);
+        QCOMPARE(elsewhere.bodies.size(), 1);
+        const QJsonObject body = elsewhere.bodies.at(0);
+        QCOMPARE(body.value("model").toString(), QStringLiteral("m2"));
+        QCOMPARE(body.value("max_tokens").toInt(), 5);
+        QCOMPARE(body.value("temperature").toDouble(), 0.25);
+        QCOMPARE(roles(body), (QStringList{"system:Answer in one word.", "user:Hi"}));
+        const ChatEntry& answer = session.entries().at(1);
+        QCOMPARE(asked, QStringList{"B:" + answer.requestUid}); // asked with the answer's uid
+        QCOMPARE(answer.experiment, QStringLiteral("ab"));
+        QCOMPARE(answer.variant, QStringLiteral("B"));
+        QCOMPARE(answer.profile, QStringLiteral("Other"));
+        QCOMPARE(answer.model, QStringLiteral("m2"));
+        QCOMPARE(answer.endpoint, EndpointConfig::displayUrl(elsewhere.baseUrl()));
+        QCOMPARE(session.entryForRequest(answer.requestUid), &answer);
+
+        // Not steered (the experiment stopped): the conversation's own choice, unlabelled.
+        steer = false;
+        QVERIFY(exchange(session, QStringLiteral("Again")));
+        QCOMPARE(own.bodies.size(), 1);
+        QCOMPARE(own.bodies.at(0).value("model").toString(), QStringLiteral("m1"));
+        QCOMPARE(own.bodies.at(0).value("max_tokens").toInt(), 64);
+        QCOMPARE(roles(own.bodies.at(0)).first(), QStringLiteral("system:Be brief."));
+        QVERIFY(session.entries().at(3).variant.isEmpty());
+        QCOMPARE(session.entries().at(3).profile, QStringLiteral("Mine"));
+    }
+
     void failedAnswerKeepsTextButIsNotResent()
     {
         RecordingServer server;

@@ -439,6 +439,8 @@ void TestConversationStore::survivesReopening()
     full.errorKind = QStringLiteral("idle_timeout");
     full.requestUid = QStringLiteral("req-1");
     full.rating = -1;
+    full.experiment = QStringLiteral("prompt-test");
+    full.variant = QStringLiteral("B");
     QString error;
     QVERIFY2(m_store->saveMessage(full, &error), qPrintable(error));
     const QString path = m_store->path();

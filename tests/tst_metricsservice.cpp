@@ -156,6 +156,80 @@ private slots:
         QVERIFY(exported.last().at(2).toString().contains("/nonexistent-dir/x.csv"));
     }
 
+    void experimentsAreComparedPerVariant()
+    {
+        {
+            // An earlier experiment, already stored.
+            MetricsStore seed(m_path);
+            QVERIFY(seed.open());
+            MetricsRecord old = record(QStringLiteral("m"), 100);
+            old.startedUtc = QDateTime::currentDateTimeUtc().addDays(-2);
+            old.experiment = QStringLiteral("old-test");
+            old.variant = QStringLiteral("X");
+            QVERIFY(seed.insert(old));
+        }
+        MetricsThread thread(m_path);
+        MetricsService* service = thread.service();
+        QSignalSpy snapshots(service, &MetricsService::snapshotReady);
+        thread.start();
+        QTRY_VERIFY_WITH_TIMEOUT(!snapshots.isEmpty(), 5000);
+        // None running: the most recent experiment seen is shown.
+        QCOMPARE(lastSnapshot(snapshots).experiments, QStringList{"old-test"});
+        QVERIFY(lastSnapshot(snapshots).experiment.has_value());
+        QCOMPARE(lastSnapshot(snapshots).experiment->experiment, QStringLiteral("old-test"));
+
+        QMetaObject::invokeMethod(service, [service] {
+            service->setActiveExperiment(QStringLiteral("ab"), {"A", "B", "C"});
+        });
+        for (int i = 0; i < 4; ++i) {
+            MetricsRecord r = record(QStringLiteral("m"), 100 + i);
+            r.experiment = QStringLiteral("ab");
+            r.variant = i % 2 ? QStringLiteral("B") : QStringLiteral("A");
+            r.requestUid = QStringLiteral("uid-%1").arg(i);
+            QMetaObject::invokeMethod(service, [service, r] { service->addRecord(r); });
+        }
+        // A request outside the experiment is not counted in it.
+        QMetaObject::invokeMethod(service, [service] { service->addRecord(record("m", 50)); });
+        QMetaObject::invokeMethod(service, [service] { service->setRequestRating("uid-1", -1); });
+        QMetaObject::invokeMethod(service, [service] { service->setRequestRating("uid-3", 1); });
+        QTRY_VERIFY_WITH_TIMEOUT(
+            [&] {
+                const DashboardSnapshot s = lastSnapshot(snapshots);
+                const VariantSummary* b = s.experiment ? s.experiment->summaryOf("B") : nullptr;
+                return b && b->rated == 2;
+            }(),
+            5000);
+        DashboardSnapshot snapshot = lastSnapshot(snapshots);
+        QCOMPARE(snapshot.activeExperiment, QStringLiteral("ab"));
+        QCOMPARE(snapshot.experiments, (QStringList{"ab", "old-test"}));
+        const ExperimentComparison& ab = *snapshot.experiment;
+        QCOMPARE(ab.experiment, QStringLiteral("ab"));
+        QCOMPARE(ab.variants.size(), 3); // C is listed without records
+        QCOMPARE(ab.variants.at(0).variant, QStringLiteral("A"));
+        QCOMPARE(ab.variants.at(0).requests, 2);
+        QCOMPARE(ab.variants.at(1).requests, 2);
+        QCOMPARE(ab.variants.at(2).requests, 0);
+        QCOMPARE(ab.variants.at(1).ratedUp, 1);
+        QCOMPARE(ab.variants.at(1).satisfaction, std::optional<double>(0.5));
+        QVERIFY(ab.find(ComparisonMetric::Ttft, "B"));
+        QCOMPARE(ab.find(ComparisonMetric::Ttft, "B")->verdict,
+                 MetricComparison::Verdict::NotEnoughData);
+
+        // The panel's pick, then back to the running one once it stops.
+        QMetaObject::invokeMethod(service, [service] { service->setShownExperiment("old-test"); });
+        QTRY_VERIFY_WITH_TIMEOUT(lastSnapshot(snapshots).experiment->experiment == "old-test",
+                                 5000);
+        QCOMPARE(lastSnapshot(snapshots).experiment->variants.at(0).requests, 1);
+        QMetaObject::invokeMethod(service, [service] {
+            service->setShownExperiment(QString());
+            service->setActiveExperiment(QString(), {});
+        });
+        QTRY_VERIFY_WITH_TIMEOUT(lastSnapshot(snapshots).activeExperiment.isEmpty() &&
+                                     lastSnapshot(snapshots).experiment->experiment == "ab",
+                                 5000);
+        QCOMPARE(lastSnapshot(snapshots).experiment->variants.size(), 2); // as recorded
+    }
+
     void unusableDatabaseIsMovedAside()
     {
         QFile garbage(m_path);

@@ -120,6 +120,8 @@ private slots:
         entry.requestUid = QStringLiteral("6f1d2c3b-0000-4000-8000-000000000001");
         entry.error = ApiError{ApiError::Kind::IdleTimeout, QStringLiteral("no data\nfor 60 s")};
         entry.rating = -1;
+        entry.experiment = QStringLiteral("prompt-test");
+        entry.variant = QStringLiteral("B");
 
         const MessageRecord message = SessionRecorder::toMessageRecord(entry, "c1", 3);
         QCOMPARE(message.conversationId, QStringLiteral("c1"));
@@ -148,6 +150,8 @@ private slots:
         QCOMPARE(back.error->kind, ApiError::Kind::IdleTimeout);
         QCOMPARE(back.error->message, QStringLiteral("no data for 60 s"));
         QCOMPARE(back.rating, std::optional<int>(-1));
+        QCOMPARE(back.experiment, QStringLiteral("prompt-test"));
+        QCOMPARE(back.variant, QStringLiteral("B"));
 
         ChatEntry user;
         user.text = QStringLiteral("hi");

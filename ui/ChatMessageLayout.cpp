@@ -111,6 +111,9 @@ void ChatMessageLayout::setEntry(const ChatEntry& entry)
         m_header = tr("Assistant");
     else
         m_header = tr("Assistant · %1").arg(m_entry.model);
+    // Which arm of an A/B experiment produced the answer, so ratings can be read against it.
+    if (m_entry.role == ChatEntry::Role::Assistant && !m_entry.variant.isEmpty())
+        m_header += QStringLiteral(" · ") + tr("variant %1").arg(m_entry.variant);
     m_metrics = metricsLine(m_entry);
 }
 

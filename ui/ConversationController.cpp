@@ -1,6 +1,7 @@
 #include "ConversationController.h"
 
 #include "chat/ChatSession.h"
+#include "chat/ExperimentSteering.h"
 #include "chat/SessionRecorder.h"
 #include "metrics/MetricsRecord.h"
 #include "net/ChatClient.h"
@@ -50,6 +51,15 @@ ConversationController::Open ConversationController::create(const QString& id, b
     open.session->setProfileName(m_profile);
     open.session->setModel(m_model);
     open.session->setCategoryRule(m_categoryRule);
+    // Read at each request, so starting or stopping an experiment applies to open sessions.
+    open.session->setSteeringProvider(
+        [this](const ChatSession& s, const QString& uid) -> std::optional<RequestSteering> {
+            if (!m_experiment)
+                return std::nullopt;
+            return m_experiment->steer(s.experiment(), s.variant(), uid);
+        });
+    if (!stored)
+        assignExperiment(open.session);
     open.recorder = new SessionRecorder(open.session, open.session);
     open.recorder->setConversationStored(stored);
 
@@ -166,6 +176,7 @@ void ConversationController::onLoaded(const ConversationRecord& conversation,
     for (const MessageRecord& message : messages)
         entries.append(SessionRecorder::toChatEntry(message));
     Open open = create(conversation.id, true);
+    open.session->setExperiment(conversation.experiment, conversation.variant);
     open.session->setProfileName(conversation.profile.isEmpty() ? m_profile : conversation.profile);
     if (!conversation.model.isEmpty())
         open.session->setModel(conversation.model);
@@ -204,6 +215,23 @@ void ConversationController::setModel(const QString& model)
             h->setProfileAndModel(id, profile, model);
         });
     }
+}
+
+void ConversationController::setExperiment(std::shared_ptr<const ExperimentSteering> experiment)
+{
+    m_experiment = std::move(experiment);
+    for (const Open& open : std::as_const(m_open)) {
+        if (!open.recorder->isConversationStored())
+            assignExperiment(open.session);
+    }
+}
+
+void ConversationController::assignExperiment(ChatSession* session) const
+{
+    if (!m_experiment)
+        return session->setExperiment({}, {});
+    session->setExperiment(m_experiment->name(),
+                           m_experiment->conversationVariant(session->conversationId()));
 }
 
 void ConversationController::setCategoryRule(const CategoryRule& rule)
@@ -297,7 +325,12 @@ void ConversationController::onRequestCompleted(ChatSession* session, const Requ
                                                 const RequestMetrics& metrics,
                                                 const QString& requestUid)
 {
-    MetricsRecord record = MetricsRecord::fromTrace(trace, metrics, session->profileName());
+    const ChatEntry* entry = session->entryForRequest(requestUid);
+    const QString profile =
+        entry && !entry->profile.isEmpty() ? entry->profile : session->profileName();
+    MetricsRecord record =
+        MetricsRecord::fromTrace(trace, metrics, profile, entry ? entry->variant : QString());
+    record.experiment = entry ? entry->experiment : QString();
     record.requestUid = requestUid;
     post(m_metrics, [record](MetricsService* m) { m->addRecord(record); });
     if (trace.streamOptionsRejected)

@@ -7,12 +7,14 @@
 
 #include <QHash>
 #include <QObject>
+#include <memory>
 #include <optional>
 
 namespace adminchat {
 
 class ChatClient;
 class ChatSession;
+class ExperimentSteering;
 class HistoryService;
 class MetricsService;
 class SessionRecorder;
@@ -42,6 +44,10 @@ public:
     void setEndpoint(const EndpointConfig& endpoint, const QString& profile);
     void setModel(const QString& model);
     void setCategoryRule(const CategoryRule& rule); // for every session, open or new
+    // The running A/B experiment, or nullptr to stop: new conversations are assigned a variant
+    // and requests steered by it. Conversations already stored keep their labels.
+    void setExperiment(std::shared_ptr<const ExperimentSteering> experiment);
+    const ExperimentSteering* experiment() const { return m_experiment.get(); }
 
     bool send(const QString& text);
     bool editAndResend(int index, const QString& text);
@@ -77,6 +83,7 @@ private:
     void onRequestCompleted(ChatSession* session, const RequestTrace& trace,
                             const RequestMetrics& metrics, const QString& requestUid);
     void toggleRating(int index, int rating);
+    void assignExperiment(ChatSession* session) const; // a conversation not stored yet
 
     ChatClient* m_client;
     HistoryService* m_history;
@@ -89,6 +96,7 @@ private:
     QString m_profile;
     QString m_model;
     CategoryRule m_categoryRule;
+    std::shared_ptr<const ExperimentSteering> m_experiment;
 };
 
 } // namespace adminchat

@@ -21,4 +21,6 @@ target_sources(adminchat_ui PRIVATE
     ${CMAKE_CURRENT_LIST_DIR}/DashboardTimelineChart.cpp
     ${CMAKE_CURRENT_LIST_DIR}/DashboardWidget.h
     ${CMAKE_CURRENT_LIST_DIR}/DashboardWidget.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/ExperimentPanel.h
+    ${CMAKE_CURRENT_LIST_DIR}/ExperimentPanel.cpp
 )

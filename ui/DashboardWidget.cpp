@@ -7,6 +7,7 @@
 #include "DashboardPercentileChart.h"
 #include "DashboardSuggestionList.h"
 #include "DashboardTimelineChart.h"
+#include "ExperimentPanel.h"
 
 #include <QComboBox>
 #include <QGridLayout>
@@ -77,7 +78,13 @@ DashboardWidget::DashboardWidget(QWidget* parent) : QWidget(parent)
     m_emptyState = buildEmptyState();
     m_pages->addWidget(m_content);
     m_pages->addWidget(m_emptyState);
-    layout->addWidget(m_pages, 1);
+    m_sections = new QTabWidget(this);
+    m_sections->setObjectName(QStringLiteral("dashboardSections"));
+    m_sections->setDocumentMode(true);
+    m_sections->addTab(m_pages, tr("Performance"));
+    m_experimentPanel = new ExperimentPanel(m_sections);
+    m_sections->addTab(m_experimentPanel, tr("Experiment"));
+    layout->addWidget(m_sections, 1);
 
     setSnapshot(DashboardSnapshot());
 }
@@ -283,9 +290,15 @@ QWidget* DashboardWidget::buildEmptyState()
     return page;
 }
 
+void DashboardWidget::showExperimentPanel()
+{
+    m_sections->setCurrentWidget(m_experimentPanel);
+}
+
 void DashboardWidget::setSnapshot(const DashboardSnapshot& snapshot)
 {
     syncFilterControls(snapshot);
+    m_experimentPanel->setSnapshot(snapshot);
 
     const AggregateReport& report = snapshot.report;
     const bool empty = report.total.started == 0;

@@ -9,6 +9,7 @@
 class QComboBox;
 class QLabel;
 class QStackedWidget;
+class QTabWidget;
 class QTableView;
 
 namespace adminchat {
@@ -19,6 +20,7 @@ class DashboardKpiRow;
 class DashboardPercentileChart;
 class DashboardSuggestionList;
 class DashboardTimelineChart;
+class ExperimentPanel;
 
 // The live performance dashboard: filter pickers, KPI tiles, latency charts over time,
 // percentiles, categories, tokens/s and errors, per-model and per-endpoint tables and
@@ -31,6 +33,8 @@ public:
     explicit DashboardWidget(QWidget* parent = nullptr);
 
     void setSnapshot(const DashboardSnapshot& snapshot);
+    ExperimentPanel* experimentPanel() const { return m_experimentPanel; }
+    void showExperimentPanel();
 
 signals:
     // The user picked another window, endpoint or model; the caller recomputes with it.
@@ -63,6 +67,8 @@ private:
     QComboBox* m_modelBox = nullptr;
     QLabel* m_status = nullptr;
     QString m_statusText;
+    QTabWidget* m_sections = nullptr; // performance, experiment
+    ExperimentPanel* m_experimentPanel = nullptr;
     QStackedWidget* m_pages = nullptr;
     QWidget* m_content = nullptr;
     QWidget* m_emptyState = nullptr;

@@ -17,7 +17,8 @@ EndpointPicker::EndpointPicker(ProfileStore* profiles, QNetworkAccessManager* ne
                                QWidget* parent)
     : QWidget(parent), m_profiles(profiles), m_network(network), m_profileBox(new QComboBox(this)),
       m_modelBox(new QComboBox(this)), m_refreshButton(new QToolButton(this)),
-      m_editButton(new QToolButton(this)), m_note(new QLabel(this))
+      m_editButton(new QToolButton(this)), m_note(new QLabel(this)),
+      m_experimentNote(new QLabel(this))
 {
     auto* layout = new QHBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
@@ -43,6 +44,10 @@ EndpointPicker::EndpointPicker(ProfileStore* profiles, QNetworkAccessManager* ne
     layout->addWidget(m_refreshButton);
     m_note->setObjectName(QStringLiteral("endpointNote"));
     m_note->setContentsMargins(8, 0, 0, 0);
+    m_experimentNote->setObjectName(QStringLiteral("experimentNote"));
+    m_experimentNote->setContentsMargins(8, 0, 0, 0);
+    m_experimentNote->hide();
+    layout->addWidget(m_experimentNote);
     layout->addWidget(m_note, 1);
 
     connect(m_profileBox, &QComboBox::currentIndexChanged, this, &EndpointPicker::onProfileChosen);
@@ -61,6 +66,19 @@ QString EndpointPicker::profileName() const
 QString EndpointPicker::model() const
 {
     return m_modelBox->currentText().trimmed();
+}
+
+void EndpointPicker::setExperimentNote(const QString& note)
+{
+    m_experimentNote->setText(note);
+    m_experimentNote->setVisible(!note.isEmpty());
+    m_profileBox->setToolTip(note);
+    m_modelBox->setToolTip(note);
+}
+
+QString EndpointPicker::experimentNote() const
+{
+    return m_experimentNote->text();
 }
 
 void EndpointPicker::setDemoEndpoint(const QUrl& baseUrl)

@@ -30,6 +30,10 @@ public:
     // Chooses a profile (and then a model, when given); false when there is no such profile.
     bool selectProfile(const QString& name, const QString& model = {});
     void refreshModels();
+    // Says that an A/B experiment sets the endpoint and model of the shown conversation (empty:
+    // it does not); shown beside the pickers and as their tooltip.
+    void setExperimentNote(const QString& note);
+    QString experimentNote() const;
 
     QString profileName() const;
     QString model() const;
@@ -72,6 +76,7 @@ private:
     QToolButton* m_refreshButton;
     QToolButton* m_editButton;
     QLabel* m_note;
+    QLabel* m_experimentNote;
 };
 
 } // namespace adminchat

@@ -6,6 +6,7 @@
 #include "ConversationSidebar.h"
 #include "DashboardWidget.h"
 #include "EndpointPicker.h"
+#include "ExperimentController.h"
 #include "MetricsPanelController.h"
 #include "ProfileEditorDialog.h"
 #include "chat/ChatSession.h"
@@ -27,6 +28,8 @@
 #include <QHBoxLayout>
 #include <QKeySequence>
 #include <QLabel>
+#include <QMenu>
+#include <QMenuBar>
 #include <QNetworkAccessManager>
 #include <QPushButton>
 #include <QShortcut>
@@ -70,7 +73,9 @@ MainWindow::MainWindow(const GuiOptions& options, QWidget* parent)
                                                  m_metrics->service(), m_chatView, this);
     connectConversations();
     m_conversations->setCategoryRule(m_settings->categoryRule());
+    startExperiments();
     startDemoEndpoint(options.demoProfile);
+    m_experiments->restore();
     if (options.showDashboard)
         showDashboard();
 }
@@ -163,7 +168,7 @@ void MainWindow::startHistory(const GuiOptions& options)
 
 void MainWindow::buildUi()
 {
-    auto* toolbar = addToolBar(tr("Endpoint"));
+    auto* toolbar = m_toolbar = addToolBar(tr("Endpoint"));
     toolbar->setObjectName(QStringLiteral("endpointToolbar"));
     toolbar->setMovable(false);
     m_picker = new EndpointPicker(m_profiles.get(), m_guiNetwork, toolbar);
@@ -288,6 +293,19 @@ void MainWindow::connectConversations()
     connect(newShortcut, &QShortcut::activated, c, &ConversationController::newConversation);
 }
 
+void MainWindow::startExperiments()
+{
+    // Made after the conversations are wired: its picker update follows the window's.
+    m_experiments = new ExperimentController(m_settings.get(), m_profiles->fileName(),
+                                             m_conversations, m_picker, m_metrics->service(), this);
+    QMenu* menu = menuBar()->addMenu(tr("&Experiment"));
+    menu->setObjectName(QStringLiteral("experimentMenu"));
+    m_experiments->addActions(menu);
+    m_toolbar->addWidget(m_experiments->indicator());
+    connect(m_experiments, &ExperimentController::messageChanged, this,
+            [this](const QString& message) { statusBar()->showMessage(message, 10'000); });
+}
+
 ProfileEditorDialog* MainWindow::profileEditor()
 {
     if (!m_profileEditor) {
@@ -308,6 +326,8 @@ void MainWindow::startDemoEndpoint(const QString& profile)
     }
     m_demo = new DemoServerThread(*config, this);
     connect(m_demo, &DemoServerThread::started, m_picker, &EndpointPicker::setDemoEndpoint);
+    connect(m_demo, &DemoServerThread::started, m_experiments,
+            &ExperimentController::setDemoEndpoint);
     connect(m_demo, &DemoServerThread::failed, this, [this](const QString& message) {
         m_statusLine->setText(tr("The demo endpoint could not start: %1").arg(message));
     });

@@ -8,6 +8,7 @@ class QLabel;
 class QNetworkAccessManager;
 class QPushButton;
 class QTabWidget;
+class QToolBar;
 
 namespace adminchat {
 
@@ -20,6 +21,7 @@ class ConversationSidebar;
 class DashboardWidget;
 class DemoServerThread;
 class EndpointPicker;
+class ExperimentController;
 class HistoryThread;
 class KeyStore;
 class MetricsPanelController;
@@ -54,6 +56,8 @@ public:
     ChatView* chatView() const { return m_chatView; }
     EndpointPicker* endpointPicker() const { return m_picker; }
     MetricsPanelController* metricsPanel() const { return m_metricsPanel; }
+    ExperimentController* experiments() const { return m_experiments; }
+    DashboardWidget* dashboard() const { return m_dashboard; }
     ProfileEditorDialog* profileEditor(); // created on first use
     void showDashboard();
     QUrl demoEndpointUrl() const; // empty until the built-in demo endpoint listens
@@ -71,6 +75,7 @@ private:
     void startHistory(const GuiOptions& options);
     void startDemoEndpoint(const QString& profile);
     void connectConversations();
+    void startExperiments();
     void send();
     void beginEdit(int index, const QString& text);
     void cancelEdit();
@@ -89,8 +94,10 @@ private:
     QNetworkAccessManager* m_guiNetwork; // model lists and connection tests: small and rare
     ConversationController* m_conversations = nullptr;
     ProfileEditorDialog* m_profileEditor = nullptr;
+    ExperimentController* m_experiments = nullptr;
     int m_editIndex = -1; // the user message being edited, or -1
 
+    QToolBar* m_toolbar = nullptr;
     QTabWidget* m_tabs = nullptr;
     ConversationSidebar* m_sidebar = nullptr;
     EndpointPicker* m_picker = nullptr;

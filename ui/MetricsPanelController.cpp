@@ -1,6 +1,7 @@
 #include "MetricsPanelController.h"
 
 #include "DashboardWidget.h"
+#include "ExperimentPanel.h"
 #include "store/MetricsService.h"
 
 #include <QDateTime>
@@ -18,6 +19,11 @@ MetricsPanelController::MetricsPanelController(DashboardWidget* dashboard, Metri
             [service = m_service](const MetricsFilter& filter) {
                 QMetaObject::invokeMethod(service,
                                           [service, filter] { service->setFilter(filter); });
+            });
+    connect(m_dashboard->experimentPanel(), &ExperimentPanel::experimentChosen, m_service,
+            [service = m_service](const QString& name) {
+                QMetaObject::invokeMethod(service,
+                                          [service, name] { service->setShownExperiment(name); });
             });
     connect(m_dashboard, &DashboardWidget::exportRequested, this,
             &MetricsPanelController::onExportRequested);

@@ -41,6 +41,10 @@ struct ChatEntry
     std::optional<ApiError> error;
     std::optional<RequestMetrics> metrics; // only for answers of this run
     std::optional<int> rating;             // +1, -1
+    // A/B experiment labels of the request that produced an answer; empty outside experiments.
+    QString experiment;
+    QString variant;
+    QString profile; // endpoint profile the request used, when an experiment chose it
 };
 
 } // namespace adminchat

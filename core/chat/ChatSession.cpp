@@ -12,6 +12,23 @@ ChatSession::ChatSession(ChatClient* client, QObject* parent) : QObject(parent),
     connect(m_client, &ChatClient::requestFinished, this, &ChatSession::onRequestFinished);
 }
 
+void ChatSession::setExperiment(const QString& experiment, const QString& variant)
+{
+    m_experiment = experiment;
+    m_variant = experiment.isEmpty() ? QString() : variant;
+}
+
+const ChatEntry* ChatSession::entryForRequest(const QString& requestUid) const
+{
+    if (requestUid.isEmpty())
+        return nullptr;
+    for (qsizetype i = m_entries.size() - 1; i >= 0; --i) {
+        if (m_entries[i].requestUid == requestUid)
+            return &m_entries[i];
+    }
+    return nullptr;
+}
+
 bool ChatSession::load(const QList<ChatEntry>& entries)
 {
     if (isBusy())
@@ -128,16 +145,40 @@ void ChatSession::startAnswer(QList<ChatMessage> messages)
     request.maxTokens = m_maxTokens;
     request.temperature = m_temperature;
     request.stream = m_stream;
-    request.messages = std::move(messages);
 
     ChatEntry answer;
     answer.role = ChatEntry::Role::Assistant;
     answer.state = ChatEntry::State::Pending;
-    answer.model = m_model;
-    answer.endpoint = EndpointConfig::displayUrl(m_endpoint.baseUrl);
     answer.createdUtc = QDateTime::currentDateTimeUtc();
     answer.requestId = ChatClient::nextRequestId();
     answer.requestUid = QUuid::createUuid().toString(QUuid::WithoutBraces);
+    answer.profile = m_profileName;
+    EndpointConfig endpoint = m_endpoint;
+    if (const std::optional<RequestSteering> steering =
+            m_steering ? m_steering(*this, answer.requestUid) : std::nullopt) {
+        answer.experiment = steering->experiment;
+        answer.variant = steering->variant;
+        if (steering->endpoint) {
+            endpoint = *steering->endpoint;
+            answer.profile = steering->profile;
+        }
+        if (!steering->model.isEmpty())
+            request.model = steering->model;
+        if (steering->temperature)
+            request.temperature = steering->temperature;
+        if (steering->maxTokens)
+            request.maxTokens = steering->maxTokens;
+        if (!steering->system.isEmpty()) {
+            // The variant's system prompt takes the place of the conversation's, first.
+            if (!messages.isEmpty() && messages.first().role == QLatin1String("system"))
+                messages.first().content = steering->system;
+            else
+                messages.prepend({QStringLiteral("system"), steering->system});
+        }
+    }
+    request.messages = std::move(messages);
+    answer.model = request.model;
+    answer.endpoint = EndpointConfig::displayUrl(endpoint.baseUrl);
     m_entries.append(answer);
     m_activeRequest = answer.requestId;
     emit entryAdded(int(m_entries.size() - 1));
@@ -145,7 +186,7 @@ void ChatSession::startAnswer(QList<ChatMessage> messages)
 
     QMetaObject::invokeMethod(
         m_client,
-        [client = m_client, id = answer.requestId, endpoint = m_endpoint, request] {
+        [client = m_client, id = answer.requestId, endpoint, request] {
             client->start(id, endpoint, request);
         },
         Qt::QueuedConnection);

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "chat/ChatEntry.h"
+#include "chat/RequestSteering.h"
 #include "metrics/RequestMetrics.h"
 #include "net/EndpointConfig.h"
 #include "net/RequestTrace.h"
@@ -9,6 +10,7 @@
 
 #include <QList>
 #include <QObject>
+#include <functional>
 #include <optional>
 
 namespace adminchat {
@@ -41,6 +43,17 @@ public:
     void setStreaming(bool stream) { m_stream = stream; } // false: one JSON answer at the end
     void setCategoryRule(const CategoryRule& rule) { m_categoryRule = rule; }
 
+    // The A/B experiment this conversation was assigned to when it was created (stored with it);
+    // empty outside experiments.
+    void setExperiment(const QString& experiment, const QString& variant);
+    const QString& experiment() const { return m_experiment; }
+    const QString& variant() const { return m_variant; }
+    // Asked once per request, with the uid the answer will carry, before anything is sent: an
+    // active experiment may route it elsewhere and label it (nullopt: sent as chosen).
+    using SteeringProvider =
+        std::function<std::optional<RequestSteering>(const ChatSession&, const QString&)>;
+    void setSteeringProvider(SteeringProvider provider) { m_steering = std::move(provider); }
+
     // Replaces the entries with a saved conversation's (no signals per entry; entriesReset).
     // An answer still pending or streaming when it was saved (the app was closed or killed)
     // comes back as failed, so it can be retried. False when busy.
@@ -64,6 +77,8 @@ public:
     bool isBusy() const { return m_activeRequest != 0; }
 
     const QList<ChatEntry>& entries() const { return m_entries; }
+    // The entry whose answer carries this request uid, nullptr when there is none.
+    const ChatEntry* entryForRequest(const QString& requestUid) const;
 
 signals:
     void entriesReset(); // load()
@@ -98,6 +113,9 @@ private:
     std::optional<double> m_temperature;
     bool m_stream = true;
     CategoryRule m_categoryRule;
+    QString m_experiment;
+    QString m_variant;
+    SteeringProvider m_steering;
     QList<ChatEntry> m_entries;
     quint64 m_activeRequest = 0;
 };

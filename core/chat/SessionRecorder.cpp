@@ -101,6 +101,8 @@ void SessionRecorder::ensureConversation()
     }
     conversation.profile = m_session->profileName();
     conversation.model = m_session->model();
+    conversation.experiment = m_session->experiment();
+    conversation.variant = m_session->variant();
     conversation.createdUtc = QDateTime::currentDateTimeUtc();
     conversation.updatedUtc = conversation.createdUtc;
     m_conversationStored = true;
@@ -138,6 +140,8 @@ MessageRecord SessionRecorder::toMessageRecord(const ChatEntry& entry,
     }
     message.requestUid = entry.requestUid;
     message.rating = entry.rating;
+    message.experiment = entry.experiment;
+    message.variant = entry.variant;
     return message;
 }
 
@@ -161,6 +165,8 @@ ChatEntry SessionRecorder::toChatEntry(const MessageRecord& message)
                      message.error};
     }
     entry.rating = message.rating;
+    entry.experiment = message.experiment;
+    entry.variant = message.variant;
     return entry;
 }
 

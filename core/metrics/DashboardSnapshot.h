@@ -1,5 +1,6 @@
 #pragma once
 
+#include "experiments/ExperimentComparison.h"
 #include "metrics/AggregateReport.h"
 #include "metrics/MetricsFilter.h"
 #include "metrics/Suggestion.h"
@@ -8,6 +9,7 @@
 #include <QList>
 #include <QMetaType>
 #include <QStringList>
+#include <optional>
 
 namespace adminchat {
 
@@ -21,6 +23,13 @@ struct DashboardSnapshot
     QStringList endpoints; // every endpoint and model seen, for the filter pickers
     QStringList models;
     qint64 totalRecords = 0; // in the database, whatever the filter
+
+    // A/B experiments, over all their records whatever the filter: the one shown (the running
+    // one, the one picked, else the most recent seen), its variants compared, and every
+    // experiment seen (most recent first) for the picker.
+    QString activeExperiment; // running in the window; empty when none
+    std::optional<ExperimentComparison> experiment;
+    QStringList experiments;
 };
 
 } // namespace adminchat

@@ -1,5 +1,9 @@
 #include "settings/AppSettings.h"
 
+#include <QLoggingCategory>
+
+Q_LOGGING_CATEGORY(lcSettings, "adminchat.settings", QtInfoMsg)
+
 namespace adminchat {
 
 namespace {
@@ -9,6 +13,7 @@ const QString excellentKey = QStringLiteral("category/excellentBelowMs");
 const QString goodKey = QStringLiteral("category/goodBelowMs");
 const QString acceptableKey = QStringLiteral("category/acceptableBelowMs");
 const QString windowKey = QStringLiteral("dashboard/window");
+const QString experimentKey = QStringLiteral("experiment/definition");
 
 } // namespace
 
@@ -68,6 +73,33 @@ MetricsFilter::Window AppSettings::dashboardWindow() const
 void AppSettings::setDashboardWindow(MetricsFilter::Window window)
 {
     m_settings->setValue(windowKey, MetricsFilter::windowName(window));
+}
+
+std::optional<ExperimentDefinition> AppSettings::experiment(QString* error) const
+{
+    const QString json = m_settings->value(experimentKey).toString();
+    if (json.isEmpty())
+        return std::nullopt;
+    QString why;
+    std::optional<ExperimentDefinition> definition =
+        ExperimentDefinition::fromJson(json.toUtf8(), &why);
+    if (!definition) {
+        qCWarning(lcSettings).noquote()
+            << QStringLiteral("ignoring the stored experiment: %1").arg(why);
+        if (error)
+            *error = why;
+    }
+    return definition;
+}
+
+void AppSettings::setExperiment(const ExperimentDefinition& definition)
+{
+    m_settings->setValue(experimentKey, QString::fromUtf8(definition.toJson()));
+}
+
+void AppSettings::clearExperiment()
+{
+    m_settings->remove(experimentKey);
 }
 
 } // namespace adminchat

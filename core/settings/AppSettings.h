@@ -1,10 +1,12 @@
 #pragma once
 
+#include "experiments/ExperimentDefinition.h"
 #include "metrics/LatencyCategory.h"
 #include "metrics/MetricsFilter.h"
 
 #include <QSettings>
 #include <memory>
+#include <optional>
 
 namespace adminchat {
 
@@ -26,6 +28,13 @@ public:
 
     MetricsFilter::Window dashboardWindow() const;
     void setDashboardWindow(MetricsFilter::Window window);
+
+    // The running A/B experiment, kept as its definition (not the file's path) so it survives
+    // the file moving or changing. A stored value that no longer parses is ignored with a
+    // warning (and *error says why).
+    std::optional<ExperimentDefinition> experiment(QString* error = nullptr) const;
+    void setExperiment(const ExperimentDefinition& definition);
+    void clearExperiment();
 
     QString fileName() const { return m_settings->fileName(); }
     void sync() { m_settings->sync(); }

@@ -42,6 +42,8 @@ struct MessageRecord
     QString errorKind;         // ApiError::kindName()
     QString requestUid;        // the request's metrics record (MetricsRecord::requestUid)
     std::optional<int> rating; // +1, -1
+    QString experiment;        // A/B labels of the request that produced an answer
+    QString variant;
 
     bool operator==(const MessageRecord&) const = default;
 };

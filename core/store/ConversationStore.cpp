@@ -21,7 +21,7 @@ constexpr const char* conversationColumns =
 constexpr int snippetColumn = 10; // a search's extra column, after the conversation columns
 constexpr const char* messageColumns =
     "conversation_id,seq,role,content,reasoning,tool_calls,model,endpoint,created_ms,status,"
-    "error,error_kind,request_uid,rating";
+    "error,error_kind,request_uid,rating,experiment,variant";
 
 // Qt binds a null QString as SQL NULL; the text columns are NOT NULL, so send '' instead.
 QVariant text(const QString& value)
@@ -81,6 +81,8 @@ MessageRecord readMessage(const QSqlQuery& query)
     const QVariant rating = query.value(i++);
     if (!rating.isNull())
         m.rating = rating.toInt();
+    m.experiment = query.value(i++).toString();
+    m.variant = query.value(i++).toString();
     return m;
 }
 
@@ -422,13 +424,14 @@ bool ConversationStore::saveMessage(const MessageRecord& message, QString* error
     const qint64 now = nowMs();
     const QString upsert =
         QStringLiteral(
-            "INSERT INTO messages (%1) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?) "
+            "INSERT INTO messages (%1) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) "
             "ON CONFLICT (conversation_id, seq) DO UPDATE SET role = excluded.role, "
             "content = excluded.content, reasoning = excluded.reasoning, "
             "tool_calls = excluded.tool_calls, model = excluded.model, "
             "endpoint = excluded.endpoint, created_ms = excluded.created_ms, "
             "status = excluded.status, error = excluded.error, error_kind = excluded.error_kind, "
-            "request_uid = excluded.request_uid, rating = excluded.rating")
+            "request_uid = excluded.request_uid, rating = excluded.rating, "
+            "experiment = excluded.experiment, variant = excluded.variant")
             .arg(QLatin1String(messageColumns));
     const QVariantList values = {
         id,
@@ -445,6 +448,8 @@ bool ConversationStore::saveMessage(const MessageRecord& message, QString* error
         text(message.errorKind),
         text(message.requestUid),
         message.rating ? QVariant(*message.rating) : QVariant(),
+        text(message.experiment),
+        text(message.variant),
     };
     if (!prepareAndExec(query, upsert, values))
         return rollback(Database::describe(query.lastError()));

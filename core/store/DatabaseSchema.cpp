@@ -67,6 +67,10 @@ const std::vector<QStringList>& DatabaseSchema::steps()
             QStringLiteral("CREATE INDEX requests_tag ON requests (tag) WHERE tag <> ''"),
             QStringLiteral(
                 "ALTER TABLE conversations ADD COLUMN experiment TEXT NOT NULL DEFAULT ''"),
+            // An answer's own labels: with per-request assignment they differ within a
+            // conversation, and answers after the experiment stopped have none.
+            QStringLiteral("ALTER TABLE messages ADD COLUMN experiment TEXT NOT NULL DEFAULT ''"),
+            QStringLiteral("ALTER TABLE messages ADD COLUMN variant TEXT NOT NULL DEFAULT ''"),
         },
     };
     return steps;

@@ -6,6 +6,8 @@
 #include "store/MetricsStore.h"
 #include "store/StoreLog.h"
 
+#include <algorithm>
+
 namespace adminchat {
 
 MetricsService::MetricsService(QString databasePath, QObject* parent)
@@ -46,6 +48,11 @@ void MetricsService::keep(const MetricsRecord& record)
 {
     m_endpoints.insert(record.endpoint);
     m_models.insert(record.model);
+    if (!record.experiment.isEmpty()) {
+        QDateTime& newest = m_experiments[record.experiment];
+        if (!newest.isValid() || record.startedUtc > newest)
+            newest = record.startedUtc;
+    }
     m_records.push_back(record);
 }
 
@@ -95,6 +102,20 @@ void MetricsService::setCategoryRule(const CategoryRule& rule)
 {
     m_categoryRule = rule;
     scheduleRefresh();
+}
+
+void MetricsService::setActiveExperiment(const QString& name, const QStringList& variants)
+{
+    m_activeExperiment = name;
+    m_activeVariants = name.isEmpty() ? QStringList() : variants;
+    scheduleRefresh();
+}
+
+void MetricsService::setShownExperiment(const QString& name)
+{
+    m_shownExperiment = name;
+    m_refreshTimer.stop();
+    refresh(); // the user asked for it: answer at once
 }
 
 void MetricsService::setRating(qint64 recordId, int rating)
@@ -181,7 +202,34 @@ void MetricsService::refresh()
     snapshot.endpoints.sort();
     snapshot.models.sort();
     snapshot.totalRecords = qint64(m_records.size());
+    compareExperiments(snapshot);
     emit snapshotReady(snapshot);
+}
+
+void MetricsService::compareExperiments(DashboardSnapshot& snapshot) const
+{
+    snapshot.activeExperiment = m_activeExperiment;
+    QList<std::pair<QDateTime, QString>> seen;
+    for (auto it = m_experiments.constBegin(); it != m_experiments.constEnd(); ++it)
+        seen.append({it.value(), it.key()});
+    std::sort(seen.begin(), seen.end(), [](const auto& a, const auto& b) {
+        return a.first != b.first ? a.first > b.first : a.second < b.second;
+    });
+    if (!m_activeExperiment.isEmpty())
+        snapshot.experiments.append(m_activeExperiment);
+    for (const auto& [newest, name] : std::as_const(seen)) {
+        if (name != m_activeExperiment)
+            snapshot.experiments.append(name);
+    }
+    QString shown = m_shownExperiment;
+    if (!snapshot.experiments.contains(shown))
+        shown = snapshot.experiments.value(0);
+    if (shown.isEmpty())
+        return;
+    // Variants in file order for the running experiment; for an earlier one, as its records
+    // name them (the first of them sorted is then the control).
+    const QStringList order = shown == m_activeExperiment ? m_activeVariants : QStringList();
+    snapshot.experiment = ExperimentComparison::compute(shown, order, m_records);
 }
 
 } // namespace adminchat

@@ -6,6 +6,7 @@
 #include "metrics/MetricsRecord.h"
 
 #include <QElapsedTimer>
+#include <QHash>
 #include <QObject>
 #include <QSet>
 #include <QTimer>
@@ -39,6 +40,11 @@ public:
     Q_INVOKABLE void setRating(qint64 recordId, int rating); // +1, -1, 0 clears
     // Rates the record a chat message links to (MetricsRecord::requestUid).
     Q_INVOKABLE void setRequestRating(const QString& requestUid, int rating);
+    // The experiment running in the window (empty name: none) and its variants in file order,
+    // so its comparison lists every variant, even those without records yet.
+    Q_INVOKABLE void setActiveExperiment(const QString& name, const QStringList& variants);
+    // The experiment the dashboard's panel shows; empty: the running one, else the most recent.
+    Q_INVOKABLE void setShownExperiment(const QString& name);
     // Writes what the current filter selects: one row per request, or one per group (summary).
     Q_INVOKABLE void exportCsv(const QString& path, bool summary);
 
@@ -54,14 +60,19 @@ private:
     void pollOtherWriters();
     void keep(const MetricsRecord& record); // into m_records and the label sets
     void refresh();
+    void compareExperiments(DashboardSnapshot& snapshot) const;
     void applyRating(const std::function<bool(const MetricsRecord&)>& matches,
                      std::optional<int> rating);
 
     QString m_databasePath;
     std::unique_ptr<MetricsStore> m_store;
     std::vector<MetricsRecord> m_records;
-    QSet<QString> m_endpoints; // every label seen, kept as records arrive rather than
-    QSet<QString> m_models;    // recounted over all records on each refresh
+    QSet<QString> m_endpoints;               // every label seen, kept as records arrive rather than
+    QSet<QString> m_models;                  // recounted over all records on each refresh
+    QHash<QString, QDateTime> m_experiments; // every experiment seen -> its newest record
+    QString m_activeExperiment;
+    QStringList m_activeVariants;
+    QString m_shownExperiment;
     MetricsFilter m_filter;
     CategoryRule m_categoryRule;
     QTimer m_refreshTimer;
