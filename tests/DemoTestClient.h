@@ -5,6 +5,7 @@
 #include "demo/DemoConfig.h"
 #include "demo/DemoServer.h"
 
+#include <QElapsedTimer>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -267,6 +268,27 @@ protected:
     static bool finish(QNetworkReply* reply)
     {
         return QTest::qWaitFor([reply] { return reply->isFinished(); }, kTimeoutMs);
+    }
+
+    // Waits for the reply to finish and returns when each content chunk arrived, in ms on clock
+    // (empty on time-out).
+    static QList<double> contentArrivalsMs(QNetworkReply* reply, const QElapsedTimer& clock)
+    {
+        QByteArray pending;
+        QList<double> arrivals;
+        const auto connection = QObject::connect(reply, &QNetworkReply::readyRead, [&] {
+            pending += reply->readAll();
+            const double now = double(clock.nsecsElapsed()) / 1e6;
+            qsizetype end;
+            while ((end = pending.indexOf("\n\n")) >= 0) {
+                if (parseSse(pending.left(end + 2)).contentChunks == 1)
+                    arrivals << now;
+                pending.remove(0, end + 2);
+            }
+        });
+        const bool finished = finish(reply);
+        QObject::disconnect(connection);
+        return finished ? arrivals : QList<double>();
     }
 
     static int status(QNetworkReply* reply)

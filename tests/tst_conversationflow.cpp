@@ -9,6 +9,7 @@
 #include "EndpointPicker.h"
 #include "MainWindow.h"
 #include "ProfileEditorDialog.h"
+#include "WindowTestHelpers.h"
 #include "chat/ChatSession.h"
 #include "endpoints/KeyStore.h"
 #include "store/ConversationStore.h"
@@ -56,27 +57,18 @@ void TestConversationFlow::init()
 
 void TestConversationFlow::open(const QString& demoProfile)
 {
-    GuiOptions options;
-    options.demoProfile = demoProfile;
-    options.databasePath = dbPath();
-    options.settingsPath = m_dir->filePath(QStringLiteral("settings.ini"));
-    m_window = std::make_unique<MainWindow>(options);
-    m_window->show();
-    QSignalSpy ready(m_window.get(), &MainWindow::endpointReady);
-    QVERIFY(ready.wait(10000));
+    m_window = windowtest::openWindow(*m_dir, demoProfile);
+    QVERIFY(m_window);
 }
 
 void TestConversationFlow::sendText(const QString& text)
 {
-    auto* composer = m_window->findChild<ComposerEdit*>(QStringLiteral("composer"));
-    QTest::keyClicks(composer, text);
-    QTest::keyClick(composer, Qt::Key_Return);
+    windowtest::sendText(m_window.get(), text);
 }
 
 bool TestConversationFlow::waitForAnswer()
 {
-    QSignalSpy completed(m_window->session(), &ChatSession::requestCompleted);
-    return completed.wait(15000);
+    return windowtest::waitForAnswer(m_window.get());
 }
 
 QListView* TestConversationFlow::list() const

@@ -329,19 +329,7 @@ void Tst_demoserver::fixedLatencyOverride()
     QNetworkReply* reply =
         post(chatBody(QStringLiteral("timed"), QStringLiteral("demo-chat"), true, true, 10),
              {{"X-Demo-Latency", "ttft=100,itl=20"}});
-    QByteArray pending;
-    QList<double> arrivals;
-    connect(reply, &QNetworkReply::readyRead, this, [&] {
-        pending += reply->readAll();
-        const double now = double(clock.nsecsElapsed()) / 1e6;
-        qsizetype end;
-        while ((end = pending.indexOf("\n\n")) >= 0) {
-            if (parseSse(pending.left(end + 2)).contentChunks == 1)
-                arrivals << now;
-            pending.remove(0, end + 2);
-        }
-    });
-    QVERIFY(finish(reply));
+    const QList<double> arrivals = contentArrivalsMs(reply, clock);
     QCOMPARE(reply->error(), QNetworkReply::NoError);
     QCOMPARE(arrivals.size(), 10);
     QVERIFY2(arrivals.first() >= 100, qPrintable(QString::number(arrivals.first())));
@@ -387,19 +375,7 @@ void Tst_demoserver::fixedTimingEndToEnd()
         clock.start();
         QNetworkReply* reply = post(chatBody(QStringLiteral("fixed %1").arg(round),
                                              QStringLiteral("demo-chat"), true, true, tokens));
-        QByteArray pending;
-        QList<double> arrivals;
-        connect(reply, &QNetworkReply::readyRead, this, [&] {
-            pending += reply->readAll();
-            const double now = double(clock.nsecsElapsed()) / 1e6;
-            qsizetype end;
-            while ((end = pending.indexOf("\n\n")) >= 0) {
-                if (parseSse(pending.left(end + 2)).contentChunks == 1)
-                    arrivals << now;
-                pending.remove(0, end + 2);
-            }
-        });
-        QVERIFY(finish(reply));
+        const QList<double> arrivals = contentArrivalsMs(reply, clock);
         QCOMPARE(reply->error(), QNetworkReply::NoError);
         QCOMPARE(arrivals.size(), tokens);
         // The server never sends early: each token is due 50 + 10 * i ms after the request.

@@ -11,6 +11,7 @@
 #include "ExperimentController.h"
 #include "ExperimentPanel.h"
 #include "MainWindow.h"
+#include "WindowTestHelpers.h"
 #include "chat/ChatSession.h"
 #include "experiments/VariantAssigner.h"
 #include "settings/AppSettings.h"
@@ -76,14 +77,8 @@ void TestExperimentFlow::init()
 
 void TestExperimentFlow::open()
 {
-    GuiOptions options;
-    options.demoProfile = QStringLiteral("instant");
-    options.databasePath = dbPath();
-    options.settingsPath = m_dir->filePath(QStringLiteral("settings.ini"));
-    m_window = std::make_unique<MainWindow>(options);
-    m_window->show();
-    QSignalSpy ready(m_window.get(), &MainWindow::endpointReady);
-    QVERIFY(ready.wait(10000));
+    m_window = windowtest::openWindow(*m_dir, QStringLiteral("instant"));
+    QVERIFY(m_window);
 }
 
 QString TestExperimentFlow::writeFile(const QString& name, const QByteArray& bytes) const
@@ -107,15 +102,12 @@ void TestExperimentFlow::startExperiment()
 
 void TestExperimentFlow::sendText(const QString& text)
 {
-    auto* composer = m_window->findChild<ComposerEdit*>(QStringLiteral("composer"));
-    QTest::keyClicks(composer, text);
-    QTest::keyClick(composer, Qt::Key_Return);
+    windowtest::sendText(m_window.get(), text);
 }
 
 bool TestExperimentFlow::waitForAnswer()
 {
-    QSignalSpy completed(m_window->session(), &ChatSession::requestCompleted);
-    return completed.wait(15000);
+    return windowtest::waitForAnswer(m_window.get());
 }
 
 std::optional<MetricsRecord> TestExperimentFlow::recordOf(const QString& requestUid) const
