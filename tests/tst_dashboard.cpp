@@ -36,6 +36,7 @@ private slots:
     void emptyStateFirst();
     void chatsAndAskFillTheDashboard();
     void filterAndExport();
+    void benchRunsAreFilteredByTag();
 
 private:
     QLabel* label(const char* name) const
@@ -167,6 +168,27 @@ void TestDashboard::filterAndExport()
     QCOMPARE(groups->size(), 3); // header, demo-chat (8 chats), demo-reasoner (1 ask)
     const int requests = groups->first().indexOf(QStringLiteral("requests"));
     QCOMPARE(groups->at(1).at(requests).toInt() + groups->at(2).at(requests).toInt(), 9);
+}
+
+void TestDashboard::benchRunsAreFilteredByTag()
+{
+    // A load run from a terminal: its records carry the run's tag, which the tag picker offers.
+    QProcess bench;
+    bench.start(QStringLiteral(ADMINCHAT_BIN),
+                {"bench", "--base-url", m_window->demoEndpointUrl().toString(), "--model",
+                 "demo-chat", "--requests", "3", "--concurrency", "3", "--max-tokens", "3", "--tag",
+                 "dashboard-run"});
+    QVERIFY(bench.waitForFinished(30000));
+    QCOMPARE(bench.exitCode(), 0);
+    QTRY_COMPARE_WITH_TIMEOUT(label("kpiRequests")->text(), QStringLiteral("12"), 3000);
+
+    auto* tags = m_window->findChild<QComboBox*>(QStringLiteral("tagFilter"));
+    QVERIFY(tags);
+    QTRY_VERIFY_WITH_TIMEOUT(tags->findText(QStringLiteral("dashboard-run")) > 0, 3000);
+    tags->setCurrentIndex(tags->findText(QStringLiteral("dashboard-run")));
+    QTRY_COMPARE_WITH_TIMEOUT(label("kpiRequests")->text(), QStringLiteral("3"), 3000);
+    tags->setCurrentIndex(0); // all tags
+    QTRY_COMPARE_WITH_TIMEOUT(label("kpiRequests")->text(), QStringLiteral("12"), 3000);
 }
 
 QTEST_MAIN(TestDashboard)

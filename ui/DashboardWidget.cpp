@@ -31,7 +31,8 @@ namespace {
 bool sameFilter(const MetricsFilter& a, const MetricsFilter& b)
 {
     return a.window == b.window && a.since == b.since && a.endpoint == b.endpoint &&
-           a.model == b.model && a.variant == b.variant && a.tag == b.tag;
+           a.model == b.model && a.experiment == b.experiment && a.variant == b.variant &&
+           a.tag == b.tag;
 }
 
 QLabel* sectionTitle(const QString& text, QWidget* parent)
@@ -109,6 +110,11 @@ QWidget* DashboardWidget::buildHeader()
     m_modelBox->setObjectName(QStringLiteral("modelFilter"));
     m_modelBox->setSizeAdjustPolicy(QComboBox::AdjustToContents);
     m_modelBox->setMinimumContentsLength(12);
+    m_tagBox = new QComboBox(header);
+    m_tagBox->setObjectName(QStringLiteral("tagFilter"));
+    m_tagBox->setToolTip(tr("Requests with this tag, such as one `adminchat bench` run"));
+    m_tagBox->setSizeAdjustPolicy(QComboBox::AdjustToContents);
+    m_tagBox->setMinimumContentsLength(10);
 
     m_status = new QLabel(header);
     m_status->setObjectName(QStringLiteral("dashboardStatus"));
@@ -146,11 +152,12 @@ QWidget* DashboardWidget::buildHeader()
     row->addSpacing(8);
     row->addWidget(m_endpointBox);
     row->addWidget(m_modelBox);
+    row->addWidget(m_tagBox);
     row->addWidget(m_status, 1);
     row->addWidget(exportButton);
 
     // Signals are blocked while snapshots refill the boxes, so these fire on user choices only.
-    for (QComboBox* box : {m_windowBox, m_endpointBox, m_modelBox})
+    for (QComboBox* box : {m_windowBox, m_endpointBox, m_modelBox, m_tagBox})
         connect(box, &QComboBox::currentIndexChanged, this, &DashboardWidget::onFilterEdited);
     return header;
 }
@@ -364,12 +371,14 @@ void DashboardWidget::syncFilterControls(const DashboardSnapshot& snapshot)
     const QSignalBlocker blockWindow(m_windowBox);
     const QSignalBlocker blockEndpoint(m_endpointBox);
     const QSignalBlocker blockModel(m_modelBox);
+    const QSignalBlocker blockTag(m_tagBox);
     const int windowIndex = m_windowBox->findData(int(m_filter.window));
     if (windowIndex >= 0 && windowIndex != m_windowBox->currentIndex())
         m_windowBox->setCurrentIndex(windowIndex);
     fillCombo(m_endpointBox, tr("All endpoints"), snapshot.endpoints, m_filter.endpoint,
               m_shownEndpoints);
     fillCombo(m_modelBox, tr("All models"), snapshot.models, m_filter.model, m_shownModels);
+    fillCombo(m_tagBox, tr("All tags"), snapshot.tags, m_filter.tag, m_shownTags);
 }
 
 void DashboardWidget::fillCombo(QComboBox* box, const QString& allText, const QStringList& names,
@@ -401,6 +410,7 @@ void DashboardWidget::onFilterEdited()
     }
     filter.endpoint = m_endpointBox->currentData().toString();
     filter.model = m_modelBox->currentData().toString();
+    filter.tag = m_tagBox->currentData().toString();
     if (sameFilter(filter, m_filter))
         return;
     m_filter = filter;

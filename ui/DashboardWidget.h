@@ -61,10 +61,12 @@ private:
     bool m_filterPending = false; // emitted, and no snapshot computed with it has arrived yet
     QStringList m_shownEndpoints;
     QStringList m_shownModels;
+    QStringList m_shownTags;
 
     QComboBox* m_windowBox = nullptr;
     QComboBox* m_endpointBox = nullptr;
     QComboBox* m_modelBox = nullptr;
+    QComboBox* m_tagBox = nullptr;
     QLabel* m_status = nullptr;
     QString m_statusText;
     QTabWidget* m_sections = nullptr; // performance, experiment

@@ -20,8 +20,9 @@ struct DashboardSnapshot
     QDateTime computedAt;
     AggregateReport report;
     QList<Suggestion> suggestions;
-    QStringList endpoints; // every endpoint and model seen, for the filter pickers
+    QStringList endpoints; // every endpoint, model and tag seen, for the filter pickers
     QStringList models;
+    QStringList tags; // e.g. bench runs
     qint64 totalRecords = 0; // in the database, whatever the filter
 
     // A/B experiments, over all their records whatever the filter: the one shown (the running

@@ -48,6 +48,8 @@ void MetricsService::keep(const MetricsRecord& record)
 {
     m_endpoints.insert(record.endpoint);
     m_models.insert(record.model);
+    if (!record.tag.isEmpty())
+        m_tags.insert(record.tag);
     if (!record.experiment.isEmpty()) {
         QDateTime& newest = m_experiments[record.experiment];
         if (!newest.isValid() || record.startedUtc > newest)
@@ -199,6 +201,8 @@ void MetricsService::refresh()
     snapshot.suggestions = SuggestionEngine::evaluate(m_records, m_filter, now);
     snapshot.endpoints = m_endpoints.values();
     snapshot.models = m_models.values();
+    snapshot.tags = m_tags.values();
+    snapshot.tags.sort();
     snapshot.endpoints.sort();
     snapshot.models.sort();
     snapshot.totalRecords = qint64(m_records.size());

@@ -69,6 +69,7 @@ private:
     std::vector<MetricsRecord> m_records;
     QSet<QString> m_endpoints;               // every label seen, kept as records arrive rather than
     QSet<QString> m_models;                  // recounted over all records on each refresh
+    QSet<QString> m_tags;
     QHash<QString, QDateTime> m_experiments; // every experiment seen -> its newest record
     QString m_activeExperiment;
     QStringList m_activeVariants;
