@@ -43,6 +43,9 @@ MetricsRecord fullRecord()
     r.profile = QStringLiteral("work");
     r.model = QStringLiteral("gpt-4o-mini");
     r.experiment = QStringLiteral("prompt-test");
+    r.acceptedPredictionTokens = 12;
+    r.rejectedPredictionTokens = 3;
+    r.displayLagP95Ms = 41.5;
     r.variant = QStringLiteral("B");
     r.tag = QStringLiteral("bench-7");
     r.streamed = false;
@@ -164,6 +167,9 @@ private slots:
         QCOMPARE(r.profile, full.profile);
         QCOMPARE(r.model, full.model);
         QCOMPARE(r.experiment, full.experiment);
+        QCOMPARE(r.acceptedPredictionTokens, full.acceptedPredictionTokens);
+        QCOMPARE(r.rejectedPredictionTokens, full.rejectedPredictionTokens);
+        QCOMPARE(r.displayLagP95Ms, full.displayLagP95Ms);
         QCOMPARE(r.variant, full.variant);
         QCOMPARE(r.tag, full.tag);
         QCOMPARE(r.streamed, false);

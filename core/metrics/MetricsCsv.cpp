@@ -76,7 +76,10 @@ QStringList MetricsCsv::requestHeader()
             QStringLiteral("tokens_per_s"),
             QStringLiteral("retries"),
             QStringLiteral("category"),
-            QStringLiteral("rating")};
+            QStringLiteral("rating"),
+            QStringLiteral("accepted_prediction_tokens"),
+            QStringLiteral("rejected_prediction_tokens"),
+            QStringLiteral("display_lag_p95_ms")};
 }
 
 QStringList MetricsCsv::requestRow(const MetricsRecord& r)
@@ -107,7 +110,10 @@ QStringList MetricsCsv::requestRow(const MetricsRecord& r)
             number(r.tokensPerSecond),
             QString::number(r.retries),
             r.category,
-            r.rating ? QString::number(*r.rating) : QString()};
+            r.rating ? QString::number(*r.rating) : QString(),
+            integer(r.acceptedPredictionTokens),
+            integer(r.rejectedPredictionTokens),
+            number(r.displayLagP95Ms)};
 }
 
 QStringList MetricsCsv::summaryHeader()

@@ -45,6 +45,13 @@ struct MetricsRecord
     qint64 promptChars = 0;
     QByteArray itlSketch; // QuantileSketch::toBytes() of every ITL gap, for ITL over all gaps
     QString requestUid;   // links a chat message to this record; empty for one-off requests
+    // Predicted Outputs: usage.completion_tokens_details.{accepted,rejected}_prediction_tokens,
+    // when the server reported them.
+    std::optional<qint64> acceptedPredictionTokens;
+    std::optional<qint64> rejectedPredictionTokens;
+    // P95 of the time from a piece of text arriving to it being shown in the window; none
+    // outside the window (ask, bench).
+    std::optional<double> displayLagP95Ms;
 
     // Statuses: errors and cancellations first, then the finish reason that ended the answer.
     static MetricsRecord fromTrace(const RequestTrace& trace, const RequestMetrics& metrics,

@@ -72,6 +72,12 @@ const std::vector<QStringList>& DatabaseSchema::steps()
             QStringLiteral("ALTER TABLE messages ADD COLUMN experiment TEXT NOT NULL DEFAULT ''"),
             QStringLiteral("ALTER TABLE messages ADD COLUMN variant TEXT NOT NULL DEFAULT ''"),
         },
+        // 4: Predicted Outputs and the window's display lag.
+        {
+            QStringLiteral("ALTER TABLE requests ADD COLUMN accepted_prediction_tokens INTEGER"),
+            QStringLiteral("ALTER TABLE requests ADD COLUMN rejected_prediction_tokens INTEGER"),
+            QStringLiteral("ALTER TABLE requests ADD COLUMN display_lag_p95_ms REAL"),
+        },
     };
     return steps;
 }

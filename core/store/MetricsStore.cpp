@@ -22,8 +22,9 @@ constexpr const char* columnList =
     "started_utc,started_ms,endpoint,profile,model,variant,tag,streamed,status,http_status,"
     "error_kind,ttft_ms,ttfat_ms,e2e_ms,mean_itl_ms,itl_p50_ms,itl_p95_ms,itl_max_ms,tpot_ms,"
     "output_tokens,output_tokens_estimated,prompt_tokens,tokens_per_s,retries,category,rating,"
-    "prompt_hash,prompt_chars,itl_sketch,request_uid,experiment";
-constexpr int columnCount = 31;
+    "prompt_hash,prompt_chars,itl_sketch,request_uid,experiment,accepted_prediction_tokens,"
+    "rejected_prediction_tokens,display_lag_p95_ms";
+constexpr int columnCount = 34;
 
 // Qt binds a null QString as SQL NULL; the label columns are NOT NULL, so send '' instead.
 QVariant text(const QString& value)
@@ -77,6 +78,9 @@ void bindRecord(QSqlQuery& query, const MetricsRecord& r)
     query.bindValue(i++, r.itlSketch.isEmpty() ? QVariant() : QVariant(r.itlSketch));
     query.bindValue(i++, text(r.requestUid));
     query.bindValue(i++, text(r.experiment));
+    query.bindValue(i++, nullable(r.acceptedPredictionTokens));
+    query.bindValue(i++, nullable(r.rejectedPredictionTokens));
+    query.bindValue(i++, nullable(r.displayLagP95Ms));
     Q_ASSERT(i == columnCount);
 }
 
@@ -118,6 +122,9 @@ MetricsRecord readRecord(const QSqlQuery& query)
     r.itlSketch = query.value(i++).toByteArray();
     r.requestUid = query.value(i++).toString();
     r.experiment = query.value(i++).toString();
+    r.acceptedPredictionTokens = optionalValue<qint64>(query.value(i++));
+    r.rejectedPredictionTokens = optionalValue<qint64>(query.value(i++));
+    r.displayLagP95Ms = optionalValue<double>(query.value(i++));
     return r;
 }
 
