@@ -1,5 +1,6 @@
 #include "openai/ChunkDecoder.h"
 
+#include "openai/ChunkScanner.h"
 #include "openai/HttpErrorFormatter.h"
 
 #include <QJsonArray>
@@ -144,9 +145,7 @@ void readRoot(const QJsonObject& root, ChunkUpdate& update, bool whole)
     readCommon(root, update);
 }
 
-} // namespace
-
-ChunkUpdate ChunkDecoder::decodeEvent(const SseEvent& event)
+ChunkUpdate decodeStreamEvent(const SseEvent& event, bool useScanner)
 {
     if (event.type == "error"_L1)
         return errorEvent(event.data);
@@ -162,6 +161,9 @@ ChunkUpdate ChunkDecoder::decodeEvent(const SseEvent& event)
         update.done = true;
         return update;
     }
+    // Nearly every event is a plain content chunk: read it without building a document.
+    if (useScanner && ChunkScanner::scan(data, update))
+        return update;
 
     QJsonParseError parseError;
     const QJsonDocument document = QJsonDocument::fromJson(data.toUtf8(), &parseError);
@@ -181,6 +183,18 @@ ChunkUpdate ChunkDecoder::decodeEvent(const SseEvent& event)
 
     readRoot(document.object(), update, false);
     return update;
+}
+
+} // namespace
+
+ChunkUpdate ChunkDecoder::decodeEvent(const SseEvent& event)
+{
+    return decodeStreamEvent(event, true);
+}
+
+ChunkUpdate ChunkDecoder::decodeEventWithDocument(const SseEvent& event)
+{
+    return decodeStreamEvent(event, false);
 }
 
 ChunkUpdate ChunkDecoder::decodeCompletion(QByteArrayView json)

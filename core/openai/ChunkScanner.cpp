@@ -1,0 +1,450 @@
+#include "openai/ChunkScanner.h"
+
+#include <string>
+#include <utility>
+
+namespace adminchat {
+
+namespace {
+
+// Deeper nesting is declined rather than risk differing from QJsonDocument's own limit.
+constexpr int maxDepth = 64;
+// Number limits that keep every accepted number well inside double range, so that
+// QJsonDocument never rejects one the scanner accepted (overflow, underflow).
+constexpr int maxNumberDigits = 100;
+constexpr int maxExponentDigits = 2;
+
+constexpr bool isDigit(char16_t c)
+{
+    return c >= u'0' && c <= u'9';
+}
+
+constexpr bool isHighSurrogate(char16_t c)
+{
+    return c >= 0xD800 && c <= 0xDBFF;
+}
+
+constexpr bool isLowSurrogate(char16_t c)
+{
+    return c >= 0xDC00 && c <= 0xDFFF;
+}
+
+// The end of the run of characters that need no attention inside a string: the first quote,
+// backslash, control character or surrogate.
+Q_ALWAYS_INLINE const char16_t* plainRunEnd(const char16_t* p, const char16_t* end)
+{
+    while (p < end) {
+        const char16_t c = *p;
+        if (c == u'"' || c == u'\\' || c < 0x20 || (c & 0xF800) == 0xD800)
+            break;
+        ++p;
+    }
+    return p;
+}
+
+// At a surrogate or control character: steps over a valid surrogate pair, declines the rest.
+bool skipSurrogatePair(const char16_t*& p, const char16_t* end)
+{
+    if (!isHighSurrogate(*p) || end - p < 2 || !isLowSurrogate(p[1]))
+        return false;
+    p += 2;
+    return true;
+}
+
+// Key comparison without a call into QtCore for every candidate name.
+template <qsizetype N> Q_ALWAYS_INLINE bool keyIs(QStringView key, const char16_t (&name)[N])
+{
+    return key.size() == N - 1 &&
+           std::char_traits<char16_t>::compare(key.utf16(), name, N - 1) == 0;
+}
+
+int hexValue(char16_t c)
+{
+    if (c >= u'0' && c <= u'9')
+        return c - u'0';
+    if (c >= u'a' && c <= u'f')
+        return c - u'a' + 10;
+    if (c >= u'A' && c <= u'F')
+        return c - u'A' + 10;
+    return -1;
+}
+
+} // namespace
+
+ChunkScanner::ChunkScanner(QStringView data)
+    : m_pos(data.utf16()), m_end(data.utf16() + data.size())
+{}
+
+bool ChunkScanner::scan(QStringView data, ChunkUpdate& update)
+{
+    ChunkScanner scanner(data);
+    if (!scanner.scanRoot())
+        return false;
+    update.content = std::move(scanner.m_content);
+    // Same precedence as the document path: reasoning_content, then reasoning.
+    update.reasoning = scanner.m_reasoningContent.isEmpty() ? std::move(scanner.m_reasoning)
+                                                            : std::move(scanner.m_reasoningContent);
+    update.refusal = std::move(scanner.m_refusal);
+    update.finishReason = std::move(scanner.m_finishReason);
+    update.model = std::move(scanner.m_model);
+    return true;
+}
+
+Q_ALWAYS_INLINE void ChunkScanner::skipSpace()
+{
+    // JSON whitespace only: anything else is left for the strict checks to decline.
+    while (m_pos < m_end && *m_pos <= u' ' &&
+           (*m_pos == u' ' || *m_pos == u'\n' || *m_pos == u'\r' || *m_pos == u'\t'))
+        ++m_pos;
+}
+
+Q_ALWAYS_INLINE bool ChunkScanner::consume(char16_t c)
+{
+    if (m_pos < m_end && *m_pos == c) {
+        ++m_pos;
+        return true;
+    }
+    return false;
+}
+
+// Calls onMember(key) with m_pos at each member's value; onMember consumes the value.
+template <typename OnMember> bool ChunkScanner::scanObject(OnMember&& onMember)
+{
+    if (!consume(u'{'))
+        return false;
+    skipSpace();
+    if (consume(u'}'))
+        return true;
+    for (;;) {
+        QStringView key;
+        if (!readPlainString(key))
+            return false;
+        skipSpace();
+        if (!consume(u':'))
+            return false;
+        skipSpace();
+        if (!onMember(key))
+            return false;
+        skipSpace();
+        if (consume(u'}'))
+            return true;
+        if (!consume(u','))
+            return false;
+        skipSpace();
+    }
+}
+
+bool ChunkScanner::scanRoot()
+{
+    bool choices = false, model = false, usage = false, error = false, object = false;
+    const bool ok = scanObject([&](QStringView key) {
+        if (keyIs(key, u"choices")) {
+            if (std::exchange(choices, true))
+                return false;
+            return scanChoices();
+        }
+        if (keyIs(key, u"model"))
+            return readNullableString(m_model, model);
+        // A usage object or an error goes to the document path, which keeps them verbatim.
+        if (keyIs(key, u"usage"))
+            return !std::exchange(usage, true) && skipLiteral(u"null");
+        if (keyIs(key, u"error"))
+            return !std::exchange(error, true) && skipLiteral(u"null");
+        if (keyIs(key, u"object")) {
+            if (std::exchange(object, true))
+                return false;
+            if (m_pos < m_end && *m_pos == u'"') {
+                // vLLM reports errors as {"object": "error", ...}; an escaped value is rare
+                // enough to leave to the document path.
+                QStringView value;
+                return readPlainString(value) && !keyIs(value, u"error");
+            }
+            return skipValue(1);
+        }
+        return skipValue(1);
+    });
+    if (!ok)
+        return false;
+    skipSpace();
+    return m_pos == m_end; // trailing garbage is the document path's error to report
+}
+
+bool ChunkScanner::scanChoices()
+{
+    if (m_pos < m_end && *m_pos == u'n')
+        return skipLiteral(u"null");
+    if (!consume(u'['))
+        return false;
+    skipSpace();
+    if (consume(u']'))
+        return true;
+    if (!scanChoice())
+        return false;
+    skipSpace();
+    return consume(u']'); // a second choice is declined
+}
+
+bool ChunkScanner::scanChoice()
+{
+    bool index = false, delta = false, finishReason = false;
+    return scanObject([&](QStringView key) {
+        if (keyIs(key, u"index")) {
+            if (std::exchange(index, true) || !consume(u'0'))
+                return false;
+            return m_pos == m_end ||
+                   (!isDigit(*m_pos) && *m_pos != u'.' && *m_pos != u'e' && *m_pos != u'E');
+        }
+        if (keyIs(key, u"delta")) {
+            if (std::exchange(delta, true))
+                return false;
+            if (m_pos < m_end && *m_pos == u'n')
+                return skipLiteral(u"null");
+            return scanDelta();
+        }
+        if (keyIs(key, u"finish_reason"))
+            return readNullableString(m_finishReason, finishReason);
+        return skipValue(2);
+    });
+}
+
+bool ChunkScanner::scanDelta()
+{
+    bool content = false, reasoningContent = false, reasoning = false, refusal = false,
+         toolCalls = false;
+    return scanObject([&](QStringView key) {
+        if (keyIs(key, u"content"))
+            return readNullableString(m_content, content);
+        if (keyIs(key, u"reasoning_content"))
+            return readNullableString(m_reasoningContent, reasoningContent);
+        if (keyIs(key, u"reasoning"))
+            return readNullableString(m_reasoning, reasoning);
+        if (keyIs(key, u"refusal"))
+            return readNullableString(m_refusal, refusal);
+        if (keyIs(key, u"tool_calls")) {
+            // Null or an empty list carry no call; real pieces go to the document path.
+            if (std::exchange(toolCalls, true))
+                return false;
+            if (m_pos < m_end && *m_pos == u'n')
+                return skipLiteral(u"null");
+            if (!consume(u'['))
+                return false;
+            skipSpace();
+            return consume(u']');
+        }
+        return skipValue(4);
+    });
+}
+
+bool ChunkScanner::readNullableString(QString& out, bool& seen)
+{
+    // Duplicate keys are declined: which one wins is the document's business.
+    if (std::exchange(seen, true))
+        return false;
+    if (m_pos < m_end && *m_pos == u'n')
+        return skipLiteral(u"null");
+    return readString(&out);
+}
+
+bool ChunkScanner::skipValue(int depth)
+{
+    if (m_pos >= m_end || depth > maxDepth)
+        return false;
+    switch (*m_pos) {
+    case u'"':
+        return readString(nullptr);
+    case u'{':
+        return scanObject([&](QStringView) { return skipValue(depth + 1); });
+    case u'[':
+        return skipArray(depth);
+    case u't':
+        return skipLiteral(u"true");
+    case u'f':
+        return skipLiteral(u"false");
+    case u'n':
+        return skipLiteral(u"null");
+    default:
+        return skipNumber();
+    }
+}
+
+bool ChunkScanner::skipArray(int depth)
+{
+    if (!consume(u'['))
+        return false;
+    skipSpace();
+    if (consume(u']'))
+        return true;
+    for (;;) {
+        if (!skipValue(depth + 1))
+            return false;
+        skipSpace();
+        if (consume(u']'))
+            return true;
+        if (!consume(u','))
+            return false;
+        skipSpace();
+    }
+}
+
+// Strict JSON numbers only; QJsonDocument is more lenient ("1.", "-"), and what it makes of
+// those is left to it.
+bool ChunkScanner::skipNumber()
+{
+    consume(u'-');
+    const char16_t* digits = m_pos;
+    if (!consume(u'0')) {
+        while (m_pos < m_end && isDigit(*m_pos))
+            ++m_pos;
+    }
+    if (m_pos == digits || m_pos - digits > maxNumberDigits)
+        return false;
+    if (consume(u'.')) {
+        const char16_t* fraction = m_pos;
+        while (m_pos < m_end && isDigit(*m_pos))
+            ++m_pos;
+        if (m_pos == fraction || m_pos - fraction > maxNumberDigits)
+            return false;
+    }
+    if (consume(u'e') || consume(u'E')) {
+        if (!consume(u'+'))
+            consume(u'-');
+        const char16_t* exponent = m_pos;
+        while (m_pos < m_end && isDigit(*m_pos))
+            ++m_pos;
+        if (m_pos == exponent || m_pos - exponent > maxExponentDigits)
+            return false;
+    }
+    return true;
+}
+
+bool ChunkScanner::skipLiteral(QStringView word)
+{
+    if (m_end - m_pos < word.size() || QStringView(m_pos, word.size()) != word)
+        return false;
+    m_pos += word.size();
+    return true;
+}
+
+// A string without escapes, as a view (keys, "object"). Escapes are declined: an escaped
+// "content" key must not be mistaken for an unknown one.
+bool ChunkScanner::readPlainString(QStringView& text)
+{
+    if (!consume(u'"'))
+        return false;
+    const char16_t* begin = m_pos;
+    for (;;) {
+        m_pos = plainRunEnd(m_pos, m_end);
+        if (m_pos == m_end)
+            return false;
+        if (*m_pos == u'"')
+            break;
+        if (!skipSurrogatePair(m_pos, m_end))
+            return false;
+    }
+    text = QStringView(begin, m_pos - begin);
+    ++m_pos;
+    return true;
+}
+
+// Reads a string value, decoding escapes into *out when out is set. Raw control characters,
+// invalid escapes and unpaired surrogates (raw or escaped) are declined.
+bool ChunkScanner::readString(QString* out)
+{
+    if (!consume(u'"'))
+        return false;
+    const char16_t* run = m_pos; // start of the characters not yet copied to *out
+    QString decoded;
+    bool escaped = false;
+    for (;;) {
+        m_pos = plainRunEnd(m_pos, m_end);
+        if (m_pos == m_end)
+            return false;
+        const char16_t c = *m_pos;
+        if (c == u'"') {
+            if (out) {
+                if (!escaped) {
+                    *out = QStringView(run, m_pos - run).toString();
+                } else {
+                    decoded.append(QStringView(run, m_pos - run));
+                    *out = std::move(decoded);
+                }
+            }
+            ++m_pos;
+            return true;
+        }
+        if (c == u'\\') {
+            if (out) {
+                if (!escaped)
+                    decoded.reserve(m_pos - run + 16);
+                decoded.append(QStringView(run, m_pos - run));
+            }
+            escaped = true;
+            ++m_pos;
+            char32_t code = 0;
+            if (!readEscape(code))
+                return false;
+            if (out) {
+                if (QChar::requiresSurrogates(code)) {
+                    decoded.append(QChar(QChar::highSurrogate(code)));
+                    decoded.append(QChar(QChar::lowSurrogate(code)));
+                } else {
+                    decoded.append(QChar(char16_t(code)));
+                }
+            }
+            run = m_pos;
+            continue;
+        }
+        if (!skipSurrogatePair(m_pos, m_end))
+            return false;
+    }
+}
+
+// m_pos is just after a backslash. A \u escape of a high surrogate must be followed by a
+// \u escape of a low one; code is the whole code point.
+bool ChunkScanner::readEscape(char32_t& code)
+{
+    if (m_pos >= m_end)
+        return false;
+    static constexpr char16_t simpleEscapes[][2] = {{u'"', u'"'},  {u'\\', u'\\'}, {u'/', u'/'},
+                                                    {u'b', u'\b'}, {u'f', u'\f'},  {u'n', u'\n'},
+                                                    {u'r', u'\r'}, {u't', u'\t'}};
+    const char16_t c = *m_pos++;
+    for (const auto& [name, value] : simpleEscapes) {
+        if (c == name) {
+            code = value;
+            return true;
+        }
+    }
+    if (c != u'u')
+        return false;
+    if (!readHex4(code))
+        return false;
+    if (isLowSurrogate(char16_t(code)))
+        return false;
+    if (!isHighSurrogate(char16_t(code)))
+        return true;
+    char32_t low = 0;
+    if (m_end - m_pos < 2 || m_pos[0] != u'\\' || m_pos[1] != u'u')
+        return false;
+    m_pos += 2;
+    if (!readHex4(low) || !isLowSurrogate(char16_t(low)))
+        return false;
+    code = QChar::surrogateToUcs4(char16_t(code), char16_t(low));
+    return true;
+}
+
+bool ChunkScanner::readHex4(char32_t& code)
+{
+    if (m_end - m_pos < 4)
+        return false;
+    code = 0;
+    for (int i = 0; i < 4; ++i) {
+        const int digit = hexValue(*m_pos++);
+        if (digit < 0)
+            return false;
+        code = code * 16 + char32_t(digit);
+    }
+    return true;
+}
+
+} // namespace adminchat
