@@ -4,9 +4,43 @@
 
 #include <QCommandLineParser>
 #include <QFile>
+#include <QFileInfo>
+#include <QStringDecoder>
 #include <unistd.h>
 
 namespace adminchat {
+
+namespace {
+
+// The text of a --predict-file, or nullopt and a one-line *error naming the file.
+std::optional<QString> readPrediction(const QString& path, QString* error)
+{
+    const QFileInfo info(path);
+    QFile file(path);
+    QString problem;
+    if (!info.exists())
+        problem = QStringLiteral("no such file");
+    else if (info.isDir())
+        problem = QStringLiteral("it is a directory");
+    else if (!file.open(QIODevice::ReadOnly))
+        problem = file.errorString();
+    if (problem.isEmpty()) {
+        const QByteArray bytes = file.readAll();
+        if (file.error() != QFileDevice::NoError) {
+            problem = file.errorString();
+        } else {
+            QStringDecoder decoder(QStringDecoder::Utf8);
+            QString text = decoder.decode(bytes);
+            if (!decoder.hasError())
+                return text;
+            problem = QStringLiteral("it is not UTF-8 text");
+        }
+    }
+    *error = QStringLiteral("cannot read --predict-file \"%1\": %2").arg(path, problem);
+    return std::nullopt;
+}
+
+} // namespace
 
 std::optional<AskOptions> AskOptions::parse(const QStringList& arguments, QString* error,
                                             QString* help)
@@ -51,6 +85,10 @@ std::optional<AskOptions> AskOptions::parse(const QStringList& arguments, QStrin
         {{QStringLiteral("cid"), QStringLiteral("conversation")},
          QStringLiteral("Continue the conversation with this id (or a unique prefix of it)."),
          QStringLiteral("ID")},
+        {QStringLiteral("predict-file"),
+         QStringLiteral("Send this UTF-8 text file as the prediction (Predicted Outputs): the "
+                        "text the answer is expected to largely repeat."),
+         QStringLiteral("FILE")},
     });
     parser.addPositionalArgument(QStringLiteral("PROMPT"),
                                  QStringLiteral("The prompt; read from stdin when absent."));
@@ -102,6 +140,11 @@ std::optional<AskOptions> AskOptions::parse(const QStringList& arguments, QStrin
             return std::nullopt;
         }
         options.temperature = temperature;
+    }
+    if (parser.isSet(QStringLiteral("predict-file"))) {
+        options.prediction = readPrediction(parser.value(QStringLiteral("predict-file")), error);
+        if (!options.prediction)
+            return std::nullopt;
     }
     if (!secondsOption(parser, QStringLiteral("connect-timeout"), options.connectTimeoutMs,
                        error) ||

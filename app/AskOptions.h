@@ -24,6 +24,8 @@ struct AskOptions
     bool save = true;          // into the conversation history
     bool continueLast = false; // --continue
     QString conversation;      // --conversation ID (or unique prefix)
+    // --predict-file: the file's text, sent as the request's prediction (Predicted Outputs).
+    std::optional<QString> prediction;
     QString prompt;
 
     // Parses the arguments (program name first). Returns nullopt with *error set for bad usage,

@@ -51,6 +51,8 @@ Options:
                           self-signed server); TLS verification stays on.
   --no-stream-options     Never send stream_options (servers that reject it; otherwise
                           a rejected request is retried once without it).
+  --predict               On regenerate and edit, send the previous answer as a
+                          prediction (OpenAI Predicted Outputs; off by default).
   --api-key-stdin         Read the API key from stdin.
   --replace               Replace an existing profile of that name (its stored key is kept
                           unless --api-key-stdin gives a new one).
@@ -145,6 +147,7 @@ int runAdd(const QStringList& arguments)
         {QStringLiteral("total-timeout"), QStringLiteral("Seconds."), QStringLiteral("S")},
         {QStringLiteral("ca-file"), QStringLiteral("PEM file."), QStringLiteral("FILE")},
         {QStringLiteral("no-stream-options"), QStringLiteral("No stream_options.")},
+        {QStringLiteral("predict"), QStringLiteral("Send predictions.")},
         {QStringLiteral("api-key-stdin"), QStringLiteral("Key on stdin.")},
         {QStringLiteral("replace"), QStringLiteral("Replace.")},
     });
@@ -203,6 +206,7 @@ int runAdd(const QStringList& arguments)
             return usageError(sub, tlsError->message);
     }
     profile.sendStreamOptions = !parser.isSet(QStringLiteral("no-stream-options"));
+    profile.sendPrediction = parser.isSet(QStringLiteral("predict"));
 
     ProfileStore store;
     const std::optional<EndpointProfile> existing = store.profile(profile.name);
@@ -319,6 +323,7 @@ int runList(const QStringList& arguments)
                 {QStringLiteral("ca_file"), profile.caFile.isEmpty() ? QJsonValue(QJsonValue::Null)
                                                                      : QJsonValue(profile.caFile)},
                 {QStringLiteral("send_stream_options"), profile.sendStreamOptions},
+                {QStringLiteral("send_prediction"), profile.sendPrediction},
                 {QStringLiteral("insecure"),
                  !builtIn && EndpointProfile::isInsecureRemote(profile.baseUrl)},
             };

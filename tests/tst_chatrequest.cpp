@@ -38,6 +38,7 @@ private slots:
     void exactBytes();
     void escaping();
     void emptyMessages();
+    void prediction();
 };
 
 void Tst_chatrequest::toJson_data()
@@ -154,6 +155,31 @@ void Tst_chatrequest::emptyMessages()
     QCOMPARE(object.value("messages").toArray().size(), 0);
     QCOMPARE(object.value("stream"), QJsonValue(true));
     QCOMPARE(object.value("stream_options")["include_usage"], QJsonValue(true));
+}
+
+void Tst_chatrequest::prediction()
+{
+    ChatRequest request = baseRequest();
+    QVERIFY(!parsed(request.toJson()).contains("prediction")); // none unless asked for
+
+    const QString text = QStringLiteral("int main() {\n    return \"caf\u00e9\";\n}\n");
+    request.prediction = text;
+    const QJsonObject object = parsed(request.toJson());
+    const QJsonObject prediction = object.value("prediction").toObject();
+    QCOMPARE(prediction.size(), 2);
+    QCOMPARE(prediction.value("type").toString(), QStringLiteral("content"));
+    QCOMPARE(prediction.value("content").toString(), text);
+    // Everything else is unchanged.
+    QCOMPARE(object.value("messages").toArray().size(), 2);
+    QCOMPARE(object.value("stream_options")["include_usage"], QJsonValue(true));
+
+    // An empty prediction is still a prediction: sent, not dropped.
+    request.prediction = QString();
+    request.stream = false;
+    QCOMPARE(request.toJson(),
+             QByteArray(R"({"messages":[{"content":"Be brief.","role":"system"},)"
+                        R"({"content":"Hi","role":"user"}],"model":"gpt-4o-mini",)"
+                        R"("prediction":{"content":"","type":"content"},"stream":false})"));
 }
 
 QTEST_GUILESS_MAIN(Tst_chatrequest)

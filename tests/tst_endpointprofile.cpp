@@ -224,6 +224,7 @@ void TestEndpointProfile::toConfigCopiesEverything()
     profile.totalTimeoutMs = 3500;
     profile.caFile = QStringLiteral("/etc/lab-ca.pem");
     profile.sendStreamOptions = false;
+    profile.sendPrediction = true;
     profile.hasKey = true;
 
     const EndpointConfig config = profile.toConfig(QStringLiteral("sk-lab"));
@@ -235,6 +236,8 @@ void TestEndpointProfile::toConfigCopiesEverything()
     QCOMPARE(config.totalTimeoutMs, 3500);
     QCOMPARE(config.caFile, profile.caFile);
     QCOMPARE(config.sendStreamOptions, false);
+    QCOMPARE(config.sendPrediction, true);
+    QCOMPARE(EndpointProfile().toConfig(QString()).sendPrediction, false); // off by default
     QCOMPARE(profile.toConfig(QString()).apiKey, QString());
 }
 

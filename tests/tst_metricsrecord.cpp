@@ -5,6 +5,7 @@
 #include "metrics/RequestMetrics.h"
 #include "net/RequestTrace.h"
 
+#include <QJsonDocument>
 #include <QTest>
 
 using namespace adminchat;
@@ -102,6 +103,53 @@ private slots:
         QVERIFY(!r.promptTokens && !r.tokensPerSecond);
         QVERIFY(r.outputTokensEstimated);
         QVERIFY(r.profile.isEmpty() && r.variant.isEmpty());
+    }
+
+    void predictionTokens_data()
+    {
+        QTest::addColumn<QByteArray>("usage");
+        QTest::addColumn<qint64>("accepted"); // -1: none
+        QTest::addColumn<qint64>("rejected");
+        const qint64 none = -1;
+        QTest::newRow("OpenAI") << QByteArray(
+                                       R"({"completion_tokens":9,"completion_tokens_details":)"
+                                       R"({"reasoning_tokens":0,"accepted_prediction_tokens":)"
+                                       R"(7,"rejected_prediction_tokens":2}})")
+                                << qint64(7) << qint64(2);
+        QTest::newRow("zeros") << QByteArray(R"({"completion_tokens_details":{)"
+                                             R"("accepted_prediction_tokens":0,)"
+                                             R"("rejected_prediction_tokens":0}})")
+                               << qint64(0) << qint64(0);
+        QTest::newRow("no details") << QByteArray(R"({"completion_tokens":9})") << none << none;
+        QTest::newRow("only reasoning")
+            << QByteArray(R"({"completion_tokens_details":{"reasoning_tokens":4}})") << none
+            << none;
+        QTest::newRow("not numbers") << QByteArray(R"({"completion_tokens_details":{)"
+                                                   R"("accepted_prediction_tokens":"7",)"
+                                                   R"("rejected_prediction_tokens":null}})")
+                                     << none << none;
+        QTest::newRow("negative") << QByteArray(R"({"completion_tokens_details":{)"
+                                                R"("accepted_prediction_tokens":-1,)"
+                                                R"("rejected_prediction_tokens":3}})")
+                                  << none << qint64(3);
+        QTest::newRow("details not an object")
+            << QByteArray(R"({"completion_tokens_details":[1,2]})") << none << none;
+    }
+
+    void predictionTokens()
+    {
+        QFETCH(QByteArray, usage);
+        QFETCH(qint64, accepted);
+        QFETCH(qint64, rejected);
+        RequestTrace trace = sampleTrace();
+        trace.usage = QJsonDocument::fromJson(usage).object();
+        const MetricsRecord r = MetricsRecord::fromTrace(trace, sampleMetrics());
+        QCOMPARE(r.acceptedPredictionTokens.value_or(-1), accepted);
+        QCOMPARE(r.rejectedPredictionTokens.value_or(-1), rejected);
+
+        trace.usage.reset(); // the server sent no usage at all
+        const MetricsRecord bare = MetricsRecord::fromTrace(trace, sampleMetrics());
+        QVERIFY(!bare.acceptedPredictionTokens && !bare.rejectedPredictionTokens);
     }
 
     void status_data()

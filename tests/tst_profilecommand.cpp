@@ -158,9 +158,9 @@ void TestProfileCommand::help()
         QVERIFY2(r.out.startsWith("Usage: adminchat profile " + QByteArray(sub)), r.out);
     }
     r = run({"profile", "add", "--help"});
-    for (const char* option :
-         {"--base-url", "--model", "--header", "--connect-timeout", "--idle-timeout",
-          "--total-timeout", "--ca-file", "--no-stream-options", "--api-key-stdin", "--replace"})
+    for (const char* option : {"--base-url", "--model", "--header", "--connect-timeout",
+                               "--idle-timeout", "--total-timeout", "--ca-file",
+                               "--no-stream-options", "--predict", "--api-key-stdin", "--replace"})
         QVERIFY2(r.out.contains(option), option);
     r = run({"--help"});
     QVERIFY(r.out.contains("profile"));
@@ -230,10 +230,11 @@ void TestProfileCommand::addListWithoutKey()
 {
     // No key: the keychain is never asked, so this works without one.
     const QStringList noBus{"DBUS_SESSION_BUS_ADDRESS=unix:path=/nonexistent/bus"};
-    Result r = run({"profile", "add", "Büro Lab", "--base-url", "http://127.0.0.1:9/v1/", "--model",
-                    "m-1", "--header", "X-Org: acme", "--header", "X-Team:ml", "--connect-timeout",
-                    "2.5", "--idle-timeout", "30", "--total-timeout", "120", "--no-stream-options"},
-                   {}, noBus);
+    Result r =
+        run({"profile", "add", "Büro Lab", "--base-url", "http://127.0.0.1:9/v1/", "--model", "m-1",
+             "--header", "X-Org: acme", "--header", "X-Team:ml", "--connect-timeout", "2.5",
+             "--idle-timeout", "30", "--total-timeout", "120", "--no-stream-options", "--predict"},
+            {}, noBus);
     QCOMPARE(r.exitCode, 0);
     QVERIFY2(r.out.contains("Saved profile \"Büro Lab\""), r.out.constData());
     QVERIFY(r.err.isEmpty()); // loopback http: no warning
@@ -269,6 +270,7 @@ void TestProfileCommand::addListWithoutKey()
     QCOMPARE(lab.value("idle_timeout_s").toDouble(), 30.0);
     QCOMPARE(lab.value("total_timeout_s").toDouble(), 120.0);
     QCOMPARE(lab.value("send_stream_options").toBool(), false);
+    QCOMPARE(lab.value("send_prediction").toBool(), true);
     QCOMPARE(lab.value("insecure").toBool(), false);
     const QJsonObject demo = entry(list, QStringLiteral("Demo"));
     QCOMPARE(demo.value("kind").toString(), QStringLiteral("demo"));
@@ -288,6 +290,7 @@ void TestProfileCommand::addListWithoutKey()
     QCOMPARE(replaced.value("base_url").toString(), QStringLiteral("https://lab.example/v1"));
     QCOMPARE(replaced.value("header_names").toArray(), QJsonArray());
     QCOMPARE(replaced.value("send_stream_options").toBool(), true);
+    QCOMPARE(replaced.value("send_prediction").toBool(), false); // off unless asked for
 
     r = run({"profile", "remove", "Büro Lab"}, {}, noBus);
     QCOMPARE(r.exitCode, 0);

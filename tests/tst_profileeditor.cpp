@@ -44,6 +44,7 @@ private slots:
     void renameMovesKey();
     void removeKeyCheckbox();
     void deleteRemovesProfileAndKey();
+    void predictionCheckbox();
 
 private:
     template <typename T> T* child(const char* name) const
@@ -351,6 +352,37 @@ void TestProfileEditor::deleteRemovesProfileAndKey()
     QCOMPARE(list->count(), 1);
     QCOMPARE(list->currentItem()->text(), QStringLiteral("Beta"));
     QCOMPARE(child<QLineEdit>("profileName")->text(), QStringLiteral("Beta"));
+}
+
+void TestProfileEditor::predictionCheckbox()
+{
+    QVERIFY(addProfile(QStringLiteral("Alpha"), demoKey));
+    QVERIFY(addProfile(QStringLiteral("Beta"), demoKey));
+    auto* predict = child<QCheckBox>("sendPrediction");
+    QCOMPARE(predict->text(), QStringLiteral("Send the previous answer as a prediction on "
+                                             "regenerate and edit (Predicted Outputs)"));
+    QVERIFY(predict->isVisible());
+    QVERIFY(!predict->isChecked()); // off by default
+    QVERIFY(!m_store->profile(QStringLiteral("Beta"))->sendPrediction);
+
+    predict->setChecked(true);
+    QVERIFY(clickSave());
+    QVERIFY(m_store->profile(QStringLiteral("Beta"))->sendPrediction);
+    QVERIFY(!m_store->profile(QStringLiteral("Alpha"))->sendPrediction);
+    QVERIFY(m_store->profile(QStringLiteral("Beta"))->hasKey); // the key stays
+
+    // The form shows each profile's own setting.
+    auto* list = child<QListWidget>("profileList");
+    list->setCurrentRow(0);
+    QCOMPARE(list->currentItem()->text(), QStringLiteral("Alpha"));
+    QVERIFY(!predict->isChecked());
+    list->setCurrentRow(1);
+    QCOMPARE(list->currentItem()->text(), QStringLiteral("Beta"));
+    QVERIFY(predict->isChecked());
+
+    predict->setChecked(false);
+    QVERIFY(clickSave());
+    QVERIFY(!m_store->profile(QStringLiteral("Beta"))->sendPrediction);
 }
 
 QTEST_MAIN(TestProfileEditor)

@@ -26,6 +26,7 @@ private slots:
     void refusals();
     void caseOnlyDifferenceRefused();
     void sendStreamOptionsRemembered();
+    void sendPredictionRoundTrip();
     void neverStoresAKey();
     void defaultFileIsTheAppSettingsFile();
 
@@ -49,6 +50,7 @@ EndpointProfile TestProfileStore::sample(const QString& name)
     profile.totalTimeoutMs = 600000;
     profile.caFile = QStringLiteral("/etc/ssl/lab ca.pem");
     profile.sendStreamOptions = false;
+    profile.sendPrediction = true;
     profile.hasKey = true;
     return profile;
 }
@@ -84,6 +86,7 @@ void TestProfileStore::roundTrip()
     QCOMPARE(read->totalTimeoutMs, saved.totalTimeoutMs);
     QCOMPARE(read->caFile, saved.caFile);
     QCOMPARE(read->sendStreamOptions, false);
+    QCOMPARE(read->sendPrediction, true);
     QCOMPARE(read->hasKey, true);
     QCOMPARE(store.profiles().size(), 1);
 
@@ -111,6 +114,7 @@ void TestProfileStore::defaultsForMissingValues()
     QCOMPARE(profile->idleTimeoutMs, defaults.idleTimeoutMs);
     QCOMPARE(profile->totalTimeoutMs, 0);
     QVERIFY(profile->sendStreamOptions);
+    QVERIFY(!profile->sendPrediction); // off unless turned on
     QVERIFY(!profile->hasKey);
     QVERIFY(profile->extraHeaders.isEmpty());
 }
@@ -277,6 +281,25 @@ void TestProfileStore::sendStreamOptionsRemembered()
     QCOMPARE(ProfileStore(iniPath()).profile(QStringLiteral("Lab"))->sendStreamOptions, false);
     store.setSendStreamOptions(QStringLiteral("Nobody"), false); // no profile appears
     QVERIFY(!store.contains(QStringLiteral("Nobody")));
+}
+
+void TestProfileStore::sendPredictionRoundTrip()
+{
+    QFile::remove(iniPath());
+    ProfileStore store(iniPath());
+    EndpointProfile profile = sample(QStringLiteral("Lab"));
+    profile.sendPrediction = true;
+    QVERIFY(store.save(profile));
+    QVERIFY(fileBytes().contains("Lab\\sendPrediction=true"));
+    const auto on = ProfileStore(iniPath()).profile(QStringLiteral("Lab"));
+    QVERIFY(on);
+    QCOMPARE(on->sendPrediction, true);
+    QCOMPARE(on->toConfig(QString()).sendPrediction, true);
+
+    profile.sendPrediction = false;
+    QVERIFY(store.save(profile));
+    QVERIFY(fileBytes().contains("Lab\\sendPrediction=false"));
+    QCOMPARE(ProfileStore(iniPath()).profile(QStringLiteral("Lab"))->sendPrediction, false);
 }
 
 void TestProfileStore::neverStoresAKey()

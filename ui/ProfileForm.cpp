@@ -63,7 +63,10 @@ ProfileForm::ProfileForm(QWidget* parent)
       m_totalTimeout(secondsBox(this, "totalTimeout", 0, 86400)), m_caFile(new QLineEdit(this)),
       m_browseCaFile(new QPushButton(tr("Browse…"), this)),
       m_caFileError(errorLabel(this, "caFileError")),
-      m_sendStreamOptions(new QCheckBox(tr("Send stream_options (usage while streaming)"), this))
+      m_sendStreamOptions(new QCheckBox(tr("Send stream_options (usage while streaming)"), this)),
+      m_sendPrediction(new QCheckBox(tr("Send the previous answer as a prediction on regenerate "
+                                        "and edit (Predicted Outputs)"),
+                                     this))
 {
     m_name->setObjectName(QStringLiteral("profileName"));
     m_name->setMaxLength(EndpointProfile::maxNameLength);
@@ -94,6 +97,10 @@ ProfileForm::ProfileForm(QWidget* parent)
     m_sendStreamOptions->setObjectName(QStringLiteral("sendStreamOptions"));
     m_sendStreamOptions->setToolTip(tr("Asks for token usage at the end of a stream. Turn off "
                                        "for servers that reject it."));
+    m_sendPrediction->setObjectName(QStringLiteral("sendPrediction"));
+    m_sendPrediction->setToolTip(tr("Lets servers that support Predicted Outputs reuse the "
+                                    "unchanged parts of the previous answer. Rejected "
+                                    "prediction tokens are billed as output."));
 
     auto* keyRow = new QHBoxLayout;
     keyRow->addWidget(m_apiKey, 1);
@@ -128,6 +135,7 @@ ProfileForm::ProfileForm(QWidget* parent)
     form->addRow(tr("CA &file:"), caRow);
     form->addRow(QString(), m_caFileError);
     form->addRow(QString(), m_sendStreamOptions);
+    form->addRow(QString(), m_sendPrediction);
 
     for (QLineEdit* edit : {m_name, m_baseUrl, m_caFile}) {
         connect(edit, &QLineEdit::textChanged, this, &ProfileForm::validate);
@@ -163,6 +171,7 @@ void ProfileForm::setProfile(const EndpointProfile& profile)
     m_totalTimeout->setValue((profile.totalTimeoutMs + 999) / 1000);
     m_caFile->setText(profile.caFile);
     m_sendStreamOptions->setChecked(profile.sendStreamOptions);
+    m_sendPrediction->setChecked(profile.sendPrediction);
     updateKeyField();
     validate();
 }
@@ -196,6 +205,7 @@ std::optional<EndpointProfile> ProfileForm::profile(QString* error) const
     if (!result.caFile.isEmpty() && !QFileInfo(result.caFile).isFile())
         return fail(tr("the CA file %1 does not exist").arg(result.caFile));
     result.sendStreamOptions = m_sendStreamOptions->isChecked();
+    result.sendPrediction = m_sendPrediction->isChecked();
     return result;
 }
 

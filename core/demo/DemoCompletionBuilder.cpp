@@ -1,6 +1,8 @@
 #include "demo/DemoCompletionBuilder.h"
 
+#include <QRegularExpression>
 #include <QtMath>
+#include <utility>
 
 namespace adminchat {
 
@@ -24,6 +26,28 @@ void DemoCompletionBuilder::setTokens(const QStringList& reasoning, const QStrin
     m_reasoning = reasoning;
     m_content = content;
     m_truncated = truncated;
+}
+
+void DemoCompletionBuilder::setPrediction(const QString& prediction)
+{
+    // Accepted: the longest run of leading content tokens that the prediction reproduces
+    // exactly (a common prefix counted in answer tokens). Rejected: the rest of the prediction
+    // in demo tokens, a word with its leading white space each. So a prediction equal to the
+    // answer is all accepted, and an unrelated one all rejected; never negative.
+    int accepted = 0;
+    qsizetype at = 0;
+    for (const QString& token : std::as_const(m_content)) {
+        if (token.isEmpty() || !QStringView(prediction).mid(at).startsWith(token))
+            break;
+        at += token.size();
+        ++accepted;
+    }
+    static const QRegularExpression word(QStringLiteral("\\s*\\S+"));
+    int rejected = 0;
+    for (auto match = word.globalMatch(prediction, at); match.hasNext(); match.next())
+        ++rejected;
+    m_accepted = accepted;
+    m_rejected = rejected;
 }
 
 double DemoCompletionBuilder::dueAt(int index) const
@@ -57,9 +81,17 @@ QByteArray DemoCompletionBuilder::tokenChunk(int index) const
 QByteArray DemoCompletionBuilder::usageJson() const
 {
     const int completion = tokenCount();
-    return "{\"prompt_tokens\":" + QByteArray::number(m_promptTokens) +
-           ",\"completion_tokens\":" + QByteArray::number(completion) +
-           ",\"total_tokens\":" + QByteArray::number(m_promptTokens + completion) + '}';
+    QByteArray usage = "{\"prompt_tokens\":" + QByteArray::number(m_promptTokens) +
+                       ",\"completion_tokens\":" + QByteArray::number(completion) +
+                       ",\"total_tokens\":" + QByteArray::number(m_promptTokens + completion);
+    // Only with a prediction, as the details are new to many clients' parsers.
+    if (m_accepted && m_rejected) {
+        usage += ",\"completion_tokens_details\":{\"accepted_prediction_tokens\":" +
+                 QByteArray::number(*m_accepted) +
+                 ",\"rejected_prediction_tokens\":" + QByteArray::number(*m_rejected) +
+                 ",\"reasoning_tokens\":" + QByteArray::number(m_reasoning.size()) + '}';
+    }
+    return usage + '}';
 }
 
 QByteArray DemoCompletionBuilder::completionJson() const

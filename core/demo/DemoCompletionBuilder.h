@@ -24,6 +24,14 @@ public:
     // Reasoning tokens come first (demo-reasoner only). `truncated`: cut by max_tokens.
     void setTokens(const QStringList& reasoning, const QStringList& content, bool truncated);
     void setPromptTokens(int count) { m_promptTokens = count; }
+    // Predicted Outputs: compares the prediction with the content tokens (call after setTokens)
+    // and reports the counts in usage.completion_tokens_details.
+    void setPrediction(const QString& prediction);
+    std::optional<int> acceptedPredictionTokens() const { return m_accepted; }
+    std::optional<int> rejectedPredictionTokens() const { return m_rejected; }
+    // Index (into reasoning + content tokens) of the first token after the accepted ones; tokens
+    // before it, from the first content token on, came from the prediction.
+    int acceptedEnd() const { return int(m_reasoning.size()) + m_accepted.value_or(0); }
     // Due time of each token after the request, plus one more: when a next token would come.
     void setSchedule(const QList<double>& dueMs) { m_dueMs = dueMs; }
 
@@ -48,6 +56,8 @@ private:
     bool m_truncated = false;
     int m_promptTokens = 0;
     QList<double> m_dueMs;
+    std::optional<int> m_accepted;
+    std::optional<int> m_rejected;
 };
 
 } // namespace adminchat

@@ -17,6 +17,9 @@ namespace {
 
 constexpr qint64 kModelsCreated = 1715000000; // fixed, so /v1/models is reproducible
 constexpr double kMaxOverrideMs = DemoConfig::maxDelayMs;
+// Accepted prediction tokens need no decoding step of their own (servers verify them in
+// batches, as in speculative decoding), so they come this much faster.
+constexpr double kAcceptedDelayFactor = 0.1;
 const QByteArray kStatsPath = "/v1/demo/stats";
 const QByteArray kStatsResetPath = "/v1/demo/stats/reset";
 
@@ -231,6 +234,26 @@ DemoResponse DemoRequestHandler::handleChat(const DemoHttpRequest& request)
         }
         maxTokens = int(qMin(number, 1e9));
     }
+    // Predicted Outputs: {"type": "content", "content": string or text parts}.
+    std::optional<QString> prediction;
+    if (const QJsonValue value = body.value(QLatin1String("prediction"));
+        !value.isUndefined() && !value.isNull()) {
+        const QJsonObject object = value.toObject();
+        const QJsonValue type = object.value(QLatin1String("type"));
+        const QJsonValue content = object.value(QLatin1String("content"));
+        if (!value.isObject() || type != QLatin1String("content"))
+            return invalid(400,
+                           QStringLiteral("Invalid 'prediction': expected an object with "
+                                          "'type': 'content' and a 'content'."),
+                           "invalid_value");
+        prediction =
+            content.isUndefined() || content.isNull() ? std::nullopt : contentText(content);
+        if (!prediction)
+            return invalid(400,
+                           QStringLiteral("Invalid 'prediction.content': expected a string or "
+                                          "an array of text parts."),
+                           "invalid_value");
+    }
     const bool stream = body.value(QLatin1String("stream")).toBool(false);
     const bool includeUsage = body.value(QLatin1String("stream_options"))
                                   .toObject()
@@ -286,7 +309,20 @@ DemoResponse DemoRequestHandler::handleChat(const DemoHttpRequest& request)
     DemoCompletionBuilder builder(number, model, QDateTime::currentSecsSinceEpoch());
     builder.setTokens(reasoning, content, truncated);
     builder.setPromptTokens(wordCount(messages));
-    builder.setSchedule(schedule(overrides.latency, builder.tokenCount() + 1, random));
+    QList<double> due = schedule(overrides.latency, builder.tokenCount() + 1, random);
+    if (prediction) {
+        builder.setPrediction(*prediction);
+        // Scaled after drawing, so a prediction does not shift the draws of later requests.
+        const int firstAccepted = int(reasoning.size());
+        double previous = due.value(0);
+        for (int i = 1; i < due.size(); ++i) {
+            const double gap = due[i] - previous;
+            previous = due[i];
+            const bool accepted = i >= firstAccepted && i < builder.acceptedEnd();
+            due[i] = due[i - 1] + (accepted ? gap * kAcceptedDelayFactor : gap);
+        }
+    }
+    builder.setSchedule(due);
 
     DemoResponse response;
     if (fault && (*fault == DemoFault::Http500 || *fault == DemoFault::Http429 ||

@@ -42,6 +42,7 @@ EndpointConfig EndpointProfile::toConfig(const QString& apiKey) const
     config.totalTimeoutMs = totalTimeoutMs;
     config.caFile = caFile;
     config.sendStreamOptions = sendStreamOptions;
+    config.sendPrediction = sendPrediction;
     return config;
 }
 

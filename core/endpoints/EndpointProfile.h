@@ -37,6 +37,9 @@ struct EndpointProfile
     // Some servers reject stream_options with a 400; the client then retries once without it
     // and the profile remembers (ChatStream, RequestTrace::streamOptionsRejected).
     bool sendStreamOptions = true;
+    // EndpointConfig::sendPrediction: the previous answer is sent as a prediction on regenerate
+    // and edit (Predicted Outputs). Off by default.
+    bool sendPrediction = false;
     // A key was stored in the keychain for this profile (not a secret). A profile without one
     // never touches the keychain.
     bool hasKey = false;

@@ -21,6 +21,7 @@ const QString idleTimeoutKey = QStringLiteral("idleTimeoutMs");
 const QString totalTimeoutKey = QStringLiteral("totalTimeoutMs");
 const QString caFileKey = QStringLiteral("caFile");
 const QString sendStreamOptionsKey = QStringLiteral("sendStreamOptions");
+const QString sendPredictionKey = QStringLiteral("sendPrediction");
 const QString hasKeyKey = QStringLiteral("hasKey");
 
 // A QSettings key for any name: letters, digits, '-' and '.' stay, every other UTF-8 byte
@@ -154,6 +155,7 @@ std::optional<EndpointProfile> ProfileStore::read(const QString& key, const QStr
     profile.totalTimeoutMs = intValue(*m_settings, totalTimeoutKey, defaults.totalTimeoutMs, 0);
     profile.caFile = m_settings->value(caFileKey).toString();
     profile.sendStreamOptions = m_settings->value(sendStreamOptionsKey, true).toBool();
+    profile.sendPrediction = m_settings->value(sendPredictionKey, false).toBool();
     profile.hasKey = m_settings->value(hasKeyKey, false).toBool();
     return profile;
 }
@@ -205,6 +207,7 @@ bool ProfileStore::save(const EndpointProfile& profile, QString* error)
     m_settings->setValue(totalTimeoutKey, profile.totalTimeoutMs);
     m_settings->setValue(caFileKey, profile.caFile);
     m_settings->setValue(sendStreamOptionsKey, profile.sendStreamOptions);
+    m_settings->setValue(sendPredictionKey, profile.sendPrediction);
     m_settings->setValue(hasKeyKey, profile.hasKey);
     m_settings->endGroup();
     m_settings->sync();

@@ -2,6 +2,7 @@
 
 #include "metrics/QuantileSketch.h"
 #include "metrics/RequestMetrics.h"
+#include "metrics/TraceJson.h"
 #include "net/RequestTrace.h"
 
 namespace adminchat {
@@ -56,6 +57,10 @@ MetricsRecord MetricsRecord::fromTrace(const RequestTrace& trace, const RequestM
     record.category = categoryName(metrics.category);
     record.promptHash = trace.promptHash;
     record.promptChars = trace.promptChars;
+    record.acceptedPredictionTokens =
+        completionTokensDetail(trace.usage, QStringLiteral("accepted_prediction_tokens"));
+    record.rejectedPredictionTokens =
+        completionTokensDetail(trace.usage, QStringLiteral("rejected_prediction_tokens"));
     // Every gap, not just the percentiles, so ITL can later be summarised over all requests.
     if (!metrics.itlMs.empty()) {
         QuantileSketch sketch;

@@ -22,7 +22,25 @@ QJsonValue stringOrNull(const QString& value)
     return value.isEmpty() ? QJsonValue(QJsonValue::Null) : QJsonValue(value);
 }
 
+QJsonValue integerOrNull(const std::optional<qint64>& value)
+{
+    return value ? QJsonValue(*value) : QJsonValue(QJsonValue::Null);
+}
+
 } // namespace
+
+std::optional<qint64> completionTokensDetail(const std::optional<QJsonObject>& usage,
+                                             const QString& key)
+{
+    if (!usage)
+        return std::nullopt;
+    const QJsonValue value =
+        usage->value(QLatin1String("completion_tokens_details")).toObject().value(key);
+    // A non-number is treated as absent rather than guessed at.
+    if (!value.isDouble() || !std::isfinite(value.toDouble()) || value.toDouble() < 0)
+        return std::nullopt;
+    return qint64(value.toDouble());
+}
 
 QJsonObject traceToJson(const RequestTrace& trace, const RequestMetrics& metrics)
 {
@@ -61,6 +79,12 @@ QJsonObject traceToJson(const RequestTrace& trace, const RequestMetrics& metrics
         {QStringLiteral("usage"), trace.usage ? QJsonValue(*trace.usage) : QJsonValue::Null},
         {QStringLiteral("output_tokens"), metrics.outputTokens},
         {QStringLiteral("output_tokens_estimated"), metrics.outputTokensEstimated},
+        {QStringLiteral("accepted_prediction_tokens"),
+         integerOrNull(
+             completionTokensDetail(trace.usage, QStringLiteral("accepted_prediction_tokens")))},
+        {QStringLiteral("rejected_prediction_tokens"),
+         integerOrNull(
+             completionTokensDetail(trace.usage, QStringLiteral("rejected_prediction_tokens")))},
         {QStringLiteral("ttft_ms"), number(metrics.ttftMs)},
         {QStringLiteral("ttfat_ms"), number(metrics.ttfatMs)},
         {QStringLiteral("e2e_ms"), number(metrics.e2eMs)},

@@ -29,6 +29,10 @@ struct EndpointConfig
     // stream_options.include_usage on streamed requests. Some servers reject the field with a
     // 400; ChatStream then retries once without it (RequestTrace::streamOptionsRejected).
     bool sendStreamOptions = true;
+    // Predicted Outputs: on regenerate and edit-and-resend, the previous answer goes along as
+    // "prediction" so that a server which supports it can reuse the unchanged parts. Off by
+    // default: most servers ignore or reject the field, and rejected prediction tokens are billed.
+    bool sendPrediction = false;
 
     // Normalises what people type: trailing slashes removed, "/v1" added when the URL has no
     // path, a pasted ".../chat/completions" cut back to its base.

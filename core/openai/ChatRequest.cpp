@@ -31,6 +31,10 @@ QByteArray ChatRequest::toJson() const
         body.insert(QStringLiteral("temperature"), *temperature);
     if (maxTokens)
         body.insert(QStringLiteral("max_tokens"), *maxTokens);
+    if (prediction)
+        body.insert(QStringLiteral("prediction"),
+                    QJsonObject{{QStringLiteral("type"), QStringLiteral("content")},
+                                {QStringLiteral("content"), *prediction}});
 
     return QJsonDocument(body).toJson(QJsonDocument::Compact);
 }
