@@ -76,6 +76,11 @@ int runServeDemoCommand(const QStringList& arguments)
          QStringLiteral("Fixed delay between tokens in ms for every request (overrides the "
                         "profile's, no jitter)."),
          QStringLiteral("MS")},
+        {QStringLiteral("handshake-delay"),
+         QStringLiteral("Delay in ms before the first request of each new connection is read, "
+                        "as a slow TCP/TLS handshake adds (default 0; kept-alive connections do "
+                        "not pay it)."),
+         QStringLiteral("MS")},
         {QStringLiteral("seed"), QStringLiteral("Seed for text and latency (default 42)."),
          QStringLiteral("N"), QStringLiteral("42")},
     });
@@ -101,6 +106,12 @@ int runServeDemoCommand(const QStringList& arguments)
         if (!ms)
             return usageError(error);
         config->setFixedTokenDelay(*ms);
+    }
+    if (parser.isSet(QStringLiteral("handshake-delay"))) {
+        const auto ms = millisecondsOption(parser, QStringLiteral("handshake-delay"), &error);
+        if (!ms)
+            return usageError(error);
+        config->handshakeDelayMs = *ms;
     }
     for (const QString& name : parser.values(QStringLiteral("fault"))) {
         const auto fault = DemoConfig::faultFromName(name);
@@ -141,9 +152,13 @@ int runServeDemoCommand(const QStringList& arguments)
     }
     QUrl url = server.baseUrl();
     url.setHost(address.toString());
-    std::printf("AdminChat demo endpoint (simulated) listening on %s (profile %s: %s%s)\n",
+    const QString handshake =
+        config->handshakeDelayMs > 0
+            ? QStringLiteral(", handshake %1 ms").arg(config->handshakeDelayMs, 0, 'g', 6)
+            : QString();
+    std::printf("AdminChat demo endpoint (simulated) listening on %s (profile %s: %s%s%s)\n",
                 qPrintable(url.toString()), qPrintable(config->profile),
-                qPrintable(config->timingDescription()),
+                qPrintable(config->timingDescription()), qPrintable(handshake),
                 config->faults.isEmpty() ? "" : ", faults on");
     std::fflush(stdout);
     std::signal(SIGINT, quitOnSignal);

@@ -38,6 +38,10 @@ Options:
   -v, --version Show the version.
   --show dashboard
                 Open the window with the dashboard in front.
+  --measure-startup
+                Start the desktop app, print the time from process start to the
+                window's first paint and the memory in use once idle (one JSON
+                line), then quit.
 
 Environment:
   OPENAI_BASE_URL   Endpoint base URL, e.g. http://127.0.0.1:8000/v1

@@ -21,6 +21,11 @@ QSize ComposerEdit::sizeHint() const
 void ComposerEdit::keyPressEvent(QKeyEvent* event)
 {
     const bool enter = event->key() == Qt::Key_Return || event->key() == Qt::Key_Enter;
+    if (!enter && !event->text().isEmpty() && event->text().at(0).isPrint()) {
+        if (!m_lastKeystroke.isValid() || m_lastKeystroke.hasExpired(typingPauseMs))
+            emit typingStarted();
+        m_lastKeystroke.start();
+    }
     if (enter && !(event->modifiers() & Qt::ShiftModifier)) {
         emit submitted();
         event->accept();

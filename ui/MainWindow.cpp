@@ -14,6 +14,7 @@
 #include "endpoints/KeyStore.h"
 #include "endpoints/ProfileStore.h"
 #include "metrics/RequestMetrics.h"
+#include "net/ConnectionWarmer.h"
 #include "net/NetworkThread.h"
 #include "net/RequestTrace.h"
 #include "settings/AppSettings.h"
@@ -72,6 +73,7 @@ MainWindow::MainWindow(const GuiOptions& options, QWidget* parent)
     m_conversations = new ConversationController(m_network->client(), m_history->service(),
                                                  m_metrics->service(), m_chatView, this);
     connectConversations();
+    startConnectionWarming();
     m_conversations->setCategoryRule(m_settings->categoryRule());
     startExperiments();
     startDemoEndpoint(options.demoProfile);
@@ -304,6 +306,19 @@ void MainWindow::startExperiments()
     m_toolbar->addWidget(m_experiments->indicator());
     connect(m_experiments, &ExperimentController::messageChanged, this,
             [this](const QString& message) { statusBar()->showMessage(message, 10'000); });
+}
+
+void MainWindow::startConnectionWarming()
+{
+    // The handshake happens while the user writes (or right after choosing an endpoint), on
+    // the network thread's manager, so the request finds the connection open.
+    m_warmer = new ConnectionWarmer(m_network->client(), this);
+    connect(m_composer, &ComposerEdit::typingStarted, this, [this] {
+        if (m_picker->hasEndpoint())
+            m_warmer->warm(m_picker->endpoint());
+    });
+    connect(m_picker, &EndpointPicker::endpointChanged, m_warmer,
+            [this](const EndpointConfig& endpoint) { m_warmer->warm(endpoint); });
 }
 
 ProfileEditorDialog* MainWindow::profileEditor()

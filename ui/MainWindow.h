@@ -16,6 +16,7 @@ class AppSettings;
 class ChatSession;
 class ChatView;
 class ComposerEdit;
+class ConnectionWarmer;
 class ConversationController;
 class ConversationSidebar;
 class DashboardWidget;
@@ -57,6 +58,7 @@ public:
     EndpointPicker* endpointPicker() const { return m_picker; }
     MetricsPanelController* metricsPanel() const { return m_metricsPanel; }
     ExperimentController* experiments() const { return m_experiments; }
+    ConnectionWarmer* connectionWarmer() const { return m_warmer; }
     DashboardWidget* dashboard() const { return m_dashboard; }
     ProfileEditorDialog* profileEditor(); // created on first use
     void showDashboard();
@@ -76,6 +78,7 @@ private:
     void startDemoEndpoint(const QString& profile);
     void connectConversations();
     void startExperiments();
+    void startConnectionWarming();
     void send();
     void beginEdit(int index, const QString& text);
     void cancelEdit();
@@ -87,6 +90,7 @@ private:
     std::unique_ptr<ProfileStore> m_profiles;
     KeyStore* m_keys;
     NetworkThread* m_network;
+    ConnectionWarmer* m_warmer = nullptr;
     MetricsThread* m_metrics = nullptr;
     HistoryThread* m_history = nullptr;
     MetricsPanelController* m_metricsPanel = nullptr;

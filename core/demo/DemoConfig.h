@@ -35,6 +35,9 @@ struct DemoConfig
     QList<DemoFault> faults;   // drawn from when a request is picked for a fault
     quint64 seed = 42;
     QString requiredApiKey; // when set, other keys get 401
+    // Delay before the server first reads from a new connection, as a slow TCP + TLS handshake
+    // delays the first request on a fresh connection; kept-alive connections do not pay it.
+    double handshakeDelayMs = 0;
 
     // Upper bound of a configured delay, as for the X-Demo-Latency header.
     static constexpr double maxDelayMs = 600000;

@@ -44,6 +44,16 @@ DemoConnection::DemoConnection(QTcpSocket* socket, DemoRequestHandler* handler, 
     });
     m_idleTimer.start();
 
+    // A simulated handshake: nothing is read before it is over, so the first request on this
+    // connection waits for it, wherever the client started timing.
+    const double handshakeMs = m_handler->config().handshakeDelayMs;
+    if (handshakeMs > 0) {
+        m_handshakeTimer.setSingleShot(true);
+        m_handshakeTimer.setTimerType(Qt::PreciseTimer);
+        connect(&m_handshakeTimer, &QTimer::timeout, this, &DemoConnection::onReadyRead);
+        m_handshakeTimer.start(qMax(1, qCeil(handshakeMs)));
+    }
+
     connect(m_socket, &QTcpSocket::readyRead, this, &DemoConnection::onReadyRead);
     connect(m_socket, &QTcpSocket::disconnected, this, &DemoConnection::tearDown);
     // Any socket error ends the connection; the usual one is the client going away.
@@ -60,7 +70,7 @@ DemoConnection::~DemoConnection()
 
 void DemoConnection::onReadyRead()
 {
-    if (m_closing)
+    if (m_closing || m_handshakeTimer.isActive())
         return;
     if (!m_response)
         m_idleTimer.start();
@@ -209,6 +219,7 @@ void DemoConnection::tearDown()
     m_closing = true;
     m_timer.stop();
     m_idleTimer.stop();
+    m_handshakeTimer.stop();
     if (m_response) // the client left before the answer ended (or a stall ended): served
         finishResponse();
     if (m_socket->state() != QAbstractSocket::UnconnectedState)

@@ -47,7 +47,8 @@ private:
     DemoRequestParser m_parser;
     QTimer m_timer; // paces the current answer, single shot, re-armed per due write
     QTimer m_idleTimer;
-    QElapsedTimer m_clock; // since the current request was parsed; due times count from it
+    QTimer m_handshakeTimer; // holds back the first read of the connection (handshake delay)
+    QElapsedTimer m_clock;   // since the current request was parsed; due times count from it
     std::optional<DemoResponse> m_response;
     qsizetype m_nextWrite = 0;
     bool m_processing = false; // inside processBuffer(): avoids recursion on pipelined requests

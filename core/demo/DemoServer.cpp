@@ -75,6 +75,11 @@ int DemoServer::connectionCount() const
     return m_connectionCount;
 }
 
+qint64 DemoServer::connectionsAccepted() const
+{
+    return m_connectionsAccepted.load(std::memory_order_relaxed);
+}
+
 int DemoServer::inFlight() const
 {
     return m_handler->stats().inFlight();
@@ -100,6 +105,7 @@ void DemoServer::onNewConnection()
     while (QTcpSocket* socket = m_server->nextPendingConnection()) {
         auto* connection = new DemoConnection(socket, m_handler.get(), this);
         ++m_connectionCount;
+        m_connectionsAccepted.fetch_add(1, std::memory_order_relaxed);
         connect(connection, &QObject::destroyed, this, [this] { --m_connectionCount; });
         connect(connection, &DemoConnection::responseEnded, this, &DemoServer::requestServed);
     }

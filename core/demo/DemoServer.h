@@ -5,6 +5,7 @@
 #include <QHostAddress>
 #include <QObject>
 #include <QUrl>
+#include <atomic>
 #include <memory>
 
 class QTcpServer;
@@ -38,6 +39,9 @@ public:
 
     const DemoConfig& config() const;
     int connectionCount() const; // open client connections (for tests and diagnostics)
+    // Connections accepted since the server started: shows whether clients reuse kept-alive
+    // (or pre-opened) connections. Safe to read from any thread.
+    qint64 connectionsAccepted() const;
 
     // POST /v1/chat/completions requests from being parsed to the end of their answer (error
     // and fault answers too) or the client leaving; the most at once; how many have ended.
@@ -58,6 +62,7 @@ private:
     std::unique_ptr<DemoRequestHandler> m_handler; // owns the config and the request counter
     QTcpServer* m_server;
     int m_connectionCount = 0;
+    std::atomic<qint64> m_connectionsAccepted{0};
 };
 
 } // namespace adminchat

@@ -1,6 +1,8 @@
 #include "net/ChatClient.h"
 
 #include "net/ChatStream.h"
+#include "net/ConnectionWarmer.h"
+#include "net/NetLog.h"
 
 #include <QNetworkAccessManager>
 #include <atomic>
@@ -43,6 +45,12 @@ void ChatClient::cancelAll()
     const auto streams = m_streams.values();
     for (ChatStream* stream : streams)
         stream->cancel();
+}
+
+void ChatClient::warm(const EndpointConfig& endpoint)
+{
+    if (const std::optional<ApiError> error = ConnectionWarmer::connect(m_manager, endpoint))
+        qCDebug(lcNet).noquote() << "no pre-warm:" << error->message;
 }
 
 void ChatClient::onStreamFinished(quint64 id)

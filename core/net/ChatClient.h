@@ -31,6 +31,10 @@ public:
                            const adminchat::ChatRequest& request);
     Q_INVOKABLE void cancel(quint64 id);
     Q_INVOKABLE void cancelAll();
+    // Opens the connection to endpoint ahead of a request (see ConnectionWarmer), on the
+    // manager the requests use so they find it open. Does nothing visible when it fails: the
+    // request then connects as usual and reports the error.
+    Q_INVOKABLE void warm(const adminchat::EndpointConfig& endpoint);
 
     QNetworkAccessManager* networkManager() const { return m_manager; }
 

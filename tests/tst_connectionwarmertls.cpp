@@ -1,0 +1,170 @@
+// Pre-warming an https endpoint whose certificate comes from a private CA (EndpointConfig::caFile):
+// the TLS connection ChatClient::warm() opens is verified with that CA and is the one the chat
+// requests then use (the server sees one connection and one handshake for warm-up and requests).
+// The certificates are made with the openssl tool at run time.
+#include "HttpTestRequest.h"
+#include "net/ChatClient.h"
+#include "net/ConnectionWarmer.h"
+
+#include <QFile>
+#include <QProcess>
+#include <QSignalSpy>
+#include <QSslCertificate>
+#include <QSslConfiguration>
+#include <QSslKey>
+#include <QSslServer>
+#include <QSslSocket>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+#include <QTest>
+#include <memory>
+
+using namespace adminchat;
+
+namespace {
+
+constexpr int kTimeoutMs = 20000;
+
+// Answers POST /v1/chat/completions with a short stream over TLS, keeping connections alive.
+class KeepAliveTlsServer : public QObject
+{
+public:
+    bool listen(const QString& certificate, const QString& key)
+    {
+        QSslConfiguration tls = QSslConfiguration::defaultConfiguration();
+        const auto certificates = QSslCertificate::fromPath(certificate);
+        QFile keyFile(key);
+        if (certificates.isEmpty() || !keyFile.open(QIODevice::ReadOnly))
+            return false;
+        tls.setLocalCertificate(certificates.first());
+        tls.setPrivateKey(QSslKey(keyFile.readAll(), QSsl::Rsa));
+        tls.setPeerVerifyMode(QSslSocket::VerifyNone);
+        m_server.setSslConfiguration(tls);
+        connect(&m_server, &QSslServer::pendingConnectionAvailable, this, [this] {
+            while (auto* socket = static_cast<QSslSocket*>(m_server.nextPendingConnection()))
+                serve(socket);
+        });
+        connect(&m_server, &QSslServer::startedEncryptionHandshake, this,
+                [this](QSslSocket* socket) {
+                    ++m_connections;
+                    connect(socket, &QSslSocket::encrypted, this, [this] { ++m_handshakes; });
+                });
+        return m_server.listen(QHostAddress::LocalHost, 0);
+    }
+
+    QUrl baseUrl() const
+    {
+        return QUrl(QStringLiteral("https://127.0.0.1:%1/v1").arg(m_server.serverPort()));
+    }
+    int connections() const { return m_connections; }
+    int handshakes() const { return m_handshakes; } // completed ones
+    int requests() const { return m_requests; }
+
+private:
+    void serve(QSslSocket* socket)
+    {
+        socket->setParent(this);
+        auto buffer = std::make_shared<QByteArray>();
+        connect(socket, &QSslSocket::readyRead, this, [this, socket, buffer] {
+            *buffer += socket->readAll();
+            while (const std::optional<HttpTestRequest> request = takeHttpRequest(*buffer)) {
+                ++m_requests;
+                const QByteArray body = R"(data: {"choices":[{"index":0,"delta":{"content":)"
+                                        R"("warm"},"finish_reason":"stop"}]})"
+                                        "\n\ndata: [DONE]\n\n";
+                socket->write("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\n"
+                              "Content-Length: " +
+                              QByteArray::number(body.size()) + "\r\n\r\n" + body);
+            }
+        });
+    }
+
+    QSslServer m_server;
+    int m_connections = 0;
+    int m_handshakes = 0;
+    int m_requests = 0;
+};
+
+} // namespace
+
+class TestConnectionWarmerTls : public QObject
+{
+    Q_OBJECT
+private slots:
+    void initTestCase();
+    void warmedTlsConnectionIsReused();
+
+private:
+    bool openssl(const QStringList& arguments);
+
+    QTemporaryDir m_dir;
+    KeepAliveTlsServer m_server;
+    QString m_ca;
+};
+
+bool TestConnectionWarmerTls::openssl(const QStringList& arguments)
+{
+    QProcess process;
+    process.setWorkingDirectory(m_dir.path());
+    process.start(QStringLiteral("openssl"), arguments);
+    if (!process.waitForFinished(60000) || process.exitCode() != 0) {
+        qWarning() << "openssl" << arguments << process.readAllStandardError();
+        return false;
+    }
+    return true;
+}
+
+void TestConnectionWarmerTls::initTestCase()
+{
+    if (!QSslSocket::supportsSsl())
+        QSKIP("no TLS backend");
+    if (QStandardPaths::findExecutable(QStringLiteral("openssl")).isEmpty())
+        QSKIP("the openssl tool is needed to make test certificates");
+    QVERIFY(m_dir.isValid());
+    const QString days = QStringLiteral("2");
+    QVERIFY(openssl({"req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out",
+                     "ca.pem", "-days", days, "-subj", "/CN=AdminChat Warm-up Test CA"}));
+    QVERIFY(openssl({"req", "-newkey", "rsa:2048", "-nodes", "-keyout", "server.key", "-out",
+                     "server.csr", "-subj", "/CN=127.0.0.1"}));
+    QFile extensions(m_dir.filePath(QStringLiteral("san.cnf")));
+    QVERIFY(extensions.open(QIODevice::WriteOnly));
+    extensions.write("subjectAltName=IP:127.0.0.1,DNS:localhost\n");
+    extensions.close();
+    QVERIFY(
+        openssl({"x509", "-req", "-in", "server.csr", "-CA", "ca.pem", "-CAkey", "ca.key",
+                 "-CAcreateserial", "-out", "server.pem", "-days", days, "-extfile", "san.cnf"}));
+    m_ca = m_dir.filePath(QStringLiteral("ca.pem"));
+    QVERIFY(m_server.listen(m_dir.filePath(QStringLiteral("server.pem")),
+                            m_dir.filePath(QStringLiteral("server.key"))));
+}
+
+void TestConnectionWarmerTls::warmedTlsConnectionIsReused()
+{
+    ChatClient client;
+    EndpointConfig endpoint;
+    endpoint.baseUrl = m_server.baseUrl();
+    endpoint.caFile = m_ca;
+
+    client.warm(endpoint);
+    // The handshake completes: the server's certificate was verified against the CA file.
+    QTRY_COMPARE_WITH_TIMEOUT(m_server.handshakes(), 1, kTimeoutMs);
+    QCOMPARE(m_server.requests(), 0);
+
+    for (int i = 1; i <= 2; ++i) {
+        QSignalSpy finished(&client, &ChatClient::requestFinished);
+        ChatRequest request;
+        request.model = QStringLiteral("tls-model");
+        request.messages.append({QStringLiteral("user"), QStringLiteral("hi")});
+        client.start(ChatClient::nextRequestId(), endpoint, request);
+        QVERIFY(finished.wait(kTimeoutMs));
+        const auto trace = finished.first().at(1).value<RequestTrace>();
+        QVERIFY2(trace.succeeded(), qPrintable(trace.error ? trace.error->message : QString()));
+        QCOMPARE(trace.text, QStringLiteral("warm"));
+    }
+    QCOMPARE(m_server.requests(), 2);
+    QCOMPARE(m_server.connections(), 1);
+    QCOMPARE(m_server.handshakes(), 1);
+}
+
+QTEST_GUILESS_MAIN(TestConnectionWarmerTls)
+#include "tst_connectionwarmertls.moc"
