@@ -182,6 +182,7 @@ void AskRun::chooseModelAndSend()
 
 void AskRun::send()
 {
+    m_session.setNextPrediction(m_options.prediction);
     if (!m_session.send(m_options.prompt))
         fail(QStringLiteral("the prompt could not be sent"));
 }

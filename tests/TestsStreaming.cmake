@@ -1,1 +1,2 @@
-# Tests of streaming display: list(APPEND ADMINCHAT_CORE_TESTS|ADMINCHAT_GUI_TESTS ...)
+# Tests of smooth streaming (SmartChunker, StreamPacer) and the display-lag metric.
+list(APPEND ADMINCHAT_CORE_TESTS tst_smartchunker tst_streampacer)

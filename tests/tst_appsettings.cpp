@@ -25,6 +25,42 @@ private slots:
         QCOMPARE(settings.dashboardWindow(), MetricsFilter::Window::LastHour);
     }
 
+    void displaySettings()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("s.ini"));
+        {
+            AppSettings settings(path);
+            QCOMPARE(settings.streamingMode(), StreamingMode::Smooth);
+            QCOMPARE(settings.maxDisplayLagMs(), 100);
+            settings.setStreamingMode(StreamingMode::Off);
+            settings.setMaxDisplayLagMs(40);
+        }
+        {
+            QSettings raw(path, QSettings::IniFormat);
+            QCOMPARE(raw.value(QStringLiteral("display/streaming")).toString(),
+                     QStringLiteral("off"));
+            QCOMPARE(raw.value(QStringLiteral("display/maxLagMs")).toInt(), 40);
+        }
+        AppSettings reread(path);
+        QCOMPARE(reread.streamingMode(), StreamingMode::Off);
+        QCOMPARE(reread.maxDisplayLagMs(), 40);
+        reread.setStreamingMode(StreamingMode::Smooth);
+        QCOMPARE(reread.streamingMode(), StreamingMode::Smooth);
+        {
+            QSettings raw(path, QSettings::IniFormat);
+            raw.setValue(QStringLiteral("display/maxLagMs"), 99999);
+            raw.setValue(QStringLiteral("display/streaming"), QStringLiteral("sideways"));
+        }
+        QCOMPARE(AppSettings(path).maxDisplayLagMs(), 1000);                // clamped
+        QCOMPARE(AppSettings(path).streamingMode(), StreamingMode::Smooth); // unknown: default
+        {
+            QSettings raw(path, QSettings::IniFormat);
+            raw.setValue(QStringLiteral("display/maxLagMs"), -5);
+        }
+        QCOMPARE(AppSettings(path).maxDisplayLagMs(), 0);
+    }
+
     void experimentIsStoredAsItsDefinition()
     {
         QTemporaryDir dir;

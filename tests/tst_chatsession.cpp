@@ -237,6 +237,47 @@ private slots:
         QCOMPARE(session.entries().at(3).profile, QStringLiteral("Mine"));
     }
 
+    void regenerateAndEditSendThePreviousAnswerAsPrediction()
+    {
+        RecordingServer server;
+        ChatClient client;
+        ChatSession session(&client);
+        connectTo(session, server, QStringLiteral("m1"));
+        const auto prediction = [&server](int i) {
+            return server.bodies.at(i).value("prediction").toObject();
+        };
+
+        QVERIFY(exchange(session, QStringLiteral("Hi")));
+        QVERIFY(!server.bodies.at(0).contains("prediction"));
+        const QString first = session.entries().at(1).text;
+        QVERIFY(!first.isEmpty());
+        QSignalSpy completed(&session, &ChatSession::requestCompleted);
+        QVERIFY(session.regenerate(1));
+        QVERIFY(completed.wait(kWaitMs));
+        QVERIFY2(!server.bodies.at(1).contains("prediction"), "off unless the profile asks");
+
+        EndpointConfig endpoint = session.endpoint();
+        endpoint.sendPrediction = true;
+        session.setEndpoint(endpoint);
+        const QString second = session.entries().at(1).text;
+        QVERIFY(session.regenerate(1));
+        QVERIFY(completed.wait(kWaitMs));
+        QCOMPARE(prediction(2).value("type").toString(), QStringLiteral("content"));
+        QCOMPARE(prediction(2).value("content").toString(), second);
+
+        const QString third = session.entries().at(1).text;
+        QVERIFY(session.editAndResend(0, QStringLiteral("Hello")));
+        QVERIFY(completed.wait(kWaitMs));
+        QCOMPARE(prediction(3).value("content").toString(), third);
+
+        // An explicit prediction wins, for one request only; a new message has none.
+        session.setNextPrediction(QStringLiteral("given"));
+        QVERIFY(exchange(session, QStringLiteral("More")));
+        QCOMPARE(prediction(4).value("content").toString(), QStringLiteral("given"));
+        QVERIFY(exchange(session, QStringLiteral("And more")));
+        QVERIFY(!server.bodies.at(5).contains("prediction"));
+    }
+
     void failedAnswerKeepsTextButIsNotResent()
     {
         RecordingServer server;

@@ -12,6 +12,7 @@
 #include "WindowTestHelpers.h"
 #include "chat/ChatSession.h"
 #include "endpoints/KeyStore.h"
+#include "settings/AppSettings.h"
 #include "store/ConversationStore.h"
 #include "store/MetricsStore.h"
 
@@ -36,6 +37,8 @@ private slots:
     void ratingIsStoredAndCounted();
     void switchingKeepsTheStreamGoing();
     void profileFromTheEditorIsUsed();
+    void pacedAnswerIsShownWhole_data();
+    void pacedAnswerIsShownWhole();
 
 private:
     std::unique_ptr<QTemporaryDir> m_dir;
@@ -273,6 +276,62 @@ void TestConversationFlow::profileFromTheEditorIsUsed()
     keys.removeKey(QStringLiteral("Local demo"), this,
                    [&](const KeyStore::Result&) { done = true; });
     QTRY_VERIFY(done);
+}
+
+void TestConversationFlow::pacedAnswerIsShownWhole_data()
+{
+    QTest::addColumn<bool>("smooth");
+    QTest::newRow("smooth") << true;
+    QTest::newRow("off") << false;
+}
+
+void TestConversationFlow::pacedAnswerIsShownWhole()
+{
+    QFETCH(bool, smooth);
+    const StreamingMode mode = smooth ? StreamingMode::Smooth : StreamingMode::Off;
+    open(QStringLiteral("fixed")); // a token every 20 ms
+    m_window->conversations()->setStreaming(mode, 100);
+    QCOMPARE(m_window->conversations()->streamingMode(), mode);
+    ChatSession* session = m_window->session();
+    ChatView* view = m_window->chatView();
+    // When the answer has all its text, before its final render: what the view was given piece
+    // by piece must be the answer exactly, nothing held back, nothing twice.
+    QString shownAtEnd;
+    connect(session, &ChatSession::answerEnded, this, [&] { shownAtEnd = view->toPlainText(); });
+    QSignalSpy appended(session, &ChatSession::entryAppended);
+    QSignalSpy completed(session, &ChatSession::requestCompleted);
+    sendText(QStringLiteral("Explain smooth streaming"));
+    QVERIFY(completed.wait(30000));
+    const RequestTrace trace = completed.first().at(0).value<RequestTrace>();
+    QVERIFY(trace.succeeded());
+    QVERIFY(appended.count() >= 2);
+    for (const QList<QVariant>& args : std::as_const(appended))
+        QVERIFY(args.at(3).toLongLong() > 0); // stamped where the bytes arrived
+
+    const ChatEntry answer = session->entries().at(1);
+    QCOMPARE(answer.text, trace.text);
+    QVERIFY(!answer.text.isEmpty());
+    const qsizetype at = shownAtEnd.lastIndexOf(QLatin1Char('\n') + answer.text);
+    QVERIFY2(at >= 0, qPrintable(shownAtEnd));
+    const QString after = shownAtEnd.mid(at + 1 + answer.text.size());
+    QVERIFY2(after.isEmpty() || after.startsWith(QLatin1Char('\n')), qPrintable(after));
+    QVERIFY(view->toPlainText().contains(answer.text));
+
+    // The request's record carries the display lag.
+    std::optional<double> lag;
+    QTRY_VERIFY([&] {
+        MetricsStore metrics(dbPath());
+        if (!metrics.open())
+            return false;
+        for (const MetricsRecord& r : metrics.records({}, QDateTime::currentDateTimeUtc()))
+            if (r.requestUid == answer.requestUid) {
+                lag = r.displayLagP95Ms;
+                return true;
+            }
+        return false;
+    }());
+    QVERIFY(lag);
+    QVERIFY(*lag >= 0);
 }
 
 QTEST_MAIN(TestConversationFlow)

@@ -3,6 +3,7 @@
 // writes what the filters show.
 #include "ComposerEdit.h"
 #include "CsvTestReader.h"
+#include "DashboardGroupModel.h"
 #include "MainWindow.h"
 #include "MetricsPanelController.h"
 #include "chat/ChatSession.h"
@@ -115,6 +116,12 @@ void TestDashboard::chatsAndAskFillTheDashboard()
     QVERIFY(bars->barSets().at(0)->at(0) > 0); // TTFT P50
     auto* table = m_window->findChild<QTableView*>(QStringLiteral("modelTable"));
     QCOMPARE(table->model()->rowCount(), 1);
+    // Answers shown in the window carry their display lag; the tile shows its P95.
+    QVERIFY2(label("kpiDisplayLagP95")->text().endsWith(QLatin1String(" ms")),
+             qPrintable(label("kpiDisplayLagP95")->text()));
+    const int prediction = DashboardGroupModel::PredictionColumn;
+    QCOMPARE(table->model()->headerData(prediction, Qt::Horizontal).toString(),
+             QStringLiteral("Prediction %"));
 
     // A request from another process lands in the same database and appears on its own.
     QProcess ask;

@@ -1,5 +1,7 @@
 // MetricsAggregator over hand-built records with explicit start times and a fixed "now".
 #include "metrics/MetricsAggregator.h"
+#include "metrics/MetricsCsv.h"
+#include "metrics/ReportJson.h"
 #include "metrics/RequestMetrics.h"
 #include "net/RequestTrace.h"
 
@@ -353,6 +355,80 @@ private slots:
         QVERIFY(std::abs(total.ttft.mean - sum / double(values.size())) < 1e-6);
         QCOMPARE(total.e2e.count, quint64(values.size()));
         QCOMPARE(total.tokensPerSecond.p50, 40.0);
+    }
+
+    void displayLagAndPredictionAcceptance()
+    {
+        std::vector<MetricsRecord> records;
+        std::vector<double> lags;
+        for (int i = 0; i < 200; ++i) {
+            MetricsRecord r = record(i * second);
+            if (i % 4 == 3) {
+                r.status = QStringLiteral("cancelled"); // shown text counts whatever the status
+            }
+            if (i % 5 != 0) { // some records come from outside the window: no figure
+                r.displayLagP95Ms = 1.0 + (i * 37) % 150;
+                lags.push_back(*r.displayLagP95Ms);
+            }
+            records.push_back(r);
+        }
+        MetricsRecord predicted = record(10 * second, 300, endpointA, QStringLiteral("m2"));
+        predicted.acceptedPredictionTokens = 30;
+        predicted.rejectedPredictionTokens = 0;
+        records.push_back(predicted);
+        predicted.acceptedPredictionTokens = 0;
+        predicted.rejectedPredictionTokens = 10;
+        records.push_back(predicted);
+        MetricsRecord other = record(10 * second, 300, endpointB, QStringLiteral("m3"));
+        other.acceptedPredictionTokens = 5;
+        other.rejectedPredictionTokens = 15;
+        records.push_back(other);
+
+        const AggregateReport report = MetricsAggregator::aggregate(records, {}, now);
+        const GroupStats& total = report.total;
+        QCOMPARE(total.displayLag.count, quint64(lags.size()));
+        std::sort(lags.begin(), lags.end());
+        QVERIFY(withinSketchError(total.displayLag.p95, lowerRank(lags, 0.95)));
+        QCOMPARE(total.displayLag.max, lags.back());
+        QCOMPARE(findModel(report, endpointA, QStringLiteral("m1"))->displayLag.count,
+                 quint64(lags.size()));
+        QCOMPARE(findModel(report, endpointA, QStringLiteral("m2"))->displayLag.count, quint64(0));
+
+        const GroupStats* m1 = findModel(report, endpointA, QStringLiteral("m1"));
+        const GroupStats* m2 = findModel(report, endpointA, QStringLiteral("m2"));
+        const GroupStats* m3 = findModel(report, endpointB, QStringLiteral("m3"));
+        QVERIFY(m1 && m2 && m3);
+        QVERIFY(std::isnan(m1->predictionAcceptance())); // none reported
+        QCOMPARE(m2->acceptedPredictionTokens, quint64(30));
+        QCOMPARE(m2->rejectedPredictionTokens, quint64(10));
+        QCOMPARE(m2->predictionAcceptance(), 0.75);
+        QCOMPARE(m3->predictionAcceptance(), 0.25);
+        QCOMPARE(total.predictionAcceptance(), 35.0 / 60.0);
+        QCOMPARE(report.byEndpoint.size(), 2);
+
+        // The summary export and the JSON report carry both.
+        const QStringList header = MetricsCsv::summaryHeader();
+        const QStringList row = MetricsCsv::summaryRow(*m2);
+        QCOMPARE(row.size(), header.size());
+        QCOMPARE(row.at(header.indexOf(QStringLiteral("prediction_acceptance_pct"))),
+                 QStringLiteral("75.000"));
+        QCOMPARE(row.at(header.indexOf(QStringLiteral("display_lag_p95_ms"))), QString());
+        const QStringList m1Row = MetricsCsv::summaryRow(*m1);
+        QCOMPARE(m1Row.at(header.indexOf(QStringLiteral("prediction_acceptance_pct"))), QString());
+        QVERIFY(!m1Row.at(header.indexOf(QStringLiteral("display_lag_p95_ms"))).isEmpty());
+        const QJsonObject json = groupStatsToJson(*m3);
+        QCOMPARE(json.value(QStringLiteral("prediction_acceptance")).toDouble(), 0.25);
+        QCOMPARE(json.value(QStringLiteral("accepted_prediction_tokens")).toInteger(), 5);
+        QVERIFY(json.value(QStringLiteral("display_lag_ms"))
+                    .toObject()
+                    .value(QStringLiteral("p95"))
+                    .isNull());
+        QCOMPARE(groupStatsToJson(total)
+                     .value(QStringLiteral("display_lag_ms"))
+                     .toObject()
+                     .value(QStringLiteral("count"))
+                     .toInteger(),
+                 qint64(lags.size()));
     }
 
     void summaryOfEmptySketch()

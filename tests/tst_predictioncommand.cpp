@@ -109,9 +109,6 @@ void TestPredictionCommand::askWithPredictFile()
     const qint64 tokens = predicted.value("usage")["completion_tokens"].toInteger();
     QVERIFY(tokens >= 40);
     const QJsonObject details = predicted.value("usage")["completion_tokens_details"].toObject();
-    // Passes once ChatSession sends a prediction that ask hands it (setNextPrediction); then
-    // this mark makes the test fail as XPASS and is to be removed.
-    QEXPECT_FAIL("", "ChatSession has no way yet to take ask's prediction", Abort);
     QCOMPARE(details.value("accepted_prediction_tokens").toInteger(-1), tokens);
     QCOMPARE(details.value("rejected_prediction_tokens").toInteger(-1), 3);
     QCOMPARE(predicted.value("accepted_prediction_tokens").toInteger(-1), tokens);

@@ -3,11 +3,14 @@
 #include "chat/ChatSession.h"
 #include "chat/ExperimentSteering.h"
 #include "chat/SessionRecorder.h"
+#include "chat/StreamPacer.h"
 #include "metrics/MetricsRecord.h"
 #include "net/ChatClient.h"
 #include "store/ConversationStore.h"
 #include "store/HistoryService.h"
 #include "store/MetricsService.h"
+
+#include <algorithm>
 
 namespace adminchat {
 
@@ -95,34 +98,103 @@ ConversationController::Open ConversationController::create(const QString& id, b
         if (session == m_current)
             m_view->addEntry(session->entries().at(index));
     });
-    connect(session, &ChatSession::entryAppended, this,
-            [this, session](int index, const QString& content, const QString& reasoning) {
-                if (session == m_current)
-                    m_view->appendToEntry(index, content, reasoning);
-            });
-    auto refresh = [this, session](int index) {
-        if (session == m_current)
-            m_view->updateEntry(index, session->entries().at(index));
-    };
-    connect(session, &ChatSession::entryStateChanged, this, refresh);
-    connect(session, &ChatSession::entryRated, this, refresh);
+    open.pacing = std::make_shared<Pacing>();
+    connectPacing(session, open.pacing);
     connect(session, &ChatSession::busyChanged, this, [this, session, id](bool busy) {
         if (session == m_current)
             emit busyChanged(busy);
         else if (!busy)
             release(id);
     });
-    connect(
-        session, &ChatSession::requestCompleted, this,
-        [this, session](const RequestTrace& trace, const RequestMetrics& metrics,
-                        const QString& uid) { onRequestCompleted(session, trace, metrics, uid); });
+    connect(session, &ChatSession::requestCompleted, this,
+            [this, session, pacing = open.pacing](
+                const RequestTrace& trace, const RequestMetrics& metrics, const QString& uid) {
+                const std::optional<double> lag =
+                    pacing->endedUid == uid ? pacing->endedLagP95Ms : std::nullopt;
+                onRequestCompleted(session, trace, metrics, uid, lag);
+            });
     m_open.insert(id, open);
     return open;
+}
+
+void ConversationController::connectPacing(ChatSession* session,
+                                           const std::shared_ptr<Pacing>& pacing)
+{
+    SmartChunkerOptions options;
+    options.maxLagNs = qint64(m_maxLagMs) * 1'000'000;
+    pacing->pacer = new StreamPacer(options, session);
+    pacing->pacer->setSmoothing(m_streamingMode == StreamingMode::Smooth);
+    connect(session, &ChatSession::busyChanged, this, [this, pacing](bool busy) {
+        if (!busy)
+            return;
+        // A new answer: fresh lag samples, under the lag bound set now.
+        SmartChunkerOptions next;
+        next.maxLagNs = qint64(m_maxLagMs) * 1'000'000;
+        pacing->pacer->setOptions(next);
+        pacing->index = -1;
+    });
+    // Text goes to the pacer only while its conversation is shown: show() gives the view the
+    // whole text of any other.
+    connect(session, &ChatSession::entryAppended, this,
+            [this, session, pacing](int index, const QString& content, const QString& reasoning,
+                                    qint64 arrivalNs) {
+                if (session != m_current)
+                    return;
+                if (pacing->index != index) {
+                    pacing->pacer->flush();
+                    pacing->index = index;
+                }
+                pacing->pacer->push(content, reasoning, arrivalNs);
+            });
+    connect(pacing->pacer, &StreamPacer::released, this,
+            [this, session, pacing](const QString& content, const QString& reasoning) {
+                if (session == m_current && pacing->index >= 0)
+                    m_view->appendToEntry(pacing->index, content, reasoning);
+            });
+    // Before the final state is shown (Markdown rendered from the whole text): the rest at once.
+    connect(session, &ChatSession::answerEnded, this, [session, pacing](int index) {
+        pacing->pacer->flush();
+        pacing->endedUid = session->entries().at(index).requestUid;
+        pacing->endedLagP95Ms = pacing->pacer->displayLagP95Ms();
+    });
+    // A refresh while text is held back shows the entry as far as the view has it, never ahead.
+    auto refresh = [this, session, pacing](int index) {
+        if (session != m_current)
+            return;
+        const ChatEntry& entry = session->entries().at(index);
+        if (index != pacing->index || !pacing->pacer->hasPending())
+            return m_view->updateEntry(index, entry);
+        ChatEntry shown = entry;
+        shown.text.chop(pacing->pacer->pendingContentSize());
+        shown.reasoning.chop(pacing->pacer->pendingReasoningSize());
+        m_view->updateEntry(index, shown);
+    };
+    connect(session, &ChatSession::entryStateChanged, this, refresh);
+    connect(session, &ChatSession::entryRated, this, refresh);
+}
+
+void ConversationController::flushPacer(ChatSession* session)
+{
+    if (const auto it = m_open.constFind(session->conversationId()); it != m_open.cend())
+        it->pacing->pacer->flush();
+}
+
+void ConversationController::setStreaming(StreamingMode mode, int maxLagMs)
+{
+    m_streamingMode = mode;
+    m_maxLagMs = std::clamp(maxLagMs, 0, AppSettings::maxDisplayLagLimitMs);
+    for (const Open& open : std::as_const(m_open))
+        open.pacing->pacer->setSmoothing(mode == StreamingMode::Smooth);
 }
 
 void ConversationController::show(ChatSession* session)
 {
     ChatSession* previous = m_current;
+    // The view is about to be rebuilt from the sessions' whole texts: nothing may stay held
+    // back, or it would be appended twice. The previous one's rest still reaches its view.
+    if (previous)
+        flushPacer(previous);
+    flushPacer(session);
     m_current = session;
     m_view->setEntries(session->entries());
     emit busyChanged(session->isBusy());
@@ -323,7 +395,8 @@ void ConversationController::flushAll()
 
 void ConversationController::onRequestCompleted(ChatSession* session, const RequestTrace& trace,
                                                 const RequestMetrics& metrics,
-                                                const QString& requestUid)
+                                                const QString& requestUid,
+                                                std::optional<double> displayLagP95Ms)
 {
     const ChatEntry* entry = session->entryForRequest(requestUid);
     const QString profile =
@@ -332,6 +405,7 @@ void ConversationController::onRequestCompleted(ChatSession* session, const Requ
         MetricsRecord::fromTrace(trace, metrics, profile, entry ? entry->variant : QString());
     record.experiment = entry ? entry->experiment : QString();
     record.requestUid = requestUid;
+    record.displayLagP95Ms = displayLagP95Ms;
     post(m_metrics, [record](MetricsService* m) { m->addRecord(record); });
     if (trace.streamOptionsRejected)
         emit streamOptionsRejected(session->profileName());

@@ -3,6 +3,7 @@
 #include "ChatView.h"
 #include "metrics/LatencyCategory.h"
 #include "net/EndpointConfig.h"
+#include "settings/AppSettings.h"
 #include "store/ConversationRecord.h"
 
 #include <QHash>
@@ -18,6 +19,7 @@ class ExperimentSteering;
 class HistoryService;
 class MetricsService;
 class SessionRecorder;
+class StreamPacer;
 struct RequestMetrics;
 struct RequestTrace;
 
@@ -25,6 +27,13 @@ struct RequestTrace;
 // Conversations are saved through the HistoryService (on its own thread) while they stream; a
 // conversation left while it streams keeps streaming and saving in the background. Every
 // finished request becomes a metrics record, linked to its message by the request uid.
+//
+// The answer shown streams through a StreamPacer (one per open conversation): the session keeps
+// the full text at once (and saves it), the view gets it paced. What the pacer holds back is
+// shown at once when the answer ends, is stopped or fails, and when another conversation is
+// shown. The display lag (arrival to shown) of the text shown while streaming becomes the
+// record's displayLagP95Ms; a conversation streaming in the background shows nothing, so adds
+// no samples.
 class ConversationController : public QObject
 {
     Q_OBJECT
@@ -44,6 +53,10 @@ public:
     void setEndpoint(const EndpointConfig& endpoint, const QString& profile);
     void setModel(const QString& model);
     void setCategoryRule(const CategoryRule& rule); // for every session, open or new
+    // How answers appear while streaming (AppSettings display/streaming and display/maxLagMs).
+    // The mode applies at once, the lag bound from the next answer on.
+    void setStreaming(StreamingMode mode, int maxLagMs);
+    StreamingMode streamingMode() const { return m_streamingMode; }
     // The running A/B experiment, or nullptr to stop: new conversations are assigned a variant
     // and requests steered by it. Conversations already stored keep their labels.
     void setExperiment(std::shared_ptr<const ExperimentSteering> experiment);
@@ -70,18 +83,31 @@ signals:
     void streamOptionsRejected(const QString& profile);
 
 private:
+    // The pacer of a session's answer and what it measured, shared with the connections.
+    struct Pacing
+    {
+        StreamPacer* pacer = nullptr; // owned by the session
+        int index = -1;               // the entry it paces
+        QString endedUid;             // the last answer that ended, and its display lag
+        std::optional<double> endedLagP95Ms;
+    };
+
     struct Open
     {
         ChatSession* session = nullptr;
         SessionRecorder* recorder = nullptr;
+        std::shared_ptr<Pacing> pacing;
     };
 
     Open create(const QString& id, bool stored);
     void show(ChatSession* session);
-    void release(const QString& id); // frees a session that is neither shown nor streaming
+    void connectPacing(ChatSession* session, const std::shared_ptr<Pacing>& pacing);
+    void flushPacer(ChatSession* session); // shows what it holds back
+    void release(const QString& id);       // frees a session that is neither shown nor streaming
     void onLoaded(const ConversationRecord& conversation, const QList<MessageRecord>& messages);
     void onRequestCompleted(ChatSession* session, const RequestTrace& trace,
-                            const RequestMetrics& metrics, const QString& requestUid);
+                            const RequestMetrics& metrics, const QString& requestUid,
+                            std::optional<double> displayLagP95Ms);
     void toggleRating(int index, int rating);
     void assignExperiment(ChatSession* session) const; // a conversation not stored yet
 
@@ -97,6 +123,8 @@ private:
     QString m_model;
     CategoryRule m_categoryRule;
     std::shared_ptr<const ExperimentSteering> m_experiment;
+    StreamingMode m_streamingMode = StreamingMode::Smooth;
+    int m_maxLagMs = AppSettings::defaultMaxDisplayLagMs;
 };
 
 } // namespace adminchat

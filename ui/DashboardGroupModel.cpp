@@ -62,6 +62,10 @@ QVariant DashboardGroupModel::data(const QModelIndex& index, int role) const
             return QColor(Qt::gray);
         return {};
     case Qt::ToolTipRole:
+        if (index.column() == PredictionColumn)
+            return tr("Predicted Outputs: %1 of %2 predicted tokens accepted")
+                .arg(group.acceptedPredictionTokens)
+                .arg(group.acceptedPredictionTokens + group.rejectedPredictionTokens);
         return tr("%1 started, %2 completed, %3 errors, %4 cancelled; TTFT mean %5, max %6")
             .arg(group.started)
             .arg(group.completed)
@@ -105,6 +109,8 @@ QVariant DashboardGroupModel::displayData(const GroupStats& group, int column) c
         return group.started ? F::percent(group.errorRate()) : F::noData();
     case CompletionColumn:
         return group.started ? F::percent(group.completionRate()) : F::noData();
+    case PredictionColumn:
+        return F::percent(group.predictionAcceptance()); // no data without predictions
     default:
         return {};
     }
@@ -137,6 +143,8 @@ QVariant DashboardGroupModel::sortData(const GroupStats& group, int column) cons
         return group.started ? QVariant(group.errorRate()) : QVariant();
     case CompletionColumn:
         return group.started ? QVariant(group.completionRate()) : QVariant();
+    case PredictionColumn:
+        return number(group.predictionAcceptance());
     default:
         return {};
     }
@@ -150,7 +158,8 @@ QVariant DashboardGroupModel::headerData(int section, Qt::Orientation orientatio
         QT_TR_NOOP("Endpoint"),     QT_TR_NOOP("Model"),    QT_TR_NOOP("Variant"),
         QT_TR_NOOP("Requests"),     QT_TR_NOOP("TTFT P50"), QT_TR_NOOP("TTFT P95"),
         QT_TR_NOOP("TTFT P99"),     QT_TR_NOOP("E2E P95"),  QT_TR_NOOP("ITL P50"),
-        QT_TR_NOOP("Tokens/s P50"), QT_TR_NOOP("Errors %"), QT_TR_NOOP("Completion %")};
+        QT_TR_NOOP("Tokens/s P50"), QT_TR_NOOP("Errors %"), QT_TR_NOOP("Completion %"),
+        QT_TR_NOOP("Prediction %")};
     if (section < 0 || section >= ColumnCount)
         return {};
     if (role == Qt::DisplayRole)

@@ -27,6 +27,7 @@ public:
         TokensP50Column,
         ErrorsColumn,
         CompletionColumn,
+        PredictionColumn, // Predicted Outputs: accepted share of predicted tokens
         ColumnCount
     };
     static constexpr int SortRole = Qt::UserRole + 1;

@@ -11,7 +11,7 @@ namespace adminchat {
 
 namespace {
 
-constexpr int tilesPerRow = 5; // two rows of five fit a ~900 px wide dashboard
+constexpr int tilesPerRow = 6; // two rows of six fit a ~1000 px wide dashboard
 
 } // namespace
 
@@ -42,6 +42,9 @@ DashboardKpiRow::DashboardKpiRow(QWidget* parent) : QWidget(parent), m_grid(new 
                                tr("Share of requests that finished normally"));
     m_satisfaction = addTile(QStringLiteral("kpiSatisfaction"), tr("Satisfaction"),
                              tr("Thumbs-up share of the answers you rated"));
+    m_displayLagP95 = addTile(QStringLiteral("kpiDisplayLagP95"), tr("Display lag P95"),
+                              tr("Time from text arriving to it being shown in the window: the "
+                                 "95th percentile of the requests' own 95th percentiles"));
     setStats(GroupStats());
 }
 
@@ -119,6 +122,9 @@ void DashboardKpiRow::setStats(const GroupStats& total)
     setTile(m_satisfaction, F::percent(total.satisfaction()),
             rated ? tr("%1 up · %2 down").arg(total.ratedUp).arg(total.ratedDown)
                   : tr("no rated answers"));
+    setTile(m_displayLagP95, F::milliseconds(total.displayLag.p95),
+            total.displayLag.count ? tr("max %1").arg(F::milliseconds(total.displayLag.max))
+                                   : tr("no answers shown"));
 
     // Errors stand out in red as soon as there is one: they are what users chase first.
     const QColor errorColor =

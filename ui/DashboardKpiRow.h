@@ -10,7 +10,8 @@ class QLabel;
 namespace adminchat {
 
 // The headline figures as tiles: requests, TTFT P50/P95/P99, E2E P95, ITL P50, tokens/s P50,
-// error, completion and satisfaction rates. Each value QLabel carries an objectName
+// error, completion and satisfaction rates, display lag P95. Each value QLabel carries an
+// objectName
 // ("kpiRequests", "kpiTtftP50", ...) so tests can read it.
 class DashboardKpiRow : public QWidget
 {
@@ -42,6 +43,7 @@ private:
     Tile m_errorRate;
     Tile m_completionRate;
     Tile m_satisfaction;
+    Tile m_displayLagP95;
 };
 
 } // namespace adminchat

@@ -75,6 +75,7 @@ MainWindow::MainWindow(const GuiOptions& options, QWidget* parent)
     connectConversations();
     startConnectionWarming();
     m_conversations->setCategoryRule(m_settings->categoryRule());
+    m_conversations->setStreaming(m_settings->streamingMode(), m_settings->maxDisplayLagMs());
     startExperiments();
     startDemoEndpoint(options.demoProfile);
     m_experiments->restore();

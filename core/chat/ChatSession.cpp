@@ -3,6 +3,7 @@
 #include "net/ChatClient.h"
 
 #include <QUuid>
+#include <utility>
 
 namespace adminchat {
 
@@ -70,10 +71,14 @@ bool ChatSession::editAndResend(int index, const QString& text)
         return false;
     QList<ChatMessage> messages = historyBefore(index);
     messages.append({QStringLiteral("user"), trimmed});
+    const QString previousAnswer =
+        index + 1 < m_entries.size() && m_entries[index + 1].role == ChatEntry::Role::Assistant
+            ? m_entries[index + 1].text
+            : QString();
     m_entries.resize(index);
     emit entriesTruncated(index);
     appendUser(trimmed);
-    startAnswer(std::move(messages));
+    startAnswer(std::move(messages), previousAnswer);
     return true;
 }
 
@@ -83,9 +88,10 @@ bool ChatSession::regenerate(int index)
         m_entries[index].role != ChatEntry::Role::Assistant)
         return false;
     QList<ChatMessage> messages = historyBefore(index);
+    const QString previousAnswer = m_entries[index].text;
     m_entries.resize(index);
     emit entriesTruncated(index);
-    startAnswer(std::move(messages));
+    startAnswer(std::move(messages), previousAnswer);
     return true;
 }
 
@@ -138,7 +144,7 @@ void ChatSession::appendUser(const QString& text)
     emit entryAdded(int(m_entries.size() - 1));
 }
 
-void ChatSession::startAnswer(QList<ChatMessage> messages)
+void ChatSession::startAnswer(QList<ChatMessage> messages, const QString& previousAnswer)
 {
     ChatRequest request;
     request.model = m_model;
@@ -176,6 +182,9 @@ void ChatSession::startAnswer(QList<ChatMessage> messages)
                 messages.prepend({QStringLiteral("system"), steering->system});
         }
     }
+    request.prediction = std::exchange(m_nextPrediction, std::nullopt);
+    if (!request.prediction && endpoint.sendPrediction && !previousAnswer.isEmpty())
+        request.prediction = previousAnswer;
     request.messages = std::move(messages);
     answer.model = request.model;
     answer.endpoint = EndpointConfig::displayUrl(endpoint.baseUrl);
@@ -211,17 +220,19 @@ void ChatSession::onOutputReceived(quint64 id, const ChunkUpdate& update)
     if (index < 0)
         return;
     ChatEntry& entry = m_entries[index];
-    QString content = update.content;
-    if (!update.refusal.isEmpty())
-        content += update.refusal;
-    entry.text += content;
-    entry.reasoning += update.reasoning;
+    // The state first, then the text: a view refreshed on the state change must not show the
+    // text it is about to be given as a delta.
     if (entry.state == ChatEntry::State::Pending) {
         entry.state = ChatEntry::State::Streaming;
         emit entryStateChanged(index);
     }
+    QString content = update.content;
+    if (!update.refusal.isEmpty())
+        content += update.refusal;
+    entry.text += content; // entries are not resized while a request runs
+    entry.reasoning += update.reasoning;
     if (!content.isEmpty() || !update.reasoning.isEmpty())
-        emit entryAppended(index, content, update.reasoning);
+        emit entryAppended(index, content, update.reasoning, update.arrivalNs);
 }
 
 void ChatSession::onRequestFinished(quint64 id, const RequestTrace& trace)
@@ -239,14 +250,15 @@ void ChatSession::onRequestFinished(quint64 id, const RequestTrace& trace)
         if (fullText.size() > entry.text.size() && fullText.startsWith(entry.text)) {
             const QString rest = fullText.mid(entry.text.size());
             entry.text = fullText;
-            emit entryAppended(index, rest, QString());
+            emit entryAppended(index, rest, QString(), -1);
         }
         if (trace.reasoning.size() > entry.reasoning.size() &&
             trace.reasoning.startsWith(entry.reasoning)) {
             const QString rest = trace.reasoning.mid(entry.reasoning.size());
             entry.reasoning = trace.reasoning;
-            emit entryAppended(index, QString(), rest);
+            emit entryAppended(index, QString(), rest, -1);
         }
+        emit answerEnded(index);
         entry.toolCalls = trace.toolCalls;
         if (!trace.model.isEmpty())
             entry.model = trace.model;

@@ -53,6 +53,12 @@ public:
     using SteeringProvider =
         std::function<std::optional<RequestSteering>(const ChatSession&, const QString&)>;
     void setSteeringProvider(SteeringProvider provider) { m_steering = std::move(provider); }
+    // Predicted Outputs for the next request only (ask --predict-file). Without one, a
+    // regenerate or an edit sends the answer it replaces when the endpoint's sendPrediction is on.
+    void setNextPrediction(std::optional<QString> prediction)
+    {
+        m_nextPrediction = std::move(prediction);
+    }
 
     // Replaces the entries with a saved conversation's (no signals per entry; entriesReset).
     // An answer still pending or streaming when it was saved (the app was closed or killed)
@@ -85,8 +91,13 @@ signals:
     // Entries from index on were removed (edit-and-resend, regenerate).
     void entriesTruncated(int fromIndex);
     void entryAdded(int index);
-    // Only the new text, so a view can append in O(delta).
-    void entryAppended(int index, const QString& content, const QString& reasoning);
+    // Only the new text, so a view can append in O(delta). arrivalNs: when its bytes arrived
+    // (ChunkUpdate::arrivalNs, the clock of StreamPacer::monotonicNowNs()), -1 when unknown.
+    void entryAppended(int index, const QString& content, const QString& reasoning,
+                       qint64 arrivalNs);
+    // The answer at index has all its text; its final state follows (entryStateChanged). A view
+    // that holds text back shows it now.
+    void answerEnded(int index);
     void entryStateChanged(int index);
     void entryRated(int index);
     void busyChanged(bool busy);
@@ -98,7 +109,8 @@ private:
     // System prompt and the entries before `end`: user entries, and answers that completed.
     QList<ChatMessage> historyBefore(int end) const;
     void appendUser(const QString& text);
-    void startAnswer(QList<ChatMessage> messages);
+    // previousAnswer: the answer a regenerate or an edit replaces (a prediction candidate).
+    void startAnswer(QList<ChatMessage> messages, const QString& previousAnswer = {});
     void onOutputReceived(quint64 id, const ChunkUpdate& update);
     void onRequestFinished(quint64 id, const RequestTrace& trace);
     int indexOfRequest(quint64 id) const;
@@ -116,6 +128,7 @@ private:
     QString m_experiment;
     QString m_variant;
     SteeringProvider m_steering;
+    std::optional<QString> m_nextPrediction;
     QList<ChatEntry> m_entries;
     quint64 m_activeRequest = 0;
 };

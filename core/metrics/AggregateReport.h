@@ -6,7 +6,6 @@
 #include <QList>
 #include <QMap>
 #include <QString>
-
 #include <array>
 #include <cmath>
 
@@ -32,20 +31,20 @@ struct GroupStats
     QString model;
     QString variant;
 
-    quint64 started = 0; // records
+    quint64 started = 0;   // records
     quint64 completed = 0; // finished normally
     quint64 errors = 0;
     quint64 cancelled = 0;
     quint64 lengthFinishes = 0;
     quint64 streamed = 0;
-    quint64 retries = 0;      // sum over records
-    quint64 rateLimited = 0;  // HTTP 429 answers
+    quint64 retries = 0;     // sum over records
+    quint64 rateLimited = 0; // HTTP 429 answers
     quint64 ratedUp = 0;
     quint64 ratedDown = 0;
     std::array<quint64, 4> categories{}; // excellent, good, acceptable, slow
     QMap<QString, quint64> errorKinds;
-    quint64 repeatedPrompts = 0; // records whose prompt hash was seen earlier in the set
-    quint64 longPrompts = 0;     // prompt over 4,000 tokens (or 16,000 chars without usage)
+    quint64 repeatedPrompts = 0;   // records whose prompt hash was seen earlier in the set
+    quint64 longPrompts = 0;       // prompt over 4,000 tokens (or 16,000 chars without usage)
     QuantileSketch longPromptTtft; // TTFT of those long-prompt records
 
     // Latency figures over completed requests only (no errors, no cancellations; see
@@ -55,6 +54,13 @@ struct GroupStats
     MetricSummary e2e;
     MetricSummary itl; // all gaps of all requests
     MetricSummary tokensPerSecond;
+    // Display lag in the window (arrival to shown), over the records that have one, whatever
+    // their status (text was shown either way): the summary of the per-request P95s, so its p95
+    // is the P95 of per-request P95s.
+    MetricSummary displayLag;
+    // Predicted Outputs: token sums over the records whose server reported them.
+    quint64 acceptedPredictionTokens = 0;
+    quint64 rejectedPredictionTokens = 0;
 
     double errorRate() const { return started ? double(errors) / double(started) : 0.0; }
     double completionRate() const { return started ? double(completed) / double(started) : 0.0; }
@@ -62,6 +68,12 @@ struct GroupStats
     double rateLimitedShare() const
     {
         return started ? double(rateLimited) / double(started) : 0.0;
+    }
+    // accepted / (accepted + rejected) prediction tokens; NaN when no record reported any.
+    double predictionAcceptance() const
+    {
+        const quint64 predicted = acceptedPredictionTokens + rejectedPredictionTokens;
+        return predicted ? double(acceptedPredictionTokens) / double(predicted) : NAN;
     }
     double satisfaction() const // thumbs-up share of rated answers; NaN when none rated
     {

@@ -88,7 +88,7 @@ bool isLongPrompt(const MetricsRecord& record)
 
 struct Sketches
 {
-    QuantileSketch ttft, ttfat, e2e, itl, tokensPerSecond;
+    QuantileSketch ttft, ttfat, e2e, itl, tokensPerSecond, displayLag;
 
     void merge(const Sketches& other) // exact: same accuracy, bucket counts add
     {
@@ -97,6 +97,7 @@ struct Sketches
         e2e.merge(other.e2e);
         itl.merge(other.itl);
         tokensPerSecond.merge(other.tokensPerSecond);
+        displayLag.merge(other.displayLag);
     }
 
     void summarizeInto(GroupStats& stats) const
@@ -106,6 +107,7 @@ struct Sketches
         stats.e2e = MetricSummary::fromSketch(e2e);
         stats.itl = MetricSummary::fromSketch(itl);
         stats.tokensPerSecond = MetricSummary::fromSketch(tokensPerSecond);
+        stats.displayLag = MetricSummary::fromSketch(displayLag);
     }
 };
 
@@ -137,6 +139,8 @@ void addCounts(GroupStats& into, const GroupStats& from)
         into.errorKinds[it.key()] += it.value();
     into.longPrompts += from.longPrompts;
     into.longPromptTtft.merge(from.longPromptTtft);
+    into.acceptedPredictionTokens += from.acceptedPredictionTokens;
+    into.rejectedPredictionTokens += from.rejectedPredictionTokens;
 }
 
 // 128-bit product folded to 64 bits: the mixing step of wyhash.
@@ -426,6 +430,13 @@ void count(Group& group, const MetricsRecord& record, bool error, bool cancelled
         stats.ratedUp += *record.rating > 0;
         stats.ratedDown += *record.rating < 0;
     }
+    // Shown and predicted text exists for stopped and failed answers too.
+    if (record.displayLagP95Ms)
+        group.sketches.displayLag.add(*record.displayLagP95Ms);
+    stats.acceptedPredictionTokens +=
+        quint64(std::max<qint64>(record.acceptedPredictionTokens.value_or(0), 0));
+    stats.rejectedPredictionTokens +=
+        quint64(std::max<qint64>(record.rejectedPredictionTokens.value_or(0), 0));
     const bool completed = !error && !cancelled;
     if (isLongPrompt(record)) {
         ++stats.longPrompts;

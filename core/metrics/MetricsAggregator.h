@@ -18,6 +18,8 @@ namespace adminchat {
 // Which requests count where:
 //  - started, errors, cancelled, error kinds, retries, 429s, ratings, streamed, long and repeated
 //    prompts, and the timeline's started/errors: every selected request.
+//  - display lag (summary of per-request P95s) and Predicted Outputs token sums: every selected
+//    request that has them.
 //  - TTFT, TTFAT, E2E, ITL and tokens/s percentiles (groups, timeline, long-prompt TTFT) and the
 //    latency categories: completed requests only (not error, not cancelled). A fast HTTP 500 or
 //    an early cancel has a tiny TTFT or E2E that no user waited for; counting it would make a

@@ -140,7 +140,8 @@ QStringList MetricsCsv::summaryHeader()
     header << QStringLiteral("excellent") << QStringLiteral("good") << QStringLiteral("acceptable")
            << QStringLiteral("slow") << QStringLiteral("length_finishes")
            << QStringLiteral("rate_limited") << QStringLiteral("retries")
-           << QStringLiteral("rated_up") << QStringLiteral("rated_down");
+           << QStringLiteral("rated_up") << QStringLiteral("rated_down")
+           << QStringLiteral("display_lag_p95_ms") << QStringLiteral("prediction_acceptance_pct");
     return header;
 }
 
@@ -160,7 +161,8 @@ QStringList MetricsCsv::summaryRow(const GroupStats& g)
     for (quint64 count : g.categories)
         row << QString::number(count);
     row << QString::number(g.lengthFinishes) << QString::number(g.rateLimited)
-        << QString::number(g.retries) << QString::number(g.ratedUp) << QString::number(g.ratedDown);
+        << QString::number(g.retries) << QString::number(g.ratedUp) << QString::number(g.ratedDown)
+        << number(g.displayLag.p95) << percent(g.predictionAcceptance());
     return row;
 }
 

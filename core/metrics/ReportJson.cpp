@@ -59,6 +59,10 @@ QJsonObject groupStatsToJson(const GroupStats& g)
         {QStringLiteral("e2e_ms"), metricSummaryToJson(g.e2e)},
         {QStringLiteral("itl_ms"), metricSummaryToJson(g.itl)},
         {QStringLiteral("tokens_per_s"), metricSummaryToJson(g.tokensPerSecond)},
+        {QStringLiteral("display_lag_ms"), metricSummaryToJson(g.displayLag)},
+        {QStringLiteral("accepted_prediction_tokens"), qint64(g.acceptedPredictionTokens)},
+        {QStringLiteral("rejected_prediction_tokens"), qint64(g.rejectedPredictionTokens)},
+        {QStringLiteral("prediction_acceptance"), number(g.predictionAcceptance())},
     };
 }
 

@@ -5,6 +5,7 @@
 #include "openai/HttpErrorFormatter.h"
 
 #include <QCryptographicHash>
+#include <QDeadlineTimer>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QNetworkRequest>
@@ -220,8 +221,14 @@ void ChatStream::handleEventStreamBytes(QByteArrayView bytes, qint64 arrivalNs)
 {
     m_events.clear();
     const bool ok = m_sse.feed(bytes, m_events);
+    // The same arrival on the shared monotonic clock, for consumers on other threads (display
+    // lag); m_clock only counts from this request's start.
+    const qint64 monotonicArrivalNs =
+        QDeadlineTimer::current(Qt::PreciseTimer).deadlineNSecs() - (nowNs() - arrivalNs);
     for (const SseEvent& event : std::as_const(m_events)) {
-        applyUpdate(ChunkDecoder::decodeEvent(event), arrivalNs);
+        ChunkUpdate update = ChunkDecoder::decodeEvent(event);
+        update.arrivalNs = monotonicArrivalNs;
+        applyUpdate(update, arrivalNs);
         if (m_finished || m_abortError)
             return;
     }
@@ -304,7 +311,9 @@ std::optional<ApiError> ChatStream::endOfBodyError(qint64 endNs)
         return error;
 
     if (m_mode == BodyMode::Json) {
-        const ChunkUpdate update = ChunkDecoder::decodeCompletion(m_body);
+        ChunkUpdate update = ChunkDecoder::decodeCompletion(m_body);
+        update.arrivalNs = QDeadlineTimer::current(Qt::PreciseTimer).deadlineNSecs() -
+                           (nowNs() - endNs); // the whole body arrived with its end
         m_body.clear();
         applyUpdate(update, endNs);
         if (update.error)

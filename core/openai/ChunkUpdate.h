@@ -6,7 +6,6 @@
 #include <QJsonObject>
 #include <QList>
 #include <QString>
-
 #include <optional>
 
 namespace adminchat {
@@ -24,6 +23,9 @@ struct ChunkUpdate
     QString model;
     bool done = false;             // data: [DONE]
     std::optional<ApiError> error; // error object after 200, event: error, malformed JSON
+    // When the bytes carrying this chunk arrived, on the monotonic clock of
+    // QDeadlineTimer::current(Qt::PreciseTimer) (comparable across threads); -1 when unknown.
+    qint64 arrivalNs = -1;
 
     // True when the chunk carries output the user sees (content, reasoning, refusal or tool call
     // pieces). Such events are the ones timed for TTFT and ITL.

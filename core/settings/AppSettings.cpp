@@ -1,6 +1,7 @@
 #include "settings/AppSettings.h"
 
 #include <QLoggingCategory>
+#include <algorithm>
 
 Q_LOGGING_CATEGORY(lcSettings, "adminchat.settings", QtInfoMsg)
 
@@ -14,6 +15,8 @@ const QString goodKey = QStringLiteral("category/goodBelowMs");
 const QString acceptableKey = QStringLiteral("category/acceptableBelowMs");
 const QString windowKey = QStringLiteral("dashboard/window");
 const QString experimentKey = QStringLiteral("experiment/definition");
+const QString streamingKey = QStringLiteral("display/streaming");
+const QString maxLagKey = QStringLiteral("display/maxLagMs");
 
 } // namespace
 
@@ -73,6 +76,30 @@ MetricsFilter::Window AppSettings::dashboardWindow() const
 void AppSettings::setDashboardWindow(MetricsFilter::Window window)
 {
     m_settings->setValue(windowKey, MetricsFilter::windowName(window));
+}
+
+StreamingMode AppSettings::streamingMode() const
+{
+    const QString name = m_settings->value(streamingKey).toString().trimmed().toLower();
+    return name == QLatin1String("off") ? StreamingMode::Off : StreamingMode::Smooth;
+}
+
+void AppSettings::setStreamingMode(StreamingMode mode)
+{
+    m_settings->setValue(streamingKey, mode == StreamingMode::Off ? QStringLiteral("off")
+                                                                  : QStringLiteral("smooth"));
+}
+
+int AppSettings::maxDisplayLagMs() const
+{
+    bool ok = false;
+    const int ms = m_settings->value(maxLagKey).toInt(&ok);
+    return ok ? std::clamp(ms, 0, maxDisplayLagLimitMs) : defaultMaxDisplayLagMs;
+}
+
+void AppSettings::setMaxDisplayLagMs(int ms)
+{
+    m_settings->setValue(maxLagKey, std::clamp(ms, 0, maxDisplayLagLimitMs));
 }
 
 std::optional<ExperimentDefinition> AppSettings::experiment(QString* error) const

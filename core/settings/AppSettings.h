@@ -10,6 +10,14 @@
 
 namespace adminchat {
 
+// How answers appear while they stream: paced into an even flow of words (StreamPacer), or
+// each delta as it arrives.
+enum class StreamingMode
+{
+    Smooth,
+    Off
+};
+
 // Typed access to the app's settings (QSettings, INI on Linux), with defaults. Never holds a
 // secret. Tests use the constructor taking a file path, so they never touch the user's settings.
 class AppSettings
@@ -28,6 +36,16 @@ public:
 
     MetricsFilter::Window dashboardWindow() const;
     void setDashboardWindow(MetricsFilter::Window window);
+
+    // display/streaming: smooth (default) or off.
+    StreamingMode streamingMode() const;
+    void setStreamingMode(StreamingMode mode);
+    // display/maxLagMs: the longest smoothing may hold text back; default 100, clamped to
+    // [0, maxDisplayLagLimitMs].
+    static constexpr int defaultMaxDisplayLagMs = 100;
+    static constexpr int maxDisplayLagLimitMs = 1000;
+    int maxDisplayLagMs() const;
+    void setMaxDisplayLagMs(int ms);
 
     // The running A/B experiment, kept as its definition (not the file's path) so it survives
     // the file moving or changing. A stored value that no longer parses is ignored with a
