@@ -4,6 +4,7 @@
 // is time the GUI thread could not react (to input, to paint). Key presses are posted to a
 // composer every 50 ms from the feeder thread and their delivery latency is measured too.
 #include "ChatView.h"
+#include "chat/StreamPacer.h"
 
 #include <QApplication>
 #include <QEventLoop>
@@ -80,11 +81,14 @@ private:
     std::deque<Clock::time_point> m_pending;
 };
 
-// range(0): tokens per second, range(1): tokens in the answer at the end.
+// range(0): tokens per second, range(1): tokens in the answer at the end, range(2): 1 when the
+// deltas go through the app's pacing stage (StreamPacer, as ConversationController does), 0 when
+// each goes straight to the view.
 void BM_StreamingStall(benchmark::State& state)
 {
     const double tokensPerSecond = double(state.range(0));
     const int totalTokens = int(state.range(1));
+    const bool paced = state.range(2) != 0;
 
     std::mt19937 rng(11);
     std::uniform_int_distribution<int> pick(0, int(kWords.size()) - 1);
@@ -120,6 +124,11 @@ void BM_StreamingStall(benchmark::State& state)
         window.show();
         view.setEntries(entries);
         QApplication::processEvents();
+        StreamPacer pacer;
+        QObject::connect(&pacer, &StreamPacer::released, &view,
+                         [&](const QString& content, const QString& reasoning) {
+                             view.appendToEntry(index, content, reasoning);
+                         });
 
         std::vector<double> gapsMs;
         gapsMs.reserve(size_t(totalTokens / tokensPerSecond * 1000) + 1000);
@@ -155,9 +164,13 @@ void BM_StreamingStall(benchmark::State& state)
                     QMetaObject::invokeMethod(
                         &view,
                         [&, token = tokens.at(sent), last] {
-                            view.appendToEntry(index, token, QString());
+                            if (paced)
+                                pacer.push(token, QString());
+                            else
+                                view.appendToEntry(index, token, QString());
                             if (!last)
                                 return;
+                            pacer.flush(); // the stream ended: what is held back shows at once
                             // The end of the answer: rendered as Markdown once, a stall of its
                             // own, reported apart from the streaming ones.
                             recorder.stop();
@@ -205,8 +218,10 @@ void BM_StreamingStall(benchmark::State& state)
 }
 // The target rate, and twice it to show the headroom left.
 BENCHMARK(BM_StreamingStall)
-    ->Args({5000, 100000})
-    ->Args({10000, 50000})
+    ->Args({5000, 100000, 1})
+    ->Args({5000, 100000, 0})
+    ->Args({10000, 50000, 1})
+    ->Args({10000, 50000, 0})
     ->Iterations(1)
     ->UseManualTime()
     ->Unit(benchmark::kSecond);
