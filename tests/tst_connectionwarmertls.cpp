@@ -3,6 +3,7 @@
 // requests then use (the server sees one connection and one handshake for warm-up and requests).
 // The certificates are made with the openssl tool at run time.
 #include "HttpTestRequest.h"
+#include "TestCertificates.h"
 #include "net/ChatClient.h"
 #include "net/ConnectionWarmer.h"
 
@@ -95,24 +96,10 @@ private slots:
     void warmedTlsConnectionIsReused();
 
 private:
-    bool openssl(const QStringList& arguments);
-
     QTemporaryDir m_dir;
     KeepAliveTlsServer m_server;
     QString m_ca;
 };
-
-bool TestConnectionWarmerTls::openssl(const QStringList& arguments)
-{
-    QProcess process;
-    process.setWorkingDirectory(m_dir.path());
-    process.start(QStringLiteral("openssl"), arguments);
-    if (!process.waitForFinished(60000) || process.exitCode() != 0) {
-        qWarning() << "openssl" << arguments << process.readAllStandardError();
-        return false;
-    }
-    return true;
-}
 
 void TestConnectionWarmerTls::initTestCase()
 {
@@ -121,18 +108,7 @@ void TestConnectionWarmerTls::initTestCase()
     if (QStandardPaths::findExecutable(QStringLiteral("openssl")).isEmpty())
         QSKIP("the openssl tool is needed to make test certificates");
     QVERIFY(m_dir.isValid());
-    const QString days = QStringLiteral("2");
-    QVERIFY(openssl({"req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out",
-                     "ca.pem", "-days", days, "-subj", "/CN=AdminChat Warm-up Test CA"}));
-    QVERIFY(openssl({"req", "-newkey", "rsa:2048", "-nodes", "-keyout", "server.key", "-out",
-                     "server.csr", "-subj", "/CN=127.0.0.1"}));
-    QFile extensions(m_dir.filePath(QStringLiteral("san.cnf")));
-    QVERIFY(extensions.open(QIODevice::WriteOnly));
-    extensions.write("subjectAltName=IP:127.0.0.1,DNS:localhost\n");
-    extensions.close();
-    QVERIFY(
-        openssl({"x509", "-req", "-in", "server.csr", "-CA", "ca.pem", "-CAkey", "ca.key",
-                 "-CAcreateserial", "-out", "server.pem", "-days", days, "-extfile", "san.cnf"}));
+    QVERIFY(testcerts::make(m_dir.path(), QStringLiteral("AdminChat Warm-up Test CA")));
     m_ca = m_dir.filePath(QStringLiteral("ca.pem"));
     QVERIFY(m_server.listen(m_dir.filePath(QStringLiteral("server.pem")),
                             m_dir.filePath(QStringLiteral("server.key"))));

@@ -3,6 +3,7 @@
 // CA fails); a missing or certificate-less file fails the request with one line naming it,
 // before anything is sent. The certificates are made with the openssl tool at run time.
 #include "HttpTestRequest.h"
+#include "TestCertificates.h"
 #include "net/ChatClient.h"
 #include "net/ModelsFetcher.h"
 
@@ -108,7 +109,6 @@ private slots:
     void unusableCaFiles();
 
 private:
-    bool openssl(const QStringList& arguments);
     std::pair<QStringList, std::optional<ApiError>> fetchModels(const QString& caFile);
     RequestTrace chat(const QString& caFile);
 
@@ -118,18 +118,6 @@ private:
     QString m_otherCa;
 };
 
-bool TestCustomCa::openssl(const QStringList& arguments)
-{
-    QProcess process;
-    process.setWorkingDirectory(m_dir.path());
-    process.start(QStringLiteral("openssl"), arguments);
-    if (!process.waitForFinished(60000) || process.exitCode() != 0) {
-        qWarning() << "openssl" << arguments << process.readAllStandardError();
-        return false;
-    }
-    return true;
-}
-
 void TestCustomCa::initTestCase()
 {
     if (!QSslSocket::supportsSsl())
@@ -137,20 +125,8 @@ void TestCustomCa::initTestCase()
     if (QStandardPaths::findExecutable(QStringLiteral("openssl")).isEmpty())
         QSKIP("the openssl tool is needed to make test certificates");
     QVERIFY(m_dir.isValid());
-    const QString days = QStringLiteral("2");
-    QVERIFY(openssl({"req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out",
-                     "ca.pem", "-days", days, "-subj", "/CN=AdminChat Test CA"}));
-    QVERIFY(openssl({"req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "other.key",
-                     "-out", "other.pem", "-days", days, "-subj", "/CN=Some Other CA"}));
-    QVERIFY(openssl({"req", "-newkey", "rsa:2048", "-nodes", "-keyout", "server.key", "-out",
-                     "server.csr", "-subj", "/CN=127.0.0.1"}));
-    QFile extensions(m_dir.filePath(QStringLiteral("san.cnf")));
-    QVERIFY(extensions.open(QIODevice::WriteOnly));
-    extensions.write("subjectAltName=IP:127.0.0.1,DNS:localhost\n");
-    extensions.close();
-    QVERIFY(
-        openssl({"x509", "-req", "-in", "server.csr", "-CA", "ca.pem", "-CAkey", "ca.key",
-                 "-CAcreateserial", "-out", "server.pem", "-days", days, "-extfile", "san.cnf"}));
+    QVERIFY(testcerts::make(m_dir.path(), QStringLiteral("AdminChat Test CA"),
+                            QStringLiteral("Some Other CA")));
     m_ca = m_dir.filePath(QStringLiteral("ca.pem"));
     m_otherCa = m_dir.filePath(QStringLiteral("other.pem"));
     QVERIFY(m_server.listen(m_dir.filePath(QStringLiteral("server.pem")),
