@@ -1,11 +1,12 @@
 #include "metrics/MetricsAggregator.h"
 
+#include "metrics/PromptRepeatCounter.h"
+
 #include <QHash>
 #include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <memory>
-#include <unordered_set>
 
 namespace adminchat {
 
@@ -113,7 +114,8 @@ struct Sketches
 
 // Only the (endpoint, model, variant) groups are fed per record; the endpoint groups and the
 // total are summed and merged from them at the end, which is exact. Repeated prompts are the
-// exception (a prompt seen under another model repeats at the endpoint level): countRepeats.
+// exception (a prompt seen under another model repeats at the endpoint level):
+// PromptRepeatCounter.
 struct Group
 {
     GroupStats stats;
@@ -265,76 +267,6 @@ private:
     const MetricsRecord* m_last = nullptr;
     int m_lastGroup = -1;
 };
-
-// A selected record's prompt; prompts are told apart by a 64-bit hash of the SHA-256 hex text
-// (a false repeat among a million prompts has a chance of about 1e-8).
-struct PromptUse
-{
-    quint64 hash; // never 0
-    int group;
-    int endpoint;
-};
-
-struct RepeatCounts
-{
-    quint64 total = 0;
-    std::vector<quint64> byGroup;
-    std::vector<quint64> byEndpoint;
-};
-
-// Whether (hash, index) was seen before; marks it seen. Indexes from 64 on use a side set.
-bool markSeen(quint64& bits, std::unordered_set<quint64>& others, quint64 hash, int index)
-{
-    if (index < 64) {
-        const quint64 bit = quint64(1) << index;
-        const bool seen = bits & bit;
-        bits |= bit;
-        return seen;
-    }
-    return !others.insert(hash ^ (quint64(index) * 0x9e3779b97f4a7c15ull)).second;
-}
-
-// Repeats at the three levels at once, in record order: one probe per prompt in an
-// open-addressing table sized up front and prefetched ahead (it outgrows the caches). A slot
-// keeps the groups and endpoints that sent its prompt as bit masks.
-RepeatCounts countRepeats(const std::vector<PromptUse>& uses, std::size_t groups,
-                          std::size_t endpoints)
-{
-    struct Slot
-    {
-        quint64 hash = 0; // 0: free
-        quint64 groups = 0;
-        quint64 endpoints = 0;
-    };
-    std::size_t size = 1024;
-    while (size < 2 * uses.size())
-        size *= 2;
-    std::vector<Slot> table(size);
-    const auto home = [mask = size - 1](quint64 hash) {
-        return std::size_t(hash ^ (hash >> 29)) & mask;
-    };
-    std::unordered_set<quint64> otherGroups;
-    std::unordered_set<quint64> otherEndpoints;
-    RepeatCounts counts;
-    counts.byGroup.resize(groups);
-    counts.byEndpoint.resize(endpoints);
-    for (std::size_t u = 0; u < uses.size(); ++u) {
-        if (u + 2 * prefetchDistance < uses.size())
-            __builtin_prefetch(&table[home(uses[u + 2 * prefetchDistance].hash)]);
-        const PromptUse& use = uses[u];
-        std::size_t i = home(use.hash);
-        while (table[i].hash != 0 && table[i].hash != use.hash)
-            i = (i + 1) & (size - 1);
-        Slot& slot = table[i];
-        counts.total += slot.hash != 0;
-        slot.hash = use.hash;
-        counts.byGroup[std::size_t(use.group)] +=
-            markSeen(slot.groups, otherGroups, use.hash, use.group);
-        counts.byEndpoint[std::size_t(use.endpoint)] +=
-            markSeen(slot.endpoints, otherEndpoints, use.hash, use.endpoint);
-    }
-    return counts;
-}
 
 // Equal slices of [from, to] (the last one includes to), and the TTFT, E2E and tokens/s sketches
 // per (group, slice): each value is bucketed once, in its cell, and the cells are merged into
@@ -515,7 +447,7 @@ AggregateReport MetricsAggregator::aggregate(const std::vector<MetricsRecord>& r
                       bounded ? fromMs : firstMs, toMs, groups.size());
 
     // Pass 2: the figures.
-    std::vector<PromptUse> promptUses;
+    std::vector<PromptRepeatCounter::Use> promptUses;
     promptUses.reserve(selected.size());
     for (std::size_t i = 0; i < selected.size(); ++i) {
         if (i + 2 * prefetchDistance < selected.size())
@@ -543,8 +475,8 @@ AggregateReport MetricsAggregator::aggregate(const std::vector<MetricsRecord>& r
 
     // Then the endpoint groups and the total, from the model groups.
     report.timeline = timeline.finish(groups);
-    const RepeatCounts repeats =
-        countRepeats(promptUses, groups.size(), std::size_t(endpoints.size()));
+    const PromptRepeatCounter::Counts repeats =
+        PromptRepeatCounter::count(promptUses, groups.size(), std::size_t(endpoints.size()));
     std::vector<Group> byEndpoint(std::size_t(endpoints.size()));
     for (std::size_t i = 0; i < byEndpoint.size(); ++i) {
         byEndpoint[i].stats.endpoint = endpoints[qsizetype(i)];
