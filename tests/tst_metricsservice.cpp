@@ -58,7 +58,7 @@ private slots:
         QSignalSpy opened(service, &MetricsService::opened);
         QSignalSpy snapshots(service, &MetricsService::snapshotReady);
         thread.start();
-        QVERIFY(opened.wait(5000));
+        QTRY_COMPARE_WITH_TIMEOUT(opened.count(), 1, 5000); // may come before a wait() starts
         for (int i = 0; i < 5; ++i)
             QMetaObject::invokeMethod(service, [service, i] {
                 service->addRecord(record(QStringLiteral("m"), 100 + 10 * i));
@@ -89,7 +89,7 @@ private slots:
         QSignalSpy stored(service, &MetricsService::recordStored);
         QSignalSpy snapshots(service, &MetricsService::snapshotReady);
         thread.start();
-        QVERIFY(opened.wait(5000));
+        QTRY_COMPARE_WITH_TIMEOUT(opened.count(), 1, 5000); // may come before a wait() starts
         QMetaObject::invokeMethod(service, [service] { service->addRecord(record("own", 100)); });
 
         // Another process (an `adminchat ask`) writes to the same file.
@@ -132,8 +132,9 @@ private slots:
         QTRY_VERIFY_WITH_TIMEOUT(lastSnapshot(snapshots).report.total.ratedUp == 1, 5000);
 
         const QString csv = m_dir.filePath(QStringLiteral("a.csv"));
+        // The service thread may finish before a wait() would start: count instead.
         QMetaObject::invokeMethod(service, [service, csv] { service->exportCsv(csv, false); });
-        QVERIFY(exported.wait(5000));
+        QTRY_COMPARE_WITH_TIMEOUT(exported.count(), 1, 5000);
         QCOMPARE(exported.last().at(1).toLongLong(), 2); // what the filter shows
         QVERIFY(exported.last().at(2).toString().isEmpty());
         QFile file(csv);
@@ -146,13 +147,13 @@ private slots:
         const QString summary = m_dir.filePath(QStringLiteral("s.csv"));
         QMetaObject::invokeMethod(service,
                                   [service, summary] { service->exportCsv(summary, true); });
-        QVERIFY(exported.wait(5000));
+        QTRY_COMPARE_WITH_TIMEOUT(exported.count(), 2, 5000);
         QCOMPARE(exported.last().at(1).toLongLong(), 1); // one (endpoint, model) group
 
         QMetaObject::invokeMethod(service, [service] {
             service->exportCsv(QStringLiteral("/nonexistent-dir/x.csv"), false);
         });
-        QVERIFY(exported.wait(5000));
+        QTRY_COMPARE_WITH_TIMEOUT(exported.count(), 3, 5000);
         QVERIFY(exported.last().at(2).toString().contains("/nonexistent-dir/x.csv"));
     }
 
@@ -239,7 +240,7 @@ private slots:
         MetricsThread thread(m_path);
         QSignalSpy opened(thread.service(), &MetricsService::opened);
         thread.start();
-        QVERIFY(opened.wait(5000));
+        QTRY_COMPARE_WITH_TIMEOUT(opened.count(), 1, 5000); // may come before a wait() starts
         const QString movedAside = opened.first().at(1).toString();
         QVERIFY(!movedAside.isEmpty());
         QFile moved(movedAside);
