@@ -3,6 +3,7 @@
 #include <QCommandLineParser>
 #include <cmath>
 #include <cstdio>
+#include <type_traits>
 
 namespace adminchat {
 
@@ -12,6 +13,34 @@ void write(FILE* stream, const QByteArray& bytes)
 {
     std::fwrite(bytes.constData(), 1, std::size_t(bytes.size()), stream);
     std::fflush(stream);
+}
+
+// "--name V" within [min, max]: kind names the values in the error ("an integer", "a number").
+template <typename T>
+bool rangeOption(const QCommandLineParser& parser, const QString& name, T min, T max,
+                 std::optional<T>& value, const char* kind, QString* error)
+{
+    if (!parser.isSet(name))
+        return true;
+    const QString text = parser.value(name);
+    bool ok = false;
+    T parsed;
+    if constexpr (std::is_integral_v<T>) {
+        parsed = text.toLongLong(&ok);
+    } else {
+        parsed = text.toDouble(&ok);
+        ok = ok && std::isfinite(parsed);
+    }
+    if (!ok || parsed < min || parsed > max) {
+        *error = QStringLiteral("--%1 needs %2 from %3 to %4, got \"%5\"")
+                     .arg(name, QLatin1String(kind))
+                     .arg(min)
+                     .arg(max)
+                     .arg(text);
+        return false;
+    }
+    value = parsed;
+    return true;
 }
 
 } // namespace
@@ -50,39 +79,13 @@ bool secondsOption(const QCommandLineParser& parser, const QString& name, std::o
 bool integerOption(const QCommandLineParser& parser, const QString& name, qint64 min, qint64 max,
                    std::optional<qint64>& value, QString* error)
 {
-    if (!parser.isSet(name))
-        return true;
-    bool ok = false;
-    const qint64 parsed = parser.value(name).toLongLong(&ok);
-    if (!ok || parsed < min || parsed > max) {
-        *error = QStringLiteral("--%1 needs an integer from %2 to %3, got \"%4\"")
-                     .arg(name)
-                     .arg(min)
-                     .arg(max)
-                     .arg(parser.value(name));
-        return false;
-    }
-    value = parsed;
-    return true;
+    return rangeOption(parser, name, min, max, value, "an integer", error);
 }
 
 bool numberOption(const QCommandLineParser& parser, const QString& name, double min, double max,
                   std::optional<double>& value, QString* error)
 {
-    if (!parser.isSet(name))
-        return true;
-    bool ok = false;
-    const double parsed = parser.value(name).toDouble(&ok);
-    if (!ok || !std::isfinite(parsed) || parsed < min || parsed > max) {
-        *error = QStringLiteral("--%1 needs a number from %2 to %3, got \"%4\"")
-                     .arg(name)
-                     .arg(min)
-                     .arg(max)
-                     .arg(parser.value(name));
-        return false;
-    }
-    value = parsed;
-    return true;
+    return rangeOption(parser, name, min, max, value, "a number", error);
 }
 
 } // namespace adminchat
