@@ -5,8 +5,24 @@
 #include <QDebug>
 #include <QFile>
 #include <QProcess>
+#include <QSslCertificate>
+#include <QSslConfiguration>
+#include <QSslKey>
+#include <QSslSocket>
+#include <QStandardPaths>
 #include <QString>
 #include <QStringList>
+#include <QTest>
+#include <optional>
+
+// Skips the calling test function when there is no TLS backend or no openssl tool.
+#define REQUIRE_TEST_CERTIFICATES()                                                                \
+    do {                                                                                           \
+        if (!QSslSocket::supportsSsl())                                                            \
+            QSKIP("no TLS backend");                                                               \
+        if (QStandardPaths::findExecutable(QStringLiteral("openssl")).isEmpty())                   \
+            QSKIP("the openssl tool is needed to make test certificates");                         \
+    } while (false)
 
 namespace testcerts {
 
@@ -44,6 +60,21 @@ inline bool make(const QString& dir, const QString& caName, const QString& other
     return openssl(dir,
                    {"x509", "-req", "-in", "server.csr", "-CA", "ca.pem", "-CAkey", "ca.key",
                     "-CAcreateserial", "-out", "server.pem", "-days", days, "-extfile", "san.cnf"});
+}
+
+// What a test server presents: the certificate and key make() wrote in dir; no client
+// certificate is asked for. std::nullopt when they cannot be read.
+inline std::optional<QSslConfiguration> serverConfiguration(const QString& dir)
+{
+    const auto certificates = QSslCertificate::fromPath(dir + QStringLiteral("/server.pem"));
+    QFile key(dir + QStringLiteral("/server.key"));
+    if (certificates.isEmpty() || !key.open(QIODevice::ReadOnly))
+        return std::nullopt;
+    QSslConfiguration tls = QSslConfiguration::defaultConfiguration();
+    tls.setLocalCertificate(certificates.first());
+    tls.setPrivateKey(QSslKey(key.readAll(), QSsl::Rsa));
+    tls.setPeerVerifyMode(QSslSocket::VerifyNone);
+    return tls;
 }
 
 } // namespace testcerts

@@ -7,15 +7,9 @@
 #include "net/ChatClient.h"
 #include "net/ConnectionWarmer.h"
 
-#include <QFile>
-#include <QProcess>
 #include <QSignalSpy>
-#include <QSslCertificate>
-#include <QSslConfiguration>
-#include <QSslKey>
 #include <QSslServer>
 #include <QSslSocket>
-#include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
 #include <memory>
@@ -30,17 +24,12 @@ constexpr int kTimeoutMs = 20000;
 class KeepAliveTlsServer : public QObject
 {
 public:
-    bool listen(const QString& certificate, const QString& key)
+    bool listen(const QString& certificateDir)
     {
-        QSslConfiguration tls = QSslConfiguration::defaultConfiguration();
-        const auto certificates = QSslCertificate::fromPath(certificate);
-        QFile keyFile(key);
-        if (certificates.isEmpty() || !keyFile.open(QIODevice::ReadOnly))
+        const std::optional<QSslConfiguration> tls = testcerts::serverConfiguration(certificateDir);
+        if (!tls)
             return false;
-        tls.setLocalCertificate(certificates.first());
-        tls.setPrivateKey(QSslKey(keyFile.readAll(), QSsl::Rsa));
-        tls.setPeerVerifyMode(QSslSocket::VerifyNone);
-        m_server.setSslConfiguration(tls);
+        m_server.setSslConfiguration(*tls);
         connect(&m_server, &QSslServer::pendingConnectionAvailable, this, [this] {
             while (auto* socket = static_cast<QSslSocket*>(m_server.nextPendingConnection()))
                 serve(socket);
@@ -103,15 +92,11 @@ private:
 
 void TestConnectionWarmerTls::initTestCase()
 {
-    if (!QSslSocket::supportsSsl())
-        QSKIP("no TLS backend");
-    if (QStandardPaths::findExecutable(QStringLiteral("openssl")).isEmpty())
-        QSKIP("the openssl tool is needed to make test certificates");
+    REQUIRE_TEST_CERTIFICATES();
     QVERIFY(m_dir.isValid());
     QVERIFY(testcerts::make(m_dir.path(), QStringLiteral("AdminChat Warm-up Test CA")));
     m_ca = m_dir.filePath(QStringLiteral("ca.pem"));
-    QVERIFY(m_server.listen(m_dir.filePath(QStringLiteral("server.pem")),
-                            m_dir.filePath(QStringLiteral("server.key"))));
+    QVERIFY(m_server.listen(m_dir.path()));
 }
 
 void TestConnectionWarmerTls::warmedTlsConnectionIsReused()

@@ -9,14 +9,9 @@
 
 #include <QNetworkAccessManager>
 #include <QNetworkRequest>
-#include <QProcess>
 #include <QSignalSpy>
-#include <QSslCertificate>
-#include <QSslConfiguration>
-#include <QSslKey>
 #include <QSslServer>
 #include <QSslSocket>
-#include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -28,19 +23,12 @@ namespace {
 class TlsServer : public QObject
 {
 public:
-    bool listen(const QString& certificate, const QString& key)
+    bool listen(const QString& certificateDir)
     {
-        QSslConfiguration tls = QSslConfiguration::defaultConfiguration();
-        const auto certificates = QSslCertificate::fromPath(certificate);
-        if (certificates.isEmpty())
+        const std::optional<QSslConfiguration> tls = testcerts::serverConfiguration(certificateDir);
+        if (!tls)
             return false;
-        tls.setLocalCertificate(certificates.first());
-        QFile keyFile(key);
-        if (!keyFile.open(QIODevice::ReadOnly))
-            return false;
-        tls.setPrivateKey(QSslKey(keyFile.readAll(), QSsl::Rsa));
-        tls.setPeerVerifyMode(QSslSocket::VerifyNone);
-        m_server.setSslConfiguration(tls);
+        m_server.setSslConfiguration(*tls);
         connect(&m_server, &QSslServer::pendingConnectionAvailable, this, [this] {
             while (auto* socket = static_cast<QSslSocket*>(m_server.nextPendingConnection()))
                 serve(socket);
@@ -120,17 +108,13 @@ private:
 
 void TestCustomCa::initTestCase()
 {
-    if (!QSslSocket::supportsSsl())
-        QSKIP("no TLS backend");
-    if (QStandardPaths::findExecutable(QStringLiteral("openssl")).isEmpty())
-        QSKIP("the openssl tool is needed to make test certificates");
+    REQUIRE_TEST_CERTIFICATES();
     QVERIFY(m_dir.isValid());
     QVERIFY(testcerts::make(m_dir.path(), QStringLiteral("AdminChat Test CA"),
                             QStringLiteral("Some Other CA")));
     m_ca = m_dir.filePath(QStringLiteral("ca.pem"));
     m_otherCa = m_dir.filePath(QStringLiteral("other.pem"));
-    QVERIFY(m_server.listen(m_dir.filePath(QStringLiteral("server.pem")),
-                            m_dir.filePath(QStringLiteral("server.key"))));
+    QVERIFY(m_server.listen(m_dir.path()));
 }
 
 std::pair<QStringList, std::optional<ApiError>> TestCustomCa::fetchModels(const QString& caFile)
