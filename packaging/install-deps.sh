@@ -21,6 +21,15 @@ xauth
 fonts-dejavu-core
 libbenchmark-dev
 openssl
+clang
+libclang-rt-14-dev
+llvm
+desktop-file-utils
+appstream
+xdotool
+imagemagick
+dpkg-dev
+file
 "
 
 missing=""

@@ -1,0 +1,1 @@
+# ADMINCHAT_SANITIZE and ADMINCHAT_FUZZ compile flags (see tests/fuzz/).

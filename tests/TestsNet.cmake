@@ -1,0 +1,1 @@
+# Retries, TLS certificate errors and request logging of the streaming client.

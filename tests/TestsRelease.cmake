@@ -1,0 +1,1 @@
+# Installation, the Debian package and the GUI smoke test under Xvfb.

@@ -1,0 +1,1 @@
+# Keys never leave the keychain (the canary test); the database's recovery.

@@ -1,0 +1,1 @@
+# Thousands of requests at concurrency 32 with faults on.
