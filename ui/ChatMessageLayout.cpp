@@ -1,6 +1,7 @@
 #include "ChatMessageLayout.h"
 
 #include "ChatStyle.h"
+#include "StreamingMarkdown.h"
 
 #include <QAbstractTextDocumentLayout>
 #include <QCoreApplication>
@@ -101,8 +102,10 @@ void ChatMessageLayout::setEntry(const ChatEntry& entry)
     const bool wasFinished = isFinished();
     const bool textChanged = entry.text != m_entry.text || entry.reasoning != m_entry.reasoning;
     m_entry = entry;
-    if (textChanged || wasFinished != isFinished())
+    if (textChanged || (wasFinished && !isFinished()))
         release();
+    else if (!wasFinished && isFinished() && m_content)
+        m_content->finish(); // the stream ended: only its last run is left to render
     m_width = -1;
     m_actions.setEntry(m_entry);
     if (m_entry.role == ChatEntry::Role::User)
@@ -124,7 +127,7 @@ QRect ChatMessageLayout::append(const QString& content, const QString& reasoning
     m_entry.reasoning += reasoning;
     if (!m_content)
         return {}; // laid out from the whole text when it comes into view
-    if (m_rendered) {
+    if (m_content->isFinished()) {
         release(); // text after the end: rare, so simply render again later
         return {};
     }
@@ -140,11 +143,11 @@ QRect ChatMessageLayout::append(const QString& content, const QString& reasoning
         }
     }
     if (!content.isEmpty()) {
+        const int changedTop = m_content->append(content);
         if (content.size() == m_entry.text.size())
             dirtyTop = 0; // the answer's first text: everything below the header moves
         else
-            dirtyTop = qMin(dirtyTop, m_contentPos.y() + lastBlockTop(m_content.get()));
-        appendText(m_content.get(), content);
+            dirtyTop = qMin(dirtyTop, m_contentPos.y() + changedTop);
     }
     if (!laidOut)
         return {};
@@ -163,22 +166,17 @@ void ChatMessageLayout::buildDocuments()
     }
     if (m_content)
         return;
-    m_content = newDocument(s.font);
-    if (isFinished()) {
-        m_codeBlocks = MarkdownRenderer::render(m_content.get(), m_entry.text, s);
-        m_rendered = true;
-    } else {
-        m_content->setPlainText(m_entry.text);
-    }
+    // What the user typed shows as typed; answers are Markdown.
+    m_content = std::make_unique<StreamingMarkdown>(s, m_entry.role == ChatEntry::Role::Assistant);
+    m_content->setText(m_entry.text, isFinished());
 }
 
 void ChatMessageLayout::release()
 {
     m_content.reset();
     m_reasoning.reset();
-    m_rendered = false;
-    m_codeBlocks.clear();
     m_codeCopyRects.clear();
+    m_codeTexts.clear();
     m_width = -1;
 }
 
@@ -187,8 +185,7 @@ int ChatMessageLayout::layout(int width, const ChatStyle& style)
     m_style = &style;
     buildDocuments();
     const qreal textWidth = qMax(20, width - 2 * style.padX);
-    if (m_content->textWidth() != textWidth)
-        m_content->setTextWidth(textWidth);
+    m_content->setTextWidth(textWidth);
     if (m_reasoning && m_reasoning->textWidth() != textWidth)
         m_reasoning->setTextWidth(textWidth);
     m_width = width;
@@ -240,15 +237,15 @@ void ChatMessageLayout::computeGeometry()
         y += int(std::ceil(m_reasoning->size().height())) + s.gap;
     }
     m_codeCopyRects.clear();
+    m_codeTexts.clear();
     if (!m_entry.text.isEmpty()) {
         m_contentPos = QPoint(s.padX, y);
-        y += int(std::ceil(m_content->size().height())) + s.gap;
-        for (const MarkdownRenderer::CodeBlock& code : m_codeBlocks) {
-            const QRectF block = m_content->documentLayout()->blockBoundingRect(
-                m_content->findBlockByNumber(code.firstBlock));
+        y += m_content->height() + s.gap;
+        for (const StreamingMarkdown::PlacedCode& code : m_content->codeBlocks()) {
             QRect button = ChatActionBar::buttonRect(QPoint(), tr("Copy"), s);
-            button.moveTopRight(m_contentPos + QPoint(textWidth - 2, int(block.top()) + 1));
+            button.moveTopRight(m_contentPos + QPoint(textWidth - 2, code.top + 1));
             m_codeCopyRects.append(button);
+            m_codeTexts.append(code.code);
         }
     }
     const QString mark = marker();
@@ -291,7 +288,7 @@ void ChatMessageLayout::paint(QPainter* painter, const QRect& clip, bool codeHov
     if (m_reasoning && !m_entry.reasoning.isEmpty())
         drawDocument(painter, m_reasoning.get(), m_reasoningPos, clip, s.dim);
     if (!m_entry.text.isEmpty()) {
-        drawDocument(painter, m_content.get(), m_contentPos, clip, s.text);
+        m_content->draw(painter, m_contentPos, clip, s.text);
         for (int i = 0; i < m_codeCopyRects.size(); ++i)
             ChatActionBar::paintButton(painter, m_codeCopyRects.at(i), tr("Copy"), s,
                                        codeHovered && hovered == i, false, s.codeBackground);
@@ -331,8 +328,12 @@ QRect ChatMessageLayout::codeCopyRect(int codeBlock) const
 
 QString ChatMessageLayout::codeText(int codeBlock) const
 {
-    return codeBlock >= 0 && codeBlock < m_codeBlocks.size() ? m_codeBlocks.at(codeBlock).code
-                                                             : QString();
+    return m_codeTexts.value(codeBlock);
+}
+
+QList<const QTextDocument*> ChatMessageLayout::contentDocuments() const
+{
+    return m_content ? m_content->documents() : QList<const QTextDocument*>();
 }
 
 QString ChatMessageLayout::plainText() const

@@ -1,7 +1,6 @@
 #pragma once
 
 #include "ChatActionBar.h"
-#include "MarkdownRenderer.h"
 #include "chat/ChatEntry.h"
 
 #include <QRect>
@@ -13,11 +12,12 @@ class QTextDocument;
 namespace adminchat {
 
 struct ChatStyle;
+class StreamingMarkdown;
 
 // One message with its layout cache: the documents for its reasoning and answer, and where
-// everything sits for the width it was laid out at. Streaming text is inserted at the end of the
-// answer's document (O(delta) plus its last paragraph); a finished answer is parsed as Markdown
-// once, and a width change only re-wraps the documents.
+// everything sits for the width it was laid out at. Streaming text goes into the answer's
+// StreamingMarkdown (O(delta) plus its last paragraph, or one run's render when a run of
+// Markdown blocks completes); a width change only re-wraps the documents.
 class ChatMessageLayout
 {
 public:
@@ -44,7 +44,7 @@ public:
     QRect actionRect(ChatView::Action action) const { return m_actions.rect(action); }
     QRect codeCopyRect(int codeBlock) const;
     QString codeText(int codeBlock) const;
-    const QTextDocument* contentDocument() const { return m_content.get(); }
+    QList<const QTextDocument*> contentDocuments() const;
     QString plainText() const;
 
 private:
@@ -55,9 +55,7 @@ private:
 
     ChatEntry m_entry;
     std::unique_ptr<QTextDocument> m_reasoning;
-    std::unique_ptr<QTextDocument> m_content;
-    bool m_rendered = false; // m_content holds the Markdown rendering
-    QList<MarkdownRenderer::CodeBlock> m_codeBlocks;
+    std::unique_ptr<StreamingMarkdown> m_content;
     ChatActionBar m_actions;
     const ChatStyle* m_style = nullptr;
 
@@ -72,6 +70,7 @@ private:
     QRect m_markerRect;
     QRect m_errorRect;
     QList<QRect> m_codeCopyRects;
+    QStringList m_codeTexts; // of the code blocks, in the order of m_codeCopyRects
 };
 
 } // namespace adminchat

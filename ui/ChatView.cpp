@@ -421,12 +421,12 @@ QRect ChatView::codeCopyRect(int index, int codeBlock)
     return local.isNull() ? QRect() : revealRect(index, local);
 }
 
-const QTextDocument* ChatView::contentDocument(int index)
+QList<const QTextDocument*> ChatView::contentDocuments(int index)
 {
     if (index < 0 || index >= entryCount())
-        return nullptr;
+        return {};
     layoutMessage(index);
-    return m_messages[size_t(index)]->contentDocument();
+    return m_messages[size_t(index)]->contentDocuments();
 }
 
 QString ChatView::toPlainText() const

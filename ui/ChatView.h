@@ -53,8 +53,8 @@ public:
     QRect codeCopyRect(int index, int codeBlock);
     // The entry under a viewport position, -1 for none.
     int entryAt(const QPoint& viewportPos) const;
-    // The document showing the answer (or question) of entry index, laid out; for tests.
-    const QTextDocument* contentDocument(int index);
+    // The documents showing the answer (or question) of entry index, top to bottom, laid out.
+    QList<const QTextDocument*> contentDocuments(int index);
     // The conversation as written (source text, markers and errors), for tests and copying.
     QString toPlainText() const;
 

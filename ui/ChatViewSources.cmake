@@ -6,4 +6,6 @@ target_sources(adminchat_ui PRIVATE
     ChatStyle.h ChatStyle.cpp
     ChatView.h ChatView.cpp
     MarkdownRenderer.h MarkdownRenderer.cpp
+    MarkdownSegmenter.h MarkdownSegmenter.cpp
+    StreamingMarkdown.h StreamingMarkdown.cpp
 )
