@@ -1,6 +1,7 @@
 #include "AskOptions.h"
 
 #include "CommandLine.h"
+#include "net/EndpointConfig.h"
 
 #include <QCommandLineParser>
 #include <QFile>
@@ -74,6 +75,10 @@ std::optional<AskOptions> AskOptions::parse(const QStringList& arguments, QStrin
         {QStringLiteral("total-timeout"),
          QStringLiteral("Limit for the whole answer in seconds (default none)."),
          QStringLiteral("S")},
+        {QStringLiteral("max-retries"),
+         QStringLiteral("Times a request failing before its answer starts (429, 5xx, connection "
+                        "error, timeout) is sent again (default: the profile's, else 2)."),
+         QStringLiteral("N")},
         {QStringLiteral("no-stream"), QStringLiteral("Ask for one JSON answer, not a stream.")},
         {QStringLiteral("reasoning"), QStringLiteral("Print reasoning text to stderr.")},
         {QStringLiteral("json"),
@@ -151,6 +156,12 @@ std::optional<AskOptions> AskOptions::parse(const QStringList& arguments, QStrin
         !secondsOption(parser, QStringLiteral("idle-timeout"), options.idleTimeoutMs, error) ||
         !secondsOption(parser, QStringLiteral("total-timeout"), options.totalTimeoutMs, error))
         return std::nullopt;
+    std::optional<qint64> maxRetries;
+    if (!integerOption(parser, QStringLiteral("max-retries"), 0, EndpointConfig::maxRetriesLimit,
+                       maxRetries, error))
+        return std::nullopt;
+    if (maxRetries)
+        options.maxRetries = int(*maxRetries);
 
     options.prompt = parser.positionalArguments().join(QLatin1Char(' '));
     if (options.prompt.isEmpty() && !isatty(STDIN_FILENO)) {

@@ -18,6 +18,7 @@ struct AskOptions
     std::optional<int> connectTimeoutMs;
     std::optional<int> idleTimeoutMs;
     std::optional<int> totalTimeoutMs;
+    std::optional<int> maxRetries; // --max-retries, else the profile's
     bool stream = true;
     bool showReasoning = false;
     bool json = false;

@@ -74,6 +74,8 @@ void AskRun::useEndpoint(const EndpointConfig& chosen, const QString& profile,
         endpoint.idleTimeoutMs = *m_options.idleTimeoutMs;
     if (m_options.totalTimeoutMs)
         endpoint.totalTimeoutMs = *m_options.totalTimeoutMs;
+    if (m_options.maxRetries)
+        endpoint.maxRetries = *m_options.maxRetries;
     m_session.setEndpoint(endpoint);
     m_session.setProfileName(profile);
     if (!openHistory())

@@ -1,6 +1,7 @@
 #include "BenchOptions.h"
 
 #include "CommandLine.h"
+#include "net/EndpointConfig.h"
 
 #include <QCommandLineParser>
 #include <QDateTime>
@@ -61,6 +62,10 @@ std::optional<BenchOptions> BenchOptions::parse(const QStringList& arguments, QS
          QStringLiteral("FILE")},
         {QStringLiteral("max-tokens"), QStringLiteral("Maximum output tokens per request."),
          QStringLiteral("N")},
+        {QStringLiteral("max-retries"),
+         QStringLiteral("Times a request failing before its answer starts (429, 5xx, "
+                        "connection error) is sent again (default 0: every failure counts)."),
+         QStringLiteral("N")},
         {QStringLiteral("warmup"),
          QStringLiteral("Requests sent first and not measured (default 0)."), QStringLiteral("N")},
         {QStringLiteral("experiment"),
@@ -117,7 +122,7 @@ std::optional<BenchOptions> BenchOptions::parse(const QStringList& arguments, QS
         return std::nullopt;
     }
 
-    std::optional<qint64> requests, concurrency, maxTokens, warmup, seed;
+    std::optional<qint64> requests, concurrency, maxTokens, warmup, seed, maxRetries;
     std::optional<double> duration, rate;
     if (!integerOption(parser, QStringLiteral("requests"), 1, 10'000'000, requests, error) ||
         !numberOption(parser, QStringLiteral("duration"), 0.001, 7 * 24 * 3600.0, duration,
@@ -126,6 +131,8 @@ std::optional<BenchOptions> BenchOptions::parse(const QStringList& arguments, QS
         !numberOption(parser, QStringLiteral("rate"), 0.001, 100'000, rate, error) ||
         !integerOption(parser, QStringLiteral("max-tokens"), 1, 10'000'000, maxTokens, error) ||
         !integerOption(parser, QStringLiteral("warmup"), 0, 1'000'000, warmup, error) ||
+        !integerOption(parser, QStringLiteral("max-retries"), 0, EndpointConfig::maxRetriesLimit,
+                       maxRetries, error) ||
         !integerOption(parser, QStringLiteral("seed"), 0, std::numeric_limits<qint64>::max(), seed,
                        error))
         return std::nullopt;
@@ -141,6 +148,8 @@ std::optional<BenchOptions> BenchOptions::parse(const QStringList& arguments, QS
     options.plan.seed = quint64(seed.value_or(1));
     if (maxTokens)
         options.maxTokens = int(*maxTokens);
+    if (maxRetries)
+        options.maxRetries = int(*maxRetries);
     return options;
 }
 

@@ -18,6 +18,9 @@ struct BenchOptions
     QString prompt;      // --prompt, else the default prompt unless promptsFile is set
     QString promptsFile; // --prompts-file, JSONL
     std::optional<int> maxTokens;
+    // --max-retries; 0 when absent, whatever the profile says: a load test counts every
+    // failure. Retried requests keep their first send time, so their latency includes the waits.
+    std::optional<int> maxRetries;
     QString experimentFile;
     QString tag; // defaults to bench-<UTC time>
     QString csvPath;

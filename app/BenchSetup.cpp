@@ -81,6 +81,8 @@ void BenchSetup::onChosen(const std::optional<EndpointChooser::Choice>& choice,
         return m_done(std::nullopt, errorPrefix() + error, exitCode);
     BenchTarget& target = m_inputs.targets[m_next];
     target.endpoint = choice->config;
+    // A load test reports the endpoint as it is: every failure counts, unless asked otherwise.
+    target.endpoint.maxRetries = m_options.maxRetries.value_or(0);
     target.profile = choice->profile;
     if (target.model.isEmpty())
         target.model = choice->defaultModel;

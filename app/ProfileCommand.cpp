@@ -25,9 +25,9 @@ const char* const usageText = R"(Usage: adminchat profile add NAME --base-url UR
        adminchat profile remove NAME
        adminchat profile test NAME
 
-Endpoint profiles: a name for a base URL with its model, headers, timeouts and CA file. Profiles
-are saved in the settings file; their API keys go to the OS keychain (Secret Service), never to a
-file. Without a keychain, pass a profile's key as ADMINCHAT_API_KEY_<NAME> (the name upper-cased,
+Endpoint profiles: a name for a base URL with its model, headers, timeouts, retries and CA
+file. Profiles are saved in the settings file; their API keys go to the OS keychain (Secret
+Service), never to a file. Without a keychain, pass a profile's key as ADMINCHAT_API_KEY_<NAME> (the name upper-cased,
 other characters as _); that variable is used before the keychain when set.
 
 Built-in profiles: Environment (OPENAI_BASE_URL and OPENAI_API_KEY, when set) and Demo (the
@@ -47,6 +47,9 @@ Options:
   --connect-timeout S     Seconds to connect and send a request (default 10).
   --idle-timeout S        Longest silence from the server in seconds (default 60).
   --total-timeout S       Limit for a whole answer in seconds (default none).
+  --max-retries N         Times a request failing before its answer starts (408, 409,
+                          429, 5xx, connection error, timeout) is sent again, with
+                          backoff and the server's retry-after (default 2, 0 to 10).
   --ca-file FILE          PEM file of extra CA certificates to trust (private CA,
                           self-signed server); TLS verification stays on.
   --no-stream-options     Never send stream_options (servers that reject it; otherwise
@@ -145,6 +148,7 @@ int runAdd(const QStringList& arguments)
         {QStringLiteral("connect-timeout"), QStringLiteral("Seconds."), QStringLiteral("S")},
         {QStringLiteral("idle-timeout"), QStringLiteral("Seconds."), QStringLiteral("S")},
         {QStringLiteral("total-timeout"), QStringLiteral("Seconds."), QStringLiteral("S")},
+        {QStringLiteral("max-retries"), QStringLiteral("Retries."), QStringLiteral("N")},
         {QStringLiteral("ca-file"), QStringLiteral("PEM file."), QStringLiteral("FILE")},
         {QStringLiteral("no-stream-options"), QStringLiteral("No stream_options.")},
         {QStringLiteral("predict"), QStringLiteral("Send predictions.")},
@@ -195,6 +199,11 @@ int runAdd(const QStringList& arguments)
     profile.connectTimeoutMs = connectMs.value_or(profile.connectTimeoutMs);
     profile.idleTimeoutMs = idleMs.value_or(profile.idleTimeoutMs);
     profile.totalTimeoutMs = totalMs.value_or(profile.totalTimeoutMs);
+    std::optional<qint64> maxRetries;
+    if (!integerOption(parser, QStringLiteral("max-retries"), 0, EndpointConfig::maxRetriesLimit,
+                       maxRetries, &error))
+        return usageError(sub, error);
+    profile.maxRetries = int(maxRetries.value_or(profile.maxRetries));
 
     if (parser.isSet(QStringLiteral("ca-file"))) {
         const QString path = parser.value(QStringLiteral("ca-file"));
@@ -320,6 +329,7 @@ int runList(const QStringList& arguments)
                 {QStringLiteral("total_timeout_s"),
                  profile.totalTimeoutMs > 0 ? QJsonValue(profile.totalTimeoutMs / 1000.0)
                                             : QJsonValue(QJsonValue::Null)},
+                {QStringLiteral("max_retries"), profile.maxRetries},
                 {QStringLiteral("ca_file"), profile.caFile.isEmpty() ? QJsonValue(QJsonValue::Null)
                                                                      : QJsonValue(profile.caFile)},
                 {QStringLiteral("send_stream_options"), profile.sendStreamOptions},

@@ -1,1 +1,2 @@
 # Retries, TLS certificate errors and request logging of the streaming client.
+list(APPEND ADMINCHAT_CORE_TESTS tst_retrypolicy tst_retries tst_tlserrors tst_requestlog)

@@ -180,8 +180,12 @@ void TestAskCommand::faults()
 
     const QString base = startDemo({"--fault", fault});
     QVERIFY(!base.isEmpty());
-    const Result json = ask({"--base-url", base, "--model", "demo-chat", "--json", "hi"});
+    const Result json =
+        ask({"--base-url", base, "--model", "demo-chat", "--max-retries", "1", "--json", "hi"});
     QCOMPARE(json.exitCode, 1);
+    // Failures before the answer started were sent once more (--max-retries 1); a started
+    // answer never is.
+    QCOMPARE(json.json().value("retries").toInt(), partial ? 0 : 1);
     const QJsonObject error = json.json().value("error").toObject();
     // Qt 6.4 reports a reset in the middle of a chunked body either as an error or as a clean
     // end; both keep the partial text and end in an error.
@@ -256,6 +260,9 @@ void TestAskCommand::usageErrors_data()
     QTest::newRow("bad timeout") << QStringList{"--base-url", "http://127.0.0.1:9",
                                                 "--idle-timeout", "soon", "hi"}
                                  << "--idle-timeout needs a number of seconds";
+    QTest::newRow("bad max retries")
+        << QStringList{"--base-url", "http://127.0.0.1:9", "--max-retries", "-1", "hi"}
+        << "--max-retries needs an integer from 0 to 10";
     QTest::newRow("no prompt") << QStringList{"--base-url", "http://127.0.0.1:9"} << "no prompt";
 }
 

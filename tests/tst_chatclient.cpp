@@ -4,6 +4,7 @@
 #include "metrics/RequestMetrics.h"
 #include "net/ChatClient.h"
 #include "net/ModelsFetcher.h"
+#include "openai/ResponseAccumulator.h"
 
 #include <QSignalSpy>
 #include <QTcpServer>
@@ -36,6 +37,8 @@ private slots:
     void cancelKeepsPartialText();
     void listsModels();
     void wrongKeyIsRedacted();
+    void oversizedLineIsOneLineError();
+    void endlessAnswerStopsAtTheLimit();
 
 private:
     RequestTrace run(const EndpointConfig& endpoint, const ChatRequest& request,
@@ -255,6 +258,9 @@ void TestChatClient::faultModes()
     QVERIFY(!trace.error->message.contains(QLatin1Char('\n')));
     QCOMPARE(!trace.text.isEmpty(), keepsPartialText);
     QCOMPARE(RequestMetrics::fromTrace(trace).category, LatencyCategory::Error);
+    // 429 and 5xx were sent twice more (the default) before the error was reported; once the
+    // answer had started nothing was sent again.
+    QCOMPARE(trace.retries, status >= 400 ? 2 : 0);
 }
 
 void TestChatClient::stallHitsIdleTimeout()
@@ -295,6 +301,7 @@ void TestChatClient::connectionRefused()
     QCOMPARE(trace.error->kind, ApiError::Kind::Connection);
     QVERIFY2(trace.error->message.contains(QStringLiteral("refused")),
              qPrintable(trace.error->message));
+    QCOMPARE(trace.retries, 2); // connection errors are retried
 }
 
 void TestChatClient::connectTimeout()
@@ -368,6 +375,89 @@ void TestChatClient::wrongKeyIsRedacted()
     QCOMPARE(trace.httpStatus, 401);
     QVERIFY(trace.error->message.startsWith(QStringLiteral("HTTP 401 Unauthorized")));
     QVERIFY(!trace.error->message.contains(QStringLiteral("canary")));
+}
+
+namespace {
+
+// Answers the first request on each connection with a 200 event stream: head, then body, then
+// the connection stays open (the client has to end it).
+class RawStreamServer : public QObject
+{
+public:
+    explicit RawStreamServer(QByteArray body) : m_body(std::move(body))
+    {
+        connect(&m_server, &QTcpServer::newConnection, this, [this] {
+            while (QTcpSocket* socket = m_server.nextPendingConnection()) {
+                socket->setParent(this);
+                connect(socket, &QTcpSocket::readyRead, socket, [this, socket] {
+                    m_request += socket->readAll();
+                    if (m_answered || !m_request.contains("\r\n\r\n{"))
+                        return;
+                    m_answered = true;
+                    socket->write("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\n\r\n");
+                    socket->write(m_body);
+                });
+            }
+        });
+    }
+    bool listen() { return m_server.listen(QHostAddress::LocalHost, 0); }
+    QUrl baseUrl() const
+    {
+        return QUrl(QStringLiteral("http://127.0.0.1:%1/v1").arg(m_server.serverPort()));
+    }
+
+private:
+    QTcpServer m_server;
+    QByteArray m_body;
+    QByteArray m_request;
+    bool m_answered = false;
+};
+
+} // namespace
+
+void TestChatClient::oversizedLineIsOneLineError()
+{
+    // A first chunk with content, then a line longer than the decoder's 8 MiB limit.
+    const QByteArray first = R"(data: {"choices":[{"index":0,"delta":{"content":"Hi"}}]})"
+                             "\n\n";
+    RawStreamServer server(first + "data: " + QByteArray(9 * 1024 * 1024, 'x'));
+    QVERIFY(server.listen());
+    EndpointConfig config;
+    config.baseUrl = server.baseUrl();
+    const RequestTrace trace = run(config, request(QStringLiteral("long line")));
+    QVERIFY(trace.error.has_value());
+    QCOMPARE(trace.error->kind, ApiError::Kind::Protocol);
+    QVERIFY2(trace.error->message.contains(QStringLiteral("line exceeds 8 MiB")),
+             qPrintable(trace.error->message));
+    QVERIFY(!trace.error->message.contains(QLatin1Char('\n')));
+    QCOMPARE(trace.text, QStringLiteral("Hi"));
+    QCOMPARE(trace.retries, 0);
+}
+
+void TestChatClient::endlessAnswerStopsAtTheLimit()
+{
+    // 64 Ki characters per event: enough events to pass ResponseAccumulator::maxTextChars.
+    const QByteArray piece(64 * 1024, 'a');
+    const QByteArray event =
+        R"(data: {"choices":[{"index":0,"delta":{"content":")" + piece + "\"}}]}\n\n";
+    const qsizetype events = ResponseAccumulator::maxTextChars / piece.size() + 8;
+    QByteArray body;
+    body.reserve(event.size() * events);
+    for (qsizetype i = 0; i < events; ++i)
+        body += event;
+    RawStreamServer server(body);
+    QVERIFY(server.listen());
+    EndpointConfig config;
+    config.baseUrl = server.baseUrl();
+    const RequestTrace trace = run(config, request(QStringLiteral("never stop")), 60000);
+    QVERIFY(trace.error.has_value());
+    QCOMPARE(trace.error->kind, ApiError::Kind::Protocol);
+    QVERIFY2(trace.error->message.contains(QStringLiteral("16 Mi characters")),
+             qPrintable(trace.error->message));
+    // The text so far is kept: the limit and at most the event that passed it.
+    QVERIFY(trace.text.size() > ResponseAccumulator::maxTextChars);
+    QVERIFY(trace.text.size() <= ResponseAccumulator::maxTextChars + piece.size());
+    QCOMPARE(trace.retries, 0);
 }
 
 QTEST_GUILESS_MAIN(TestChatClient)

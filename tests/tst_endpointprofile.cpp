@@ -222,6 +222,7 @@ void TestEndpointProfile::toConfigCopiesEverything()
     profile.connectTimeoutMs = 1500;
     profile.idleTimeoutMs = 2500;
     profile.totalTimeoutMs = 3500;
+    profile.maxRetries = 7;
     profile.caFile = QStringLiteral("/etc/lab-ca.pem");
     profile.sendStreamOptions = false;
     profile.sendPrediction = true;
@@ -234,6 +235,7 @@ void TestEndpointProfile::toConfigCopiesEverything()
     QCOMPARE(config.connectTimeoutMs, 1500);
     QCOMPARE(config.idleTimeoutMs, 2500);
     QCOMPARE(config.totalTimeoutMs, 3500);
+    QCOMPARE(config.maxRetries, 7);
     QCOMPARE(config.caFile, profile.caFile);
     QCOMPARE(config.sendStreamOptions, false);
     QCOMPARE(config.sendPrediction, true);

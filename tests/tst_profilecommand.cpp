@@ -159,7 +159,7 @@ void TestProfileCommand::help()
     }
     r = run({"profile", "add", "--help"});
     for (const char* option : {"--base-url", "--model", "--header", "--connect-timeout",
-                               "--idle-timeout", "--total-timeout", "--ca-file",
+                               "--idle-timeout", "--total-timeout", "--max-retries", "--ca-file",
                                "--no-stream-options", "--predict", "--api-key-stdin", "--replace"})
         QVERIFY2(r.out.contains(option), option);
     r = run({"--help"});
@@ -190,6 +190,10 @@ void TestProfileCommand::usageErrors_data()
         << QStringList{"profile",        "add", "x", "--base-url", "http://127.0.0.1:1",
                        "--idle-timeout", "soon"}
         << 2 << "--idle-timeout needs a number of seconds";
+    QTest::newRow("bad max retries")
+        << QStringList{"profile",       "add", "x", "--base-url", "http://127.0.0.1:1",
+                       "--max-retries", "11"}
+        << 2 << "--max-retries needs an integer from 0 to 10";
     QTest::newRow("missing CA file") << QStringList{"profile",
                                                     "add",
                                                     "x",
@@ -230,11 +234,13 @@ void TestProfileCommand::addListWithoutKey()
 {
     // No key: the keychain is never asked, so this works without one.
     const QStringList noBus{"DBUS_SESSION_BUS_ADDRESS=unix:path=/nonexistent/bus"};
-    Result r =
-        run({"profile", "add", "Büro Lab", "--base-url", "http://127.0.0.1:9/v1/", "--model", "m-1",
-             "--header", "X-Org: acme", "--header", "X-Team:ml", "--connect-timeout", "2.5",
-             "--idle-timeout", "30", "--total-timeout", "120", "--no-stream-options", "--predict"},
-            {}, noBus);
+    const QStringList retries{"--max-retries", "4"};
+    Result r = run(QStringList{"profile", "add", "Büro Lab", "--base-url", "http://127.0.0.1:9/v1/",
+                               "--model", "m-1", "--header", "X-Org: acme", "--header", "X-Team:ml",
+                               "--connect-timeout", "2.5", "--idle-timeout", "30",
+                               "--total-timeout", "120", "--no-stream-options", "--predict"} +
+                       retries,
+                   {}, noBus);
     QCOMPARE(r.exitCode, 0);
     QVERIFY2(r.out.contains("Saved profile \"Büro Lab\""), r.out.constData());
     QVERIFY(r.err.isEmpty()); // loopback http: no warning
@@ -269,6 +275,7 @@ void TestProfileCommand::addListWithoutKey()
     QCOMPARE(lab.value("connect_timeout_s").toDouble(), 2.5);
     QCOMPARE(lab.value("idle_timeout_s").toDouble(), 30.0);
     QCOMPARE(lab.value("total_timeout_s").toDouble(), 120.0);
+    QCOMPARE(lab.value("max_retries").toInt(), 4);
     QCOMPARE(lab.value("send_stream_options").toBool(), false);
     QCOMPARE(lab.value("send_prediction").toBool(), true);
     QCOMPARE(lab.value("insecure").toBool(), false);

@@ -15,6 +15,7 @@
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QSignalSpy>
+#include <QSpinBox>
 #include <QTemporaryDir>
 
 using namespace adminchat;
@@ -45,6 +46,7 @@ private slots:
     void removeKeyCheckbox();
     void deleteRemovesProfileAndKey();
     void predictionCheckbox();
+    void maxRetriesSpinBox();
 
 private:
     template <typename T> T* child(const char* name) const
@@ -383,6 +385,34 @@ void TestProfileEditor::predictionCheckbox()
     predict->setChecked(false);
     QVERIFY(clickSave());
     QVERIFY(!m_store->profile(QStringLiteral("Beta"))->sendPrediction);
+}
+
+void TestProfileEditor::maxRetriesSpinBox()
+{
+    QVERIFY(addProfile(QStringLiteral("Alpha"), demoKey));
+    QVERIFY(addProfile(QStringLiteral("Beta"), demoKey));
+    auto* retries = child<QSpinBox>("maxRetries");
+    QVERIFY(retries->isVisible());
+    QCOMPARE(retries->value(), 2); // the SDKs' default
+    QCOMPARE(retries->minimum(), 0);
+    QCOMPARE(retries->maximum(), EndpointConfig::maxRetriesLimit);
+
+    retries->setValue(0);
+    QCOMPARE(retries->text(), QStringLiteral("never"));
+    QVERIFY(clickSave());
+    QCOMPARE(m_store->profile(QStringLiteral("Beta"))->maxRetries, 0);
+    QCOMPARE(m_store->profile(QStringLiteral("Alpha"))->maxRetries, 2);
+
+    // The form shows each profile's own setting.
+    auto* list = child<QListWidget>("profileList");
+    list->setCurrentRow(0);
+    QCOMPARE(retries->value(), 2);
+    list->setCurrentRow(1);
+    QCOMPARE(retries->value(), 0);
+    retries->setValue(5);
+    QVERIFY(clickSave());
+    QCOMPARE(m_store->profile(QStringLiteral("Beta"))->maxRetries, 5);
+    QCOMPARE(m_store->profile(QStringLiteral("Beta"))->toConfig(QString()).maxRetries, 5);
 }
 
 QTEST_MAIN(TestProfileEditor)

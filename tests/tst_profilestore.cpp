@@ -48,6 +48,7 @@ EndpointProfile TestProfileStore::sample(const QString& name)
     profile.connectTimeoutMs = 4000;
     profile.idleTimeoutMs = 90000;
     profile.totalTimeoutMs = 600000;
+    profile.maxRetries = 5;
     profile.caFile = QStringLiteral("/etc/ssl/lab ca.pem");
     profile.sendStreamOptions = false;
     profile.sendPrediction = true;
@@ -84,6 +85,7 @@ void TestProfileStore::roundTrip()
     QCOMPARE(read->connectTimeoutMs, saved.connectTimeoutMs);
     QCOMPARE(read->idleTimeoutMs, saved.idleTimeoutMs);
     QCOMPARE(read->totalTimeoutMs, saved.totalTimeoutMs);
+    QCOMPARE(read->maxRetries, 5);
     QCOMPARE(read->caFile, saved.caFile);
     QCOMPARE(read->sendStreamOptions, false);
     QCOMPARE(read->sendPrediction, true);
@@ -105,6 +107,7 @@ void TestProfileStore::defaultsForMissingValues()
         settings.setValue(QStringLiteral("profiles/Bare/baseUrl"),
                           QStringLiteral("http://127.0.0.1:8000/v1"));
         settings.setValue(QStringLiteral("profiles/Bare/idleTimeoutMs"), QStringLiteral("junk"));
+        settings.setValue(QStringLiteral("profiles/Bare/maxRetries"), QStringLiteral("-3"));
     }
     const ProfileStore store(iniPath());
     const auto profile = store.profile(QStringLiteral("Bare"));
@@ -113,6 +116,7 @@ void TestProfileStore::defaultsForMissingValues()
     QCOMPARE(profile->connectTimeoutMs, defaults.connectTimeoutMs);
     QCOMPARE(profile->idleTimeoutMs, defaults.idleTimeoutMs);
     QCOMPARE(profile->totalTimeoutMs, 0);
+    QCOMPARE(profile->maxRetries, 2); // the SDKs' default, also for an unusable stored value
     QVERIFY(profile->sendStreamOptions);
     QVERIFY(!profile->sendPrediction); // off unless turned on
     QVERIFY(!profile->hasKey);

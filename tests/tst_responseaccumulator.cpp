@@ -119,6 +119,7 @@ private slots:
     void apply();
     void finishAtEofIsRepeatable();
     void toolCallsThroughApply();
+    void textIsBounded();
 };
 
 void Tst_responseaccumulator::toolCalls_data()
@@ -344,6 +345,32 @@ void Tst_responseaccumulator::toolCallsThroughApply()
     QCOMPARE(describe(accumulator.toolCalls()),
              (QStringList{"0|call_1|function|search|{\"q\":\"qt\"}", "1|call_2|function|open|{}"}));
     QCOMPARE(accumulator.finishAtEof()->message, QStringLiteral("boom"));
+}
+
+void Tst_responseaccumulator::textIsBounded()
+{
+    // Content, reasoning and refusal count together; reaching the limit exactly is fine.
+    const qsizetype third = ResponseAccumulator::maxTextChars / 4;
+    ResponseAccumulator accumulator;
+    accumulator.apply(reasoning(QString(third, QLatin1Char('r'))));
+    accumulator.apply(refusal(QString(third, QLatin1Char('n'))));
+    accumulator.apply(
+        content(QString(ResponseAccumulator::maxTextChars - 2 * third, QLatin1Char('c'))));
+    QCOMPARE(accumulator.textChars(), ResponseAccumulator::maxTextChars);
+    QVERIFY(!accumulator.error());
+
+    accumulator.apply(content(QStringLiteral("over")));
+    QVERIFY(accumulator.error());
+    QCOMPARE(accumulator.error()->kind, ApiError::Kind::Protocol);
+    QVERIFY2(accumulator.error()->message.contains(QStringLiteral("16 Mi characters")),
+             qPrintable(accumulator.error()->message));
+    QVERIFY(!accumulator.error()->message.contains(QLatin1Char('\n')));
+    // The text so far stays; nothing more is taken.
+    QVERIFY(accumulator.text().endsWith(QStringLiteral("over")));
+    const qsizetype kept = accumulator.textChars();
+    accumulator.apply(content(QStringLiteral("more")));
+    QCOMPARE(accumulator.textChars(), kept);
+    QCOMPARE(accumulator.finishAtEof()->kind, ApiError::Kind::Protocol);
 }
 
 QTEST_GUILESS_MAIN(Tst_responseaccumulator)

@@ -60,8 +60,8 @@ ProfileForm::ProfileForm(QWidget* parent)
       m_headers(new QPlainTextEdit(this)), m_headersError(errorLabel(this, "headersError")),
       m_connectTimeout(secondsBox(this, "connectTimeout", 1, 600)),
       m_idleTimeout(secondsBox(this, "idleTimeout", 1, 3600)),
-      m_totalTimeout(secondsBox(this, "totalTimeout", 0, 86400)), m_caFile(new QLineEdit(this)),
-      m_browseCaFile(new QPushButton(tr("Browse…"), this)),
+      m_totalTimeout(secondsBox(this, "totalTimeout", 0, 86400)), m_maxRetries(new QSpinBox(this)),
+      m_caFile(new QLineEdit(this)), m_browseCaFile(new QPushButton(tr("Browse…"), this)),
       m_caFileError(errorLabel(this, "caFileError")),
       m_sendStreamOptions(new QCheckBox(tr("Send stream_options (usage while streaming)"), this)),
       m_sendPrediction(new QCheckBox(tr("Send the previous answer as a prediction on regenerate "
@@ -91,6 +91,13 @@ ProfileForm::ProfileForm(QWidget* parent)
     m_headers->setTabChangesFocus(true);
     m_headers->setFixedHeight(m_headers->fontMetrics().lineSpacing() * 4 + 12);
     m_totalTimeout->setSpecialValueText(tr("none"));
+    m_maxRetries->setObjectName(QStringLiteral("maxRetries"));
+    m_maxRetries->setRange(0, EndpointConfig::maxRetriesLimit);
+    m_maxRetries->setSpecialValueText(tr("never"));
+    m_maxRetries->setToolTip(tr("Times a request that fails before its answer starts (408, 409, "
+                                "429, 5xx, connection error, timeout) is sent again, after a "
+                                "growing pause or the server's retry-after. An answer that "
+                                "has started is never sent again."));
     m_caFile->setObjectName(QStringLiteral("caFile"));
     m_caFile->setPlaceholderText(tr("system certificates only"));
     m_browseCaFile->setObjectName(QStringLiteral("browseCaFileButton"));
@@ -132,6 +139,7 @@ ProfileForm::ProfileForm(QWidget* parent)
     form->addRow(tr("Extra &headers:"), m_headers);
     form->addRow(QString(), m_headersError);
     form->addRow(tr("Timeouts:"), timeouts);
+    form->addRow(tr("&Retries:"), m_maxRetries);
     form->addRow(tr("CA &file:"), caRow);
     form->addRow(QString(), m_caFileError);
     form->addRow(QString(), m_sendStreamOptions);
@@ -169,6 +177,7 @@ void ProfileForm::setProfile(const EndpointProfile& profile)
     m_connectTimeout->setValue((profile.connectTimeoutMs + 999) / 1000);
     m_idleTimeout->setValue((profile.idleTimeoutMs + 999) / 1000);
     m_totalTimeout->setValue((profile.totalTimeoutMs + 999) / 1000);
+    m_maxRetries->setValue(profile.maxRetries);
     m_caFile->setText(profile.caFile);
     m_sendStreamOptions->setChecked(profile.sendStreamOptions);
     m_sendPrediction->setChecked(profile.sendPrediction);
@@ -201,6 +210,7 @@ std::optional<EndpointProfile> ProfileForm::profile(QString* error) const
     result.connectTimeoutMs = m_connectTimeout->value() * 1000;
     result.idleTimeoutMs = m_idleTimeout->value() * 1000;
     result.totalTimeoutMs = m_totalTimeout->value() * 1000;
+    result.maxRetries = m_maxRetries->value();
     result.caFile = m_caFile->text().trimmed();
     if (!result.caFile.isEmpty() && !QFileInfo(result.caFile).isFile())
         return fail(tr("the CA file %1 does not exist").arg(result.caFile));

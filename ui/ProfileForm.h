@@ -17,8 +17,8 @@ namespace adminchat {
 
 // The fields of one endpoint profile, checked as they are typed: name, base URL (with the URL
 // it will call and a warning for plain http to a remote host), default model, API key, extra
-// headers, timeouts, CA file, stream_options and predictions. The key is write-only: the field
-// starts empty and stays empty unless a new key is typed.
+// headers, timeouts, retries, CA file, stream_options and predictions. The key is write-only: the
+// field starts empty and stays empty unless a new key is typed.
 class ProfileForm : public QWidget
 {
     Q_OBJECT
@@ -65,6 +65,7 @@ private:
     QSpinBox* m_connectTimeout;
     QSpinBox* m_idleTimeout;
     QSpinBox* m_totalTimeout;
+    QSpinBox* m_maxRetries;
     QLineEdit* m_caFile;
     QPushButton* m_browseCaFile;
     QLabel* m_caFileError;

@@ -40,6 +40,7 @@ EndpointConfig EndpointProfile::toConfig(const QString& apiKey) const
     config.connectTimeoutMs = connectTimeoutMs;
     config.idleTimeoutMs = idleTimeoutMs;
     config.totalTimeoutMs = totalTimeoutMs;
+    config.maxRetries = maxRetries;
     config.caFile = caFile;
     config.sendStreamOptions = sendStreamOptions;
     config.sendPrediction = sendPrediction;

@@ -33,6 +33,7 @@ struct EndpointProfile
     int connectTimeoutMs = 10'000;
     int idleTimeoutMs = 60'000;
     int totalTimeoutMs = 0; // 0: none
+    int maxRetries = 2;     // EndpointConfig::maxRetries, 0 ... EndpointConfig::maxRetriesLimit
     QString caFile;         // extra trusted CA certificates (PEM); empty: system ones only
     // Some servers reject stream_options with a 400; the client then retries once without it
     // and the profile remembers (ChatStream, RequestTrace::streamOptionsRejected).

@@ -20,6 +20,7 @@ const QString connectTimeoutKey = QStringLiteral("connectTimeoutMs");
 const QString idleTimeoutKey = QStringLiteral("idleTimeoutMs");
 const QString totalTimeoutKey = QStringLiteral("totalTimeoutMs");
 const QString caFileKey = QStringLiteral("caFile");
+const QString maxRetriesKey = QStringLiteral("maxRetries");
 const QString sendStreamOptionsKey = QStringLiteral("sendStreamOptions");
 const QString sendPredictionKey = QStringLiteral("sendPrediction");
 const QString hasKeyKey = QStringLiteral("hasKey");
@@ -153,6 +154,8 @@ std::optional<EndpointProfile> ProfileStore::read(const QString& key, const QStr
         intValue(*m_settings, connectTimeoutKey, defaults.connectTimeoutMs, 0);
     profile.idleTimeoutMs = intValue(*m_settings, idleTimeoutKey, defaults.idleTimeoutMs, 0);
     profile.totalTimeoutMs = intValue(*m_settings, totalTimeoutKey, defaults.totalTimeoutMs, 0);
+    profile.maxRetries = std::min(intValue(*m_settings, maxRetriesKey, defaults.maxRetries, 0),
+                                  EndpointConfig::maxRetriesLimit);
     profile.caFile = m_settings->value(caFileKey).toString();
     profile.sendStreamOptions = m_settings->value(sendStreamOptionsKey, true).toBool();
     profile.sendPrediction = m_settings->value(sendPredictionKey, false).toBool();
@@ -205,6 +208,7 @@ bool ProfileStore::save(const EndpointProfile& profile, QString* error)
     m_settings->setValue(connectTimeoutKey, profile.connectTimeoutMs);
     m_settings->setValue(idleTimeoutKey, profile.idleTimeoutMs);
     m_settings->setValue(totalTimeoutKey, profile.totalTimeoutMs);
+    m_settings->setValue(maxRetriesKey, profile.maxRetries);
     m_settings->setValue(caFileKey, profile.caFile);
     m_settings->setValue(sendStreamOptionsKey, profile.sendStreamOptions);
     m_settings->setValue(sendPredictionKey, profile.sendPrediction);

@@ -1,6 +1,8 @@
 #include "net/ChatStream.h"
 
 #include "net/NetLog.h"
+#include "net/RequestLog.h"
+#include "net/SslErrorFormatter.h"
 #include "openai/ChunkDecoder.h"
 #include "openai/HttpErrorFormatter.h"
 
@@ -28,7 +30,7 @@ QString secondsText(int ms)
 ChatStream::ChatStream(quint64 id, QNetworkAccessManager* manager, EndpointConfig endpoint,
                        ChatRequest request, QObject* parent)
     : QObject(parent), m_manager(manager), m_endpoint(std::move(endpoint)),
-      m_request(std::move(request))
+      m_request(std::move(request)), m_retryPolicy(m_endpoint.maxRetries)
 {
     m_trace.id = id;
     m_trace.endpoint = EndpointConfig::displayUrl(m_endpoint.baseUrl);
@@ -47,6 +49,11 @@ ChatStream::ChatStream(quint64 id, QNetworkAccessManager* manager, EndpointConfi
     m_timer.setSingleShot(true);
     m_timer.setTimerType(Qt::PreciseTimer);
     connect(&m_timer, &QTimer::timeout, this, &ChatStream::onTimerFired);
+    m_retryTimer.setSingleShot(true);
+    connect(&m_retryTimer, &QTimer::timeout, this, [this] {
+        ++m_trace.retries; // counted when sent: a retry cancelled during its wait never happened
+        send();
+    });
 }
 
 ChatStream::~ChatStream()
@@ -95,13 +102,19 @@ void ChatStream::start()
 void ChatStream::send()
 {
     const QByteArray body = m_request.toJson();
-    qCDebug(lcNet).noquote() << "POST" << m_trace.endpoint + QStringLiteral("/chat/completions")
-                             << "model" << m_request.model << "id" << m_trace.id
-                             << (m_trace.retries > 0 ? "(retry)" : "");
+    qCDebug(lcNet).noquote() << "request" << m_trace.id
+                             << (m_trace.retries > 0
+                                     ? QStringLiteral("(retry %1)").arg(m_trace.retries)
+                                     : QString())
+                             << RequestLog::describe("POST", m_networkRequest) << "model"
+                             << m_request.model;
 
     m_attemptStartNs = nowNs();
     m_reply = m_manager->post(m_networkRequest, body);
     m_reply->setParent(this);
+    // Without a bound Qt's network thread buffers whatever the server sends, however fast: an
+    // endless answer would fill memory before the text limit is ever checked here.
+    m_reply->setReadBufferSize(readBufferBytes);
     connect(m_reply, &QNetworkReply::requestSent, this, [this] {
         m_requestSent = true;
         m_lastActivityNs = nowNs();
@@ -109,6 +122,11 @@ void ChatStream::send()
     connect(m_reply, &QNetworkReply::metaDataChanged, this, &ChatStream::onMetaDataChanged);
     connect(m_reply, &QNetworkReply::readyRead, this, &ChatStream::onReadyRead);
     connect(m_reply, &QNetworkReply::finished, this, &ChatStream::onReplyFinished);
+#if QT_CONFIG(ssl)
+    // Remembered for the message; the errors are never ignored (no ignoreSslErrors()).
+    connect(m_reply, &QNetworkReply::sslErrors, this,
+            [this](const QList<QSslError>& errors) { m_sslErrors = errors; });
+#endif
     onTimerFired(); // arms the timer for the nearest deadline
 }
 
@@ -125,12 +143,47 @@ void ChatStream::retryWithoutStreamOptions()
 {
     qCInfo(lcNet) << "request" << m_trace.id
                   << "rejected stream_options (HTTP 400); sending it again without";
-    m_reply->disconnect(this);
-    m_reply->deleteLater();
-    m_reply = nullptr;
+    resetForNextAttempt();
     m_request.includeUsage = false;
     m_trace.streamOptionsRejected = true;
     ++m_trace.retries;
+    send();
+}
+
+bool ChatStream::retryAfter(const ApiError& error)
+{
+    // Only while nothing of the answer arrived: an error body or no body at all.
+    if (!m_reply || !m_trace.outputEventNs.empty() ||
+        (m_mode != BodyMode::Undecided && m_mode != BodyMode::ErrorBody) ||
+        !m_retryPolicy.hasRetriesLeft() ||
+        !RetryPolicy::isRetryable(m_trace.httpStatus, error.kind,
+                                  m_reply->rawHeader("x-should-retry")))
+        return false;
+    const int delayMs = m_retryPolicy.takeRetry(RetryPolicy::serverDelayMs(
+        m_reply->rawHeader("retry-after-ms"), m_reply->rawHeader("retry-after"),
+        QDateTime::currentDateTimeUtc()));
+    if (m_endpoint.totalTimeoutMs > 0 &&
+        nowNs() + delayMs * nsPerMs >= m_endpoint.totalTimeoutMs * nsPerMs) {
+        // The retry could not finish in time; the real failure says more than a total timeout.
+        qCInfo(lcNet).noquote() << "request" << m_trace.id << "not retried: a wait of"
+                                << secondsText(delayMs) << "would pass the total timeout";
+        return false;
+    }
+    qCInfo(lcNet).noquote() << "request" << m_trace.id << "failed (" + error.kindName() + ":"
+                            << m_endpoint.scrubbed(error.message) + "); retry"
+                            << m_retryPolicy.retriesUsed() << "of" << m_retryPolicy.maxRetries()
+                            << "in" << secondsText(delayMs);
+    resetForNextAttempt();
+    m_retryTimer.start(delayMs);
+    onTimerFired(); // only the total timeout runs during the wait
+    return true;
+}
+
+void ChatStream::resetForNextAttempt()
+{
+    m_reply->disconnect(this);
+    m_reply->deleteLater();
+    m_reply = nullptr;
     // Back to the state before the first answer. Only an error body was read: the event-stream
     // decoder and the accumulator never saw a byte. The clock keeps running: the times stay
     // relative to the first send, which is what the user waited for.
@@ -139,7 +192,9 @@ void ChatStream::retryWithoutStreamOptions()
     m_mode = BodyMode::Undecided;
     m_body.clear();
     m_requestSent = false;
-    send();
+    m_abortError.reset();
+    m_sslErrors.clear();
+    m_timer.stop(); // send() re-arms it for the new attempt
 }
 
 void ChatStream::cancel()
@@ -221,6 +276,8 @@ void ChatStream::handleEventStreamBytes(QByteArrayView bytes, qint64 arrivalNs)
 {
     m_events.clear();
     const bool ok = m_sse.feed(bytes, m_events);
+    m_eventStreamBytes += bytes.size();
+    m_eventCount += m_events.size();
     // The same arrival on the shared monotonic clock, for consumers on other threads (display
     // lag); m_clock only counts from this request's start.
     const qint64 monotonicArrivalNs =
@@ -256,8 +313,9 @@ void ChatStream::applyUpdate(const ChunkUpdate& update, qint64 arrivalNs)
     }
     if (update.done)
         m_trace.endNs = arrivalNs; // E2E ends at [DONE], not when the socket is tidied up
-    if (update.error)
-        abortWith(*update.error);
+    // The server's error, or the answer outgrew ResponseAccumulator::maxTextChars.
+    if (m_response.error())
+        abortWith(*m_response.error());
 }
 
 void ChatStream::abortWith(ApiError error)
@@ -282,14 +340,18 @@ void ChatStream::onReplyFinished()
     if (m_finished)
         return;
     if (m_abortError) {
-        complete(m_abortError, endNs);
+        if (!retryAfter(*m_abortError))
+            complete(m_abortError, endNs);
         return;
     }
     if (streamOptionsRejected()) {
         retryWithoutStreamOptions();
         return;
     }
-    complete(endOfBodyError(endNs), endNs);
+    std::optional<ApiError> error = endOfBodyError(endNs);
+    if (error && retryAfter(*error))
+        return;
+    complete(std::move(error), endNs);
 }
 
 std::optional<ApiError> ChatStream::endOfBodyError(qint64 endNs)
@@ -302,10 +364,8 @@ std::optional<ApiError> ChatStream::endOfBodyError(qint64 endNs)
             m_reply->attribute(QNetworkRequest::HttpReasonPhraseAttribute).toByteArray();
         const QByteArray contentType =
             m_reply->header(QNetworkRequest::ContentTypeHeader).toByteArray();
-        QString message = HttpErrorFormatter::format(status, reason, contentType, m_body);
-        if (!m_endpoint.apiKey.isEmpty())
-            message.replace(m_endpoint.apiKey, QStringLiteral("***"));
-        return ApiError{ApiError::Kind::Http, message};
+        return ApiError{ApiError::Kind::Http,
+                        HttpErrorFormatter::format(status, reason, contentType, m_body)};
     }
     if (auto error = networkError())
         return error;
@@ -324,6 +384,11 @@ std::optional<ApiError> ChatStream::endOfBodyError(qint64 endNs)
         return ApiError{ApiError::Kind::CutOff,
                         QStringLiteral("the server closed the response without sending anything")};
     m_sse.finish();
+    if (m_eventCount == 0)
+        return ApiError{ApiError::Kind::Protocol,
+                        QStringLiteral("the response is not an event stream: %1 bytes without a "
+                                       "single event")
+                            .arg(m_eventStreamBytes)};
     return m_response.finishAtEof();
 }
 
@@ -332,10 +397,8 @@ std::optional<ApiError> ChatStream::networkError() const
     const QNetworkReply::NetworkError code = m_reply->error();
     if (code == QNetworkReply::NoError)
         return std::nullopt;
-    const QUrl url = m_endpoint.baseUrl;
-    const QString where = QStringLiteral("%1:%2")
-                              .arg(url.host())
-                              .arg(url.port(url.scheme() == QLatin1String("https") ? 443 : 80));
+    const QUrl& url = m_endpoint.baseUrl;
+    const QString where = m_endpoint.hostPort();
     const bool midStream = !m_trace.outputEventNs.empty();
     const QString progress =
         midStream ? QStringLiteral(" after %1 output events").arg(m_trace.outputEventNs.size())
@@ -351,15 +414,15 @@ std::optional<ApiError> ChatStream::networkError() const
         return ApiError{ApiError::Kind::Connection,
                         QStringLiteral("connection closed by %1%2").arg(where, progress)};
     case QNetworkReply::SslHandshakeFailedError:
-        return ApiError{
-            ApiError::Kind::Tls,
-            QStringLiteral("TLS handshake with %1 failed: %2").arg(where, m_reply->errorString())};
+        return ApiError{ApiError::Kind::Tls,
+                        SslErrorFormatter::format(where, m_sslErrors, m_reply->errorString())};
     default:
         break;
     }
     QString detail = m_reply->errorString();
     // Qt's messages may quote the full URL; keep the host only.
     detail.replace(m_reply->url().toString(), where);
+    detail.replace(m_reply->url().toDisplayString(), where);
     return ApiError{ApiError::Kind::Connection,
                     QStringLiteral("network error with %1%2: %3").arg(where, progress, detail)};
 }
@@ -369,6 +432,7 @@ void ChatStream::onTimerFired()
     if (m_finished || m_abortError)
         return;
     const qint64 now = nowNs();
+    const bool waiting = m_retryTimer.isActive(); // between attempts: no connection to time
     // Deadlines checked lazily: one timer, re-armed for the nearest one, instead of restarting a
     // timer on every read of a fast stream.
     qint64 next = std::numeric_limits<qint64>::max();
@@ -385,19 +449,19 @@ void ChatStream::onTimerFired()
               QStringLiteral("total timeout: no complete answer within %1")
                   .arg(secondsText(m_endpoint.totalTimeoutMs))))
         return;
-    if (!m_requestSent && m_endpoint.connectTimeoutMs > 0 &&
+    if (!waiting && !m_requestSent && m_endpoint.connectTimeoutMs > 0 &&
         check(m_attemptStartNs + m_endpoint.connectTimeoutMs * nsPerMs,
               ApiError::Kind::ConnectTimeout,
               QStringLiteral("connect timeout: could not connect and send the request to %1 "
                              "within %2")
                   .arg(m_trace.endpoint, secondsText(m_endpoint.connectTimeoutMs))))
         return;
-    if (m_requestSent && m_endpoint.idleTimeoutMs > 0 &&
+    if (!waiting && m_requestSent && m_endpoint.idleTimeoutMs > 0 &&
         check(m_lastActivityNs + m_endpoint.idleTimeoutMs * nsPerMs, ApiError::Kind::IdleTimeout,
               QStringLiteral("idle timeout: no data from the server for %1")
                   .arg(secondsText(m_endpoint.idleTimeoutMs))))
         return;
-    if (!m_requestSent && m_endpoint.idleTimeoutMs > 0)
+    if (!waiting && !m_requestSent && m_endpoint.idleTimeoutMs > 0)
         next = std::min(next, now + 50 * nsPerMs); // re-check once the request is on its way
     if (next != std::numeric_limits<qint64>::max())
         m_timer.start(int(std::max<qint64>(1, (next - now + nsPerMs - 1) / nsPerMs)));
@@ -409,6 +473,14 @@ void ChatStream::complete(std::optional<ApiError> error, qint64 endNs)
         return;
     m_finished = true;
     m_timer.stop();
+    m_retryTimer.stop();
+    if (error) {
+        error->message = m_endpoint.scrubbed(error->message);
+        // Say so where the partial answer is shown; a cut-off's own message already does.
+        if (!m_trace.outputEventNs.empty() && error->kind != ApiError::Kind::Cancelled &&
+            error->kind != ApiError::Kind::CutOff)
+            error->message += QStringLiteral(" (the answer is incomplete)");
+    }
     if (m_trace.endNs < 0 || error)
         m_trace.endNs = endNs;
     m_trace.text = m_response.text();

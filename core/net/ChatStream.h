@@ -2,6 +2,7 @@
 
 #include "net/EndpointConfig.h"
 #include "net/RequestTrace.h"
+#include "net/RetryPolicy.h"
 #include "openai/ChatRequest.h"
 #include "openai/ChunkUpdate.h"
 #include "openai/ResponseAccumulator.h"
@@ -11,6 +12,7 @@
 #include <QNetworkRequest>
 #include <QObject>
 #include <QPointer>
+#include <QSslError>
 #include <QTimer>
 
 class QNetworkAccessManager;
@@ -24,6 +26,11 @@ namespace adminchat {
 // A streamed request whose stream_options the server rejects (HTTP 400 naming the field) is sent
 // once more without it, under the same id and before any output was delivered, so the caller
 // sees one request; the trace records it (streamOptionsRejected, retries).
+//
+// An attempt that fails before any byte of the answer arrived (429, 5xx, connection error,
+// connect or idle timeout: RetryPolicy) is sent again after an asynchronous wait, at most
+// EndpointConfig::maxRetries times. Once output was delivered nothing is retried: a second answer
+// would duplicate text. Connect and idle timeouts apply per attempt, the total one to all.
 class ChatStream : public QObject
 {
     Q_OBJECT
@@ -31,6 +38,8 @@ public:
     // Bodies of error answers and of non-streamed answers are read whole, within these bounds.
     static constexpr qsizetype maxErrorBodyBytes = 1024 * 1024;
     static constexpr qsizetype maxJsonBodyBytes = 64 * 1024 * 1024;
+    // What the network thread may hold unread; the server waits (TCP) while it is full.
+    static constexpr qint64 readBufferBytes = 1024 * 1024;
 
     ChatStream(quint64 id, QNetworkAccessManager* manager, EndpointConfig endpoint,
                ChatRequest request, QObject* parent = nullptr);
@@ -60,6 +69,8 @@ private:
     void send();
     bool streamOptionsRejected() const;
     void retryWithoutStreamOptions();
+    bool retryAfter(const ApiError& error);
+    void resetForNextAttempt();
     void onMetaDataChanged();
     void onReadyRead();
     void onReplyFinished();
@@ -79,13 +90,18 @@ private:
     RequestTrace m_trace;
     QElapsedTimer m_clock; // started when the request is handed to the network stack
     QPointer<QNetworkReply> m_reply;
-    QTimer m_timer; // one single-shot timer serves all three timeouts, see onTimerFired()
+    QTimer m_timer;      // one single-shot timer serves all three timeouts, see onTimerFired()
+    QTimer m_retryTimer; // the wait before the next attempt
+    RetryPolicy m_retryPolicy;
+    QList<QSslError> m_sslErrors; // of the current attempt, for the handshake's error message
     qint64 m_lastActivityNs = 0;
     qint64 m_attemptStartNs = 0; // when the current attempt was handed over (0 unless retried)
     bool m_requestSent = false;
     BodyMode m_mode = BodyMode::Undecided;
     SseDecoder m_sse;
-    QList<SseEvent> m_events; // reused between reads
+    QList<SseEvent> m_events;      // reused between reads
+    qint64 m_eventStreamBytes = 0; // body bytes and events of the event stream so far
+    qint64 m_eventCount = 0;
     ResponseAccumulator m_response;
     QByteArray m_body;                    // error or non-streamed body
     std::optional<ApiError> m_abortError; // why we aborted the reply ourselves

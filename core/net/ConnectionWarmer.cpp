@@ -2,6 +2,7 @@
 
 #include "net/ChatClient.h"
 #include "net/NetLog.h"
+#include "net/RequestLog.h"
 
 #include <QNetworkAccessManager>
 #include <QNetworkRequest>
@@ -56,6 +57,11 @@ std::optional<ApiError> ConnectionWarmer::connect(QNetworkAccessManager* manager
 {
     const QUrl& url = endpoint.baseUrl;
     const bool encrypted = url.scheme().compare(QLatin1String("https"), Qt::CaseInsensitive) == 0;
+    // Only the origin: a connection carries no path, query or credentials.
+    qCDebug(lcNet).noquote() << "CONNECT"
+                             << RequestLog::redactedUrl(
+                                    url.adjusted(QUrl::RemovePath | QUrl::RemoveQuery))
+                             << (encrypted ? "(TLS)" : "");
     if (!encrypted) {
         manager->connectToHost(url.host(), quint16(url.port(80)));
         return std::nullopt;

@@ -2,6 +2,8 @@
 
 #include <QFile>
 #include <QNetworkRequest>
+#include <QUrlQuery>
+#include <algorithm>
 #if QT_CONFIG(ssl)
 #include <QSslCertificate>
 #include <QSslConfiguration>
@@ -45,6 +47,35 @@ QUrl EndpointConfig::endpointUrl(const QString& path) const
         base.chop(1);
     url.setPath(base + QLatin1Char('/') + path);
     return url;
+}
+
+QString EndpointConfig::hostPort() const
+{
+    const bool encrypted =
+        baseUrl.scheme().compare(QLatin1String("https"), Qt::CaseInsensitive) == 0;
+    return QStringLiteral("%1:%2").arg(baseUrl.host()).arg(baseUrl.port(encrypted ? 443 : 80));
+}
+
+QString EndpointConfig::scrubbed(QString text) const
+{
+    const QString mask = QStringLiteral("***");
+    QStringList secrets{apiKey, baseUrl.password(QUrl::FullyDecoded),
+                        baseUrl.password(QUrl::FullyEncoded), baseUrl.query(QUrl::FullyEncoded),
+                        baseUrl.query(QUrl::FullyDecoded)};
+    const QUrlQuery query(baseUrl);
+    for (const auto& [name, value] : query.queryItems(QUrl::FullyDecoded))
+        secrets << value;
+    for (const auto& [name, value] : query.queryItems(QUrl::FullyEncoded))
+        secrets << value;
+    // Longest first, so that a value inside a longer one does not leave the rest behind.
+    std::sort(secrets.begin(), secrets.end(),
+              [](const QString& a, const QString& b) { return a.size() > b.size(); });
+    for (const QString& secret : std::as_const(secrets)) {
+        // Very short values ("1", "v1") are not secrets and would mangle the message.
+        if (secret.size() >= 4)
+            text.replace(secret, mask);
+    }
+    return text;
 }
 
 std::optional<ApiError> EndpointConfig::applyTls(QNetworkRequest& request) const

@@ -22,7 +22,11 @@ struct EndpointConfig
     QList<QPair<QByteArray, QByteArray>> extraHeaders;
     int connectTimeoutMs = 10'000; // until the request has been sent
     int idleTimeoutMs = 60'000;    // longest silence between bytes once sent
-    int totalTimeoutMs = 0;        // 0: none
+    int totalTimeoutMs = 0;        // 0: none, else spans all attempts
+    // Times a failed request is sent again before any answer arrived (RetryPolicy: 408, 409,
+    // 429, 5xx, connection errors and timeouts), as the official OpenAI SDKs do. 0: never.
+    int maxRetries = 2;
+    static constexpr int maxRetriesLimit = 10;
     // PEM file of extra CA certificates trusted for this endpoint, on top of the system ones
     // (a private CA, a self-signed server). Verification always stays on.
     QString caFile;
@@ -41,6 +45,12 @@ struct EndpointConfig
     static QString displayUrl(const QUrl& url);
 
     QUrl endpointUrl(const QString& path) const; // baseUrl + "/" + path
+    // "host:port" of baseUrl (the scheme's default port when none is given), for messages.
+    QString hostPort() const;
+    // text with every secret this endpoint knows replaced by "***": the key, the password of
+    // the URL's user info and the values of its query parameters (a gateway's ?key=...).
+    // Error messages pass through it, whatever a server or Qt put into them.
+    QString scrubbed(QString text) const;
 
     // Gives `request` the TLS configuration of this endpoint: the defaults plus the certificates
     // of caFile when set. An unreadable caFile, or one without a PEM certificate, is a one-line

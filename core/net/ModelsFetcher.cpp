@@ -1,5 +1,8 @@
 #include "net/ModelsFetcher.h"
 
+#include "net/NetLog.h"
+#include "net/RequestLog.h"
+#include "net/SslErrorFormatter.h"
 #include "openai/HttpErrorFormatter.h"
 #include "openai/ModelListParser.h"
 
@@ -32,20 +35,24 @@ void ModelsFetcher::start()
         return;
     }
 
+    qCDebug(lcNet).noquote() << RequestLog::describe("GET", request);
     QNetworkReply* reply = m_manager->get(request);
     reply->setParent(this);
+#if QT_CONFIG(ssl)
+    // Remembered for the message; the errors are never ignored.
+    connect(reply, &QNetworkReply::sslErrors, this,
+            [this](const QList<QSslError>& errors) { m_sslErrors = errors; });
+#endif
     connect(reply, &QNetworkReply::finished, this, [this, reply] {
         reply->deleteLater();
         const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
         const QByteArray body = reply->readAll();
         const QString where = EndpointConfig::displayUrl(m_endpoint.baseUrl);
         if (status != 0 && (status < 200 || status >= 300)) {
-            QString message = HttpErrorFormatter::format(
+            const QString message = HttpErrorFormatter::format(
                 status, reply->attribute(QNetworkRequest::HttpReasonPhraseAttribute).toByteArray(),
                 reply->header(QNetworkRequest::ContentTypeHeader).toByteArray(), body);
-            if (!m_endpoint.apiKey.isEmpty())
-                message.replace(m_endpoint.apiKey, QStringLiteral("***"));
-            emit finished({}, ApiError{ApiError::Kind::Http, message});
+            emit finished({}, ApiError{ApiError::Kind::Http, m_endpoint.scrubbed(message)});
             return;
         }
         if (reply->error() != QNetworkReply::NoError) {
@@ -54,9 +61,14 @@ void ModelsFetcher::start()
                                         : reply->error() == QNetworkReply::SslHandshakeFailedError
                                             ? ApiError::Kind::Tls
                                             : ApiError::Kind::Connection;
-            emit finished({}, ApiError{kind, QStringLiteral("could not list models at %1: %2")
-                                                 .arg(where, reply->errorString().replace(
-                                                                 reply->url().toString(), where))});
+            QString detail = reply->errorString();
+            detail.replace(reply->url().toString(), where);
+            detail.replace(reply->url().toDisplayString(), where);
+            const QString message =
+                kind == ApiError::Kind::Tls
+                    ? SslErrorFormatter::format(m_endpoint.hostPort(), m_sslErrors, detail)
+                    : QStringLiteral("could not list models at %1: %2").arg(where, detail);
+            emit finished({}, ApiError{kind, m_endpoint.scrubbed(message)});
             return;
         }
         QString parseError;

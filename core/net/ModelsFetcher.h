@@ -3,7 +3,9 @@
 #include "net/EndpointConfig.h"
 #include "openai/ApiError.h"
 
+#include <QList>
 #include <QObject>
+#include <QSslError>
 #include <QStringList>
 #include <optional>
 
@@ -26,6 +28,7 @@ signals:
 private:
     QNetworkAccessManager* m_manager;
     EndpointConfig m_endpoint;
+    QList<QSslError> m_sslErrors; // for the handshake's error message
 };
 
 } // namespace adminchat

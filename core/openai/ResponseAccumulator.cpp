@@ -25,6 +25,11 @@ void ResponseAccumulator::apply(const ChunkUpdate& update)
         m_done = true;
     if (update.error)
         m_error = update.error;
+    else if (textChars() > maxTextChars)
+        m_error = ApiError{ApiError::Kind::Protocol,
+                           QStringLiteral("the answer exceeds the limit of %1 Mi characters; the "
+                                          "text so far is kept")
+                               .arg(maxTextChars / (1024 * 1024))};
 }
 
 std::optional<ApiError> ResponseAccumulator::finishAtEof()

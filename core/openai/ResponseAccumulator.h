@@ -5,16 +5,20 @@
 
 #include <QJsonObject>
 #include <QString>
-
 #include <optional>
 
 namespace adminchat {
 
 // The answer so far, built from ChunkUpdates, and the end-of-stream rules: [DONE] or a
 // finish_reason followed by EOF is success; EOF with neither is a cut-off answer.
+//
+// The answer is bounded: an endless stream must not take all memory. Once content, reasoning and
+// refusal together exceed maxTextChars, error() is a Protocol error and the text so far stays.
 class ResponseAccumulator
 {
 public:
+    static constexpr qsizetype maxTextChars = 16 * 1024 * 1024;
+
     void apply(const ChunkUpdate& update);
 
     // Called at end of body. Returns the error the stream ended with, if any (an error received
@@ -30,6 +34,7 @@ public:
     const QString& model() const { return m_model; }
     bool doneSeen() const { return m_done; }
     const std::optional<ApiError>& error() const { return m_error; }
+    qsizetype textChars() const { return m_text.size() + m_reasoning.size() + m_refusal.size(); }
 
 private:
     QString m_text;

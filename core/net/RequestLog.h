@@ -1,0 +1,36 @@
+#pragma once
+
+#include <QByteArray>
+#include <QList>
+#include <QPair>
+#include <QString>
+#include <QUrl>
+
+class QNetworkRequest;
+
+namespace adminchat {
+
+// Printable descriptions of requests for debug logs, with every secret replaced by
+// "<redacted>": credential headers (Authorization keeps its scheme word), query parameters that
+// look like keys or tokens, and user info.
+class RequestLog
+{
+public:
+    static inline const QString redacted = QStringLiteral("<redacted>");
+
+    // Authorization, Proxy-Authorization, Cookie and any header whose name contains "key",
+    // "token", "secret", "auth", "cookie" or "password" (case-insensitive).
+    static bool isSecretHeader(QByteArrayView name);
+    // Query parameters whose name contains "key", "token", "secret", "password", "auth" or "sig".
+    static bool isSecretQueryItem(const QString& name);
+
+    // "Name: value, Name: value" in the request's order.
+    static QString redactedHeaders(const QNetworkRequest& request);
+    static QString redactedHeaders(const QList<QPair<QByteArray, QByteArray>>& headers);
+    // The URL without user info or fragment and with secret query values replaced.
+    static QString redactedUrl(const QUrl& url);
+    // "POST https://host/v1/chat/completions [Accept: ..., Authorization: Bearer <redacted>]"
+    static QString describe(QByteArrayView method, const QNetworkRequest& request);
+};
+
+} // namespace adminchat
