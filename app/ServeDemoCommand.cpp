@@ -62,7 +62,8 @@ int runServeDemoCommand(const QStringList& arguments)
              .arg(DemoConfig::profileNames().join(QStringLiteral(", "))),
          QStringLiteral("NAME"), QStringLiteral("realistic")},
         {QStringLiteral("fault"),
-         QStringLiteral("Fault to inject, repeatable: %1.")
+         QStringLiteral("Fault to inject, repeatable: %1. The -once faults fail only the "
+                        "first attempt of a request; a repeat of it is served.")
              .arg(DemoConfig::faultNames().join(QStringLiteral(", "))),
          QStringLiteral("NAME")},
         {QStringLiteral("fault-rate"),

@@ -5,7 +5,10 @@
 #include "demo/DemoConfig.h"
 #include "demo/DemoServer.h"
 
+#include <QCoreApplication>
 #include <QElapsedTimer>
+#include <QEventLoop>
+#include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -15,6 +18,7 @@
 #include <QNetworkReply>
 #include <QTcpSocket>
 #include <QTest>
+#include <QTimer>
 #include <memory>
 #include <optional>
 
@@ -206,6 +210,37 @@ struct RawClient
         return read();
     }
 };
+
+// Runs the event loop until done() or timeoutMs, sleeping in the loop rather than in the
+// 10 ms naps of QTest::qWait: a server in the same thread then keeps its pace (one byte every
+// 2 ms, or megabytes as fast as the socket takes them).
+template <typename Done> bool spinUntil(Done done, int timeoutMs = kTimeoutMs)
+{
+    QElapsedTimer clock;
+    clock.start();
+    QTimer wake; // so that a wait for more events ends at the deadline
+    wake.setSingleShot(true);
+    wake.start(timeoutMs);
+    while (!done()) {
+        if (clock.elapsed() >= timeoutMs)
+            return false;
+        QCoreApplication::processEvents(QEventLoop::WaitForMoreEvents);
+    }
+    return true;
+}
+
+// A field of /proc/self/status in KiB ("VmRSS", "VmHWM"); -1 where there is none.
+inline qint64 procStatusKib(const QByteArray& field)
+{
+    QFile file(QStringLiteral("/proc/self/status"));
+    if (!file.open(QIODevice::ReadOnly))
+        return -1;
+    for (const QByteArray& line : file.readAll().split('\n')) {
+        if (line.startsWith(field + ':'))
+            return line.mid(field.size() + 1).trimmed().split(' ').value(0).toLongLong();
+    }
+    return -1;
+}
 
 inline const QJsonObject jsonOf(const QByteArray& bytes)
 {

@@ -1,5 +1,6 @@
 // The demo server's injected faults (X-Demo-Fault, each mode), faultRate, and the API key.
 #include "DemoTestClient.h"
+#include "demo/DemoRecentRequests.h"
 
 #include <QSignalSpy>
 
@@ -35,6 +36,11 @@ private slots:
     void faultIgnoreStream();
     void faultRejectStreamOptions();
     void faultRejectStreamOptionsServerWide();
+    void newFaultNames();
+    void fault500Once();
+    void fault429Once();
+    void faultOnceKeysOnBodyAndFault();
+    void recentRequestsAreBounded();
     void faultRateAlwaysWithOneFault();
     void faultRateIsSeeded();
     void apiKeyRequired();
@@ -258,6 +264,94 @@ void Tst_demofaults::faultRejectStreamOptionsServerWide()
     QNetworkReply* models = get("/v1/models");
     QVERIFY(finish(models));
     QCOMPARE(status(models), 200);
+}
+
+void Tst_demofaults::newFaultNames()
+{
+    const QStringList added{"500-once", "429-once", "truncated-chunked", "huge-line", "trickle",
+                            "endless",  "garbage"};
+    for (const QString& name : added) {
+        QVERIFY2(DemoConfig::faultNames().contains(name), qPrintable(name));
+        const auto fault = DemoConfig::faultFromName(name);
+        QVERIFY2(fault, qPrintable(name));
+        QCOMPARE(DemoConfig::faultName(*fault), name);
+    }
+    QCOMPARE(DemoConfig::faultNames().size(), 17);
+    QCOMPARE(DemoConfig::faultNames().removeDuplicates(), 0);
+}
+
+void Tst_demofaults::fault500Once()
+{
+    const QByteArray body = chatBody(QStringLiteral("retry me"));
+    const Headers fault{{"X-Demo-Fault", "500-once"}};
+    QNetworkReply* first = post(body, fault);
+    QVERIFY(finish(first));
+    QCOMPARE(status(first), 500);
+    QCOMPARE(jsonOf(first->readAll())["error"]["type"].toString(), QStringLiteral("server_error"));
+
+    // The same bytes again: served as usual, exactly as without the fault.
+    const SseStream again = streamChat(body, fault);
+    QVERIFY(again.done);
+    QCOMPARE(again.content, streamChat(body).content);
+
+    // Forgotten once served: the next identical request fails first again.
+    QNetworkReply* third = post(body, fault);
+    QVERIFY(finish(third));
+    QCOMPARE(status(third), 500);
+}
+
+void Tst_demofaults::fault429Once()
+{
+    const QByteArray body = chatBody(QStringLiteral("slow down"), "demo-chat", false);
+    const Headers fault{{"X-Demo-Fault", "429-once"}};
+    QNetworkReply* first = post(body, fault);
+    QVERIFY(finish(first));
+    QCOMPARE(status(first), 429);
+    QCOMPARE(first->rawHeader("retry-after-ms"), QByteArray("200"));
+    QCOMPARE(first->rawHeader("retry-after"), QByteArray("1"));
+    QCOMPARE(jsonOf(first->readAll())["error"]["code"].toString(),
+             QStringLiteral("rate_limit_exceeded"));
+
+    QNetworkReply* second = post(body, fault);
+    QVERIFY(finish(second));
+    QCOMPARE(status(second), 200);
+    QCOMPARE(jsonOf(second->readAll())["object"].toString(), QStringLiteral("chat.completion"));
+}
+
+void Tst_demofaults::faultOnceKeysOnBodyAndFault()
+{
+    const auto statusOf = [this](const QString& prompt, const QByteArray& fault) {
+        QNetworkReply* reply =
+            post(chatBody(prompt, "demo-chat", false), {{"X-Demo-Fault", fault}});
+        return finish(reply) ? status(reply) : -1;
+    };
+    QCOMPARE(statusOf("a", "500-once"), 500);
+    QCOMPARE(statusOf("b", "500-once"), 500); // another body is another request
+    QCOMPARE(statusOf("a", "429-once"), 429); // another fault's first attempt
+    QCOMPARE(statusOf("a", "500-once"), 200);
+    QCOMPARE(statusOf("b", "500-once"), 200);
+    QCOMPARE(statusOf("a", "429-once"), 200);
+    // The models list fails once the same way.
+    for (const int expected : {500, 200}) {
+        QNetworkReply* models = m_nam->get(request("/v1/models", {{"X-Demo-Fault", "500-once"}}));
+        QVERIFY(finish(models));
+        QCOMPARE(status(models), expected);
+    }
+}
+
+void Tst_demofaults::recentRequestsAreBounded()
+{
+    DemoRecentRequests recent(4);
+    for (quint64 key = 1; key <= 5; ++key)
+        QVERIFY(!recent.takeOrRemember(key));
+    QCOMPARE(recent.size(), 4);
+    QVERIFY(!recent.takeOrRemember(1)); // the oldest was forgotten: a first attempt again
+    QVERIFY(recent.takeOrRemember(5));
+    QVERIFY(!recent.takeOrRemember(5));
+    for (quint64 key = 100; key < 2000; ++key)
+        recent.takeOrRemember(key);
+    QVERIFY(recent.size() <= 4);
+    QVERIFY(recent.takeOrRemember(1999));
 }
 
 void Tst_demofaults::faultRateAlwaysWithOneFault()

@@ -69,7 +69,7 @@ void Tst_demoserver::configProfilesAndFaultNames()
     QVERIFY(!DemoConfig::fromProfile(QStringLiteral("warp"), &error));
     QVERIFY(error.contains("warp"));
 
-    QCOMPARE(DemoConfig::faultNames().size(), 10);
+    QCOMPARE(DemoConfig::faultNames().size(), 17);
     for (const QString& name : DemoConfig::faultNames())
         QCOMPARE(DemoConfig::faultName(*DemoConfig::faultFromName(name)), name);
     QCOMPARE(DemoConfig::faultFromName(QStringLiteral("error-after-200")),

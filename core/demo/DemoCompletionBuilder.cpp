@@ -1,5 +1,8 @@
 #include "demo/DemoCompletionBuilder.h"
 
+#include "demo/DemoFaultStream.h"
+#include "demo/DemoRandom.h"
+
 #include <QRegularExpression>
 #include <QtMath>
 #include <utility>
@@ -109,9 +112,35 @@ QByteArray DemoCompletionBuilder::completionJson() const
            "\"}],\"usage\":" + usageJson() + '}';
 }
 
+QByteArray DemoCompletionBuilder::endlessEvent() const
+{
+    QString text = m_content.join(QString());
+    if (text.isEmpty())
+        text = QStringLiteral(" and so on");
+    text =
+        text.repeated((endlessEventChars + text.size() - 1) / text.size()).left(endlessEventChars);
+    return sseEvent(chunkJson("{\"content\":" + DemoResponse::jsonString(text) + '}', {}));
+}
+
+DemoResponse DemoCompletionBuilder::trickled(DemoResponse response)
+{
+    QByteArray bytes;
+    for (const DemoTimedWrite& write : std::as_const(response.writes))
+        bytes += write.bytes;
+    response.writes.clear();
+    response.stream = DemoFaultStream::trickle(bytes);
+    response.endingDueMs = 0;
+    return response;
+}
+
 DemoResponse DemoCompletionBuilder::streamed(std::optional<DemoFault> fault, bool includeUsage,
                                              bool chunked, bool keepAlive) const
 {
+    if (fault == DemoFault::Trickle)
+        return trickled(streamed(std::nullopt, includeUsage, chunked, keepAlive));
+    // Bodies that end with the connection, as a server or proxy in trouble sends them.
+    if (fault == DemoFault::HugeLine || fault == DemoFault::Garbage)
+        chunked = false;
     // HTTP/1.0 has no chunked encoding: the body then ends when the connection closes.
     const bool reuse = chunked && keepAlive;
     const auto frame = [chunked](const QByteArray& payload) {
@@ -126,6 +155,11 @@ DemoResponse DemoCompletionBuilder::streamed(std::optional<DemoFault> fault, boo
     DemoResponse response;
     response.writes.append(DemoTimedWrite{0, DemoResponse::head(200, headers, reuse)});
     response.ending = reuse ? DemoEnding::KeepOpen : DemoEnding::Close;
+    if (fault == DemoFault::Garbage) {
+        response.stream =
+            DemoFaultStream::random(DemoRandom::mix(m_faultSeed, 0x6a7b), garbageBytes);
+        return response;
+    }
 
     const int total = tokenCount();
     const int sent = fault ? qMin(tokensBeforeFault, total) : total;
@@ -169,6 +203,26 @@ DemoResponse DemoCompletionBuilder::streamed(std::optional<DemoFault> fault, boo
                                                         "\"content\":\"x\"")) +
                                              frame(sseEvent("[DONE]")) + end});
             break;
+        case DemoFault::TruncatedChunked: {
+            // The next event's chunk is announced whole, but only its first half comes.
+            const QByteArray payload = sseEvent(tokenChunk(qMin(sent, total - 1)));
+            const QByteArray half = payload.left(payload.size() / 2);
+            response.writes.append(DemoTimedWrite{
+                faultDue, chunked ? QByteArray::number(payload.size(), 16) + "\r\n" + half : half});
+            response.ending = DemoEnding::Close;
+            break;
+        }
+        case DemoFault::HugeLine: {
+            const QByteArray start = "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"";
+            response.writes.append(DemoTimedWrite{faultDue, start});
+            response.stream = DemoFaultStream::repeated("x", hugeLineBytes - start.size());
+            response.ending = DemoEnding::Close;
+            break;
+        }
+        case DemoFault::Endless:
+            response.stream =
+                DemoFaultStream::repeated(frame(endlessEvent()), DemoFaultStream::unbounded);
+            break;
         default: // status faults and ignore-stream never get here
             break;
         }
@@ -179,6 +233,9 @@ DemoResponse DemoCompletionBuilder::streamed(std::optional<DemoFault> fault, boo
 
 DemoResponse DemoCompletionBuilder::complete(std::optional<DemoFault> fault, bool keepAlive) const
 {
+    // Of the faults made for streams, only trickle applies to a whole JSON answer.
+    if (fault == DemoFault::Trickle)
+        return trickled(complete(std::nullopt, keepAlive));
     // A non-streamed answer comes when the whole text is generated.
     const double due = dueAt(tokenCount() - 1);
     QByteArray body = completionJson();

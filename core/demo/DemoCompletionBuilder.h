@@ -18,6 +18,11 @@ class DemoCompletionBuilder
 public:
     static constexpr int tokensBeforeFault = 5;
     static constexpr double resetGraceMs = 50; // lets the last tokens reach the client first
+    static constexpr qint64 hugeLineBytes = 64 * 1024 * 1024; // "data: " included
+    static constexpr qint64 garbageBytes = 4 * 1024 * 1024;
+    // Text per event of an endless answer: large, so that a client's limit on the answer's
+    // size is reached after megabytes, not after millions of events.
+    static constexpr qsizetype endlessEventChars = 4096;
 
     DemoCompletionBuilder(quint64 number, const QString& model, qint64 created);
 
@@ -34,6 +39,8 @@ public:
     int acceptedEnd() const { return int(m_reasoning.size()) + m_accepted.value_or(0); }
     // Due time of each token after the request, plus one more: when a next token would come.
     void setSchedule(const QList<double>& dueMs) { m_dueMs = dueMs; }
+    // Seeds the bytes of the garbage fault.
+    void setFaultSeed(quint64 seed) { m_faultSeed = seed; }
 
     DemoResponse streamed(std::optional<DemoFault> fault, bool includeUsage, bool chunked,
                           bool keepAlive) const;
@@ -47,6 +54,9 @@ private:
     QByteArray tokenChunk(int index) const;
     QByteArray usageJson() const;
     double dueAt(int index) const;
+    QByteArray endlessEvent() const;
+    // The same bytes, written one at a time by the connection.
+    static DemoResponse trickled(DemoResponse response);
 
     QByteArray m_id;
     QByteArray m_model;
@@ -58,6 +68,7 @@ private:
     QList<double> m_dueMs;
     std::optional<int> m_accepted;
     std::optional<int> m_rejected;
+    quint64 m_faultSeed = 0;
 };
 
 } // namespace adminchat

@@ -14,7 +14,7 @@ struct FaultEntry
 };
 
 // Single source of truth for the names used by the settings, the CLI and "X-Demo-Fault".
-constexpr std::array<FaultEntry, 10> kFaults{{
+constexpr std::array<FaultEntry, 17> kFaults{{
     {DemoFault::Http500, "500"},
     {DemoFault::Http429, "429"},
     {DemoFault::Html502, "html502"},
@@ -25,6 +25,13 @@ constexpr std::array<FaultEntry, 10> kFaults{{
     {DemoFault::MalformedChunk, "malformed"},
     {DemoFault::IgnoreStream, "ignore-stream"},
     {DemoFault::RejectStreamOptions, "reject-stream-options"},
+    {DemoFault::Http500Once, "500-once"},
+    {DemoFault::Http429Once, "429-once"},
+    {DemoFault::TruncatedChunked, "truncated-chunked"},
+    {DemoFault::HugeLine, "huge-line"},
+    {DemoFault::Trickle, "trickle"},
+    {DemoFault::Endless, "endless"},
+    {DemoFault::Garbage, "garbage"},
 }};
 
 } // namespace

@@ -20,6 +20,22 @@ enum class DemoFault
     MalformedChunk,      // a few tokens, then a data line that is not valid JSON
     IgnoreStream,        // answers stream: true with one JSON chat.completion
     RejectStreamOptions, // 400 to a body with stream_options, as some servers do; others as usual
+    // The first attempt of a request gets the 500 above; a repeat of the same body is served
+    // normally (then forgotten), so a client's retry can be seen to succeed.
+    Http500Once,
+    // As Http500Once, with a 429 carrying retry-after-ms: 200 and Retry-After: 1.
+    Http429Once,
+    // A few tokens, then a chunk header announcing more bytes than follow, then a FIN.
+    TruncatedChunked,
+    // A few tokens, then one data: line of 64 MiB without a line end, then a FIN: tests a
+    // client's line limit. Generated as the socket drains, so the server never holds it.
+    HugeLine,
+    // A normal answer written one byte at a time, so the client sees every possible split.
+    Trickle,
+    // Content events as fast as the client reads them, forever, until the client leaves.
+    Endless,
+    // A 200 text/event-stream answer whose body is a few MiB of seeded random bytes, then a FIN.
+    Garbage,
 };
 
 // Settings of the built-in demo endpoint. A latency profile sets the time to first token and
@@ -56,7 +72,8 @@ struct DemoConfig
     QString timingDescription() const;
 
     // "500", "429", "html502", "reset", "stall", "error-after-200", "cut-off", "malformed",
-    // "ignore-stream", "reject-stream-options".
+    // "ignore-stream", "reject-stream-options", "500-once", "429-once", "truncated-chunked",
+    // "huge-line", "trickle", "endless", "garbage".
     static std::optional<DemoFault> faultFromName(const QString& name);
     static QString faultName(DemoFault fault);
     static QStringList faultNames();

@@ -1,5 +1,6 @@
 #include "demo/DemoConnection.h"
 
+#include "demo/DemoFaultStream.h"
 #include "demo/DemoLog.h"
 #include "demo/DemoRequestHandler.h"
 
@@ -21,6 +22,9 @@ namespace {
 // Bounds what a pipelining client can queue while an answer is still being streamed; the
 // rest waits in the kernel (TCP back-pressure).
 constexpr qint64 kReadBufferBytes = 1024 * 1024;
+// A generated stream is topped up to this much in the socket's own buffer, no more: an endless
+// or huge answer then costs the server this much memory whatever the client's pace.
+constexpr qint64 kStreamBufferBytes = 256 * 1024;
 
 } // namespace
 
@@ -55,6 +59,7 @@ DemoConnection::DemoConnection(QTcpSocket* socket, DemoRequestHandler* handler, 
     }
 
     connect(m_socket, &QTcpSocket::readyRead, this, &DemoConnection::onReadyRead);
+    connect(m_socket, &QTcpSocket::bytesWritten, this, &DemoConnection::onBytesWritten);
     connect(m_socket, &QTcpSocket::disconnected, this, &DemoConnection::tearDown);
     // Any socket error ends the connection; the usual one is the client going away.
     connect(m_socket, &QTcpSocket::errorOccurred, this, &DemoConnection::tearDown);
@@ -121,6 +126,7 @@ void DemoConnection::startResponse(DemoResponse response, const QByteArray& meth
     if (m_response->countsInStats)
         m_handler->stats().begin();
     m_nextWrite = 0;
+    m_waitingForDrain = false;
     m_clock.start();
     pump();
 }
@@ -144,6 +150,11 @@ void DemoConnection::pump()
             return;
     }
 
+    if (m_nextWrite == writes.size() && !pumpStream())
+        return;
+    if (!m_response)
+        return;
+
     const double nextDue =
         m_nextWrite < writes.size() ? writes[m_nextWrite].dueMs : m_response->endingDueMs;
     if (nextDue > now) {
@@ -153,6 +164,47 @@ void DemoConnection::pump()
         return;
     }
     endResponse();
+}
+
+bool DemoConnection::pumpStream()
+{
+    // Held here: a failed write tears the connection down and resets m_response.
+    const std::shared_ptr<DemoFaultStream> stream = m_response->stream;
+    if (!stream || stream->atEnd())
+        return true;
+    if (stream->pauseMs() > 0) {
+        // One piece, then the pause counted from now: a late timer delays the rest rather
+        // than sending pieces together.
+        m_socket->write(stream->next());
+        m_socket->flush();
+        if (!m_response)
+            return false;
+        if (stream->atEnd())
+            return true;
+        m_timer.start(qMax(1, qCeil(stream->pauseMs())));
+        return false;
+    }
+    while (!stream->atEnd() && m_socket->bytesToWrite() < kStreamBufferBytes) {
+        m_socket->write(stream->next());
+        if (!m_response)
+            return false;
+    }
+    if (stream->atEnd())
+        return true;
+    m_waitingForDrain = true; // onBytesWritten() resumes
+    return false;
+}
+
+void DemoConnection::onBytesWritten()
+{
+    if (!m_waitingForDrain || !m_response || m_socket->bytesToWrite() >= kStreamBufferBytes)
+        return;
+    m_waitingForDrain = false;
+    // From the event loop (bytesWritten can come from inside our own write or flush), and a
+    // millisecond later, as a network's pace would: Qt's HTTP/1 reader keeps reading a socket
+    // that never runs dry without returning to its event loop, so a loopback server that
+    // refills at once would grow the client's memory in Qt's thread, not in the client's code.
+    m_timer.start(1);
 }
 
 void DemoConnection::endResponse()
@@ -217,6 +269,7 @@ void DemoConnection::resetConnection()
 void DemoConnection::tearDown()
 {
     m_closing = true;
+    m_waitingForDrain = false;
     m_timer.stop();
     m_idleTimer.stop();
     m_handshakeTimer.stop();

@@ -36,6 +36,10 @@ private:
     void processBuffer();
     void startResponse(DemoResponse response, const QByteArray& method, const QByteArray& path);
     void pump();
+    // Writes the response's stream: the next piece after its pause, or pieces until the
+    // socket's buffer is full. False while the stream has more to send.
+    bool pumpStream();
+    void onBytesWritten();
     void endResponse();
     void finishResponse(); // the answer is over: statistics, responseEnded
     void resetConnection();
@@ -53,6 +57,7 @@ private:
     qsizetype m_nextWrite = 0;
     bool m_processing = false; // inside processBuffer(): avoids recursion on pipelined requests
     bool m_closing = false;
+    bool m_waitingForDrain = false; // the stream waits for the socket's buffer to empty
 };
 
 } // namespace adminchat

@@ -57,6 +57,14 @@ int wordCount(const QList<ChatMessage>& messages)
     return int(qMax<qsizetype>(words, 1));
 }
 
+// Faults answered with an error status before any work.
+bool isStatusFault(std::optional<DemoFault> fault)
+{
+    return fault == DemoFault::Http500 || fault == DemoFault::Http429 ||
+           fault == DemoFault::Html502 || fault == DemoFault::Http500Once ||
+           fault == DemoFault::Http429Once;
+}
+
 bool sameSecret(const QByteArray& a, const QByteArray& b)
 {
     // Constant time for equal lengths, so the demo does not teach timing leaks.
@@ -145,12 +153,12 @@ DemoResponse DemoRequestHandler::handleModels(const DemoHttpRequest& request)
         return *error;
     const bool keepAlive = request.keepAlive;
     // Only the HTTP-level faults make sense here; they let a client's model list fail on demand.
-    if (overrides.fault &&
-        (*overrides.fault == DemoFault::Http500 || *overrides.fault == DemoFault::Http429 ||
-         *overrides.fault == DemoFault::Html502)) {
-        DemoResponse response = DemoResponse::statusFault(*overrides.fault, keepAlive);
-        response.fault = DemoConfig::faultName(*overrides.fault);
-        return response;
+    if (isStatusFault(overrides.fault)) {
+        if (const auto fault = onceFault(*overrides.fault, request)) {
+            DemoResponse response = DemoResponse::statusFault(*fault, keepAlive);
+            response.fault = DemoConfig::faultName(*fault);
+            return response;
+        }
     }
 
     if (request.path == "/v1/models") {
@@ -290,6 +298,9 @@ DemoResponse DemoRequestHandler::handleChat(const DemoHttpRequest& request)
         }
     }
 
+    if (fault)
+        fault = onceFault(*fault, request);
+
     const quint64 hash = DemoTextGenerator::promptHash(m_config.seed, model, messages);
     QStringList reasoning;
     if (model == QLatin1String("demo-reasoner"))
@@ -323,10 +334,10 @@ DemoResponse DemoRequestHandler::handleChat(const DemoHttpRequest& request)
         }
     }
     builder.setSchedule(due);
+    builder.setFaultSeed(m_config.seed);
 
     DemoResponse response;
-    if (fault && (*fault == DemoFault::Http500 || *fault == DemoFault::Http429 ||
-                  *fault == DemoFault::Html502)) {
+    if (isStatusFault(fault)) {
         response = DemoResponse::statusFault(*fault, keepAlive);
     } else if (!stream || fault == DemoFault::IgnoreStream) {
         response =
@@ -338,6 +349,19 @@ DemoResponse DemoRequestHandler::handleChat(const DemoHttpRequest& request)
     if (fault)
         response.fault = DemoConfig::faultName(*fault);
     return response;
+}
+
+std::optional<DemoFault> DemoRequestHandler::onceFault(DemoFault fault,
+                                                       const DemoHttpRequest& request)
+{
+    if (fault != DemoFault::Http500Once && fault != DemoFault::Http429Once)
+        return fault;
+    // A retry sends the same bytes; the fault is part of the key, so that one fault's first
+    // attempt does not count as another's.
+    const quint64 key = qHashMulti(0, int(fault), request.method, request.path, request.body);
+    if (m_failedOnce.takeOrRemember(key))
+        return std::nullopt;
+    return fault;
 }
 
 std::optional<DemoResponse> DemoRequestHandler::readOverrides(const DemoHttpRequest& request,

@@ -2,6 +2,7 @@
 
 #include "demo/DemoConfig.h"
 #include "demo/DemoHttpRequest.h"
+#include "demo/DemoRecentRequests.h"
 #include "demo/DemoResponse.h"
 #include "demo/DemoStats.h"
 
@@ -52,11 +53,15 @@ private:
                                               Overrides* overrides) const;
     QList<double> schedule(const Latency& latency, int tokens, DemoRandom& random) const;
     bool isAuthorized(const DemoHttpRequest& request) const;
+    // The fault this request gets after the "once" rule: 500-once and 429-once strike the first
+    // time a request is seen, and a repeat of it is served without fault.
+    std::optional<DemoFault> onceFault(DemoFault fault, const DemoHttpRequest& request);
     static QByteArray modelJson(const QString& id);
 
     DemoConfig m_config;
     quint64 m_requestCounter = 0;
     DemoStats m_stats;
+    DemoRecentRequests m_failedOnce; // requests that got a 500-once or 429-once
 };
 
 } // namespace adminchat

@@ -133,6 +133,10 @@ DemoResponse DemoResponse::statusFault(DemoFault fault, bool keepAlive)
         return jsonError(429, QStringLiteral("Rate limit reached (simulated)"), "requests",
                          "rate_limit_exceeded", keepAlive,
                          {{"Retry-After", "1"}, {"retry-after-ms", "1000"}});
+    case DemoFault::Http429Once: // a short wait, so that a client's retry is quick to test
+        return jsonError(429, QStringLiteral("Rate limit reached (simulated)"), "requests",
+                         "rate_limit_exceeded", keepAlive,
+                         {{"retry-after-ms", "200"}, {"retry-after", "1"}});
     case DemoFault::Html502:
         return immediate(
             502, "text/html",

@@ -6,8 +6,11 @@
 #include <QList>
 #include <QPair>
 #include <QString>
+#include <memory>
 
 namespace adminchat {
+
+class DemoFaultStream;
 
 using DemoHeaders = QList<QPair<QByteArray, QByteArray>>;
 
@@ -33,6 +36,9 @@ struct DemoResponse
 {
     int status = 200;
     QList<DemoTimedWrite> writes; // in due order
+    // Bytes made while sending (trickled, huge or endless answers), after the last write and
+    // before the ending. Shared so that a response stays copyable.
+    std::shared_ptr<DemoFaultStream> stream;
     DemoEnding ending = DemoEnding::KeepOpen;
     double endingDueMs = 0; // not before the last write
     QString model;          // for the log line
@@ -57,7 +63,8 @@ struct DemoResponse
     static DemoResponse jsonError(int status, const QString& message, const QByteArray& type,
                                   const QByteArray& code, bool keepAlive,
                                   const DemoHeaders& extraHeaders = {});
-    // The answer of a status fault: 500, 429 (with Retry-After) or an HTML 502.
+    // The answer of a status fault: 500, 429 (with Retry-After) or an HTML 502; the first
+    // attempt of 500-once and 429-once (retry-after-ms: 200).
     static DemoResponse statusFault(DemoFault fault, bool keepAlive);
 };
 
