@@ -7,11 +7,13 @@
 #include <QCommandLineParser>
 #include <QElapsedTimer>
 #include <QFile>
+#include <QIcon>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QLoggingCategory>
 #include <QPaintEvent>
 #include <QPointer>
+#include <QShortcut>
 #include <QTimer>
 #include <cstdio>
 #include <ctime>
@@ -22,6 +24,19 @@ Q_LOGGING_CATEGORY(lcStartup, "adminchat.startup", QtWarningMsg)
 namespace adminchat {
 
 namespace {
+
+// The reverse-DNS id shared by the desktop file, the AppStream metainfo and the icon name.
+const char* const kDesktopId = "io.github.adminchat.AdminChat";
+
+// The installed theme icon when there is one (it follows the user's theme and scales), else
+// the copy compiled in, so a run from the build tree has an icon too.
+QIcon applicationIcon()
+{
+    QIcon bundled;
+    for (const int size : {16, 32, 48, 64, 128, 256})
+        bundled.addFile(QStringLiteral(":/icons/%1.png").arg(size), QSize(size, size));
+    return QIcon::fromTheme(QLatin1String(kDesktopId), bundled);
+}
 
 // How long the window is left idle before its resident memory is read.
 constexpr int kIdleBeforeRssMs = 1000;
@@ -127,7 +142,9 @@ int runGui(int& argc, char** argv)
     QApplication app(argc, argv);
     setApplicationNames();
     QApplication::setApplicationDisplayName(QStringLiteral("AdminChat"));
-    QApplication::setDesktopFileName(QStringLiteral("adminchat"));
+    // Wayland compositors and docks match the window to its .desktop file by this name.
+    QApplication::setDesktopFileName(QLatin1String(kDesktopId));
+    QApplication::setWindowIcon(applicationIcon());
 
     QCommandLineParser parser;
     parser.addOptions(
@@ -153,6 +170,10 @@ int runGui(int& argc, char** argv)
     MainWindow window(options);
     if (parser.isSet(QStringLiteral("measure-startup")))
         new StartupProbe(&window, double(sinceMain.nsecsElapsed()) / 1e6);
+    // Ctrl+Q, as in other desktop apps: closing the window (not QApplication::quit) lets it
+    // save the conversations in progress before the event loop ends.
+    auto* quit = new QShortcut(QKeySequence::Quit, &window);
+    QObject::connect(quit, &QShortcut::activated, &window, &QWidget::close);
     qCDebug(lcStartup) << "window built after" << sinceMain.elapsed() << "ms from main";
     window.show();
     return QApplication::exec();

@@ -36,8 +36,11 @@ Commands:
 Options:
   -h, --help    Show this help; `adminchat COMMAND --help` shows a command's.
   -v, --version Show the version.
-  --show dashboard
-                Open the window with the dashboard in front.
+  --show PAGE   Open the window with PAGE in front: chat (default) or
+                dashboard.
+  --demo-profile NAME
+                Latency profile of the built-in demo endpoint the window
+                starts: instant, realistic (default), slow or fixed.
   --measure-startup
                 Start the desktop app, print the time from process start to the
                 window's first paint and the memory in use once idle (one JSON
@@ -48,6 +51,17 @@ Environment:
   OPENAI_API_KEY    API key sent as a bearer token (never stored or printed)
   ADMINCHAT_API_KEY_<NAME>
                     Key for profile NAME, used before the OS keychain
+  ADMINCHAT_DEMO_API_KEY
+                    Key serve-demo requires from its clients
+
+Files:
+  ~/.config/AdminChat/adminchat.conf
+                    Settings and endpoint profiles ($XDG_CONFIG_HOME)
+  ~/.local/share/AdminChat/adminchat/adminchat.sqlite
+                    Conversations and request metrics ($XDG_DATA_HOME)
+
+Exit status: 0 success, 1 the request or operation failed, 2 bad usage.
+More in the manual: man adminchat
 )";
 
 } // namespace

@@ -30,6 +30,7 @@ xdotool
 imagemagick
 dpkg-dev
 file
+man-db
 "
 
 missing=""
