@@ -8,6 +8,7 @@
 
 #include <QCoreApplication>
 #include <QDir>
+#include <QElapsedTimer>
 #include <QFile>
 #include <QRegularExpression>
 #include <QSqlDatabase>
@@ -17,6 +18,8 @@
 #include <QTemporaryDir>
 #include <QTest>
 #include <functional>
+#include <future>
+#include <thread>
 
 using namespace adminchat;
 
@@ -104,6 +107,7 @@ private slots:
     void migratesFromVersionOne();
     void newerVersionIsMovedAside();
     void garbageIsMovedAside();
+    void waitsForAnotherWriter();
     void defaultPathAdoptsMetricsFile();
     void defaultPathKeepsBothWhenNewFileExists();
 
@@ -220,6 +224,41 @@ void TestDatabase::garbageIsMovedAside()
     QCOMPARE(moved.readAll(), garbage); // untouched, for the user to inspect
     ConversationRecord c;
     QVERIFY2(store.create(c, &error), qPrintable(error));
+    QCOMPARE(store.conversations().size(), 1);
+}
+
+void TestDatabase::waitsForAnotherWriter()
+{
+    const QString path = m_dir->filePath(QStringLiteral("adminchat.sqlite"));
+    ConversationStore store(path);
+    QString error;
+    QVERIFY2(store.open(&error), qPrintable(error));
+    // Another process holds the write lock for a moment, as an `adminchat ask` saving its
+    // answer would: the write waits for it (busy timeout) instead of failing at once.
+    std::promise<void> locked;
+    std::thread writer([&] {
+        {
+            QSqlDatabase other =
+                QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("other"));
+            other.setDatabaseName(path);
+            other.open();
+            QSqlQuery(other).exec(QStringLiteral("BEGIN IMMEDIATE"));
+            locked.set_value();
+            std::this_thread::sleep_for(std::chrono::milliseconds(400));
+            QSqlQuery(other).exec(QStringLiteral("COMMIT"));
+            other.close();
+        }
+        QSqlDatabase::removeDatabase(QStringLiteral("other"));
+    });
+    locked.get_future().wait();
+    QElapsedTimer clock;
+    clock.start();
+    ConversationRecord c;
+    const bool created = store.create(c, &error);
+    const qint64 waitedMs = clock.elapsed();
+    writer.join();
+    QVERIFY2(created, qPrintable(error));
+    QVERIFY2(waitedMs >= 300, qPrintable(QString::number(waitedMs))); // it did wait
     QCOMPARE(store.conversations().size(), 1);
 }
 
