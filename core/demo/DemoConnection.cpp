@@ -22,9 +22,10 @@ namespace {
 // Bounds what a pipelining client can queue while an answer is still being streamed; the
 // rest waits in the kernel (TCP back-pressure).
 constexpr qint64 kReadBufferBytes = 1024 * 1024;
-// A generated stream is topped up to this much in the socket's own buffer, no more: an endless
-// or huge answer then costs the server this much memory whatever the client's pace.
-constexpr qint64 kStreamBufferBytes = 256 * 1024;
+// A generated stream is topped up to this much in the socket's own buffer, no more, once a
+// millisecond (see onBytesWritten): an endless or huge answer then costs the server this much
+// memory whatever the client's pace, and comes at 64 MB/s at most, a fast network's pace.
+constexpr qint64 kStreamBufferBytes = 64 * 1024;
 
 } // namespace
 
