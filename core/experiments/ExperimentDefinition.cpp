@@ -35,6 +35,27 @@ QString member(const QString& path, const QString& key)
     return path.isEmpty() ? key : path + QLatin1Char('.') + key;
 }
 
+// A key or name quoted in an error, with control characters and line breaks escaped: errors are
+// one line, and a key such as "a\nb" must not break it.
+QString quoted(const QString& text)
+{
+    QString out = QStringLiteral("\"");
+    for (const QChar c : text) {
+        if (c == u'\n')
+            out += QStringLiteral("\\n");
+        else if (c == u'\r')
+            out += QStringLiteral("\\r");
+        else if (c == u'\t')
+            out += QStringLiteral("\\t");
+        else if (c.category() == QChar::Other_Control || c == QChar::LineSeparator ||
+                 c == QChar::ParagraphSeparator)
+            out += QStringLiteral("\\u%1").arg(c.unicode(), 4, 16, QLatin1Char('0'));
+        else
+            out += c;
+    }
+    return out + QLatin1Char('"');
+}
+
 // Rejects keys outside allowed: a misspelt "wieght" would otherwise silently mean weight 0.
 bool checkKeys(const QJsonObject& object, const QStringList& allowed, const QString& path,
                QString* error)
@@ -43,8 +64,9 @@ bool checkKeys(const QJsonObject& object, const QStringList& allowed, const QStr
         if (!allowed.contains(it.key())) {
             const QString where =
                 path.isEmpty() ? QStringLiteral("at the top level") : QStringLiteral("in ") + path;
-            return fail(error, QStringLiteral("unknown key \"%1\" %2 (expected %3)")
-                                   .arg(it.key(), where, allowed.join(QStringLiteral(", "))));
+            return fail(error,
+                        QStringLiteral("unknown key %1 %2 (expected %3)")
+                            .arg(quoted(it.key()), where, allowed.join(QStringLiteral(", "))));
         }
     }
     return true;
@@ -174,8 +196,8 @@ std::optional<ExperimentDefinition> ExperimentDefinition::fromJson(const QByteAr
         if (!readVariant(array.at(i), path, &variant, error))
             return std::nullopt;
         if (names.contains(variant.name)) {
-            fail(error, QStringLiteral("%1.name \"%2\" is used by an earlier variant")
-                            .arg(path, variant.name));
+            fail(error, QStringLiteral("%1.name %2 is used by an earlier variant")
+                            .arg(path, quoted(variant.name)));
             return std::nullopt;
         }
         names.insert(variant.name);
