@@ -43,6 +43,7 @@ std::unique_ptr<QTextDocument> StreamingMarkdown::newDocument() const
 void StreamingMarkdown::setText(const QString& text, bool finished)
 {
     m_runs.clear();
+    invalidateGeometry();
     m_text.clear();
     m_openStart = 0;
     m_finished = false;
@@ -56,16 +57,15 @@ void StreamingMarkdown::setText(const QString& text, bool finished)
 int StreamingMarkdown::append(const QString& delta)
 {
     Q_ASSERT(!m_finished);
-    const size_t open = m_runs.size() - 1;
     QTextDocument* document = m_runs.back().document.get();
     const QAbstractTextDocumentLayout* layout = document->documentLayout();
-    const int changedTop =
-        runTop(open) + int(layout->blockBoundingRect(document->lastBlock()).top());
+    const int openTop = closedHeight();
+    const int changedTop = openTop + int(layout->blockBoundingRect(document->lastBlock()).top());
     m_text += delta;
     const QList<qsizetype> cuts = m_markdown ? m_segmenter.feed(m_text) : QList<qsizetype>();
     if (!cuts.isEmpty()) {
         closeRunsUpTo(cuts);
-        return runTop(open); // the open run became rendered: all of it changed
+        return openTop; // the open run became rendered: all of it changed
     }
     QTextCursor cursor(document);
     cursor.movePosition(QTextCursor::End);
@@ -76,6 +76,7 @@ int StreamingMarkdown::append(const QString& delta)
 void StreamingMarkdown::closeRunsUpTo(const QList<qsizetype>& cuts)
 {
     m_runs.pop_back(); // the open run's plain document is replaced by the rendered runs
+    invalidateGeometry();
     for (const qsizetype cut : cuts) {
         m_runs.push_back(renderedRun(m_openStart, cut));
         m_openStart = cut;
@@ -101,6 +102,7 @@ void StreamingMarkdown::finish()
     if (!m_markdown)
         return;
     m_runs.back() = renderedRun(m_openStart, m_text.size());
+    m_placedCode.reset(); // the last run may hold code now
 }
 
 void StreamingMarkdown::setTextWidth(qreal width)
@@ -110,19 +112,30 @@ void StreamingMarkdown::setTextWidth(qreal width)
     m_textWidth = width;
     for (Run& run : m_runs)
         run.document->setTextWidth(width);
+    invalidateGeometry();
 }
 
-int StreamingMarkdown::runTop(size_t index) const
+void StreamingMarkdown::invalidateGeometry()
 {
-    int top = 0;
-    for (size_t i = 0; i < index; ++i)
-        top += documentHeight(m_runs[i].document.get());
-    return top;
+    m_closedHeight = -1;
+    m_placedCode.reset();
+}
+
+int StreamingMarkdown::closedHeight() const
+{
+    // Only the last run changes with a delta: the height above it is summed once per change of
+    // runs or width, not once per delta.
+    if (m_closedHeight < 0) {
+        m_closedHeight = 0;
+        for (size_t i = 0; i + 1 < m_runs.size(); ++i)
+            m_closedHeight += documentHeight(m_runs[i].document.get());
+    }
+    return m_closedHeight;
 }
 
 int StreamingMarkdown::height() const
 {
-    return runTop(m_runs.size());
+    return closedHeight() + documentHeight(m_runs.back().document.get());
 }
 
 void StreamingMarkdown::draw(QPainter* painter, const QPoint& pos, const QRect& clip,
@@ -149,6 +162,9 @@ void StreamingMarkdown::draw(QPainter* painter, const QPoint& pos, const QRect& 
 
 QList<StreamingMarkdown::PlacedCode> StreamingMarkdown::codeBlocks() const
 {
+    // The open run is plain text without code blocks, so deltas never move these.
+    if (m_placedCode)
+        return *m_placedCode;
     QList<PlacedCode> placed;
     int top = 0;
     for (const Run& run : m_runs) {
@@ -160,6 +176,7 @@ QList<StreamingMarkdown::PlacedCode> StreamingMarkdown::codeBlocks() const
         }
         top += documentHeight(document);
     }
+    m_placedCode = placed;
     return placed;
 }
 

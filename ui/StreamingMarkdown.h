@@ -8,6 +8,7 @@
 #include <QRect>
 #include <QString>
 #include <memory>
+#include <optional>
 #include <vector>
 
 class QColor;
@@ -61,7 +62,8 @@ private:
     std::unique_ptr<QTextDocument> newDocument() const;
     void closeRunsUpTo(const QList<qsizetype>& cuts);
     Run renderedRun(qsizetype from, qsizetype to) const;
-    int runTop(size_t index) const;
+    void invalidateGeometry();
+    int closedHeight() const; // of every run but the last
 
     const ChatStyle& m_style;
     bool m_markdown;
@@ -71,6 +73,8 @@ private:
     MarkdownSegmenter m_segmenter;
     std::vector<Run> m_runs; // the last one is the open run unless finished
     qreal m_textWidth = -1;
+    mutable int m_closedHeight = -1;                       // -1: not known
+    mutable std::optional<QList<PlacedCode>> m_placedCode; // empty: not known
 };
 
 } // namespace adminchat
