@@ -112,9 +112,6 @@ void ChatStream::send()
     m_attemptStartNs = nowNs();
     m_reply = m_manager->post(m_networkRequest, body);
     m_reply->setParent(this);
-    // Without a bound Qt's network thread buffers whatever the server sends, however fast: an
-    // endless answer would fill memory before the text limit is ever checked here.
-    m_reply->setReadBufferSize(readBufferBytes);
     connect(m_reply, &QNetworkReply::requestSent, this, [this] {
         m_requestSent = true;
         m_lastActivityNs = nowNs();

@@ -38,8 +38,6 @@ public:
     // Bodies of error answers and of non-streamed answers are read whole, within these bounds.
     static constexpr qsizetype maxErrorBodyBytes = 1024 * 1024;
     static constexpr qsizetype maxJsonBodyBytes = 64 * 1024 * 1024;
-    // What the network thread may hold unread; the server waits (TCP) while it is full.
-    static constexpr qint64 readBufferBytes = 1024 * 1024;
 
     ChatStream(quint64 id, QNetworkAccessManager* manager, EndpointConfig endpoint,
                ChatRequest request, QObject* parent = nullptr);
