@@ -10,6 +10,7 @@ ninja-build
 pkg-config
 qt6-base-dev
 qt6-charts-dev
+libqt6opengl6-dev
 qtkeychain-qt6-dev
 libqt6sql6-sqlite
 qt6-qpa-plugins
