@@ -76,9 +76,9 @@ void ChatStream::start()
                                                     : QByteArrayLiteral("application/json"));
     request.setHeader(QNetworkRequest::UserAgentHeader,
                       QByteArrayLiteral("AdminChat/" ADMINCHAT_VERSION));
-    if (!m_endpoint.apiKey.isEmpty())
-        request.setRawHeader("Authorization", "Bearer " + m_endpoint.apiKey.toUtf8());
-    for (const auto& [name, value] : m_endpoint.extraHeaders)
+    for (const auto& [name, value] : m_endpoint.plainHeaders())
+        request.setRawHeader(name, value);
+    for (const auto& [name, value] : m_endpoint.credentialHeaders())
         request.setRawHeader(name, value);
     // Streams must reach us as they arrive; nothing may sit in a cache.
     request.setAttribute(QNetworkRequest::CacheLoadControlAttribute,

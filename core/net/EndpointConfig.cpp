@@ -49,6 +49,19 @@ QUrl EndpointConfig::endpointUrl(const QString& path) const
     return url;
 }
 
+EndpointConfig::Headers EndpointConfig::credentialHeaders() const
+{
+    Headers headers;
+    if (!apiKey.isEmpty())
+        headers.append({QByteArrayLiteral("Authorization"), "Bearer " + apiKey.toUtf8()});
+    return headers;
+}
+
+EndpointConfig::Headers EndpointConfig::plainHeaders() const
+{
+    return extraHeaders;
+}
+
 QString EndpointConfig::hostPort() const
 {
     const bool encrypted =

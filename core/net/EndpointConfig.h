@@ -45,6 +45,13 @@ struct EndpointConfig
     static QString displayUrl(const QUrl& url);
 
     QUrl endpointUrl(const QString& path) const; // baseUrl + "/" + path
+
+    using Headers = QList<QPair<QByteArray, QByteArray>>;
+    // The headers that carry a credential (the key's header, and every extra header whose value
+    // is a secret): sent to the endpoint's own origin only, never after a redirect elsewhere.
+    Headers credentialHeaders() const;
+    // The other extra headers, sent with every request.
+    Headers plainHeaders() const;
     // "host:port" of baseUrl (the scheme's default port when none is given), for messages.
     QString hostPort() const;
     // text with every secret this endpoint knows replaced by "***": the key, the password of

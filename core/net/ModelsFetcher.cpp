@@ -21,9 +21,9 @@ void ModelsFetcher::start()
 {
     QNetworkRequest request(m_endpoint.endpointUrl(QStringLiteral("models")));
     request.setRawHeader("Accept", "application/json");
-    if (!m_endpoint.apiKey.isEmpty())
-        request.setRawHeader("Authorization", "Bearer " + m_endpoint.apiKey.toUtf8());
-    for (const auto& [name, value] : m_endpoint.extraHeaders)
+    for (const auto& [name, value] : m_endpoint.plainHeaders())
+        request.setRawHeader(name, value);
+    for (const auto& [name, value] : m_endpoint.credentialHeaders())
         request.setRawHeader(name, value);
     const int timeoutMs = m_endpoint.connectTimeoutMs + m_endpoint.idleTimeoutMs;
     if (timeoutMs > 0)
