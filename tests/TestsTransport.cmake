@@ -13,7 +13,7 @@ string(REPLACE
 file(WRITE ${CMAKE_CURRENT_BINARY_DIR}/transport/HostileServer.h "${hostile_server}")
 set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS HostileServer.h)
 
-set(ADMINCHAT_TRANSPORT_TESTS tst_redirects tst_resends tst_proxies)
+set(ADMINCHAT_TRANSPORT_TESTS tst_redirects tst_resends tst_proxies tst_transportlimits)
 foreach(name IN LISTS ADMINCHAT_TRANSPORT_TESTS)
     add_executable(${name} ${name}.cpp)
     target_include_directories(${name} BEFORE PRIVATE ${CMAKE_CURRENT_BINARY_DIR}/transport

@@ -166,7 +166,7 @@ bool ChatStream::retryAfter(const ApiError& error)
 {
     // Only while nothing of the answer arrived: an error body or no body at all. A refused
     // redirect stays refused, whatever x-should-retry says.
-    if (!m_reply || m_redirectRefused || !m_trace.outputEventNs.empty() ||
+    if (!m_reply || m_notRetried || !m_trace.outputEventNs.empty() ||
         (m_mode != BodyMode::Undecided && m_mode != BodyMode::ErrorBody) ||
         !m_retryPolicy.hasRetriesLeft() ||
         !RetryPolicy::isRetryable(m_trace.httpStatus, error.kind,
@@ -223,7 +223,7 @@ void ChatStream::followRedirect(int status)
     RedirectPolicy::Decision decision =
         m_redirects->next(m_reply->url(), status, m_reply->rawHeader("Location"));
     if (decision.error) {
-        m_redirectRefused = true;
+        m_notRetried = true;
         abortWith(*decision.error);
         return;
     }
@@ -248,6 +248,22 @@ void ChatStream::onMetaDataChanged()
     m_trace.httpStatus = status;
     if (RedirectPolicy::isRedirect(status) && !m_finished && !m_abortError) {
         followRedirect(status);
+        return;
+    }
+    if (status >= 100 && status < 200 && !m_finished && !m_abortError) {
+        // Qt 6.4 skips only 100 Continue: it ends the reply at any other 1xx and drops the
+        // real answer that follows. Say so, rather than report "HTTP 103" as the answer; the
+        // request reached the server, so it is not sent again.
+        const QString name = status == 102   ? QStringLiteral(" Processing")
+                             : status == 103 ? QStringLiteral(" Early Hints")
+                                             : QString();
+        m_notRetried = true; // not retried either
+        abortWith({ApiError::Kind::Protocol,
+                   QStringLiteral("the server sent an informational HTTP %1%2 before its answer, "
+                                  "which this client's HTTP layer cannot read past; the answer "
+                                  "was lost")
+                       .arg(status)
+                       .arg(name)});
         return;
     }
     if (m_trace.headersNs < 0)
@@ -471,10 +487,16 @@ void ChatStream::onTimerFired()
                              "within %2")
                   .arg(m_trace.endpoint, secondsText(m_endpoint.connectTimeoutMs))))
         return;
+    // Before the status line and headers are complete Qt shows us no byte, whether the server
+    // is silent or still sending headers: the message must not claim silence then.
+    const QString idleMessage =
+        m_trace.headersNs < 0
+            ? QStringLiteral("idle timeout: no complete status line and headers from the server "
+                             "within %1 of sending the request")
+            : QStringLiteral("idle timeout: no data from the server for %1");
     if (!waiting && m_requestSent && m_endpoint.idleTimeoutMs > 0 &&
         check(m_lastActivityNs + m_endpoint.idleTimeoutMs * nsPerMs, ApiError::Kind::IdleTimeout,
-              QStringLiteral("idle timeout: no data from the server for %1")
-                  .arg(secondsText(m_endpoint.idleTimeoutMs))))
+              idleMessage.arg(secondsText(m_endpoint.idleTimeoutMs))))
         return;
     if (!waiting && !m_requestSent && m_endpoint.idleTimeoutMs > 0)
         next = std::min(next, now + 50 * nsPerMs); // re-check once the request is on its way

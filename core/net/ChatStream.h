@@ -92,7 +92,7 @@ private:
     QNetworkRequest m_firstRequest;   // headers and TLS, shared by a retry
     QNetworkRequest m_networkRequest; // of the current hop: m_firstRequest unless redirected
     std::optional<RedirectPolicy> m_redirects;
-    bool m_redirectRefused = false;
+    bool m_notRetried = false; // a refused redirect or a lost answer: sending again cannot help
     RequestTrace m_trace;
     QElapsedTimer m_clock; // started when the request is handed to the network stack
     QPointer<QNetworkReply> m_reply;
