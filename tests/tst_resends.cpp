@@ -37,6 +37,7 @@ class TestResends : public QObject
     Q_OBJECT
 private slots:
     void closeDelimitedAnswerIsOnePost();
+    void idleConnectionClosedByServerIsNoError();
     void eachAttemptIsOurs_data();
     void eachAttemptIsOurs();
     void askCountsEveryAttempt_data();
@@ -66,6 +67,38 @@ void TestResends::closeDelimitedAnswerIsOnePost()
     QCOMPARE(trace.text, QStringLiteral("Hello"));
     QTest::qWait(500);
     QCOMPARE(server.requestCount(), 1);
+}
+
+void TestResends::idleConnectionClosedByServerIsNoError()
+{
+    // A kept-alive connection the server closes while idle (its keep-alive timeout): the next
+    // request opens a new one; it is neither an error nor sent twice.
+    const QByteArray body =
+        "data: " + HostileResponse::contentChunk(QStringLiteral("Hi"), "\"stop\"") +
+        "\n\ndata: [DONE]\n\n";
+    HostileServer server([body](const HostileRequest&) {
+        HostileResponse response = HostileResponse::status(200, body, {}, "text/event-stream");
+        response.wait(100); // then the connection closes
+        return response;
+    });
+    QVERIFY(server.isListening());
+    EndpointConfig config;
+    config.baseUrl = server.baseUrl();
+    config.maxRetries = 0;
+    ChatRequest request;
+    request.model = QStringLiteral("m");
+    request.messages.append({QStringLiteral("user"), QStringLiteral("again")});
+    ChatClient client; // one manager for both requests, as in the window and bench
+    QSignalSpy finished(&client, &ChatClient::requestFinished);
+    for (int i = 0; i < 2; ++i) {
+        client.start(ChatClient::nextRequestId(), config, request);
+        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), i + 1, 20000);
+        const auto trace = finished.at(i).at(1).value<RequestTrace>();
+        QVERIFY2(trace.succeeded(), qPrintable(trace.error->message));
+        QCOMPARE(trace.text, QStringLiteral("Hi"));
+        QTest::qWait(400); // the server has closed the idle connection by now
+    }
+    QCOMPARE(server.requestCount(), 2);
 }
 
 void TestResends::eachAttemptIsOurs_data()
