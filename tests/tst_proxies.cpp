@@ -28,9 +28,12 @@ QString proxyOf(const QUrl& url, const ProxyEnvironment::Variables& variables)
 // Answers like a chat endpoint, whatever the target.
 HostileResponse serve(const HostileRequest& request)
 {
+    // The connection closes after each answer, and says so: the chat request that follows the
+    // models list then never meets a connection closing under it.
     if (request.method == "GET")
         return HostileResponse::status(
-            200, R"({"object":"list","data":[{"id":"proxied-model","object":"model"}]})");
+            200, R"({"object":"list","data":[{"id":"proxied-model","object":"model"}]})",
+            {{"Connection", "close"}});
     return HostileResponse::eventStream(
         {HostileResponse::contentChunk(QStringLiteral("via proxy"), "\"stop\"")});
 }

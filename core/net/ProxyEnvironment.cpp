@@ -6,6 +6,7 @@
 #include <QNetworkProxyFactory>
 #include <QProcessEnvironment>
 #include <QRegularExpression>
+#include <algorithm>
 #include <mutex>
 
 namespace adminchat {
@@ -152,8 +153,14 @@ std::optional<ApiError> ProxyEnvironment::install(const QUrl& url)
 {
     static const Variables variables = fromProcess();
     static std::once_flag once;
-    std::call_once(
-        once, [] { QNetworkProxyFactory::setApplicationProxyFactory(new Factory(variables)); });
+    // Without any of the variables Qt's own choice stays (a desktop's proxy settings, if any).
+    std::call_once(once, [] {
+        const bool anySet =
+            std::any_of(variables.cbegin(), variables.cend(),
+                        [](const QString& value) { return !value.trimmed().isEmpty(); });
+        if (anySet)
+            QNetworkProxyFactory::setApplicationProxyFactory(new Factory(variables));
+    });
     std::optional<ApiError> error;
     const QNetworkProxy proxy = proxyFor(url, variables, &error);
     if (proxy.type() != QNetworkProxy::NoProxy)

@@ -33,7 +33,8 @@ public:
     static bool bypasses(const QString& host, const QString& noProxy);
 
     // Makes every QNetworkAccessManager of the process follow these rules, once, from the
-    // variables as they were at the first call. Returns the error for url, if any.
+    // variables as they were at the first call, when any of them is set (else Qt's own
+    // configuration stays). Returns the error for url, if any.
     static std::optional<ApiError> install(const QUrl& url);
 };
 
