@@ -165,7 +165,7 @@ void ChatStream::retryWithoutStreamOptions()
 bool ChatStream::retryAfter(const ApiError& error)
 {
     // Only while nothing of the answer arrived: an error body or no body at all. A refused
-    // redirect stays refused, whatever x-should-retry says.
+    // redirect, or an answer lost behind a 1xx, is not sent again, whatever x-should-retry says.
     if (!m_reply || m_notRetried || !m_trace.outputEventNs.empty() ||
         (m_mode != BodyMode::Undecided && m_mode != BodyMode::ErrorBody) ||
         !m_retryPolicy.hasRetriesLeft() ||
@@ -257,7 +257,7 @@ void ChatStream::onMetaDataChanged()
         const QString name = status == 102   ? QStringLiteral(" Processing")
                              : status == 103 ? QStringLiteral(" Early Hints")
                                              : QString();
-        m_notRetried = true; // not retried either
+        m_notRetried = true;
         abortWith({ApiError::Kind::Protocol,
                    QStringLiteral("the server sent an informational HTTP %1%2 before its answer, "
                                   "which this client's HTTP layer cannot read past; the answer "
