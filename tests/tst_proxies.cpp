@@ -2,7 +2,7 @@
 // the rules on their own, then `adminchat ask` through a HostileServer playing a plain-HTTP
 // proxy, which receives the absolute-form request line of both the models list and the chat.
 #include "AppProcess.h"
-#include "TransportTestServer.h"
+#include "HostileServer.h"
 #include "net/ProxyEnvironment.h"
 
 #include <QTemporaryDir>

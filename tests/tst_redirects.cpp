@@ -5,7 +5,7 @@
 // status and the Location; https to http, loops and long chains are refused; a Location's
 // secrets never reach a message.
 #include "TestCertificates.h"
-#include "TransportTestServer.h"
+#include "HostileServer.h"
 #include "net/ChatClient.h"
 #include "net/ModelsFetcher.h"
 

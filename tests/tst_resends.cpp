@@ -3,7 +3,7 @@
 // after reading, 4 for a non-HTTP status line, with --max-retries 0). Counted in HostileServer's
 // log for the in-process client and for `adminchat ask --json`, with 0 and 2 retries.
 #include "AppProcess.h"
-#include "TransportTestServer.h"
+#include "HostileServer.h"
 #include "net/ChatClient.h"
 
 #include <QSignalSpy>

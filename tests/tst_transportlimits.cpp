@@ -1,7 +1,7 @@
 // What a hostile server can do with the parts of an answer before its body, and with its
 // encoding, through the real client: informational (1xx) answers before the real one, a header
 // block without end, a compressed body that does not decompress.
-#include "TransportTestServer.h"
+#include "HostileServer.h"
 #include "net/ChatClient.h"
 
 #include <QElapsedTimer>
