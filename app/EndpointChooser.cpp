@@ -24,7 +24,7 @@ void EndpointChooser::choose(const QString& profile, const QString& baseUrl, Cal
         resolver->resolve(profile, this, [resolver, done](const ProfileResolver::Result& result) {
             resolver->deleteLater();
             if (!result.ok())
-                return done(std::nullopt, result.error, 1);
+                return done(std::nullopt, result.error, result.badInput ? 2 : 1);
             done(Choice{result.config, result.profile->name, result.profile->defaultModel}, {}, 0);
         });
         return;

@@ -176,6 +176,7 @@ void TestBaseUrls::badUrls()
     const QList<QPair<QStringList, QStringList>> runs{
         {{"ask", "--base-url", url, "--model", "m", "Hello"}, {}},
         {{"ask", "--model", "m", "Hello"}, {"OPENAI_BASE_URL=" + url}},
+        {{"ask", "--profile", "Environment", "--model", "m", "Hello"}, {"OPENAI_BASE_URL=" + url}},
         {{"bench", "--base-url", url, "--model", "m", "--requests", "1"}, {}},
         {{"profile", "add", "bad", "--base-url", url}, {}},
     };

@@ -400,40 +400,16 @@ void ProfileEditorDialog::testConnection()
         m_testResult->setStyleSheet(errorStyle);
         m_testResult->setText(problem);
     };
-    // The secret header values typed, then those kept, read as a request would read them.
-    const auto start = [this, fail, name, generation,
-                        values = m_form->secretValues()](EndpointProfile tested, QString key) {
-        QList<QByteArray> kept;
+    // The secret header values typed; those kept are read by the tester, as a request would.
+    const auto start = [this, name, values = m_form->secretValues()](EndpointProfile tested,
+                                                                     const QString& key) {
         for (auto& [header, value] : tested.extraHeaders) {
             for (const auto& [typedName, typedValue] : values) {
                 if (typedName == header)
                     value = typedValue;
             }
-            if (tested.isSecretHeader(header) && value.isEmpty())
-                kept << header;
         }
-        if (kept.isEmpty())
-            return m_tester->start(tested, key);
-        EndpointProfile lookup;
-        lookup.name = name;
-        for (const QByteArray& header : std::as_const(kept))
-            lookup.setHeader(header, {}, true);
-        ProfileSecrets::resolve(
-            lookup, this,
-            [this, fail, tested, key, generation](const EndpointProfile& found,
-                                                  const QString& error) mutable {
-                if (generation != m_testGeneration)
-                    return;
-                if (!error.isEmpty())
-                    return fail(error);
-                for (auto& [header, value] : tested.extraHeaders) {
-                    for (const auto& [foundName, foundValue] : found.extraHeaders) {
-                        if (foundName == header && value.isEmpty())
-                            value = foundValue;
-                    }
-                }
-                m_tester->start(tested, key);
-            });
+        m_tester->start(tested, key, name);
     };
     if (!typed.isEmpty() || m_form->removeKeyChecked())
         return start(*profile, typed);

@@ -60,10 +60,12 @@ void ProfileResolver::resolve(const QString& name, QObject* context, Callback do
                 base.isEmpty()
                     ? QStringLiteral("the Environment profile needs OPENAI_BASE_URL to be set")
                     : error;
+            result.badInput = true;
         } else {
             const QString key = qEnvironmentVariable("OPENAI_API_KEY").trimmed();
             result.error = EndpointConfig::controlCharacterError(
                 key, QStringLiteral("the API key in OPENAI_API_KEY"));
+            result.badInput = !result.ok();
             if (result.ok())
                 result.config = result.profile->toConfig(key);
         }
@@ -118,6 +120,7 @@ void ProfileResolver::resolve(const QString& name, QObject* context, Callback do
         result.error = EndpointConfig::controlCharacterError(
             *key,
             QStringLiteral("the API key in %1").arg(KeyStore::environmentVariable(profile->name)));
+        result.badInput = !result.ok();
         return withKey(std::move(result), *key);
     }
     if (!profile->hasKey)
