@@ -3,8 +3,8 @@
 // from --base-url, OPENAI_BASE_URL and a profile, and is never stored in the database, a CSV or
 // printed in an endpoint; a bad URL is a usage error (exit 2) naming the bad part.
 #include "AppProcess.h"
+#include "HostileServer.h"
 
-#include <HostileServer.h> // see TestsSecrets.cmake
 #include <QDirIterator>
 #include <QTemporaryDir>
 #include <QTest>

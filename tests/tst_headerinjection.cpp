@@ -3,10 +3,10 @@
 // what arrives: nothing injected ever reaches the wire, each refusal is one line naming where the
 // bad value came from, and the value itself is never printed.
 #include "AppProcess.h"
+#include "HostileServer.h"
 #include "KeychainTestHelpers.h"
 #include "endpoints/KeyStore.h"
 
-#include <HostileServer.h> // see TestsSecrets.cmake
 #include <QSettings>
 #include <QTemporaryDir>
 #include <QTest>

@@ -2,13 +2,13 @@
 // the real keychain, shown as "stored in the keychain"), keys and headers with control
 // characters, framing headers and bad base URLs; Test connection runs the real client against a
 // scripted loopback server that logs what arrives.
+#include "HostileServer.h"
 #include "KeychainTestHelpers.h"
 #include "ProfileEditorDialog.h"
 #include "ProfileForm.h"
 #include "endpoints/KeyStore.h"
 #include "endpoints/ProfileStore.h"
 
-#include <HostileServer.h> // see TestsSecrets.cmake
 #include <QComboBox>
 #include <QLabel>
 #include <QLineEdit>

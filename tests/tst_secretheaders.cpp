@@ -4,10 +4,10 @@
 // keychain or come from the environment, never into a file or onto the screen; an older settings
 // file with a plaintext value is moved into the keychain on first use.
 #include "AppProcess.h"
+#include "HostileServer.h"
 #include "KeychainTestHelpers.h"
 #include "endpoints/KeyStore.h"
 
-#include <HostileServer.h> // see TestsSecrets.cmake
 #include <QDirIterator>
 #include <QSettings>
 #include <QTemporaryDir>
