@@ -24,7 +24,7 @@ void EndpointChooser::choose(const QString& profile, const QString& baseUrl, Cal
         resolver->resolve(profile, this, [resolver, done](const ProfileResolver::Result& result) {
             resolver->deleteLater();
             if (!result.ok())
-                return done(std::nullopt, result.error, 1);
+                return done(std::nullopt, result.error, result.badInput ? 2 : 1);
             done(Choice{result.config, result.profile->name, result.profile->defaultModel}, {}, 0);
         });
         return;
@@ -36,16 +36,19 @@ void EndpointChooser::choose(const QString& profile, const QString& baseUrl, Cal
                      QStringLiteral("no endpoint: pass --profile NAME or --base-url URL, or set "
                                     "OPENAI_BASE_URL (try --profile Demo)"),
                      2);
-    const QUrl url = QUrl::fromUserInput(base);
-    if (!url.isValid() ||
-        (url.scheme() != QLatin1String("http") && url.scheme() != QLatin1String("https")))
-        return later(std::move(done), std::nullopt,
-                     QStringLiteral("invalid base URL \"%1\": expected http(s)://host[:port][/v1]")
-                         .arg(base),
-                     2);
+    QString error;
+    const std::optional<QUrl> url = EndpointConfig::parseBaseUrl(
+        base, &error,
+        baseUrl.isEmpty() ? QStringLiteral("OPENAI_BASE_URL") : QStringLiteral("--base-url"));
+    if (!url)
+        return later(std::move(done), std::nullopt, error, 2);
     Choice choice;
-    choice.config.baseUrl = EndpointConfig::normalizeBaseUrl(url);
-    choice.config.apiKey = qEnvironmentVariable("OPENAI_API_KEY");
+    choice.config.baseUrl = *url;
+    choice.config.apiKey = qEnvironmentVariable("OPENAI_API_KEY").trimmed();
+    if (const QString error = EndpointConfig::controlCharacterError(
+            choice.config.apiKey, QStringLiteral("the API key in OPENAI_API_KEY"));
+        !error.isEmpty())
+        return later(std::move(done), std::nullopt, error, 2);
     choice.profile = baseUrl.isEmpty() ? EndpointProfile::environmentName : QString();
     later(std::move(done), choice, {}, 0);
 }

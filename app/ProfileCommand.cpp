@@ -2,10 +2,12 @@
 
 #include "CommandLine.h"
 #include "KeyPrompt.h"
+#include "ProfileHelp.h"
 #include "ProfileTestRun.h"
 #include "demo/DemoServer.h"
 #include "endpoints/EndpointProfile.h"
 #include "endpoints/KeyStore.h"
+#include "endpoints/ProfileSecrets.h"
 #include "endpoints/ProfileStore.h"
 
 #include <QCommandLineParser>
@@ -19,77 +21,6 @@
 namespace adminchat {
 
 namespace {
-
-const char* const usageText = R"(Usage: adminchat profile add NAME --base-url URL [OPTIONS]
-       adminchat profile list [--json]
-       adminchat profile remove NAME
-       adminchat profile test NAME
-
-Endpoint profiles: a name for a base URL with its model, headers, timeouts, retries and CA
-file. Profiles are saved in the settings file; their API keys go to the OS keychain (Secret
-Service), never to a file. Without a keychain, pass a profile's key as ADMINCHAT_API_KEY_<NAME> (the name upper-cased,
-other characters as _); that variable is used before the keychain when set.
-
-Built-in profiles: Environment (OPENAI_BASE_URL and OPENAI_API_KEY, when set) and Demo (the
-simulated endpoint). `adminchat profile COMMAND --help` shows a command's options.
-)";
-
-const char* const addHelp = R"(Usage: adminchat profile add NAME --base-url URL [OPTIONS]
-
-Saves an endpoint profile. With --api-key-stdin the key is read from stdin (not echoed on a
-terminal) and stored in the OS keychain before the profile is saved; when no keychain answers,
-nothing is saved.
-
-Options:
-  --base-url URL          Endpoint base URL, e.g. https://api.example.com/v1 (required).
-  --model M               Default model.
-  --header K:V            Extra request header, repeatable.
-  --connect-timeout S     Seconds to connect and send a request (default 10).
-  --idle-timeout S        Longest silence from the server in seconds (default 60).
-  --total-timeout S       Limit for a whole answer in seconds (default none).
-  --max-retries N         Times a request failing before its answer starts (408, 409,
-                          429, 5xx, connection error, timeout) is sent again, with
-                          backoff and the server's retry-after (default 2, 0 to 10).
-  --ca-file FILE          PEM file of extra CA certificates to trust (private CA,
-                          self-signed server); TLS verification stays on.
-  --no-stream-options     Never send stream_options (servers that reject it; otherwise
-                          a rejected request is retried once without it).
-  --predict               On regenerate and edit, send the previous answer as a
-                          prediction (OpenAI Predicted Outputs; off by default).
-  --api-key-stdin         Read the API key from stdin.
-  --replace               Replace an existing profile of that name (its stored key is kept
-                          unless --api-key-stdin gives a new one).
-  -h, --help              Show this help.
-)";
-
-const char* const listHelp = R"(Usage: adminchat profile list [--json]
-
-Lists the profiles: name, base URL, default model and where the key comes from ("keychain",
-"env" for ADMINCHAT_API_KEY_<NAME> or OPENAI_API_KEY, "none"). Never prints a key and never
-asks the keychain.
-
-Options:
-  --json       One JSON array.
-  -h, --help   Show this help.
-)";
-
-const char* const removeHelp = R"(Usage: adminchat profile remove NAME
-
-Removes a saved profile and its key from the keychain. When the keychain cannot be reached the
-profile is kept, so that its key is not left behind unnamed.
-
-Options:
-  -h, --help   Show this help.
-)";
-
-const char* const testHelp = R"(Usage: adminchat profile test NAME
-
-Lists the endpoint's models (GET {base}/models) with the profile's headers, CA file and key, and
-prints how many there are, the first ones and the round trip. Exit status 1 when that fails.
-
-Options:
-  -h, --help   Show this help.
-)";
 
 int usageError(const QString& sub, const QString& message)
 {
@@ -145,6 +76,8 @@ int runAdd(const QStringList& arguments)
         {QStringLiteral("base-url"), QStringLiteral("Base URL."), QStringLiteral("URL")},
         {QStringLiteral("model"), QStringLiteral("Default model."), QStringLiteral("M")},
         {QStringLiteral("header"), QStringLiteral("Header."), QStringLiteral("K:V")},
+        {QStringLiteral("secret-header"), QStringLiteral("Secret header."), QStringLiteral("K:V")},
+        {QStringLiteral("key-header"), QStringLiteral("Key header."), QStringLiteral("NAME")},
         {QStringLiteral("connect-timeout"), QStringLiteral("Seconds."), QStringLiteral("S")},
         {QStringLiteral("idle-timeout"), QStringLiteral("Seconds."), QStringLiteral("S")},
         {QStringLiteral("total-timeout"), QStringLiteral("Seconds."), QStringLiteral("S")},
@@ -159,7 +92,7 @@ int runAdd(const QStringList& arguments)
     if (!parse(parser, arguments, sub, &exitCode))
         return exitCode;
     if (parser.isSet(QStringLiteral("help"))) {
-        writeOut(QString::fromUtf8(addHelp));
+        writeOut(QString::fromUtf8(profilehelp::addHelp));
         return 0;
     }
     const QStringList positional = parser.positionalArguments();
@@ -177,18 +110,33 @@ int runAdd(const QStringList& arguments)
 
     if (!parser.isSet(QStringLiteral("base-url")))
         return usageError(sub, QStringLiteral("--base-url URL is required"));
-    const QUrl url = QUrl::fromUserInput(parser.value(QStringLiteral("base-url")).trimmed());
-    if (const QString error = EndpointProfile::baseUrlError(url); !error.isEmpty())
+    QString urlError;
+    const std::optional<QUrl> url = EndpointConfig::parseBaseUrl(
+        parser.value(QStringLiteral("base-url")), &urlError, QStringLiteral("--base-url"));
+    if (!url)
+        return usageError(sub, urlError);
+    if (const QString error = EndpointProfile::baseUrlError(*url); !error.isEmpty())
         return usageError(sub, error);
-    profile.baseUrl = EndpointConfig::normalizeBaseUrl(url);
+    profile.baseUrl = *url;
     profile.defaultModel = parser.value(QStringLiteral("model")).trimmed();
 
-    for (const QString& text : parser.values(QStringLiteral("header"))) {
-        QString error;
-        const auto header = EndpointProfile::parseHeader(text, &error);
-        if (!header)
-            return usageError(sub, error);
-        profile.extraHeaders.append(*header);
+    for (const QString& option : {QStringLiteral("header"), QStringLiteral("secret-header")}) {
+        for (const QString& text : parser.values(option)) {
+            QString error;
+            const auto header = EndpointProfile::parseHeader(text, &error);
+            if (!header)
+                return usageError(sub, QStringLiteral("--%1: %2").arg(option, error));
+            profile.setHeader(header->first, header->second,
+                              option == QLatin1String("secret-header"));
+        }
+    }
+    if (parser.isSet(QStringLiteral("key-header"))) {
+        const QString keyHeader = parser.value(QStringLiteral("key-header")).trimmed();
+        if (const QString error = EndpointConfig::headerNameError(keyHeader); !error.isEmpty())
+            return usageError(sub, QStringLiteral("--key-header: ") + error);
+        if (keyHeader.compare(QLatin1String(EndpointConfig::bearerHeader), Qt::CaseInsensitive) !=
+            0)
+            profile.keyHeader = keyHeader.toLatin1();
     }
     QString error;
     std::optional<int> connectMs, idleMs, totalMs;
@@ -225,6 +173,21 @@ int runAdd(const QStringList& arguments)
                                 .arg(profile.name));
     if (existing)
         profile.hasKey = existing->hasKey; // kept unless a new key comes
+    // Secret values given now go to the keychain; an empty one keeps what is stored (or comes
+    // from the environment).
+    ProfileSecrets::Values secretValues;
+    for (const auto& [name, value] : std::as_const(profile.extraHeaders)) {
+        if (profile.isSecretHeader(name) && !value.isEmpty())
+            secretValues.append({name, value});
+    }
+    // Entries of secret headers the new profile no longer has.
+    QList<QByteArray> staleSecrets;
+    if (existing) {
+        for (const auto& [name, value] : existing->extraHeaders) {
+            if (existing->isSecretHeader(name) && !profile.isSecretHeader(name))
+                staleSecrets.append(name);
+        }
+    }
     if (const QString problem = store.validationError(profile); !problem.isEmpty())
         return failure(sub, problem);
 
@@ -247,31 +210,56 @@ int runAdd(const QStringList& arguments)
         return 0;
     };
 
+    // The secrets first: a profile must never claim a key or a value the keychain does not
+    // hold. The key, then the header values, then the profile, then the entries of secret
+    // headers it no longer has.
+    int result = 1;
+    QObject context;
+    KeyStore keys;
+    const auto finish = [&](const EndpointProfile& saved, const QString& keyNote) {
+        result = save(saved, keyNote);
+        if (result != 0 || staleSecrets.isEmpty())
+            return QCoreApplication::exit(result);
+        ProfileSecrets::remove(saved.name, staleSecrets, &context, [](const QString& error) {
+            if (!error.isEmpty())
+                writeErr(QStringLiteral("warning: %1\n").arg(error));
+            QCoreApplication::exit(0);
+        });
+    };
+    const auto writeHeaders = [&](const EndpointProfile& profile, const QString& keyNote) {
+        if (secretValues.isEmpty())
+            return finish(profile, keyNote);
+        ProfileSecrets::write(profile.name, secretValues, &context,
+                              [&, profile, keyNote](const QString& error) {
+                                  if (error.isEmpty())
+                                      return finish(profile, keyNote);
+                                  result = failure(sub, error);
+                                  QCoreApplication::exit(result);
+                              });
+    };
     if (!key) {
         const QString note =
             KeyStore::keyFromEnvironment(profile.name)
                 ? QStringLiteral("from %1").arg(KeyStore::environmentVariable(profile.name))
             : profile.hasKey ? QStringLiteral("kept in the keychain")
                              : QStringLiteral("none");
-        return save(profile, note);
-    }
-
-    // The key first: a profile must never claim a key the keychain does not hold.
-    KeyStore keys;
-    int result = 1;
-    QObject context;
-    keys.writeKey(profile.name, *key, &context,
-                  [&, profile](const KeyStore::Result& written) mutable {
-                      if (!written.ok) {
-                          result = failure(sub, written.error);
-                      } else {
+        QMetaObject::invokeMethod(
+            &context, [&, profile, note] { writeHeaders(profile, note); }, Qt::QueuedConnection);
+    } else {
+        keys.writeKey(profile.name, *key, &context,
+                      [&, profile](const KeyStore::Result& written) mutable {
+                          if (!written.ok) {
+                              result = failure(sub, written.error);
+                              return QCoreApplication::exit(result);
+                          }
                           profile.hasKey = true;
-                          result = save(profile, QStringLiteral("in the keychain"));
-                      }
-                      QCoreApplication::exit(result);
-                  });
-    key->fill(QLatin1Char('\0'));
+                          writeHeaders(profile, QStringLiteral("in the keychain"));
+                      });
+        key->fill(QLatin1Char('\0'));
+    }
     QCoreApplication::exec();
+    for (auto& [name, value] : secretValues)
+        value.fill('\0');
     return result;
 }
 
@@ -286,7 +274,7 @@ int runList(const QStringList& arguments)
     if (!parse(parser, arguments, sub, &exitCode))
         return exitCode;
     if (parser.isSet(QStringLiteral("help"))) {
-        writeOut(QString::fromUtf8(listHelp));
+        writeOut(QString::fromUtf8(profilehelp::listHelp));
         return 0;
     }
     if (!parser.positionalArguments().isEmpty())
@@ -308,9 +296,12 @@ int runList(const QStringList& arguments)
         QJsonArray array;
         for (const EndpointProfile& profile : std::as_const(profiles)) {
             const bool builtIn = profile.kind == EndpointProfile::Kind::Demo;
-            QJsonArray headerNames; // names only: a value may be a credential
-            for (const auto& header : profile.extraHeaders)
+            QJsonArray headerNames, secretNames; // names only: a value may be a credential
+            for (const auto& header : profile.extraHeaders) {
                 headerNames.append(QString::fromLatin1(header.first));
+                if (profile.isSecretHeader(header.first))
+                    secretNames.append(QString::fromLatin1(header.first));
+            }
             QJsonObject object{
                 {QStringLiteral("name"), profile.name},
                 {QStringLiteral("kind"), profile.kind == EndpointProfile::Kind::Saved ? "saved"
@@ -323,7 +314,11 @@ int runList(const QStringList& arguments)
                                                       ? QJsonValue(QJsonValue::Null)
                                                       : QJsonValue(profile.defaultModel)},
                 {QStringLiteral("key"), profile.keySource()},
+                {QStringLiteral("key_header"), profile.keyHeader.isEmpty()
+                                                   ? QStringLiteral("Authorization: Bearer")
+                                                   : QString::fromLatin1(profile.keyHeader)},
                 {QStringLiteral("header_names"), headerNames},
+                {QStringLiteral("secret_headers"), secretNames},
                 {QStringLiteral("connect_timeout_s"), profile.connectTimeoutMs / 1000.0},
                 {QStringLiteral("idle_timeout_s"), profile.idleTimeoutMs / 1000.0},
                 {QStringLiteral("total_timeout_s"),
@@ -345,33 +340,43 @@ int runList(const QStringList& arguments)
 
     struct Row
     {
-        QString name, url, model, key;
+        QString name, url, model, key, headers;
     };
     QList<Row> rows{{QStringLiteral("NAME"), QStringLiteral("BASE URL"), QStringLiteral("MODEL"),
-                     QStringLiteral("KEY")}};
+                     QStringLiteral("KEY"), QStringLiteral("HEADERS")}};
     for (const EndpointProfile& profile : std::as_const(profiles)) {
         const bool builtIn = profile.kind == EndpointProfile::Kind::Demo;
         QString url =
             builtIn ? QStringLiteral("built-in") : EndpointConfig::displayUrl(profile.baseUrl);
         if (!builtIn && EndpointProfile::isInsecureRemote(profile.baseUrl))
             url += QStringLiteral(" (unencrypted)");
+        // Names only; a secret header says where its value is, never what it is.
+        QStringList headers;
+        for (const auto& header : profile.extraHeaders) {
+            headers << QString::fromLatin1(header.first) + (profile.isSecretHeader(header.first)
+                                                                ? QStringLiteral(" (secret)")
+                                                                : QString());
+        }
         rows.append({profile.name, url,
                      profile.defaultModel.isEmpty() ? QStringLiteral("-") : profile.defaultModel,
-                     profile.keySource()});
+                     profile.keySource(),
+                     headers.isEmpty() ? QStringLiteral("-") : headers.join(QStringLiteral(", "))});
     }
-    qsizetype nameWidth = 0, urlWidth = 0, modelWidth = 0;
+    qsizetype nameWidth = 0, urlWidth = 0, modelWidth = 0, keyWidth = 0;
     for (const Row& row : std::as_const(rows)) {
         nameWidth = std::max(nameWidth, row.name.size());
         urlWidth = std::max(urlWidth, row.url.size());
         modelWidth = std::max(modelWidth, row.model.size());
+        keyWidth = std::max(keyWidth, row.key.size());
     }
     QString text;
     for (const Row& row : std::as_const(rows)) {
-        text += QStringLiteral("%1  %2  %3  %4\n")
+        text += QStringLiteral("%1  %2  %3  %4  %5\n")
                     .arg(row.name, -int(nameWidth))
                     .arg(row.url, -int(urlWidth))
                     .arg(row.model, -int(modelWidth))
-                    .arg(row.key);
+                    .arg(row.key, -int(keyWidth))
+                    .arg(row.headers);
     }
     writeOut(text);
     return 0;
@@ -387,7 +392,7 @@ int runRemove(const QStringList& arguments)
     if (!parse(parser, arguments, sub, &exitCode))
         return exitCode;
     if (parser.isSet(QStringLiteral("help"))) {
-        writeOut(QString::fromUtf8(removeHelp));
+        writeOut(QString::fromUtf8(profilehelp::removeHelp));
         return 0;
     }
     const QStringList positional = parser.positionalArguments();
@@ -414,17 +419,32 @@ int runRemove(const QStringList& arguments)
                                              : QString()));
         return 0;
     };
-    if (!profile->hasKey)
+    const QList<QByteArray> secretHeaders = profile->secretHeaderNames();
+    if (!profile->hasKey && secretHeaders.isEmpty())
         return removeProfile(false);
 
+    // The key and the secret header values first, so that none is left behind unnamed.
     KeyStore keys;
     int result = 1;
     QObject context;
-    keys.removeKey(profile->name, &context, [&](const KeyStore::Result& removed) {
-        result = removed.ok ? removeProfile(true)
-                            : failure(sub, removed.error + QStringLiteral("; the profile is kept"));
-        QCoreApplication::exit(result);
-    });
+    const auto removeHeaders = [&] {
+        ProfileSecrets::remove(profile->name, secretHeaders, &context, [&](const QString& error) {
+            result = error.isEmpty()
+                         ? removeProfile(profile->hasKey)
+                         : failure(sub, error + QStringLiteral("; the profile is kept"));
+            QCoreApplication::exit(result);
+        });
+    };
+    if (profile->hasKey) {
+        keys.removeKey(profile->name, &context, [&](const KeyStore::Result& removed) {
+            if (removed.ok)
+                return removeHeaders();
+            result = failure(sub, removed.error + QStringLiteral("; the profile is kept"));
+            QCoreApplication::exit(result);
+        });
+    } else {
+        removeHeaders();
+    }
     QCoreApplication::exec();
     return result;
 }
@@ -439,7 +459,7 @@ int runTest(const QStringList& arguments)
     if (!parse(parser, arguments, sub, &exitCode))
         return exitCode;
     if (parser.isSet(QStringLiteral("help"))) {
-        writeOut(QString::fromUtf8(testHelp));
+        writeOut(QString::fromUtf8(profilehelp::testHelp));
         return 0;
     }
     const QStringList positional = parser.positionalArguments();
@@ -460,9 +480,9 @@ int runProfileCommand(const QStringList& arguments)
     if (sub.isEmpty() || sub == QLatin1String("--help") || sub == QLatin1String("-h") ||
         sub == QLatin1String("help")) {
         if (sub.isEmpty())
-            writeErr(QString::fromUtf8(usageText));
+            writeErr(QString::fromUtf8(profilehelp::usageText));
         else
-            writeOut(QString::fromUtf8(usageText));
+            writeOut(QString::fromUtf8(profilehelp::usageText));
         return sub.isEmpty() ? 2 : 0;
     }
     if (sub == QLatin1String("add"))

@@ -1,6 +1,7 @@
-// Keys never leave the keychain: with a canary key (and a canary token in the endpoint's query
-// string), debug logging on for every subsystem, the command line and the window are used as a
-// user would; then every file written and everything printed is searched for the canaries.
+// Keys never leave the keychain: with a canary key, a canary secret header value and a canary
+// token in the endpoint's query string, debug logging on for every subsystem, the command line
+// and the window are used as a user would; then every file written and everything printed is
+// searched for the canaries.
 #include "AppProcess.h"
 #include "EndpointPicker.h"
 #include "KeychainTestHelpers.h"
@@ -12,8 +13,10 @@
 #include <QLineEdit>
 #include <QLoggingCategory>
 #include <QMutex>
+#include <QPlainTextEdit>
 #include <QPushButton>
 #include <QRandomGenerator>
+#include <QScopeGuard>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -34,6 +37,8 @@ private:
     QTemporaryDir m_home;
     QByteArray m_key;      // the profile's key, in the keychain
     QByteArray m_token;    // a credential in the base URL's query string
+    QByteArray m_header;   // a secret header's value, in the keychain
+    QByteArray m_header2;  // another, typed in the editor
     QByteArray m_wrongKey; // a key the server rejects: must not come back in its error
     QString m_baseUrl;     // of the demo endpoint
     QString m_tokenUrl;    // the same with ?api_key=<token>, as some gateways want
@@ -81,7 +86,7 @@ QProcessEnvironment TestCanary::environment() const
 QStringList TestCanary::leaksIn(const QByteArray& bytes) const
 {
     QStringList leaks;
-    for (const QByteArray& secret : {m_key, m_token, m_wrongKey}) {
+    for (const QByteArray& secret : {m_key, m_token, m_wrongKey, m_header, m_header2}) {
         // UTF-8 and UTF-16 (a QString dumped raw), and the key's distinctive tail alone.
         const QByteArray tail = secret.right(12);
         const QByteArray utf16 = QByteArray(
@@ -113,6 +118,8 @@ void TestCanary::initTestCase()
     m_key = canary("sk-canarykey-");
     m_token = canary("canarytoken-");
     m_wrongKey = canary("sk-canarywrong-");
+    m_header = canary("canaryheader-");
+    m_header2 = canary("canaryheadertwo-");
     // The search finds a canary anywhere, in UTF-8 or UTF-16.
     QVERIFY(!leaksIn("Bearer " + m_key + "\n").isEmpty());
     QVERIFY(!leaksIn(QByteArray(reinterpret_cast<const char*>(QString::fromLatin1(m_token).utf16()),
@@ -129,7 +136,10 @@ void TestCanary::initTestCase()
 
 void TestCanary::commandLineNeverShowsOrStoresTheKey()
 {
-    run({"profile", "add", "canary", "--base-url", m_baseUrl, "--api-key-stdin"}, m_key + '\n');
+    run({"profile", "add", "canary", "--base-url", m_baseUrl, "--api-key-stdin", "--secret-header",
+         "X-Gateway: " + QString::fromLatin1(m_header)},
+        m_key + '\n');
+    run({"profile", "list"});
     run({"profile", "list", "--json"});
     run({"profile", "test", "canary"});
     run({"ask", "--profile", "canary", "--json", "Hello"});
@@ -151,6 +161,17 @@ void TestCanary::commandLineNeverShowsOrStoresTheKey()
         runApp({"ask", "--base-url", m_tokenUrl, "--max-retries", "0", "--json", "Hi"}, env);
     m_printed += rejected.all();
     QVERIFY2(rejected.exitCode != 0 && rejected.all().contains("401"), rejected.all().constData());
+
+    // The token in OPENAI_BASE_URL's query, through the Environment profile.
+    QProcessEnvironment tokenEnv = keyEnv;
+    tokenEnv.insert(QStringLiteral("OPENAI_BASE_URL"), m_tokenUrl);
+    const AppRun environmentProfile =
+        runApp({"ask", "--profile", "Environment", "--json", "Hi again"}, tokenEnv);
+    m_printed += environmentProfile.all();
+    QVERIFY2(environmentProfile.exitCode == 0, environmentProfile.all().constData());
+    const AppRun listed = runApp({"profile", "list", "--json"}, tokenEnv);
+    m_printed += listed.all();
+    QVERIFY2(listed.exitCode == 0, listed.all().constData());
 
     run({"metrics", "export", "--csv", m_home.filePath(QStringLiteral("metrics.csv"))});
     run({"metrics", "export", "--summary", "--csv", m_home.filePath(QStringLiteral("sum.csv"))});
@@ -174,6 +195,12 @@ void TestCanary::windowNeverShowsOrStoresTheKey()
     // canary key is added in the editor (the key goes to the keychain), chosen, and used.
     QLoggingCategory::setFilterRules(QStringLiteral("adminchat.*.debug=true"));
     previousHandler = qInstallMessageHandler(captureMessage);
+    qputenv("OPENAI_BASE_URL", m_tokenUrl.toUtf8());
+    qputenv("OPENAI_API_KEY", m_key);
+    const auto unset = qScopeGuard([] {
+        qunsetenv("OPENAI_BASE_URL");
+        qunsetenv("OPENAI_API_KEY");
+    });
     {
         QTemporaryDir dir(m_home.filePath(QStringLiteral("window-XXXXXX")));
         dir.setAutoRemove(false); // searched with the rest
@@ -190,6 +217,8 @@ void TestCanary::windowNeverShowsOrStoresTheKey()
         url->clear();
         QTest::keyClicks(url, m_baseUrl);
         QTest::keyClicks(editor->findChild<QLineEdit*>("apiKey"), QString::fromLatin1(m_key));
+        QTest::keyClicks(editor->findChild<QPlainTextEdit*>("extraHeaders"),
+                         QStringLiteral("X-Api-Key: ") + QString::fromLatin1(m_header2));
         QSignalSpy changed(editor, &adminchat::ProfileEditorDialog::profilesChanged);
         QTest::mouseClick(editor->findChild<QPushButton*>("saveProfileButton"), Qt::LeftButton);
         QVERIFY(changed.wait(10000));
@@ -201,6 +230,14 @@ void TestCanary::windowNeverShowsOrStoresTheKey()
         QVERIFY(windowtest::waitForAnswer(window.get()));
         const adminchat::ChatEntry& answer = window->session()->entries().last();
         QVERIFY2(!answer.error, qPrintable(answer.error ? answer.error->message : QString()));
+
+        // The Environment profile, with the token in OPENAI_BASE_URL's query.
+        QVERIFY(window->endpointPicker()->selectProfile(QStringLiteral("Environment")));
+        QVERIFY(ready.wait(10000));
+        windowtest::sendText(window.get(), QStringLiteral("Hello from the environment"));
+        QVERIFY(windowtest::waitForAnswer(window.get()));
+        const adminchat::ChatEntry& second = window->session()->entries().last();
+        QVERIFY2(!second.error, qPrintable(second.error ? second.error->message : QString()));
     }
     qInstallMessageHandler(previousHandler);
     QLoggingCategory::setFilterRules(QString());

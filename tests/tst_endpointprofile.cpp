@@ -140,6 +140,19 @@ void TestEndpointProfile::badHeaders_data()
                                 << "line break";
     QTest::newRow("CR alone") << "X-Org: a\rb"
                               << "line break";
+    QTest::newRow("NUL in value") << QStringLiteral("X-Org: a") + QChar(0) + QStringLiteral("b")
+                                  << "NUL";
+    QTest::newRow("tab in value") << "X-Org: a\tb"
+                                  << "a tab";
+    QTest::newRow("escape in value") << "X-Org: a\x1b[2Jb"
+                                     << "control character (U+001B)";
+    QTest::newRow("DEL in value") << "X-Org: a\x7f"
+                                  << "control character (U+007F)";
+    QTest::newRow("line separator") << QStringLiteral("X-Org: a\u2028b") << "line break";
+    for (const char* name :
+         {"Content-Length", "content-length", "Transfer-Encoding", "Host", "Connection",
+          "Keep-Alive", "Upgrade", "TE", "Trailer", "Proxy-Authorization", "proxy-connection"})
+        QTest::newRow(name) << QString::fromLatin1(name) + QStringLiteral(": 5") << "cannot be set";
 }
 
 void TestEndpointProfile::badHeaders()
@@ -151,6 +164,10 @@ void TestEndpointProfile::badHeaders()
     QVERIFY2(error.contains(reason), qPrintable(error));
     QVERIFY(!error.contains(QLatin1Char('\n')));
     QVERIFY(!error.contains(QLatin1Char('\r')));
+    // The value may be a secret: never quoted.
+    const QString value = text.mid(text.indexOf(QLatin1Char(':')) + 1).trimmed();
+    if (value.size() > 1 && text.contains(QLatin1Char(':')))
+        QVERIFY2(!error.contains(value), qPrintable(error));
     QVERIFY(!EndpointProfile::parseHeader(text, nullptr)); // no error wanted: no crash
 }
 

@@ -178,7 +178,7 @@ void TestProfileCommand::usageErrors_data()
     QTest::newRow("add without URL")
         << QStringList{"profile", "add", "x"} << 2 << "--base-url URL is required";
     QTest::newRow("bad URL") << QStringList{"profile", "add", "x", "--base-url", "ftp://h"} << 2
-                             << "invalid base URL";
+                             << "invalid base URL (--base-url): unsupported scheme \"ftp\"";
     QTest::newRow("reserved name")
         << QStringList{"profile", "add", "Demo", "--base-url", "http://127.0.0.1:1"} << 2
         << "built-in";

@@ -128,7 +128,9 @@ void TestProfileResolver::environmentProfile()
     qputenv("OPENAI_BASE_URL", "ftp://nope");
     r = resolve(QStringLiteral("Environment"));
     QVERIFY(!r.ok());
-    QVERIFY2(r.error.contains(QStringLiteral("not an http(s) URL")), qPrintable(r.error));
+    QVERIFY2(
+        r.error.contains(QStringLiteral("invalid base URL (OPENAI_BASE_URL): unsupported scheme")),
+        qPrintable(r.error));
     qunsetenv("OPENAI_BASE_URL");
     qunsetenv("OPENAI_API_KEY");
 }

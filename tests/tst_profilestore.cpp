@@ -233,10 +233,10 @@ void TestProfileStore::refusals_data()
                            << "'/'";
     QTest::newRow("no URL") << "Lab"
                             << ""
-                            << "invalid base URL";
+                            << "invalid base URL: it is empty";
     QTest::newRow("ftp") << "Lab"
                          << "ftp://example.com/v1"
-                         << "invalid base URL";
+                         << "invalid base URL: unsupported scheme \"ftp\"";
     QTest::newRow("password in URL") << "Lab"
                                      << "https://user:sk-secret@example.com/v1"
                                      << "user name or password";

@@ -105,11 +105,11 @@ void TestRequestLog::urls_data()
                            << "https://api.example.com/v1/chat/completions";
     QTest::newRow("key")
         << "https://gw.example.com/v1/models?key=abc&api-version=2024-06-01"
-        << "https://gw.example.com/v1/models?key=<redacted>&api-version=2024-06-01";
+        << "https://gw.example.com/v1/models?key=<redacted>&api-version=<redacted>";
     QTest::newRow("api_key") << "http://127.0.0.1:8000/v1/models?api_key=s3cret"
                              << "http://127.0.0.1:8000/v1/models?api_key=<redacted>";
     QTest::newRow("access_token") << "https://h/v1?ACCESS_TOKEN=t0k&x=1"
-                                  << "https://h/v1?ACCESS_TOKEN=<redacted>&x=1";
+                                  << "https://h/v1?ACCESS_TOKEN=<redacted>&x=<redacted>";
     QTest::newRow("user info") << "https://user:pa55@h.example/v1#frag"
                                << "https://h.example/v1";
     QTest::newRow("encoded") << "https://h/v1?api%5Fkey=abc%20def"

@@ -98,7 +98,9 @@ void EndpointPicker::rebuild(const QString& keepSelection)
     if (const auto environment = EndpointProfile::fromEnvironment()) {
         Choice choice;
         choice.name = environment->name;
-        choice.config = environment->toConfig(qEnvironmentVariable("OPENAI_API_KEY"));
+        choice.config = environment->toConfig(qEnvironmentVariable("OPENAI_API_KEY").trimmed());
+        choice.error = EndpointConfig::controlCharacterError(choice.config.apiKey,
+                                                             tr("the API key in OPENAI_API_KEY"));
         choice.defaultModel = environment->defaultModel;
         choice.label = tr("Environment · %1").arg(EndpointConfig::displayUrl(environment->baseUrl));
         m_choices.append(choice);
@@ -169,6 +171,11 @@ void EndpointPicker::onProfileChosen(int index)
         m_note->setText(tr("⚠ unencrypted http: the key and prompts cross the network in clear"));
     else
         m_note->clear();
+    if (!choice.error.isEmpty()) {
+        m_note->setText(choice.error);
+        emit messageChanged(choice.error);
+        return;
+    }
     if (choice.simulated || choice.name == EndpointProfile::environmentName)
         return announce(choice, choice.config);
 

@@ -56,6 +56,7 @@ private:
         EndpointConfig config; // without a key for saved profiles until resolved
         QString defaultModel;
         bool simulated = false;
+        QString error; // why it cannot be used (a key with a line break in it)
     };
 
     void rebuild(const QString& keepSelection);

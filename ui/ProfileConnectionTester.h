@@ -17,8 +17,10 @@ class ProfileConnectionTester : public QObject
 public:
     explicit ProfileConnectionTester(QNetworkAccessManager* network, QObject* parent = nullptr);
 
-    // Replaces a test still running (its answer is dropped).
-    void start(const EndpointProfile& profile, const QString& apiKey);
+    // Replaces a test still running (its answer is dropped). Secret headers without a value
+    // take the one stored for the saved profile `storedName` (the keychain, or the environment).
+    void start(const EndpointProfile& profile, const QString& apiKey,
+               const QString& storedName = {});
     void cancel();
     bool isRunning() const { return m_fetcher != nullptr; }
 
@@ -26,7 +28,10 @@ signals:
     void finished(bool ok, const QString& summary, const QStringList& models);
 
 private:
+    void fetch(const EndpointProfile& profile, const QString& apiKey);
+
     QNetworkAccessManager* m_network;
+    int m_generation = 0; // a secret read for a replaced test is dropped
     QPointer<ModelsFetcher> m_fetcher;
 };
 

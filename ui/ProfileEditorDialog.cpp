@@ -3,6 +3,7 @@
 #include "ProfileConnectionTester.h"
 #include "ProfileForm.h"
 #include "endpoints/KeyStore.h"
+#include "endpoints/ProfileSecrets.h"
 #include "endpoints/ProfileStore.h"
 
 #include <QDialogButtonBox>
@@ -12,6 +13,7 @@
 #include <QMessageBox>
 #include <QPushButton>
 #include <QVBoxLayout>
+#include <algorithm>
 
 namespace adminchat {
 
@@ -177,10 +179,32 @@ void ProfileEditorDialog::save()
         return showFormError(tr("a profile named “%1” already exists").arg(profile->name));
 
     setBusy(true);
-    auto proceed = [this, profile = *profile, old](bool hasKey, bool removeOldKey) {
+    // After the key: the secret header values typed (or left in the settings file by an older
+    // version), and on a rename the kept ones copied to the new name; then the profile.
+    auto proceed = [this, profile = *profile, old, renamed,
+                    values = m_form->secretValues()](bool hasKey, bool removeOldKey) {
         EndpointProfile saved = profile;
         saved.hasKey = hasKey;
-        storeProfile(saved, old, removeOldKey);
+        QList<QByteArray> kept;
+        for (const auto& [name, value] : saved.extraHeaders) {
+            if (saved.isSecretHeader(name) &&
+                std::none_of(values.cbegin(), values.cend(),
+                             [&](const auto& typed) { return typed.first == name; }))
+                kept << name;
+        }
+        auto store = [this, saved, old, removeOldKey, values](const QString& error) {
+            if (!error.isEmpty())
+                return showFormError(error);
+            ProfileSecrets::write(saved.name, values, this,
+                                  [this, saved, old, removeOldKey](const QString& error) {
+                                      if (!error.isEmpty())
+                                          return showFormError(error);
+                                      storeProfile(saved, old, removeOldKey);
+                                  });
+        };
+        if (renamed && !kept.isEmpty())
+            return ProfileSecrets::copy(old->name, saved.name, kept, this, store);
+        store({});
     };
     const QString typed = m_form->typedKey();
     if (!typed.isEmpty()) {
@@ -224,6 +248,19 @@ void ProfileEditorDialog::storeProfile(EndpointProfile profile, std::optional<En
     }
     if (renamed && !caseOnly)
         m_store->remove(old->name);
+    // Entries of secret headers that went, or that stayed under the old name.
+    if (old) {
+        QList<QByteArray> stale;
+        for (const auto& [name, value] : old->extraHeaders) {
+            if (old->isSecretHeader(name) && (renamed || !profile.isSecretHeader(name)))
+                stale << name;
+        }
+        if (!stale.isEmpty())
+            ProfileSecrets::remove(old->name, stale, this, [this](const QString& error) {
+                if (!error.isEmpty())
+                    showKeyError(error);
+            });
+    }
     emit profilesChanged();
     const QString saved = tr("Saved “%1”.").arg(profile.name);
     if (!removeOldKey)
@@ -255,12 +292,22 @@ void ProfileEditorDialog::duplicate()
         finished(profile.name, tr("Duplicated as “%1”.").arg(profile.name));
     };
     setBusy(true);
+    const QList<QByteArray> secrets = source->secretHeaderNames();
+    auto withSecrets = [this, from = source->name, secrets, store](const EndpointProfile& copy) {
+        if (secrets.isEmpty())
+            return store(copy);
+        ProfileSecrets::copy(from, copy.name, secrets, this, [this, copy, store](const QString& e) {
+            if (!e.isEmpty())
+                return showKeyError(e);
+            store(copy);
+        });
+    };
     if (!source->hasKey)
-        return store(copy);
-    copyKey(source->name, copy.name, [copy, store](bool copied) {
+        return withSecrets(copy);
+    copyKey(source->name, copy.name, [copy, withSecrets](bool copied) {
         EndpointProfile saved = copy;
         saved.hasKey = copied;
-        store(saved);
+        withSecrets(saved);
     });
 }
 
@@ -313,17 +360,21 @@ void ProfileEditorDialog::deleteProfile(const EndpointProfile& profile)
             m_list->item(row + 1) ? m_list->item(row + 1) : m_list->item(row - 1);
         next = neighbour ? neighbour->text() : QString();
     }
-    auto remove = [this, name = profile.name, next](const QString& keyError) {
-        m_store->remove(name);
-        emit profilesChanged();
-        finished(next, tr("Deleted “%1”.").arg(name));
-        if (!keyError.isEmpty())
-            showKeyError(keyError);
+    auto remove = [this, name = profile.name, next,
+                   secrets = profile.secretHeaderNames()](const QString& keyError) {
+        // The secret header values too; deleted even when the keychain fails: what stays is
+        // unreachable, and the error says so.
+        ProfileSecrets::remove(name, secrets, this, [this, name, next, keyError](const QString& e) {
+            m_store->remove(name);
+            emit profilesChanged();
+            finished(next, tr("Deleted “%1”.").arg(name));
+            if (!keyError.isEmpty() || !e.isEmpty())
+                showKeyError(keyError.isEmpty() ? e : keyError);
+        });
     };
     setBusy(true);
     if (!profile.hasKey)
         return remove({});
-    // Deleted even when the keychain fails: the key stays unreachable, the error says so.
     m_keys->removeKey(profile.name, this, [remove](const KeyStore::Result& result) {
         remove(result.ok ? QString() : result.error);
     });
@@ -344,22 +395,45 @@ void ProfileEditorDialog::testConnection()
     const QString typed = m_form->typedKey();
     const std::optional<EndpointProfile> stored = m_store->profile(m_currentName);
     const QString name = stored ? stored->name : profile->name;
-    if (!typed.isEmpty() || m_form->removeKeyChecked())
-        return m_tester->start(*profile, typed);
-    if (const std::optional<QString> key = KeyStore::keyFromEnvironment(name))
-        return m_tester->start(*profile, *key);
-    if (!stored || !stored->hasKey)
-        return m_tester->start(*profile, {});
-    m_keys->readKey(name, this, [this, profile = *profile, generation](const auto& read) {
-        if (generation != m_testGeneration)
-            return;
-        if (!read.ok && !read.notFound) {
-            m_testButton->setEnabled(true);
-            m_testResult->setStyleSheet(errorStyle);
-            return m_testResult->setText(read.error);
+    const auto fail = [this](const QString& problem) {
+        m_testButton->setEnabled(true);
+        m_testResult->setStyleSheet(errorStyle);
+        m_testResult->setText(problem);
+    };
+    // The secret header values typed; those kept are read by the tester, as a request would.
+    const auto start = [this, name, values = m_form->secretValues()](EndpointProfile tested,
+                                                                     const QString& key) {
+        for (auto& [header, value] : tested.extraHeaders) {
+            for (const auto& [typedName, typedValue] : values) {
+                if (typedName == header)
+                    value = typedValue;
+            }
         }
-        m_tester->start(profile, read.key);
-    });
+        m_tester->start(tested, key, name);
+    };
+    if (!typed.isEmpty() || m_form->removeKeyChecked())
+        return start(*profile, typed);
+    if (const std::optional<QString> key = KeyStore::keyFromEnvironment(name)) {
+        const QString problem = EndpointConfig::controlCharacterError(
+            *key, tr("the API key in %1").arg(KeyStore::environmentVariable(name)));
+        return problem.isEmpty() ? start(*profile, *key) : fail(problem);
+    }
+    if (!stored || !stored->hasKey)
+        return start(*profile, {});
+    m_keys->readKey(name, this,
+                    [this, fail, start, profile = *profile, generation](const auto& read) {
+                        if (generation != m_testGeneration)
+                            return;
+                        const QString problem =
+                            !read.ok && !read.notFound
+                                ? read.error
+                                : EndpointConfig::controlCharacterError(
+                                      read.key.trimmed(),
+                                      tr("the API key of “%1” in the keychain").arg(profile.name));
+                        if (!problem.isEmpty())
+                            return fail(problem);
+                        start(profile, read.key.trimmed());
+                    });
 }
 
 void ProfileEditorDialog::resetStatus()

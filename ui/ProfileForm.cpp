@@ -55,6 +55,7 @@ ProfileForm::ProfileForm(QWidget* parent)
       m_baseUrl(new QLineEdit(this)), m_urlPreview(dimLabel(this, "urlPreview")),
       m_urlError(errorLabel(this, "urlError")), m_insecureWarning(new QLabel(this)),
       m_defaultModel(new QComboBox(this)), m_apiKey(new QLineEdit(this)),
+      m_keyHeader(new QComboBox(this)),
       m_removeKey(new QCheckBox(tr("Remove the stored key"), this)),
       m_keyHint(dimLabel(this, "keyHint")), m_keyError(errorLabel(this, "keyError")),
       m_headers(new QPlainTextEdit(this)), m_headersError(errorLabel(this, "headersError")),
@@ -86,8 +87,21 @@ ProfileForm::ProfileForm(QWidget* parent)
     m_apiKey->setObjectName(QStringLiteral("apiKey"));
     m_apiKey->setEchoMode(QLineEdit::Password);
     m_removeKey->setObjectName(QStringLiteral("removeKey"));
+    m_keyHeader->setObjectName(QStringLiteral("keyHeader"));
+    m_keyHeader->setEditable(true);
+    m_keyHeader->setInsertPolicy(QComboBox::NoInsert);
+    m_keyHeader->addItem(bearerText());
+    m_keyHeader->addItem(QStringLiteral("api-key"));
+    m_keyHeader->setToolTip(tr("How the key is sent: as a bearer token (OpenAI and most "
+                               "servers), as api-key (Azure OpenAI), or as the whole value of "
+                               "another header you name."));
     m_headers->setObjectName(QStringLiteral("extraHeaders"));
     m_headers->setPlaceholderText(tr("One per line, e.g.\nX-Team: research"));
+    m_headers->setToolTip(tr("Values of headers named like credentials (key, token, secret, "
+                             "auth, password, cookie) are stored in the keychain, never in the "
+                             "settings file. A stored one shows as “%1”: leave it to keep it, "
+                             "type a new value to replace it.")
+                              .arg(storedMarker()));
     m_headers->setTabChangesFocus(true);
     m_headers->setFixedHeight(m_headers->fontMetrics().lineSpacing() * 4 + 12);
     m_totalTimeout->setSpecialValueText(tr("none"));
@@ -134,6 +148,7 @@ ProfileForm::ProfileForm(QWidget* parent)
     form->addRow(QString(), m_insecureWarning);
     form->addRow(tr("Default &model:"), m_defaultModel);
     form->addRow(tr("API &key:"), keyRow);
+    form->addRow(tr("Key sent &as:"), m_keyHeader);
     form->addRow(QString(), m_keyHint);
     form->addRow(QString(), m_keyError);
     form->addRow(tr("Extra &headers:"), m_headers);
@@ -151,8 +166,9 @@ ProfileForm::ProfileForm(QWidget* parent)
     }
     connect(m_name, &QLineEdit::textChanged, this, &ProfileForm::updateKeyField);
     connect(m_headers, &QPlainTextEdit::textChanged, this, &ProfileForm::validate);
+    connect(m_keyHeader, &QComboBox::currentTextChanged, this, &ProfileForm::edited);
     connect(m_apiKey, &QLineEdit::textEdited, this, [this] {
-        setKeyError({});
+        setKeyError(EndpointConfig::controlCharacterError(typedKey(), tr("the API key typed")));
         emit edited();
     });
     connect(m_removeKey, &QCheckBox::toggled, this, &ProfileForm::updateKeyField);
@@ -168,11 +184,17 @@ void ProfileForm::setProfile(const EndpointProfile& profile)
     m_defaultModel->clear();
     m_defaultModel->setEditText(profile.defaultModel);
     m_apiKey->clear();
+    m_keyHeader->setCurrentText(
+        profile.keyHeader.isEmpty() ? bearerText() : QString::fromLatin1(profile.keyHeader));
     m_removeKey->setChecked(false);
     setKeyError({});
     QStringList headers;
-    for (const auto& header : profile.extraHeaders)
-        headers << EndpointProfile::headerText(header);
+    for (const auto& header : profile.extraHeaders) {
+        // A secret value is never shown, not even one still in the settings file.
+        headers << (profile.isSecretHeader(header.first)
+                        ? QString::fromLatin1(header.first) + QStringLiteral(": ") + storedMarker()
+                        : EndpointProfile::headerText(header));
+    }
     m_headers->setPlainText(headers.join(QLatin1Char('\n')));
     m_connectTimeout->setValue((profile.connectTimeoutMs + 999) / 1000);
     m_idleTimeout->setValue((profile.idleTimeoutMs + 999) / 1000);
@@ -197,16 +219,31 @@ std::optional<EndpointProfile> ProfileForm::profile(QString* error) const
     result.name = m_name->text().trimmed();
     if (const QString problem = EndpointProfile::nameError(result.name); !problem.isEmpty())
         return fail(problem);
-    const QUrl url = typedUrl(m_baseUrl->text());
-    if (url.isEmpty())
-        return fail(tr("the base URL is empty"));
-    if (!url.isValid() || url.host().isEmpty() ||
-        (url.scheme() != QLatin1String("http") && url.scheme() != QLatin1String("https")))
-        return fail(tr("the base URL is not an http:// or https:// URL with a host"));
-    result.baseUrl = EndpointConfig::normalizeBaseUrl(url);
+    QString urlError;
+    const std::optional<QUrl> url = typedUrl(m_baseUrl->text(), &urlError);
+    if (!url)
+        return fail(urlError);
+    result.baseUrl = *url;
     result.defaultModel = m_defaultModel->currentText().trimmed();
-    if (const QString problem = headersError(&result.extraHeaders); !problem.isEmpty())
+    const QString keyHeader = m_keyHeader->currentText().trimmed();
+    result.keyHeader.clear();
+    if (keyHeader != bearerText() &&
+        keyHeader.compare(QLatin1String(EndpointConfig::bearerHeader), Qt::CaseInsensitive) != 0) {
+        if (const QString problem = EndpointConfig::headerNameError(keyHeader); !problem.isEmpty())
+            return fail(tr("key header: %1").arg(problem));
+        result.keyHeader = keyHeader.toLatin1();
+    }
+    result.extraHeaders.clear();
+    result.secretHeaders.clear();
+    result.plaintextSecrets.clear();
+    QList<QPair<QByteArray, QByteArray>> headers;
+    if (const QString problem = headersError(&headers); !problem.isEmpty())
         return fail(problem);
+    for (const auto& [name, value] : std::as_const(headers)) {
+        const bool kept = value == storedMarker().toUtf8();
+        // Kept: the value stays where it is, and is filled in when the profile is resolved.
+        result.setHeader(name, kept ? QByteArray() : value, kept || m_loaded.isSecretHeader(name));
+    }
     result.connectTimeoutMs = m_connectTimeout->value() * 1000;
     result.idleTimeoutMs = m_idleTimeout->value() * 1000;
     result.totalTimeoutMs = m_totalTimeout->value() * 1000;
@@ -216,7 +253,44 @@ std::optional<EndpointProfile> ProfileForm::profile(QString* error) const
         return fail(tr("the CA file %1 does not exist").arg(result.caFile));
     result.sendStreamOptions = m_sendStreamOptions->isChecked();
     result.sendPrediction = m_sendPrediction->isChecked();
+    if (const QString problem =
+            EndpointConfig::controlCharacterError(typedKey(), tr("the API key typed"));
+        !problem.isEmpty())
+        return fail(problem);
     return result;
+}
+
+QString ProfileForm::bearerText()
+{
+    return tr("Authorization: Bearer");
+}
+
+QString ProfileForm::storedMarker()
+{
+    return tr("(stored in the keychain)");
+}
+
+QList<QPair<QByteArray, QByteArray>> ProfileForm::secretValues() const
+{
+    QList<QPair<QByteArray, QByteArray>> values;
+    QList<QPair<QByteArray, QByteArray>> headers;
+    if (!headersError(&headers).isEmpty())
+        return values;
+    const QByteArray marker = storedMarker().toUtf8();
+    for (const auto& [name, value] : std::as_const(headers)) {
+        if (value != marker) {
+            if (m_loaded.isSecretHeader(name) || EndpointConfig::isCredentialHeader(name))
+                values.append({name, value});
+            continue;
+        }
+        // A value an older version left in the settings file moves to the keychain now.
+        for (const auto& [loadedName, loadedValue] : m_loaded.extraHeaders) {
+            if (loadedName.compare(name, Qt::CaseInsensitive) == 0 &&
+                m_loaded.plaintextSecrets.contains(loadedName))
+                values.append({name, loadedValue});
+        }
+    }
+    return values;
 }
 
 QString ProfileForm::typedKey() const
@@ -254,20 +328,17 @@ void ProfileForm::validate()
     const QString name = m_name->text().trimmed();
     showError(m_nameError, name.isEmpty() ? QString() : EndpointProfile::nameError(name));
 
-    const QUrl url = typedUrl(m_baseUrl->text());
-    const bool usable =
-        url.isValid() && !url.host().isEmpty() &&
-        (url.scheme() == QLatin1String("http") || url.scheme() == QLatin1String("https"));
-    if (usable) {
-        const QUrl normalized = EndpointConfig::normalizeBaseUrl(url);
+    QString urlError;
+    const std::optional<QUrl> url = typedUrl(m_baseUrl->text(), &urlError);
+    if (url) {
+        const QUrl& normalized = *url;
         m_urlPreview->setText(
             tr("Calls %1/chat/completions").arg(EndpointConfig::displayUrl(normalized)));
         showError(m_urlError, {});
         m_insecureWarning->setVisible(EndpointProfile::isInsecureRemote(normalized));
     } else {
         m_urlPreview->clear();
-        showError(m_urlError,
-                  url.isEmpty() ? QString() : tr("Enter an http:// or https:// URL with a host."));
+        showError(m_urlError, m_baseUrl->text().trimmed().isEmpty() ? QString() : urlError);
         m_insecureWarning->hide();
     }
     showError(m_headersError, headersError(nullptr));
@@ -314,6 +385,7 @@ QString ProfileForm::headersError(QList<QPair<QByteArray, QByteArray>>* headers)
     if (headers)
         headers->clear();
     const QStringList lines = m_headers->toPlainText().split(QLatin1Char('\n'));
+    const QByteArray marker = storedMarker().toUtf8();
     for (qsizetype i = 0; i < lines.size(); ++i) {
         if (lines[i].trimmed().isEmpty())
             continue;
@@ -321,15 +393,26 @@ QString ProfileForm::headersError(QList<QPair<QByteArray, QByteArray>>* headers)
         const auto header = EndpointProfile::parseHeader(lines[i], &error);
         if (!header)
             return tr("line %1: %2").arg(i + 1).arg(error);
+        if (header->second == marker && !m_loaded.isSecretHeader(header->first))
+            return tr("line %1: no value of %2 is stored yet; type it")
+                .arg(i + 1)
+                .arg(QString::fromLatin1(header->first));
         if (headers)
             headers->append(*header);
     }
     return {};
 }
 
-QUrl ProfileForm::typedUrl(const QString& text)
+std::optional<QUrl> ProfileForm::typedUrl(const QString& text, QString* error)
 {
-    return QUrl(text.trimmed(), QUrl::StrictMode);
+    std::optional<QUrl> url = EndpointConfig::parseBaseUrl(text, error);
+    if (!url)
+        return std::nullopt;
+    if (QString problem = EndpointProfile::baseUrlError(*url); !problem.isEmpty()) {
+        *error = problem;
+        return std::nullopt;
+    }
+    return url;
 }
 
 void ProfileForm::showError(QLabel* label, const QString& error)

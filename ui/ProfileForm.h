@@ -32,6 +32,12 @@ public:
     std::optional<EndpointProfile> profile(QString* error = nullptr) const;
 
     QString typedKey() const; // empty: keep what is stored
+    // Secret header values to store in the keychain: those typed, and those an older version
+    // left in the settings file. profile() gives kept secret headers an empty value.
+    QList<QPair<QByteArray, QByteArray>> secretValues() const;
+    // What the headers field shows in place of a stored secret value.
+    static QString storedMarker();
+    static QString bearerText(); // the key header choice that sends a bearer token
     bool removeKeyChecked() const;
     void setModels(const QStringList& models); // keeps the typed default model
     void setKeyError(const QString& error);    // empty hides it
@@ -45,7 +51,8 @@ private:
     void updateKeyField();
     void browseCaFile();
     QString headersError(QList<QPair<QByteArray, QByteArray>>* headers) const;
-    static QUrl typedUrl(const QString& text);
+    // The one base URL check (EndpointConfig::parseBaseUrl, EndpointProfile::baseUrlError).
+    static std::optional<QUrl> typedUrl(const QString& text, QString* error);
     static void showError(QLabel* label, const QString& error);
 
     EndpointProfile m_loaded;
@@ -57,6 +64,7 @@ private:
     QLabel* m_insecureWarning;
     QComboBox* m_defaultModel;
     QLineEdit* m_apiKey;
+    QComboBox* m_keyHeader;
     QCheckBox* m_removeKey;
     QLabel* m_keyHint;
     QLabel* m_keyError;

@@ -1,22 +1,15 @@
 #include "endpoints/EndpointProfile.h"
 
 #include "endpoints/KeyStore.h"
+#include "net/RequestLog.h"
 
 #include <QHostAddress>
+#include <QUrlQuery>
+#include <algorithm>
 
 namespace adminchat {
 
 namespace {
-
-// RFC 9110 token characters, the only ones allowed in a header name.
-bool isTokenChar(QChar c)
-{
-    if (c.unicode() > 0x7f)
-        return false;
-    const char ch = char(c.unicode());
-    return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
-           QByteArrayView("!#$%&'*+-.^_`|~").contains(ch);
-}
 
 QString quoted(const QString& text)
 {
@@ -36,7 +29,9 @@ EndpointConfig EndpointProfile::toConfig(const QString& apiKey) const
     EndpointConfig config;
     config.baseUrl = baseUrl;
     config.apiKey = apiKey;
+    config.keyHeader = keyHeader;
     config.extraHeaders = extraHeaders;
+    config.secretHeaders = secretHeaders;
     config.connectTimeoutMs = connectTimeoutMs;
     config.idleTimeoutMs = idleTimeoutMs;
     config.totalTimeoutMs = totalTimeoutMs;
@@ -45,6 +40,37 @@ EndpointConfig EndpointProfile::toConfig(const QString& apiKey) const
     config.sendStreamOptions = sendStreamOptions;
     config.sendPrediction = sendPrediction;
     return config;
+}
+
+bool EndpointProfile::isSecretHeader(QByteArrayView name) const
+{
+    if (EndpointConfig::isCredentialHeader(name))
+        return true;
+    return std::any_of(secretHeaders.cbegin(), secretHeaders.cend(), [&](const QByteArray& s) {
+        return s.compare(name, Qt::CaseInsensitive) == 0;
+    });
+}
+
+QList<QByteArray> EndpointProfile::secretHeaderNames() const
+{
+    QList<QByteArray> names;
+    for (const auto& header : extraHeaders) {
+        if (isSecretHeader(header.first))
+            names << header.first;
+    }
+    return names;
+}
+
+void EndpointProfile::setHeader(const QByteArray& name, const QByteArray& value, bool secret)
+{
+    const auto same = [&](const QByteArray& other) {
+        return other.compare(name, Qt::CaseInsensitive) == 0;
+    };
+    extraHeaders.removeIf([&](const auto& header) { return same(header.first); });
+    secretHeaders.removeIf(same);
+    extraHeaders.append({name, value});
+    if (secret || EndpointConfig::isCredentialHeader(name))
+        secretHeaders.append(name);
 }
 
 QString EndpointProfile::nameError(const QString& name)
@@ -77,25 +103,28 @@ std::optional<QPair<QByteArray, QByteArray>> EndpointProfile::parseHeader(const 
             *error = message;
         return std::nullopt;
     };
-    if (text.contains(QLatin1Char('\r')) || text.contains(QLatin1Char('\n')))
-        return fail(QStringLiteral("the header %1 contains a line break").arg(quoted(text)));
-    if (text.contains(QChar(0)))
-        return fail(QStringLiteral("the header %1 contains a NUL character").arg(quoted(text)));
+    // The text is never quoted whole: its value may be a secret.
     const qsizetype colon = text.indexOf(QLatin1Char(':'));
-    if (colon < 0)
-        return fail(
-            QStringLiteral("the header %1 has no ':' (expected NAME:VALUE)").arg(quoted(text)));
+    if (colon < 0) {
+        if (!EndpointConfig::controlCharacterError(text, {}).isEmpty())
+            return fail(QStringLiteral("a header contains a line break or another control "
+                                       "character, and has no ':' (expected NAME:VALUE)"));
+        return fail(QStringLiteral("a header has no ':' (expected NAME:VALUE)"));
+    }
     const QString name = text.left(colon).trimmed();
     const QString value = text.mid(colon + 1).trimmed();
     if (name.isEmpty())
-        return fail(QStringLiteral("the header %1 has an empty name (expected NAME:VALUE)")
-                        .arg(quoted(text)));
-    for (const QChar c : name) {
-        if (!isTokenChar(c))
-            return fail(QStringLiteral("the header name %1 contains '%2', which is not allowed "
-                                       "in a header name")
-                            .arg(quoted(name), c.isPrint() ? QString(c) : QStringLiteral("?")));
-    }
+        return fail(QStringLiteral("a header has an empty name (expected NAME:VALUE)"));
+    if (const QString problem =
+            EndpointConfig::controlCharacterError(name, QStringLiteral("a header name"));
+        !problem.isEmpty())
+        return fail(problem);
+    if (const QString problem = EndpointConfig::headerNameError(name); !problem.isEmpty())
+        return fail(problem);
+    if (const QString problem = EndpointConfig::controlCharacterError(
+            value, QStringLiteral("the value of the header %1").arg(name));
+        !problem.isEmpty())
+        return fail(problem);
     return QPair<QByteArray, QByteArray>{name.toLatin1(), value.toUtf8()};
 }
 
@@ -119,14 +148,13 @@ std::optional<EndpointProfile> EndpointProfile::fromEnvironment()
     const QString base = qEnvironmentVariable("OPENAI_BASE_URL").trimmed();
     if (base.isEmpty())
         return std::nullopt;
-    const QUrl url = QUrl::fromUserInput(base);
-    if (!url.isValid() || url.host().isEmpty() ||
-        (url.scheme() != QLatin1String("http") && url.scheme() != QLatin1String("https")))
+    const std::optional<QUrl> url = EndpointConfig::parseBaseUrl(base, nullptr);
+    if (!url)
         return std::nullopt;
     EndpointProfile profile;
     profile.kind = Kind::Environment;
     profile.name = environmentName;
-    profile.baseUrl = EndpointConfig::normalizeBaseUrl(url);
+    profile.baseUrl = *url;
     return profile;
 }
 
@@ -138,15 +166,21 @@ QString EndpointProfile::headerText(const QPair<QByteArray, QByteArray>& header)
 
 QString EndpointProfile::baseUrlError(const QUrl& url)
 {
-    if (!url.isValid() || url.host().isEmpty() ||
-        (url.scheme() != QLatin1String("http") && url.scheme() != QLatin1String("https")))
-        return QStringLiteral("invalid base URL \"%1\": expected http(s)://host[:port][/v1]")
-            .arg(EndpointConfig::displayUrl(url));
+    QString error;
+    if (!EndpointConfig::parseBaseUrl(url.toString(QUrl::FullyEncoded), &error))
+        return error;
     if (!url.userInfo().isEmpty())
         return QStringLiteral("the base URL carries a user name or password; keys belong in "
                               "the keychain (--api-key-stdin), not in the URL");
-    if (url.hasQuery())
-        return QStringLiteral("the base URL has a query (\"?...\"); give the base URL only");
+    // A query such as ?api-version=2024-10-21 is kept in the settings file: one that looks like
+    // a credential belongs in the keychain instead.
+    for (const auto& [name, value] : QUrlQuery(url).queryItems(QUrl::FullyDecoded)) {
+        if (RequestLog::isSecretQueryItem(name))
+            return QStringLiteral("the base URL's query parameter \"%1\" looks like a "
+                                  "credential, which a profile keeps in the keychain: send it "
+                                  "as the key (--key-header) or a --secret-header instead")
+                .arg(name.left(40));
+    }
     return {};
 }
 

@@ -29,7 +29,18 @@ struct EndpointProfile
     QString name;
     QUrl baseUrl; // normalised (EndpointConfig::normalizeBaseUrl)
     QString defaultModel;
+    // How the key is sent (EndpointConfig::keyHeader): empty for "Authorization: Bearer <key>",
+    // "api-key" for Azure OpenAI, or another header name that then carries the key alone.
+    QByteArray keyHeader;
     QList<QPair<QByteArray, QByteArray>> extraHeaders;
+    // Names of the extra headers whose values are secrets (a gateway key, Azure's api-key): kept
+    // in the keychain (KeyStore::writeHeaderValue) or the environment
+    // (KeyStore::headerVariable), never in the settings file. Every header named like a
+    // credential is one. Until ProfileResolver fills them in, their values are empty.
+    QList<QByteArray> secretHeaders;
+    // Secret headers whose values an older version wrote into the settings file in plain text,
+    // with the values in extraHeaders; ProfileResolver moves them into the keychain. Not stored.
+    QList<QByteArray> plaintextSecrets;
     int connectTimeoutMs = 10'000;
     int idleTimeoutMs = 60'000;
     int totalTimeoutMs = 0; // 0: none
@@ -49,19 +60,30 @@ struct EndpointProfile
 
     EndpointConfig toConfig(const QString& apiKey) const;
 
+    // Whether the extra header `name` is secret: in secretHeaders or named like a credential.
+    bool isSecretHeader(QByteArrayView name) const;
+    // The names of the extra headers that are secret, in order.
+    QList<QByteArray> secretHeaderNames() const;
+    // Adds or replaces an extra header (names compare case-insensitively), secret as asked or
+    // when named like a credential.
+    void setHeader(const QByteArray& name, const QByteArray& value, bool secret);
+
     // Empty when the name can be used for a saved profile, else a one-line reason (empty,
     // too long, a reserved name such as "Demo" or "Environment", a '/' or '\\', control
     // characters).
     static QString nameError(const QString& name);
     // "K:V" as typed on the command line or in the editor, both sides trimmed; nullopt and a
-    // one-line *error when malformed (no ':', an empty or non-token name, CR or LF).
+    // one-line *error when malformed (no ':', an empty or non-token name, a framing or
+    // hop-by-hop header such as Content-Length, a control character anywhere). The error never
+    // quotes the value.
     static std::optional<QPair<QByteArray, QByteArray>> parseHeader(const QString& text,
                                                                     QString* error);
     // True for http:// to a host that is not loopback (127.0.0.0/8, ::1, localhost): keys and
     // prompts would cross the network in the clear, so the editor shows a warning.
     static bool isInsecureRemote(const QUrl& baseUrl);
-    // Empty when baseUrl can be a profile's, else one line: not http(s) with a host, or carrying
-    // user info or a query (either could hold a secret, which belongs in the keychain).
+    // Empty when baseUrl can be a profile's, else one line: what EndpointConfig::parseBaseUrl
+    // refuses, user info, or a query parameter named like a credential (either is a secret,
+    // which belongs in the keychain). Other queries (?api-version=...) are kept.
     static QString baseUrlError(const QUrl& baseUrl);
     // Where toConfig()'s key comes from when the profile is resolved: "env", "keychain" or
     // "none" (ProfileResolver's order: the environment first, then the keychain).

@@ -1,8 +1,11 @@
 #include "endpoints/ProfileResolver.h"
 
+#include "endpoints/EndpointsLog.h"
+#include "endpoints/ProfileSecrets.h"
 #include "endpoints/ProfileStore.h"
 
 #include <QPointer>
+#include <algorithm>
 
 namespace adminchat {
 
@@ -51,13 +54,20 @@ void ProfileResolver::resolve(const QString& name, QObject* context, Callback do
         result.profile = EndpointProfile::fromEnvironment();
         if (!result.profile) {
             const QString base = qEnvironmentVariable("OPENAI_BASE_URL").trimmed();
+            QString error;
+            EndpointConfig::parseBaseUrl(base, &error, QStringLiteral("OPENAI_BASE_URL"));
             result.error =
                 base.isEmpty()
                     ? QStringLiteral("the Environment profile needs OPENAI_BASE_URL to be set")
-                    : QStringLiteral("OPENAI_BASE_URL is not an http(s) URL: \"%1\"")
-                          .arg(EndpointConfig::displayUrl(QUrl::fromUserInput(base)));
+                    : error;
+            result.badInput = true;
         } else {
-            result.config = result.profile->toConfig(qEnvironmentVariable("OPENAI_API_KEY"));
+            const QString key = qEnvironmentVariable("OPENAI_API_KEY").trimmed();
+            result.error = EndpointConfig::controlCharacterError(
+                key, QStringLiteral("the API key in OPENAI_API_KEY"));
+            result.badInput = !result.ok();
+            if (result.ok())
+                result.config = result.profile->toConfig(key);
         }
         deliver(context, done, std::move(result));
         return;
@@ -73,22 +83,61 @@ void ProfileResolver::resolve(const QString& name, QObject* context, Callback do
     }
     result.profile = profile;
 
+    // The key first, then the values of the secret headers.
+    const QString iniPath = m_iniPath;
+    const auto withKey = [iniPath, context, done](Result result, const QString& key) {
+        const EndpointProfile& profile = *result.profile;
+        const bool secrets =
+            std::any_of(profile.extraHeaders.cbegin(), profile.extraHeaders.cend(),
+                        [&](const auto& header) { return profile.isSecretHeader(header.first); });
+        if (!result.ok() || !secrets) {
+            if (result.ok())
+                result.config = profile.toConfig(key);
+            return deliver(context, done, std::move(result));
+        }
+        const EndpointProfile stored = *result.profile;
+        ProfileSecrets::resolve(
+            stored, context,
+            [iniPath, key, done, stored](const EndpointProfile& profile, const QString& error) {
+                Result result;
+                result.profile = profile;
+                result.error = error;
+                if (result.ok())
+                    result.config = profile.toConfig(key);
+                // Every plaintext value now in the keychain: the settings file stops holding them.
+                if (!stored.plaintextSecrets.isEmpty() && profile.plaintextSecrets.isEmpty()) {
+                    ProfileStore store = iniPath.isEmpty() ? ProfileStore() : ProfileStore(iniPath);
+                    QString saveError;
+                    if (!store.save(profile, &saveError))
+                        qCWarning(lcEndpoints).noquote() << saveError;
+                }
+                if (done)
+                    done(result);
+            });
+    };
+
     if (const std::optional<QString> key = KeyStore::keyFromEnvironment(profile->name)) {
-        result.config = profile->toConfig(*key);
-        deliver(context, done, std::move(result));
-        return;
+        result.error = EndpointConfig::controlCharacterError(
+            *key,
+            QStringLiteral("the API key in %1").arg(KeyStore::environmentVariable(profile->name)));
+        result.badInput = !result.ok();
+        return withKey(std::move(result), *key);
     }
-    if (!profile->hasKey) {
-        result.config = profile->toConfig(QString());
-        deliver(context, done, std::move(result));
-        return;
-    }
+    if (!profile->hasKey)
+        return withKey(std::move(result), QString());
     m_keys.readKey(
-        profile->name, context, [profile = *profile, done](const KeyStore::Result& read) {
+        profile->name, context, [profile = *profile, withKey](const KeyStore::Result& read) {
             Result result;
             result.profile = profile;
+            const QString key = read.key.trimmed();
             if (read.ok) {
-                result.config = profile.toConfig(read.key);
+                result.error = EndpointConfig::controlCharacterError(
+                    key, QStringLiteral("the API key of profile \"%1\" in the keychain")
+                             .arg(profile.name));
+                if (!result.ok())
+                    result.error += QStringLiteral("; store it again with `adminchat profile add "
+                                                   "\"%1\" --replace --api-key-stdin ...`")
+                                        .arg(profile.name);
             } else if (read.notFound) {
                 result.error = QStringLiteral("the key of profile \"%1\" is missing from the "
                                               "keychain; store it again with `adminchat profile "
@@ -98,8 +147,7 @@ void ProfileResolver::resolve(const QString& name, QObject* context, Callback do
             } else {
                 result.error = read.error;
             }
-            if (done)
-                done(result);
+            withKey(std::move(result), key);
         });
 }
 

@@ -26,6 +26,9 @@ public:
         std::optional<EndpointProfile> profile; // set when the name was found
         EndpointConfig config;                  // ready to use when error is empty
         QString error;                          // one line, never contains a key
+        // The error is in what the user gave (OPENAI_BASE_URL, a key in the environment): a
+        // command exits with 2, as for bad usage.
+        bool badInput = false;
         bool ok() const { return error.isEmpty(); }
     };
     using Callback = std::function<void(const Result&)>;

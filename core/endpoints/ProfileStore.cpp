@@ -15,7 +15,9 @@ const QString groupName = QStringLiteral("profiles");
 const QString nameKey = QStringLiteral("name");
 const QString baseUrlKey = QStringLiteral("baseUrl");
 const QString defaultModelKey = QStringLiteral("defaultModel");
+const QString keyHeaderKey = QStringLiteral("keyHeader");
 const QString headersKey = QStringLiteral("headers");
+const QString secretHeadersKey = QStringLiteral("secretHeaders");
 const QString connectTimeoutKey = QStringLiteral("connectTimeoutMs");
 const QString idleTimeoutKey = QStringLiteral("idleTimeoutMs");
 const QString totalTimeoutKey = QStringLiteral("totalTimeoutMs");
@@ -141,13 +143,49 @@ std::optional<EndpointProfile> ProfileStore::read(const QString& key, const QStr
     profile.name = storedName;
     profile.baseUrl = QUrl(m_settings->value(baseUrlKey).toString());
     profile.defaultModel = m_settings->value(defaultModelKey).toString();
+    profile.keyHeader = m_settings->value(keyHeaderKey).toString().trimmed().toLatin1();
+    if (const QString error =
+            EndpointConfig::headerNameError(QString::fromLatin1(profile.keyHeader));
+        !profile.keyHeader.isEmpty() && !error.isEmpty()) {
+        qCWarning(lcEndpoints).noquote()
+            << QStringLiteral("profile \"%1\": the key header is not valid (%2); the key goes "
+                              "as Authorization: Bearer")
+                   .arg(name, error);
+        profile.keyHeader.clear();
+    }
     for (const QString& text : m_settings->value(headersKey).toStringList()) {
         QString error;
-        if (auto header = EndpointProfile::parseHeader(text, &error))
-            profile.extraHeaders.append(*header);
-        else
+        const auto header = EndpointProfile::parseHeader(text, &error);
+        if (!header) {
+            qCWarning(lcEndpoints).noquote() << QStringLiteral("profile \"%1\": skipping a stored "
+                                                               "header, never sent: %2")
+                                                    .arg(name, error);
+            continue;
+        }
+        profile.extraHeaders.append(*header);
+        // Written by an older version, which kept every value here.
+        if (EndpointConfig::isCredentialHeader(header->first)) {
+            profile.secretHeaders.append(header->first);
+            profile.plaintextSecrets.append(header->first);
+        }
+    }
+    for (const QString& text : m_settings->value(secretHeadersKey).toStringList()) {
+        const QString headerName = text.trimmed();
+        if (const QString error = EndpointConfig::headerNameError(headerName); !error.isEmpty()) {
             qCWarning(lcEndpoints).noquote()
-                << "profile" << name << ": ignoring a stored header:" << error;
+                << QStringLiteral("profile \"%1\": skipping a stored secret header, never "
+                                  "sent: %2")
+                       .arg(name, error);
+            continue;
+        }
+        if (profile.isSecretHeader(headerName.toLatin1()) &&
+            std::any_of(profile.extraHeaders.cbegin(), profile.extraHeaders.cend(),
+                        [&](const auto& header) {
+                            return headerName.compare(QString::fromLatin1(header.first),
+                                                      Qt::CaseInsensitive) == 0;
+                        }))
+            continue; // a plaintext copy is there too: the resolver moves it
+        profile.setHeader(headerName.toLatin1(), {}, true);
     }
     const EndpointProfile defaults;
     profile.connectTimeoutMs =
@@ -169,6 +207,21 @@ QString ProfileStore::validationError(const EndpointProfile& profile) const
         return error;
     if (QString error = EndpointProfile::baseUrlError(profile.baseUrl); !error.isEmpty())
         return error;
+    if (!profile.keyHeader.isEmpty()) {
+        if (QString error = EndpointConfig::headerNameError(QString::fromLatin1(profile.keyHeader));
+            !error.isEmpty())
+            return QStringLiteral("key header: ") + error;
+    }
+    for (const auto& [name, value] : profile.extraHeaders) {
+        if (QString error = EndpointConfig::headerNameError(QString::fromLatin1(name));
+            !error.isEmpty())
+            return error;
+        if (QString error = EndpointConfig::controlCharacterError(
+                QString::fromUtf8(value),
+                QStringLiteral("the value of the header %1").arg(QString::fromLatin1(name)));
+            !error.isEmpty())
+            return error;
+    }
     // Another profile whose name differs only in case would share the environment variable
     // ADMINCHAT_API_KEY_<NAME> and confuse people.
     m_settings->beginGroup(groupName);
@@ -200,11 +253,20 @@ bool ProfileStore::save(const EndpointProfile& profile, QString* error)
     m_settings->setValue(nameKey, profile.name);
     m_settings->setValue(baseUrlKey, profile.baseUrl.toString());
     m_settings->setValue(defaultModelKey, profile.defaultModel);
-    QStringList headers;
-    for (const auto& header : profile.extraHeaders)
-        headers << EndpointProfile::headerText(header);
+    if (!profile.keyHeader.isEmpty())
+        m_settings->setValue(keyHeaderKey, QString::fromLatin1(profile.keyHeader));
+    // Secret values never come here: only their names, the values live in the keychain.
+    QStringList headers, secretNames;
+    for (const auto& header : profile.extraHeaders) {
+        if (profile.isSecretHeader(header.first))
+            secretNames << QString::fromLatin1(header.first);
+        else
+            headers << EndpointProfile::headerText(header);
+    }
     if (!headers.isEmpty()) // an empty list would read "@Invalid()" in the file
         m_settings->setValue(headersKey, headers);
+    if (!secretNames.isEmpty())
+        m_settings->setValue(secretHeadersKey, secretNames);
     m_settings->setValue(connectTimeoutKey, profile.connectTimeoutMs);
     m_settings->setValue(idleTimeoutKey, profile.idleTimeoutMs);
     m_settings->setValue(totalTimeoutKey, profile.totalTimeoutMs);

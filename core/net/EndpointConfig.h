@@ -19,7 +19,14 @@ struct EndpointConfig
 {
     QUrl baseUrl; // e.g. http://127.0.0.1:8000/v1
     QString apiKey;
+    // The header that carries apiKey: empty or "Authorization" for "Authorization: Bearer
+    // <key>", else the key alone as this header's value (Azure OpenAI's "api-key").
+    QByteArray keyHeader;
+    static inline const QByteArray bearerHeader = QByteArrayLiteral("Authorization");
     QList<QPair<QByteArray, QByteArray>> extraHeaders;
+    // Names of extra headers whose values are secrets (a gateway key, an Azure api-key), sent
+    // like the key. Headers whose names look like credentials (isCredentialHeader) count too.
+    QList<QByteArray> secretHeaders;
     int connectTimeoutMs = 10'000; // until the request has been sent
     int idleTimeoutMs = 60'000;    // longest silence between bytes once sent
     int totalTimeoutMs = 0;        // 0: none, else spans all attempts
@@ -39,12 +46,35 @@ struct EndpointConfig
     bool sendPrediction = false;
 
     // Normalises what people type: trailing slashes removed, "/v1" added when the URL has no
-    // path, a pasted ".../chat/completions" cut back to its base.
+    // path, a pasted ".../chat/completions" cut back to its base. The query stays (Azure
+    // OpenAI's ?api-version=...): it goes with every request.
     static QUrl normalizeBaseUrl(const QUrl& url);
+    // The one check of a base URL as typed (--base-url, OPENAI_BASE_URL, profile add, the
+    // editor): http(s) (the scheme may be left out: http), a host, a port from 1 to 65535.
+    // Normalised, or nullopt and a one-line *error naming the bad part ("invalid base URL
+    // (SOURCE): port 99999 is out of range (1 to 65535)"); it never quotes the query or user
+    // info, which may hold secrets.
+    static std::optional<QUrl> parseBaseUrl(const QString& text, QString* error,
+                                            const QString& source = {});
     // The base URL without user info, query or fragment: safe to show, log and store.
     static QString displayUrl(const QUrl& url);
 
     QUrl endpointUrl(const QString& path) const; // baseUrl + "/" + path
+
+    // Header rules for everything a profile, the command line or the environment puts into a
+    // request. Framing and hop-by-hop headers (Content-Length, Transfer-Encoding, Host,
+    // Connection, Keep-Alive, Upgrade, TE, Trailer, Proxy-*) belong to the HTTP stack: a
+    // Content-Length of the user's would cut the body short.
+    static bool isForbiddenHeader(QByteArrayView name);
+    // A name that says its value is a credential: key, token, secret, auth, password, cookie.
+    static bool isCredentialHeader(QByteArrayView name);
+    // Empty when name can be an extra header's name, else one line naming it: not an RFC 9110
+    // token, or a forbidden header.
+    static QString headerNameError(const QString& name);
+    // Empty when text has no control character (CR, LF, NUL, TAB, ...), else one line saying
+    // that `what` (e.g. "the API key in OPENAI_API_KEY") contains one, and which. The text is
+    // never part of the message: it may be a secret.
+    static QString controlCharacterError(QStringView text, const QString& what);
 
     using Headers = QList<QPair<QByteArray, QByteArray>>;
     // The headers that carry a credential (the key's header, and every extra header whose value
@@ -52,6 +82,8 @@ struct EndpointConfig
     Headers credentialHeaders() const;
     // The other extra headers, sent with every request.
     Headers plainHeaders() const;
+    // Whether the extra header `name` carries a secret: marked so, or named like a credential.
+    bool isSecret(QByteArrayView name) const;
     // "host:port" of baseUrl (the scheme's default port when none is given), for messages.
     QString hostPort() const;
     // text with every secret this endpoint knows replaced by "***": the key, the password of

@@ -1,6 +1,8 @@
 #include "net/RequestLog.h"
 
+#include <QMutex>
 #include <QNetworkRequest>
+#include <QSet>
 #include <QUrlQuery>
 
 namespace adminchat {
@@ -16,9 +18,30 @@ bool containsAny(const QString& name, std::initializer_list<QLatin1String> words
     return false;
 }
 
+// Names only, never values; a set that only grows, shared by the network threads.
+QMutex secretNamesMutex;
+QSet<QByteArray> secretNames;
+
 } // namespace
 
+void RequestLog::addSecretHeaderName(QByteArrayView name)
+{
+    const QByteArray lower = name.toByteArray().toLower();
+    QMutexLocker lock(&secretNamesMutex);
+    secretNames.insert(lower);
+}
+
 bool RequestLog::isSecretHeader(QByteArrayView name)
+{
+    {
+        QMutexLocker lock(&secretNamesMutex);
+        if (!secretNames.isEmpty() && secretNames.contains(name.toByteArray().toLower()))
+            return true;
+    }
+    return looksLikeCredential(name);
+}
+
+bool RequestLog::looksLikeCredential(QByteArrayView name)
 {
     return containsAny(QString::fromLatin1(name.data(), name.size()),
                        {QLatin1String("key"), QLatin1String("token"), QLatin1String("secret"),
@@ -72,13 +95,12 @@ QString RequestLog::redactedUrl(const QUrl& url)
                        .toString(QUrl::FullyEncoded);
     if (!url.hasQuery())
         return text;
-    // Built by hand: QUrl would percent-encode the marker.
+    // Built by hand: QUrl would percent-encode the marker. Every value is redacted: the query
+    // comes from a base URL, where a gateway's key looks like any other parameter.
     const QUrlQuery query(url);
     QStringList items;
-    for (const auto& [name, value] : query.queryItems(QUrl::FullyEncoded)) {
-        const QString decodedName = QUrl::fromPercentEncoding(name.toLatin1());
-        items << name + QLatin1Char('=') + (isSecretQueryItem(decodedName) ? redacted : value);
-    }
+    for (const auto& [name, value] : query.queryItems(QUrl::FullyEncoded))
+        items << name + QLatin1Char('=') + redacted;
     return text + QLatin1Char('?') + items.join(QLatin1Char('&'));
 }
 
