@@ -1,3 +1,8 @@
 # Honest numbers and storage that says the truth: one percentile definition everywhere, readers
 # on a read-only database, failed writes reported with their file and reason.
 list(APPEND ADMINCHAT_CORE_TESTS tst_percentiles)
+list(APPEND ADMINCHAT_GUI_TESTS tst_dashboardpercentiles)
+list(APPEND ADMINCHAT_APP_TESTS tst_honestnumbers)
+# tst_honestnumbers plays the endpoint with HostileServer: the app-test loop, run after this file
+# is included, links only QtCore.
+cmake_language(DEFER CALL target_link_libraries tst_honestnumbers PRIVATE Qt6::Network)
