@@ -6,3 +6,6 @@ list(APPEND ADMINCHAT_APP_TESTS tst_honestnumbers)
 # tst_honestnumbers plays the endpoint with HostileServer: the app-test loop, run after this file
 # is included, links only QtCore.
 cmake_language(DEFER CALL target_link_libraries tst_honestnumbers PRIVATE Qt6::Network)
+# Read-only databases and unwritable outputs, as root too (tests/ScratchMounts.h: a read-only
+# bind mount as root, chmod otherwise).
+list(APPEND ADMINCHAT_APP_TESTS tst_readonlystore)
