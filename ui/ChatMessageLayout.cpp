@@ -278,13 +278,13 @@ void ChatMessageLayout::computeGeometry()
     m_retrySaveRect = QRect();
     if (!m_notSaved.isEmpty()) {
         // The answer is still here, in memory; the button writes it again (Copy keeps it too).
-        m_retrySaveRect = ChatActionBar::buttonRect(QPoint(s.padX - 6, y), tr("Retry save"), s);
-        y += m_retrySaveRect.height() + 2;
         m_notSavedRect = QFontMetrics(s.font).boundingRect(
             QRect(s.padX, y, textWidth, 1 << 20), Qt::TextWordWrap, notSavedText(m_notSaved));
         m_notSavedRect.setLeft(s.padX);
         m_notSavedRect.setWidth(textWidth);
-        y += m_notSavedRect.height() + s.gap;
+        y += m_notSavedRect.height() + 2;
+        m_retrySaveRect = ChatActionBar::buttonRect(QPoint(s.padX - 6, y), tr("Retry save"), s);
+        y += m_retrySaveRect.height() + s.gap;
     }
     y += m_actions.layout(QPoint(s.padX - 6, y), s);
     m_height = y + s.padY;
