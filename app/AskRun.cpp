@@ -17,18 +17,19 @@ namespace adminchat {
 
 namespace {
 
-// Every answer becomes a metrics record, like the GUI's. A database problem is reported but
-// never turns a good answer into a failed command.
-void recordMetrics(MetricsRecord record)
+// Every answer becomes a metrics record, like the GUI's. A database problem is reported (the
+// error comes back, empty when recorded) but never turns a good answer into a failed command.
+QString recordMetrics(MetricsRecord record)
 {
     MetricsStore store(Database::defaultPath());
     QString error;
     if (!store.open(&error) || !store.insert(record, &error))
-        writeErr(QStringLiteral("warning: metrics not recorded: %1\n").arg(error));
-    else if (!store.movedAsidePath().isEmpty())
+        return error;
+    if (!store.movedAsidePath().isEmpty())
         writeErr(QStringLiteral("warning: the database was unreadable; it was moved to %1 "
                                 "and a new one started\n")
                      .arg(store.movedAsidePath()));
+    return {};
 }
 
 } // namespace
@@ -102,7 +103,7 @@ bool AskRun::openHistory()
             fail(QStringLiteral("cannot read the conversation history: %1").arg(error));
             return false;
         }
-        writeErr(QStringLiteral("warning: this exchange is not saved: %1\n").arg(error));
+        m_saveError = error; // said once, with the answer
         return true;
     }
 
@@ -143,22 +144,50 @@ bool AskRun::openHistory()
         m_recorder->setConversationStored(continuing);
         // One process, one thread: the store is written directly, each write its own
         // transaction, so a kill -9 keeps everything saved before it.
-        auto report = [](const QString& what, const QString& error) {
-            writeErr(QStringLiteral("warning: %1: %2\n").arg(what, error));
-        };
         connect(m_recorder.get(), &SessionRecorder::conversationCreated, this,
-                [this, report](const ConversationRecord& conversation) {
-                    ConversationRecord record = conversation;
-                    QString error;
-                    if (!m_history->create(record, &error))
-                        report(QStringLiteral("conversation not saved"), error);
-                });
-        connect(m_recorder.get(), &SessionRecorder::messageSaved, this,
-                [this, report](const MessageRecord& message) {
-                    QString error;
-                    if (!m_history->saveMessage(message, &error))
-                        report(QStringLiteral("message not saved"), error);
-                });
+                &AskRun::saveConversation);
+        connect(m_recorder.get(), &SessionRecorder::messageSaved, this, &AskRun::saveMessage);
+    }
+    return true;
+}
+
+void AskRun::saveConversation(const ConversationRecord& conversation)
+{
+    ConversationRecord record = conversation;
+    QString error;
+    if (m_history->create(record, &error))
+        return;
+    if (m_saveError.isEmpty())
+        m_saveError = error;
+    m_unsavedConversation = record;
+}
+
+void AskRun::saveMessage(const MessageRecord& message)
+{
+    QString error;
+    // Its conversation's row first: without it the message cannot go in.
+    if (writeUnsaved() && m_history->saveMessage(message, &error)) {
+        m_unsavedMessages.remove(message.seq);
+        return;
+    }
+    if (m_saveError.isEmpty() && !error.isEmpty())
+        m_saveError = error;
+    m_unsavedMessages.insert(message.seq, message);
+}
+
+bool AskRun::writeUnsaved()
+{
+    QString error;
+    if (m_unsavedConversation) {
+        ConversationRecord record = *m_unsavedConversation;
+        if (!m_history->conversation(record.id) && !m_history->create(record, &error))
+            return false;
+        m_unsavedConversation.reset();
+    }
+    while (!m_unsavedMessages.isEmpty()) {
+        if (!m_history->saveMessage(m_unsavedMessages.first(), &error))
+            return false;
+        m_unsavedMessages.erase(m_unsavedMessages.begin());
     }
     return true;
 }
@@ -206,11 +235,16 @@ void AskRun::onEntryAppended(int, const QString& content, const QString& reasoni
 void AskRun::onRequestCompleted(const RequestTrace& trace, const RequestMetrics& metrics,
                                 const QString& requestUid)
 {
-    if (m_recorder)
+    // The answer is saved when the last write (the flush) and what failed before went in; a
+    // history that could not even be opened saved nothing.
+    bool saved = !m_options.save || m_recorder;
+    if (m_recorder) {
         m_recorder->flush();
+        saved = writeUnsaved();
+    }
     MetricsRecord record = MetricsRecord::fromTrace(trace, metrics, m_session.profileName());
     record.requestUid = requestUid;
-    recordMetrics(record);
+    const QString metricsError = recordMetrics(record);
     if (trace.streamOptionsRejected && !m_options.profile.isEmpty()) {
         // Remembered, so the next request does not pay for the rejected one.
         ProfileStore profiles;
@@ -220,7 +254,7 @@ void AskRun::onRequestCompleted(const RequestTrace& trace, const RequestMetrics&
 
     if (m_options.json) {
         QJsonObject json = traceToJson(trace, metrics);
-        if (m_recorder)
+        if (m_recorder && saved)
             json.insert(QStringLiteral("conversation_id"), m_session.conversationId());
         writeOut(QJsonDocument(json).toJson(QJsonDocument::Compact) + '\n'); // exact
     } else {
@@ -238,6 +272,14 @@ void AskRun::onRequestCompleted(const RequestTrace& trace, const RequestMetrics&
             writeErr(QStringLiteral("error (%1): %2\n")
                          .arg(trace.error->kindName(), trace.error->message));
     }
+    // Once, whatever failed how often; the exit status stays the answer's own.
+    if (!saved)
+        writeErr(QStringLiteral("warning: the answer was not saved%1: %2\n")
+                     .arg(metricsError.isEmpty() ? QString()
+                                                 : QStringLiteral(" and its metrics not recorded"),
+                          m_saveError));
+    else if (!metricsError.isEmpty())
+        writeErr(QStringLiteral("warning: metrics not recorded: %1\n").arg(metricsError));
     QCoreApplication::exit(trace.error ? 1 : 0);
 }
 

@@ -4,10 +4,13 @@
 #include "EndpointChooser.h"
 #include "chat/ChatSession.h"
 #include "net/ChatClient.h"
+#include "store/ConversationRecord.h"
 #include "text/TerminalText.h"
 
+#include <QMap>
 #include <QObject>
 #include <memory>
+#include <optional>
 
 namespace adminchat {
 
@@ -35,6 +38,11 @@ private:
     void onRequestCompleted(const RequestTrace& trace, const RequestMetrics& metrics,
                             const QString& requestUid);
     void fail(const QString& message, int exitCode = 1);
+    // Saving is a side effect of the answer: what fails is kept, written again at the next
+    // write that works and once more at the end, and said once, at the end.
+    void saveConversation(const ConversationRecord& conversation);
+    void saveMessage(const MessageRecord& message);
+    bool writeUnsaved();
 
     AskOptions m_options;
     ChatClient m_client;
@@ -46,6 +54,9 @@ private:
     // The answer and the reasoning as they stream, made safe for a terminal piece by piece.
     TerminalText m_contentText;
     TerminalText m_reasoningText;
+    std::optional<ConversationRecord> m_unsavedConversation;
+    QMap<int, MessageRecord> m_unsavedMessages; // by seq, the newest version of each
+    QString m_saveError;                        // the first failure, file and reason
 };
 
 } // namespace adminchat

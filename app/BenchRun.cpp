@@ -164,10 +164,11 @@ void BenchRun::flushRecords()
     if (!m_store || m_unsaved.empty())
         return;
     QString error;
+    // Kept on failure (a full disk may have room at the next tick) and said once, at the end.
     if (!m_store->insert(m_unsaved, &error)) {
-        writeErr(QStringLiteral("warning: %1 records not stored: %2\n")
-                     .arg(m_unsaved.size())
-                     .arg(error));
+        if (m_storeError.isEmpty())
+            m_storeError = error;
+        return;
     }
     m_unsaved.clear();
 }
@@ -181,21 +182,28 @@ void BenchRun::onFinished(double seconds, int maxInFlight)
         variant.setMeasuredSeconds(seconds);
     m_progress->finish(m_result, m_inFlight);
     flushRecords();
-    writeCsv();
+    if (m_store && !m_unsaved.empty())
+        writeErr(QStringLiteral("warning: %1 of %2 records of this run are not stored: %3\n")
+                     .arg(m_unsaved.size())
+                     .arg(m_records.size())
+                     .arg(m_storeError));
+    const bool csvWritten = writeCsv();
     printResult();
-    int exitCode = m_result.completed() > 0 ? 0 : 1;
+    int exitCode = m_result.completed() > 0 && csvWritten ? 0 : 1;
     if (m_interrupts > 0)
         exitCode = 130; // as a shell reports a run stopped by SIGINT
     QCoreApplication::exit(exitCode);
 }
 
-void BenchRun::writeCsv()
+bool BenchRun::writeCsv()
 {
     if (m_options.csvPath.isEmpty())
-        return;
+        return true;
     QString error;
-    if (MetricsCsv::exportToPath(m_options.csvPath, m_records, nullptr, &error) < 0)
-        writeErr(QStringLiteral("adminchat bench: %1\n").arg(error));
+    if (MetricsCsv::exportToPath(m_options.csvPath, m_records, nullptr, &error) >= 0)
+        return true;
+    writeErr(QStringLiteral("adminchat bench: %1\n").arg(error));
+    return false;
 }
 
 void BenchRun::printResult()
@@ -212,8 +220,10 @@ void BenchRun::printResult()
         writeOut(QLatin1Char('\n') + BenchReport::summary(m_result));
         if (comparison)
             writeOut(QLatin1Char('\n') + BenchReport::comparison(*comparison));
-        writeOut(QStringLiteral("\nStored with tag %1: adminchat metrics summary --tag %1\n")
-                     .arg(m_options.tag));
+        // Only when every record went in: otherwise the warnings above said what did not.
+        if (m_store && m_unsaved.empty())
+            writeOut(QStringLiteral("\nStored with tag %1: adminchat metrics summary --tag %1\n")
+                         .arg(m_options.tag));
         return;
     }
     const LoadPlan& plan = m_options.plan;

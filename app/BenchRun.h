@@ -43,7 +43,7 @@ private:
     void onFinished(double seconds, int maxInFlight);
     void openStore();
     void flushRecords();
-    void writeCsv();
+    bool writeCsv(); // false when --csv FILE could not be written (said on stderr)
     void printResult();
     void fail(const QString& message, int exitCode);
 
@@ -57,7 +57,8 @@ private:
     BenchResult m_result;
     std::vector<BenchResult> m_variantResults; // by target, with an experiment
     std::vector<MetricsRecord> m_records;      // every measured request, for CSV and comparison
-    std::vector<MetricsRecord> m_unsaved;
+    std::vector<MetricsRecord> m_unsaved;      // kept until a write works
+    QString m_storeError;                      // the first failed write
     std::unique_ptr<MetricsStore> m_store;
     std::unique_ptr<BenchProgress> m_progress;
     QTimer m_tick; // progress and batched saving

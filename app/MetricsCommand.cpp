@@ -82,7 +82,8 @@ void printTable(const AggregateReport& report, const QList<Suggestion>& suggesti
                    .arg(ms(g.tokensPerSecond.p50), 7)
                    .arg(g.errorRate() * 100.0, 5, 'f', 1);
     }
-    out += QStringLiteral("(times in ms; percentiles within 1 %)\n");
+    out += QStringLiteral(
+        "(times in ms; percentiles exact up to 100 requests per group, within 1 % above)\n");
     for (const Suggestion& s : suggestions)
         out += QStringLiteral("[%1] %2 (%3)\n")
                    .arg(Suggestion::severityName(s.severity), s.message, s.evidence);

@@ -5,8 +5,10 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QJsonValue>
 #include <QProcess>
 #include <QRegularExpression>
+#include <optional>
 
 struct AppRun
 {
@@ -76,3 +78,46 @@ startDemoServer(QProcess& server, const QStringList& arguments,
                            .match(QString::fromUtf8(line));
     return match.hasMatch() ? match.captured(1) : QString();
 }
+
+// A JSON field that must be a number: std::nullopt when it is absent, null or anything else,
+// so a check on it cannot pass by reading a missing field as 0.
+inline std::optional<double> jsonNumber(const QJsonObject& object, const QString& key)
+{
+    const QJsonValue value = object.value(key);
+    return value.isDouble() ? std::optional<double>(value.toDouble()) : std::nullopt;
+}
+
+// A background `adminchat` process (serve-demo, a long ask) that is stopped when the object
+// goes, also when a failed QVERIFY leaves the test function early: SIGTERM, up to 5 s to exit
+// (serve-demo exits cleanly on it), then SIGKILL.
+class BackgroundApp
+{
+public:
+    BackgroundApp() = default;
+    BackgroundApp(const BackgroundApp&) = delete;
+    BackgroundApp& operator=(const BackgroundApp&) = delete;
+    ~BackgroundApp() { stop(); }
+
+    QProcess& process() { return m_process; }
+
+    // `adminchat serve-demo --port 0 ARGUMENTS`; its base URL, or empty when it did not come up.
+    QString startDemo(const QStringList& arguments,
+                      const QProcessEnvironment& env = QProcessEnvironment::systemEnvironment())
+    {
+        return startDemoServer(m_process, arguments, env);
+    }
+
+    void stop()
+    {
+        if (m_process.state() == QProcess::NotRunning)
+            return;
+        m_process.terminate();
+        if (!m_process.waitForFinished(5000)) {
+            m_process.kill();
+            m_process.waitForFinished(5000);
+        }
+    }
+
+private:
+    QProcess m_process;
+};

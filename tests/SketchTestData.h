@@ -98,9 +98,14 @@ inline QuantileSketch sketchOf(const std::vector<double>& values,
     return sketch;
 }
 
+// Linear interpolation between the closest ranks (numpy's default): the definition the sketch
+// answers, exactly up to QuantileSketch::exactLimit samples and within its accuracy above.
 inline double exactQuantile(const std::vector<double>& sorted, double q)
 {
-    return sorted[std::size_t(std::floor(q * double(sorted.size() - 1)))];
+    const double h = q * double(sorted.size() - 1);
+    const auto lower = std::size_t(std::floor(h));
+    const std::size_t upper = std::min(lower + 1, sorted.size() - 1);
+    return sorted[lower] + (sorted[upper] - sorted[lower]) * (h - double(lower));
 }
 
 inline bool withinAccuracy(double estimate, double exact, double accuracy)
@@ -168,8 +173,10 @@ inline QByteArray oneBucketAt(double accuracy, qint64 offset)
 {
     QuantileSketch one(accuracy);
     one.add(5);
-    // magic, version, accuracy, count (1 byte), sum/min/max, zero count (1 byte)
+    // magic, version, accuracy, count (1 byte), sum/min/max, zero count (1 byte); as version 1,
+    // which carries no samples after the bucket count
     QByteArray bytes = one.toBytes().left(2 + 8 + 1 + 24 + 1);
+    bytes[1] = 1;
     for (quint64 v = (quint64(offset) << 1) ^ quint64(offset >> 63);; v >>= 7) {
         bytes.append(char(v >= 0x80 ? (v & 0x7f) | 0x80 : v));
         if (v < 0x80)

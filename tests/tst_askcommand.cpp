@@ -2,6 +2,7 @@
 // HTTP over loopback.
 #include "AppProcess.h"
 
+#include <QFileInfo>
 #include <QTemporaryDir>
 #include <QTest>
 #include <memory>
@@ -12,6 +13,7 @@ class TestAskCommand : public QObject
 private slots:
     void cleanup();
     void versionAndHelp();
+    void backgroundProcessStopsWithItsOwner();
     void jsonSummary();
     void plainOutputIsTheStreamedText();
     void reasoningModel();
@@ -31,15 +33,14 @@ private:
                       const QProcessEnvironment& env = QProcessEnvironment::systemEnvironment());
     Result ask(const QStringList& arguments, const QStringList& environment = {});
 
-    std::vector<std::unique_ptr<QProcess>> m_servers;
+    std::vector<std::unique_ptr<BackgroundApp>> m_servers; // stopped as they go
     QTemporaryDir m_home; // settings and the metrics database of the processes under test
 };
 
 QString TestAskCommand::startDemo(const QStringList& extraArguments, const QProcessEnvironment& env)
 {
-    m_servers.push_back(std::make_unique<QProcess>());
-    return startDemoServer(*m_servers.back(), QStringList{"--profile", "instant"} + extraArguments,
-                           env);
+    m_servers.push_back(std::make_unique<BackgroundApp>());
+    return m_servers.back()->startDemo(QStringList{"--profile", "instant"} + extraArguments, env);
 }
 
 TestAskCommand::Result TestAskCommand::ask(const QStringList& arguments,
@@ -54,10 +55,6 @@ TestAskCommand::Result TestAskCommand::ask(const QStringList& arguments,
 
 void TestAskCommand::cleanup()
 {
-    for (auto& server : m_servers) {
-        server->terminate(); // serve-demo exits cleanly on SIGTERM
-        server->waitForFinished(5000);
-    }
     m_servers.clear();
 }
 
@@ -90,6 +87,20 @@ void TestAskCommand::versionAndHelp()
     QVERIFY(process.readAllStandardError().contains("unknown command \"frobnicate\""));
 }
 
+void TestAskCommand::backgroundProcessStopsWithItsOwner()
+{
+    // What every test relies on when a check fails half way: the server goes with its owner.
+    qint64 pid = 0;
+    {
+        BackgroundApp server;
+        QVERIFY(!server.startDemo({"--profile", "instant"}).isEmpty());
+        pid = server.process().processId();
+        QVERIFY(pid > 0);
+        QVERIFY(QFileInfo::exists(QStringLiteral("/proc/%1").arg(pid)));
+    }
+    QVERIFY(!QFileInfo::exists(QStringLiteral("/proc/%1").arg(pid)));
+}
+
 void TestAskCommand::jsonSummary()
 {
     const QString base = startDemo();
@@ -102,19 +113,27 @@ void TestAskCommand::jsonSummary()
     QCOMPARE(json.value("model").toString(), QStringLiteral("demo-chat")); // first listed
     QCOMPARE(json.value("finish_reason").toString(), QStringLiteral("stop"));
     QVERIFY(json.value("error").isNull());
-    QCOMPARE(json.value("http_status").toInt(), 200);
-    QCOMPARE(json.value("retries").toInt(), 0);
+    QCOMPARE(jsonNumber(json, QStringLiteral("http_status")), std::optional<double>(200));
+    QCOMPARE(jsonNumber(json, QStringLiteral("retries")), std::optional<double>(0));
     const QJsonObject usage = json.value("usage").toObject();
     QVERIFY(usage.contains("completion_tokens"));
-    QCOMPARE(json.value("output_tokens").toInt(), usage.value("completion_tokens").toInt());
+    const std::optional<double> outputTokens = jsonNumber(json, QStringLiteral("output_tokens"));
+    QVERIFY2(outputTokens && *outputTokens > 0, "output_tokens is not a positive number");
+    QCOMPARE(outputTokens, jsonNumber(usage, QStringLiteral("completion_tokens")));
     QCOMPARE(json.value("output_tokens_estimated").toBool(), false);
-    QVERIFY(json.value("ttft_ms").toDouble() >= 0);
-    QVERIFY(json.value("e2e_ms").toDouble() >= json.value("ttft_ms").toDouble());
+    // Absent or not a number fails: a missing field must not pass as 0.
+    const std::optional<double> ttft = jsonNumber(json, QStringLiteral("ttft_ms"));
+    const std::optional<double> e2e = jsonNumber(json, QStringLiteral("e2e_ms"));
+    QVERIFY2(ttft, "ttft_ms is not a number");
+    QVERIFY2(e2e, "e2e_ms is not a number");
+    QVERIFY(*ttft > 0);
+    QVERIFY(*e2e >= *ttft);
     QVERIFY(json.value("ttfat_ms").isDouble());
     for (const char* key : {"mean", "p50", "p95", "p99", "max"})
         QVERIFY2(json.value("itl_ms").toObject().value(QLatin1String(key)).isDouble(), key);
     QVERIFY(json.value("tpot_ms").isDouble());
-    QVERIFY(json.value("tokens_per_s").toDouble() > 0);
+    const std::optional<double> tokensPerSecond = jsonNumber(json, QStringLiteral("tokens_per_s"));
+    QVERIFY2(tokensPerSecond && *tokensPerSecond > 0, "tokens_per_s is not a positive number");
     QVERIFY(QStringList({"excellent", "good", "acceptable", "slow"})
                 .contains(json.value("category").toString()));
 }
@@ -139,7 +158,11 @@ void TestAskCommand::reasoningModel()
     QCOMPARE(r.exitCode, 0);
     const QJsonObject json = r.json();
     QVERIFY(!json.value("reasoning").toString().isEmpty());
-    QVERIFY(json.value("ttfat_ms").toDouble() >= json.value("ttft_ms").toDouble());
+    const std::optional<double> ttft = jsonNumber(json, QStringLiteral("ttft_ms"));
+    const std::optional<double> ttfat = jsonNumber(json, QStringLiteral("ttfat_ms"));
+    QVERIFY2(ttft && ttfat, "ttft_ms or ttfat_ms is not a number");
+    // The reasoning streams first; both may arrive in one read.
+    QVERIFY(*ttfat >= *ttft);
 }
 
 void TestAskCommand::faults_data()
@@ -185,7 +208,8 @@ void TestAskCommand::faults()
     QCOMPARE(json.exitCode, 1);
     // Failures before the answer started were sent once more (--max-retries 1); a started
     // answer never is.
-    QCOMPARE(json.json().value("retries").toInt(), partial ? 0 : 1);
+    QCOMPARE(jsonNumber(json.json(), QStringLiteral("retries")),
+             std::optional<double>(partial ? 0 : 1));
     const QJsonObject error = json.json().value("error").toObject();
     // Qt 6.4 reports a reset in the middle of a chunked body either as an error or as a clean
     // end; both keep the partial text and end in an error.
@@ -243,7 +267,7 @@ void TestAskCommand::apiKeyFromEnvironment()
     const Result wrong = ask({"--base-url", base, "--model", "demo-chat", "--json", "hi"},
                              {"OPENAI_API_KEY=sk-canary-wrong-77"});
     QCOMPARE(wrong.exitCode, 1);
-    QCOMPARE(wrong.json().value("http_status").toInt(), 401);
+    QCOMPARE(jsonNumber(wrong.json(), QStringLiteral("http_status")), std::optional<double>(401));
     QVERIFY(!wrong.out.contains("canary"));
     QVERIFY(!wrong.err.contains("canary"));
 }

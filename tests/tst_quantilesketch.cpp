@@ -78,20 +78,26 @@ private slots:
 
     void everyRankSmallSamples()
     {
-        // Every rank of small sketches: both scan directions, zero bucket, exact extremes.
+        // Every rank of small sketches, which keep their samples: exact, zeros included.
         Rng rng(9);
-        for (std::size_t n = 1; n <= 80; ++n) {
+        for (std::size_t n = 1; n <= QuantileSketch::exactLimit; ++n) {
             std::vector<double> values;
             for (std::size_t i = 0; i < n; ++i)
                 values.push_back(rng.uniform() < 0.2 ? 0.0 : 10.0 / rng.uniform());
             const QuantileSketch sketch = sketchOf(values);
+            QVERIFY(sketch.isExact());
             std::sort(values.begin(), values.end());
             for (std::size_t rank = 0; rank < n; ++rank) {
-                const double q = n == 1 ? 0.5 : (double(rank) + 0.5) / double(n - 1);
-                QVERIFY2(withinAccuracy(*sketch.quantile(q), values[rank], 0.01),
+                // q * (n - 1) may round to just below the rank: as close as doubles allow.
+                const double q = n == 1 ? 0.5 : double(rank) / double(n - 1);
+                QVERIFY2(std::abs(*sketch.quantile(q) - values[rank]) <= 1e-12 * values[rank],
                          qPrintable(QStringLiteral("n=%1 rank=%2").arg(n).arg(rank)));
             }
         }
+        // One more sample and the buckets answer.
+        QuantileSketch sketch = sketchOf(generate(Dist::LogNormal, QuantileSketch::exactLimit, 9));
+        sketch.add(300);
+        QVERIFY(!sketch.isExact());
     }
 
     void emptySketch()
@@ -144,20 +150,25 @@ private slots:
             QCOMPARE(*sketch.quantile(q), 123.4);
     }
 
-    void lowerRankConvention()
+    void interpolatesBetweenRanks()
     {
-        // Ranks 0..2; q = 0.99 is rank floor(1.98) = 1, not an interpolation towards 1000.
+        // Ranks 0..2; q = 0.99 is rank 1.98: 98 % of the way from 100 to 1000.
         QuantileSketch sketch;
         sketch.add(1000);
         sketch.add(10);
         sketch.add(100);
-        QVERIFY(withinAccuracy(*sketch.quantile(0.5), 100, 0.01));
-        QVERIFY(withinAccuracy(*sketch.quantile(0.99), 100, 0.01));
-        QVERIFY(*sketch.quantile(0.99) != 100.0); // a bucket's value, not the sample
-        // The extreme ranks are the exact min and max.
+        QCOMPARE(*sketch.quantile(0.5), 100.0);
+        QCOMPARE(*sketch.quantile(0.99), 982.0);
         QCOMPARE(*sketch.quantile(1), 1000.0);
         QCOMPARE(*sketch.quantile(0), 10.0);
-        QCOMPARE(*sketch.quantile(0.49), 10.0);
+        QCOMPARE(*sketch.quantile(0.25), 55.0);
+
+        // The dashboard's case: two requests, P95 and P99 between them, not the smaller one.
+        QuantileSketch two;
+        two.add(182);
+        two.add(403);
+        QCOMPARE(*two.quantile(0.95), 182 + 0.95 * 221);
+        QCOMPARE(*two.quantile(0.99), 182 + 0.99 * 221);
     }
 
     void outOfRangeQ()
@@ -229,10 +240,12 @@ private slots:
         QCOMPARE(sketch.count(), quint64(7));
         QCOMPARE(sketch.bucketCount(), std::size_t(1));
         QCOMPARE(sketch.min(), -1.0);
-        QCOMPARE(*sketch.quantile(0), -1.0); // rank 0 is the exact min
+        // Few samples: the exact ones, interpolated.
+        QCOMPARE(*sketch.quantile(0), -1.0);
         QCOMPARE(*sketch.quantile(0.2), 0.0);
         QCOMPARE(*sketch.quantile(0.5), 0.0);
-        QCOMPARE(*sketch.quantile(0.9), 0.0); // rank 5 of 0..6: minTrackedValue itself
+        const double tracked = QuantileSketch::minTrackedValue; // rank 5 of 0..6
+        QCOMPARE(*sketch.quantile(0.9), tracked + (5 - tracked) * (0.9 * 6 - 5));
         QCOMPARE(*sketch.quantile(1), 5.0);
 
         QuantileSketch zerosOnly;
@@ -244,8 +257,18 @@ private slots:
         negativeOnly.add(-3);
         negativeOnly.add(-2);
         negativeOnly.add(-1);
-        QCOMPARE(*negativeOnly.quantile(0.5), -1.0); // 0 clamped to max
+        QCOMPARE(*negativeOnly.quantile(0.5), -2.0);
         QCOMPARE(*negativeOnly.quantile(0), -3.0);
+
+        // Many samples: the zero bucket answers 0, clamped to [min, max].
+        QuantileSketch many;
+        many.add(0, 200);
+        many.add(-1);
+        many.add(5);
+        QVERIFY(!many.isExact());
+        QCOMPARE(*many.quantile(0), -1.0);
+        QCOMPARE(*many.quantile(0.5), 0.0);
+        QCOMPARE(*many.quantile(1), 5.0);
     }
 
     void invalidAccuracyFallsBack()

@@ -137,9 +137,10 @@ private slots:
 
     void hostileFieldsRejected()
     {
-        // A zeros-only sketch serialises with its bucket-count varint (0) as the last byte.
+        // A zeros-only sketch serialises with its bucket-count varint (0) as the last byte (over
+        // exactLimit samples, so in version 1, without them).
         QuantileSketch zeros;
-        zeros.add(0, 5);
+        zeros.add(0, QuantileSketch::exactLimit + 1);
         const QByteArray valid = zeros.toBytes();
         QVERIFY(QuantileSketch::fromBytes(valid).has_value());
         QCOMPARE(valid.back(), '\0');
@@ -157,10 +158,12 @@ private slots:
 
         // One value: magic, version, accuracy, count (1 byte), sum/min/max, zero count (1 byte),
         // then offset, bucket count 1, bucket 1. Offsets far outside the index range of finite
-        // doubles (including ones that would overflow offset + size) are rejected.
+        // doubles (including ones that would overflow offset + size) are rejected. Written as
+        // version 1 (no samples), which older files hold.
         QuantileSketch one;
         one.add(5);
-        const QByteArray prefix = one.toBytes().left(2 + 8 + 1 + 24 + 1);
+        QByteArray prefix = one.toBytes().left(2 + 8 + 1 + 24 + 1);
+        prefix[1] = 1;
         const QByteArray tail("\x01\x01", 2);
         QVERIFY(QuantileSketch::fromBytes(prefix + '\x54' + tail).has_value()); // index 42
         QVERIFY(QuantileSketch().mergeBytes(prefix + '\x54' + tail));

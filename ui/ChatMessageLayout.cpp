@@ -97,6 +97,19 @@ bool ChatMessageLayout::isFinished() const
            m_entry.state != ChatEntry::State::Streaming;
 }
 
+QString notSavedText(const QString& reason)
+{
+    return QStringLiteral("⚠ ") + tr("Not saved: %1").arg(reason);
+}
+
+void ChatMessageLayout::setNotSaved(const QString& reason)
+{
+    if (reason == m_notSaved)
+        return;
+    m_notSaved = reason;
+    m_width = -1; // a line more or less
+}
+
 void ChatMessageLayout::setEntry(const ChatEntry& entry)
 {
     const bool wasFinished = isFinished();
@@ -261,6 +274,18 @@ void ChatMessageLayout::computeGeometry()
         m_errorRect.setWidth(textWidth);
         y += m_errorRect.height() + s.gap;
     }
+    m_notSavedRect = QRect();
+    m_retrySaveRect = QRect();
+    if (!m_notSaved.isEmpty()) {
+        // The answer is still here, in memory; the button writes it again (Copy keeps it too).
+        m_notSavedRect = QFontMetrics(s.font).boundingRect(
+            QRect(s.padX, y, textWidth, 1 << 20), Qt::TextWordWrap, notSavedText(m_notSaved));
+        m_notSavedRect.setLeft(s.padX);
+        m_notSavedRect.setWidth(textWidth);
+        y += m_notSavedRect.height() + 2;
+        m_retrySaveRect = ChatActionBar::buttonRect(QPoint(s.padX - 6, y), tr("Retry save"), s);
+        y += m_retrySaveRect.height() + s.gap;
+    }
     y += m_actions.layout(QPoint(s.padX - 6, y), s);
     m_height = y + s.padY;
 }
@@ -303,6 +328,12 @@ void ChatMessageLayout::paint(QPainter* painter, const QRect& clip, bool codeHov
         painter->setPen(s.error);
         painter->drawText(m_errorRect, Qt::TextWordWrap,
                           QStringLiteral("⚠ ") + m_entry.error->message);
+    }
+    if (!m_notSavedRect.isNull()) {
+        ChatActionBar::paintButton(painter, m_retrySaveRect, tr("Retry save"), s, false, false);
+        painter->setFont(s.font);
+        painter->setPen(s.error);
+        painter->drawText(m_notSavedRect, Qt::TextWordWrap, notSavedText(m_notSaved));
     }
     m_actions.paint(painter, s, codeHovered ? -1 : hovered);
 }
@@ -350,6 +381,8 @@ QString ChatMessageLayout::plainText() const
         parts << mark;
     if (m_entry.state == ChatEntry::State::Failed && m_entry.error)
         parts << QStringLiteral("⚠ ") + m_entry.error->message;
+    if (!m_notSaved.isEmpty())
+        parts << notSavedText(m_notSaved);
     return parts.join(QLatin1Char('\n'));
 }
 

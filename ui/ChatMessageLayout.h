@@ -26,6 +26,10 @@ public:
 
     const ChatEntry& entry() const { return m_entry; }
     void setEntry(const ChatEntry& entry);
+    // Why the message could not be saved (empty: it is saved): shown under it with a button to
+    // try again.
+    void setNotSaved(const QString& reason);
+    const QString& notSavedReason() const { return m_notSaved; }
     // Appends a delta. When laid out, the geometry follows and the changed area (local) is
     // returned, from the last paragraph before the delta down; else a null QRect.
     QRect append(const QString& content, const QString& reasoning);
@@ -41,6 +45,8 @@ public:
     void paint(QPainter* painter, const QRect& clip, bool codeHovered, int hovered) const;
     std::optional<ChatView::Action> actionAt(const QPoint& pos) const;
     int codeCopyAt(const QPoint& pos) const; // -1 for none
+    bool isRetrySaveAt(const QPoint& pos) const { return m_retrySaveRect.contains(pos); }
+    QRect retrySaveRect() const { return m_retrySaveRect; }
     QRect actionRect(ChatView::Action action) const { return m_actions.rect(action); }
     QRect codeCopyRect(int codeBlock) const;
     QString codeText(int codeBlock) const;
@@ -69,6 +75,9 @@ private:
     QPoint m_contentPos;
     QRect m_markerRect;
     QRect m_errorRect;
+    QString m_notSaved;
+    QRect m_notSavedRect;
+    QRect m_retrySaveRect;
     QList<QRect> m_codeCopyRects;
     QStringList m_codeTexts; // of the code blocks, in the order of m_codeCopyRects
 };

@@ -261,6 +261,8 @@ ChatView::Hit ChatView::hitAt(const QPoint& viewportPos) const
         viewportPos - QPoint(0, int(m_heights.top(index) - verticalScrollBar()->value()));
     if (const int code = message.codeCopyAt(local); code >= 0)
         return {index, true, code};
+    if (message.isRetrySaveAt(local))
+        return {index, false, Hit::retrySaveId};
     if (const auto action = message.actionAt(local))
         return {index, false, int(*action)};
     return {};
@@ -307,6 +309,10 @@ void ChatView::trigger(const Hit& hit)
 {
     if (hit.codeCopy) {
         QGuiApplication::clipboard()->setText(m_messages[size_t(hit.index)]->codeText(hit.id));
+        return;
+    }
+    if (hit.id == Hit::retrySaveId) {
+        emit saveRetryRequested(hit.index);
         return;
     }
     const auto action = Action(hit.id);
@@ -409,6 +415,30 @@ QRect ChatView::actionRect(int index, Action action)
         return {};
     layoutMessage(index);
     const QRect local = m_messages[size_t(index)]->actionRect(action);
+    return local.isNull() ? QRect() : revealRect(index, local);
+}
+
+void ChatView::setNotSaved(int index, const QString& reason)
+{
+    if (index < 0 || index >= entryCount())
+        return;
+    m_messages[size_t(index)]->setNotSaved(reason);
+    layoutIfShown();
+    viewport()->update();
+}
+
+QString ChatView::notSavedReason(int index) const
+{
+    return index >= 0 && index < entryCount() ? m_messages[size_t(index)]->notSavedReason()
+                                              : QString();
+}
+
+QRect ChatView::retrySaveRect(int index)
+{
+    if (index < 0 || index >= entryCount())
+        return {};
+    layoutMessage(index);
+    const QRect local = m_messages[size_t(index)]->retrySaveRect();
     return local.isNull() ? QRect() : revealRect(index, local);
 }
 

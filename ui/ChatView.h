@@ -43,6 +43,12 @@ public:
     // State, error, rating, metrics; a finished answer is rendered as Markdown once.
     void updateEntry(int index, const ChatEntry& entry);
     void truncate(int count); // keeps the first count entries
+    // Marks entry index as not saved, with the reason (empty: saved after all). Cleared by
+    // setEntries().
+    void setNotSaved(int index, const QString& reason);
+    QString notSavedReason(int index) const;
+    // Where the "Retry save" button of a not-saved entry is, as actionRect().
+    QRect retrySaveRect(int index);
     int entryCount() const { return int(m_messages.size()); }
     bool isFollowingEnd() const { return m_followEnd; }
 
@@ -61,6 +67,8 @@ public:
 signals:
     // Every action but Copy, which the view does itself.
     void actionTriggered(int index, adminchat::ChatView::Action action);
+    // The "Retry save" button of a message marked not saved.
+    void saveRetryRequested(int index);
 
 protected:
     void paintEvent(QPaintEvent* event) override;
@@ -78,9 +86,10 @@ private:
     // A button under the mouse: an action of an entry or the Copy button of one of its code blocks.
     struct Hit
     {
+        static constexpr int retrySaveId = -2;
         int index = -1;
         bool codeCopy = false;
-        int id = -1; // Action, or the code block's number
+        int id = -1; // Action, or the code block's number; retrySaveId: "Retry save"
         bool operator==(const Hit&) const = default;
         bool isValid() const { return index >= 0; }
     };

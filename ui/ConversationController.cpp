@@ -32,6 +32,26 @@ ConversationController::ConversationController(ChatClient* client, HistoryServic
 {
     connect(m_history, &HistoryService::loaded, this, &ConversationController::onLoaded);
     connect(m_view, &ChatView::actionTriggered, this, &ConversationController::onViewAction);
+    // A message the history could not write stays in memory there, marked in the view until
+    // a retry (timed, or the button) writes it.
+    connect(m_history, &HistoryService::messageSaveFailed, this,
+            [this](const QString& id, int seq, const QString& error) {
+                m_notSaved[id].insert(seq, error);
+                if (id == currentId())
+                    m_view->setNotSaved(seq, error);
+            });
+    connect(m_history, &HistoryService::messageSaved, this, [this](const QString& id, int seq) {
+        const auto it = m_notSaved.find(id);
+        if (it == m_notSaved.end())
+            return;
+        it->remove(seq);
+        if (it->isEmpty())
+            m_notSaved.erase(it);
+        if (id == currentId())
+            m_view->setNotSaved(seq, {});
+    });
+    connect(m_view, &ChatView::saveRetryRequested, this,
+            [this] { post(m_history, [](HistoryService* h) { h->retryUnsaved(); }); });
     newConversation();
 }
 
@@ -76,7 +96,10 @@ ConversationController::Open ConversationController::create(const QString& id, b
         post(history, [m](HistoryService* h) { h->saveMessage(m); });
     });
     connect(open.recorder, &SessionRecorder::messagesTruncated, this,
-            [history](const QString& id, int from) {
+            [this, history](const QString& id, int from) {
+                // Replaced messages need no saving: the history drops them too.
+                if (const auto it = m_notSaved.find(id); it != m_notSaved.end())
+                    it->removeIf([from](const auto& seq) { return seq.key() >= from; });
                 post(history, [id, from](HistoryService* h) { h->truncate(id, from); });
             });
     connect(open.recorder, &SessionRecorder::ratingChanged, this,
@@ -88,7 +111,7 @@ ConversationController::Open ConversationController::create(const QString& id, b
     // The view mirrors the current session only; the others stream in the background.
     connect(session, &ChatSession::entriesReset, this, [this, session] {
         if (session == m_current)
-            m_view->setEntries(session->entries());
+            showEntries(session);
     });
     connect(session, &ChatSession::entriesTruncated, this, [this, session](int from) {
         if (session == m_current)
@@ -196,11 +219,21 @@ void ConversationController::show(ChatSession* session)
         flushPacer(previous);
     flushPacer(session);
     m_current = session;
-    m_view->setEntries(session->entries());
+    showEntries(session);
     emit busyChanged(session->isBusy());
     emit currentChanged(session->conversationId(), session->profileName(), session->model());
     if (previous && previous != session)
         release(previous->conversationId());
+}
+
+void ConversationController::showEntries(ChatSession* session)
+{
+    m_view->setEntries(session->entries());
+    const auto it = m_notSaved.constFind(session->conversationId());
+    if (it == m_notSaved.cend())
+        return;
+    for (auto mark = it->cbegin(); mark != it->cend(); ++mark)
+        m_view->setNotSaved(mark.key(), mark.value());
 }
 
 void ConversationController::release(const QString& id)

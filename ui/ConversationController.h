@@ -101,6 +101,7 @@ private:
 
     Open create(const QString& id, bool stored);
     void show(ChatSession* session);
+    void showEntries(ChatSession* session); // with the marks of messages not saved
     void connectPacing(ChatSession* session, const std::shared_ptr<Pacing>& pacing);
     void flushPacer(ChatSession* session); // shows what it holds back
     void release(const QString& id);       // frees a session that is neither shown nor streaming
@@ -116,6 +117,7 @@ private:
     MetricsService* m_metrics;
     ChatView* m_view;
     QHash<QString, Open> m_open;
+    QHash<QString, QHash<int, QString>> m_notSaved; // conversation -> seq -> why
     ChatSession* m_current = nullptr;
     QString m_loading; // id asked for by open(), until it is loaded
     EndpointConfig m_endpoint;

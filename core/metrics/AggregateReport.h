@@ -11,7 +11,8 @@
 
 namespace adminchat {
 
-// count, mean, P50/P95/P99 and max of one metric, from a QuantileSketch (1% relative error).
+// count, mean, P50/P95/P99 and max of one metric, from a QuantileSketch: exact up to
+// QuantileSketch::exactLimit samples, within 1 % above; P50 >= min, P95 <= P99 <= max.
 struct MetricSummary
 {
     quint64 count = 0;

@@ -11,8 +11,9 @@ namespace adminchat {
 
 // Folds records into an AggregateReport: totals, per (endpoint, model, variant) and per endpoint
 // groups, and a timeline, for the records the filter selects at time now (started in
-// [filter.start(now), now], labels matching). Percentiles come from QuantileSketches, so memory
-// does not depend on the number of records. Categories are recomputed with the given rule (a
+// [filter.start(now), now], labels matching). Percentiles come from QuantileSketches (exact
+// while a group or slice holds few samples, see QuantileSketch), so memory does not depend on
+// the number of records. Categories are recomputed with the given rule (a
 // setting), not taken from the stored label.
 //
 // Which requests count where:

@@ -204,9 +204,12 @@ qint64 MetricsCsv::exportToPath(const QString& path, const std::vector<MetricsRe
             return -1;
         }
         const qint64 rows = write(&out);
-        out.flush();
-        if (rows < 0 && error)
-            *error = QStringLiteral("writing CSV to stdout failed");
+        // Buffered: a full disk or a closed pipe shows only here.
+        if (!out.flush() || rows < 0) {
+            if (error)
+                *error = QStringLiteral("writing CSV to stdout failed: %1").arg(out.errorString());
+            return -1;
+        }
         return rows;
     }
     // QSaveFile: a failed export never leaves a half-written file behind.

@@ -1,5 +1,6 @@
 #include "metrics/QuantileSketch.h"
 
+#include "metrics/RequestMetrics.h"
 #include "metrics/VarintReader.h"
 #include "metrics/VarintWriter.h"
 
@@ -31,6 +32,9 @@ namespace adminchat {
 //    pathological input (e.g. 1e-6 next to 1e300) to 32 KiB. The cap is fixed, so a finer
 //    accuracy spans less (a = 0.1%: ~3.5 decades). The result does not depend on insertion or
 //    merge order: everything below (highest index - maxBuckets + 1) ends up in that bucket.
+//  - The exact samples (at most exactLimit) are kept sorted, so two sketches of the same
+//    samples compare equal whatever the order they came in. A merge keeps them only when both
+//    sides have theirs and the total stays within the limit.
 
 namespace {
 
@@ -43,8 +47,27 @@ constexpr double minRelativeAccuracy = 1e-6;
 // varint is unsigned LEB128 (canonical: no redundant trailing zero groups). Only the non-empty
 // bucket range is written, so the first and last count are non-zero. An empty sketch writes
 // sum = min = max = 0 and offset = 0.
+// Version 2, written while the sketch keeps its samples (1 to exactLimit of them), has them
+// between bucketCount and the counts: varint n (= count), then n sorted values, each either
+// varint (zigzag(ns) << 1) for a value that is a whole number of nanoseconds in ms (every
+// measured time is), or varint 1 and the f64. Version 1 (no samples) is written otherwise and
+// read as a sketch without samples.
 constexpr quint8 formatMagic = 0xDD;
-constexpr quint8 formatVersion = 1;
+constexpr quint8 formatVersion1 = 1;
+constexpr quint8 formatVersion2 = 2;
+constexpr double nsPerMs = 1e6;
+constexpr double maxNsValue = 1e9; // ms (11 days); keeps ns inside 2^53
+
+// value == ns / 1e6 exactly for a whole ns: the compact form of an exact sample.
+std::optional<qint64> wholeNanoseconds(double value)
+{
+    if (!(std::abs(value) < maxNsValue))
+        return std::nullopt;
+    const auto ns = qint64(std::llround(value * nsPerMs));
+    if (double(ns) / nsPerMs != value)
+        return std::nullopt;
+    return ns;
+}
 
 bool isValidAccuracy(double a)
 {
@@ -93,6 +116,7 @@ struct Body
     int bucketCount = 0;
     const quint8* counts = nullptr; // bucketCount validated varints
     bool oneByteCounts = false;     // every count is a single byte (all below 128)
+    std::size_t exactCount = 0;     // samples decoded by parseExact (version 2), else 0
 };
 
 // Adds the validated counts of body's buckets first .. bucketCount - 1 to out[0], out[1], ...
@@ -122,12 +146,11 @@ quint64 sumCounts(const Body& body, int end)
 }
 
 // Reads the magic, the version and the relative accuracy.
-bool readHeader(VarintReader& in, double& accuracy)
+bool readHeader(VarintReader& in, quint8& version, double& accuracy)
 {
     quint8 magic = 0;
-    quint8 version = 0;
     return in.getByte(magic) && magic == formatMagic && in.getByte(version) &&
-           version == formatVersion && in.getDouble(accuracy);
+           (version == formatVersion1 || version == formatVersion2) && in.getDouble(accuracy);
 }
 
 // Reads and checks the fields after the accuracy, up to the bucket counts: the first half of
@@ -180,6 +203,42 @@ bool parseFields(VarintReader& in, int lowestIndex, int highestIndex, Body& out)
     out.max = max;
     out.offset = int(offset);
     out.bucketCount = int(bucketCount);
+    return true;
+}
+
+// Version 2's samples, after parseFields of a non-empty sketch, into out (room for
+// exactLimit): exactly count of them, sorted, canonical, from min to max, as many at or below
+// minTrackedValue as the zero bucket holds.
+bool parseExact(VarintReader& in, Body& body, double* out)
+{
+    quint64 n = 0;
+    if (!in.getVarint(n) || n != body.count || n > QuantileSketch::exactLimit)
+        return false;
+    quint64 zeros = 0;
+    for (quint64 i = 0; i < n; ++i) {
+        quint64 tag = 0;
+        double value = 0;
+        if (!in.getVarint(tag))
+            return false;
+        if (tag == 1) {
+            if (!in.getDouble(value) || !std::isfinite(value) || wholeNanoseconds(value))
+                return false;
+        } else if (tag & 1) {
+            return false;
+        } else {
+            const qint64 ns = unzigzag(tag >> 1);
+            value = double(ns) / nsPerMs;
+            if (wholeNanoseconds(value) != ns)
+                return false;
+        }
+        if (i > 0 && value < out[i - 1])
+            return false;
+        out[i] = value;
+        zeros += value <= QuantileSketch::minTrackedValue;
+    }
+    if (out[0] != body.min || out[n - 1] != body.max || zeros != body.zeroCount)
+        return false;
+    body.exactCount = std::size_t(n);
     return true;
 }
 
@@ -275,10 +334,32 @@ void QuantileSketch::add(double value)
     add(value, 1);
 }
 
+void QuantileSketch::addExact(const double* values, std::size_t n, quint64 count)
+{
+    // count: the samples being added, of which values are the sorted n (or none when unknown).
+    if (!m_exactKept)
+        return;
+    if (m_count + count > exactLimit || std::size_t(count) != n) {
+        m_exactKept = false;
+        m_exact.clear();
+        m_exact.shrink_to_fit();
+        return;
+    }
+    const auto middle = m_exact.insert(m_exact.end(), values, values + n);
+    std::inplace_merge(m_exact.begin(), middle, m_exact.end());
+}
+
 void QuantileSketch::add(double value, quint64 count)
 {
     if (count == 0 || !std::isfinite(value))
         return;
+    if (m_exactKept) {
+        if (m_count + count <= exactLimit)
+            m_exact.insert(std::upper_bound(m_exact.begin(), m_exact.end(), value),
+                           std::size_t(count), value);
+        else
+            addExact(nullptr, 0, count); // drops them
+    }
     m_count += count;
     m_sum += value * double(count);
     m_min = std::min(m_min, value);
@@ -310,6 +391,10 @@ bool QuantileSketch::merge(const QuantileSketch& other)
     }
     if (other.m_count == 0)
         return true;
+    if (other.m_exactKept)
+        addExact(other.m_exact.data(), other.m_exact.size(), other.m_count);
+    else
+        addExact(nullptr, 0, other.m_count);
     m_count += other.m_count;
     m_sum += other.m_sum;
     m_min = std::min(m_min, other.m_min);
@@ -341,6 +426,8 @@ void QuantileSketch::clear()
     m_sum = 0;
     m_min = std::numeric_limits<double>::infinity();
     m_max = -std::numeric_limits<double>::infinity();
+    m_exact.clear();
+    m_exactKept = true;
 }
 
 double QuantileSketch::mean() const
@@ -358,19 +445,12 @@ double QuantileSketch::max() const
     return m_count ? m_max : std::numeric_limits<double>::quiet_NaN();
 }
 
-std::optional<double> QuantileSketch::quantile(double q) const
+double QuantileSketch::rankValue(quint64 rank) const
 {
-    if (m_count == 0 || std::isnan(q))
-        return std::nullopt;
-    // Lower rank; compared in double first so a rank near 2^64 cannot overflow the cast.
-    const double last = double(m_count - 1);
-    const double rankD = std::floor(std::clamp(q, 0.0, 1.0) * last);
-    const quint64 rank = rankD >= last ? m_count - 1 : quint64(rankD);
-
     // min and max are exact, so the extreme ranks need no bucket.
     if (rank == 0)
         return m_min;
-    if (rank == m_count - 1)
+    if (rank >= m_count - 1)
         return m_max;
     double value = 0;
     if (rank >= m_zeroCount && !m_counts.empty()) {
@@ -395,6 +475,32 @@ std::optional<double> QuantileSketch::quantile(double q) const
     return std::clamp(value, m_min, m_max);
 }
 
+std::optional<double> QuantileSketch::quantile(double q) const
+{
+    if (m_count == 0 || std::isnan(q))
+        return std::nullopt;
+    q = std::clamp(q, 0.0, 1.0);
+    // Compared in double first so a rank near 2^64 cannot overflow the cast.
+    const double last = double(m_count - 1);
+    const double h = q * last;
+    const double lowerD = std::floor(h);
+    const quint64 lower = lowerD >= last ? m_count - 1 : quint64(lowerD);
+    const quint64 upper = std::min(lower + 1, m_count - 1);
+    if (m_exactKept) {
+        // Kept within the two ranks, which rounding alone could leave by an ulp: a P99 never
+        // above the max, never below the P95.
+        const double value = *RequestMetrics::percentile(m_exact, q);
+        return std::clamp(value, m_exact[lower], m_exact[upper]);
+    }
+    // The same interpolation over the ranks' bucket values.
+    const double fraction = h - lowerD;
+    const double low = rankValue(lower);
+    if (fraction <= 0 || upper == lower)
+        return low;
+    const double high = rankValue(upper);
+    return std::clamp(low + (high - low) * fraction, low, high);
+}
+
 QByteArray QuantileSketch::toBytes() const
 {
     // The store has no empty buckets at either end (add/merge/fromBytes never create them), but
@@ -406,6 +512,7 @@ QByteArray QuantileSketch::toBytes() const
     while (last > first && m_counts[last - 1] == 0)
         --last;
     const bool empty = m_count == 0;
+    const bool withSamples = m_exactKept && !empty;
 
     const auto buckets = qsizetype(last - first);
     const quint64 offset = first < last ? zigzag(m_offset + qint64(first)) : 0;
@@ -413,10 +520,17 @@ QByteArray QuantileSketch::toBytes() const
                      varintSize(offset) + varintSize(quint64(buckets));
     for (std::size_t i = first; i < last; ++i)
         size += varintSize(m_counts[i]);
+    if (withSamples) {
+        size += varintSize(m_exact.size());
+        for (double value : m_exact) {
+            const std::optional<qint64> ns = wholeNanoseconds(value);
+            size += ns ? varintSize(zigzag(*ns) << 1) : 1 + 8;
+        }
+    }
     QByteArray out(size, Qt::Uninitialized);
     VarintWriter writer(out.data());
     writer.putByte(formatMagic);
-    writer.putByte(formatVersion);
+    writer.putByte(withSamples ? formatVersion2 : formatVersion1);
     writer.putDouble(m_relativeAccuracy);
     writer.putVarint(m_count);
     writer.putDouble(empty ? 0.0 : m_sum);
@@ -425,6 +539,17 @@ QByteArray QuantileSketch::toBytes() const
     writer.putVarint(m_zeroCount);
     writer.putVarint(offset);
     writer.putVarint(quint64(buckets));
+    if (withSamples) {
+        writer.putVarint(m_exact.size());
+        for (double value : m_exact) {
+            if (const std::optional<qint64> ns = wholeNanoseconds(value)) {
+                writer.putVarint(zigzag(*ns) << 1);
+            } else {
+                writer.putVarint(1);
+                writer.putDouble(value);
+            }
+        }
+    }
     for (std::size_t i = first; i < last; ++i)
         writer.putVarint(m_counts[i]);
     Q_ASSERT(writer.end() == out.constData() + size);
@@ -434,15 +559,19 @@ QByteArray QuantileSketch::toBytes() const
 std::optional<QuantileSketch> QuantileSketch::fromBytes(const QByteArray& bytes)
 {
     VarintReader in(bytes);
+    quint8 version = 0;
     double accuracy = 0;
-    if (!readHeader(in, accuracy) || !isValidAccuracy(accuracy))
+    if (!readHeader(in, version, accuracy) || !isValidAccuracy(accuracy))
         return std::nullopt;
     QuantileSketch sketch(accuracy);
     Body body;
     if (!parseFields(in, sketch.m_lowestIndex, sketch.m_highestIndex, body))
         return std::nullopt;
     if (body.count == 0)
-        return sketch;
+        return version == formatVersion1 ? std::optional(sketch) : std::nullopt;
+    double exact[exactLimit];
+    if (version == formatVersion2 && !parseExact(in, body, exact))
+        return std::nullopt;
     // Decoded while validated (one pass); the size is bounded by the input by now.
     sketch.m_counts.resize(std::size_t(body.bucketCount));
     if (!parseCounts(in, body, sketch.m_counts.data()))
@@ -453,6 +582,8 @@ std::optional<QuantileSketch> QuantileSketch::fromBytes(const QByteArray& bytes)
     sketch.m_sum = body.sum;
     sketch.m_min = body.min;
     sketch.m_max = body.max;
+    sketch.m_exactKept = body.exactCount > 0;
+    sketch.m_exact.assign(exact, exact + body.exactCount);
     return sketch;
 }
 
@@ -463,15 +594,20 @@ bool QuantileSketch::mergeBytes(QByteArrayView bytes)
     // merges (as in merge()), and ours is valid, so the blob's needs no other check and our
     // precomputed index range is the blob's.
     VarintReader in(bytes);
+    quint8 version = 0;
     double accuracy = 0;
     Body body;
-    if (!readHeader(in, accuracy) || accuracy != m_relativeAccuracy ||
+    if (!readHeader(in, version, accuracy) || accuracy != m_relativeAccuracy ||
         !parseFields(in, m_lowestIndex, m_highestIndex, body))
         return false;
     if (body.count == 0)
-        return true;
+        return version == formatVersion1;
+    double exact[exactLimit];
+    if (version == formatVersion2 && !parseExact(in, body, exact))
+        return false;
     if (!parseCounts(in, body, nullptr))
         return false;
+    addExact(exact, body.exactCount, body.count);
     m_count += body.count;
     m_sum += body.sum;
     m_min = std::min(m_min, body.min);

@@ -17,11 +17,18 @@ namespace adminchat {
 //
 // Values <= minTrackedValue (zero, negatives) are counted in a zero bucket. count, sum, min and
 // max are exact.
+//
+// Percentiles have one definition everywhere in AdminChat: linear interpolation between the
+// closest ranks (numpy's default, RequestMetrics::percentile). While a sketch holds at most
+// exactLimit samples it also keeps them, so its quantiles are exact; above that they come from
+// the buckets, each rank within the relative accuracy. With two samples, 182 and 403, P95 is
+// 391.95, not 182.
 class QuantileSketch
 {
 public:
     static constexpr double defaultRelativeAccuracy = 0.01;
     static constexpr double minTrackedValue = 1e-9;
+    static constexpr quint64 exactLimit = 100;
 
     QuantileSketch() : QuantileSketch(defaultRelativeAccuracy) {}
     explicit QuantileSketch(double relativeAccuracy);
@@ -40,10 +47,14 @@ public:
     double max() const;  // NaN when empty
     double relativeAccuracy() const { return m_relativeAccuracy; }
 
-    // The q-quantile (0 <= q <= 1) by the lower rank convention: the value of rank
-    // floor(q * (count - 1)) among the sorted samples, within relative accuracy; clamped to
-    // [min, max]. std::nullopt when empty.
+    // The q-quantile (0 <= q <= 1): with rank h = q * (count - 1), the sorted samples at
+    // floor(h) and ceil(h) interpolated linearly. Exact while isExact(); otherwise each of the
+    // two is a bucket value within relative accuracy. Never below min nor above max, and never
+    // smaller for a larger q. std::nullopt when empty.
     std::optional<double> quantile(double q) const;
+    // Whether every sample is still kept (at most exactLimit, and none merged from a blob of the
+    // first format version, which carries none).
+    bool isExact() const { return m_exactKept; }
 
     // Compact, versioned binary form for storage (a BLOB column); fromBytes returns std::nullopt
     // on anything it did not write.
@@ -63,7 +74,9 @@ public:
 private:
     int bucketIndex(double value) const;
     int indexOfLog(double logValue) const;
-    double bucketValue(int index) const; // representative value, within accuracy of the bucket
+    double bucketValue(int index) const;  // representative value, within accuracy of the bucket
+    double rankValue(quint64 rank) const; // the sample of that rank, from the buckets
+    void addExact(const double* values, std::size_t n, quint64 count);
 
     double m_relativeAccuracy;
     double m_gamma;
@@ -81,6 +94,9 @@ private:
     double m_sum = 0;
     double m_min = 0;
     double m_max = 0;
+    // Sorted; every sample while m_exactKept, else empty.
+    std::vector<double> m_exact;
+    bool m_exactKept = true;
 };
 
 } // namespace adminchat

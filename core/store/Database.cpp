@@ -11,6 +11,7 @@
 #include <QSqlQuery>
 #include <QStandardPaths>
 #include <QThread>
+#include <QUrl>
 #include <atomic>
 #include <utility>
 
@@ -112,10 +113,26 @@ QSqlError Database::run(const QString& sql) const
 
 bool Database::fail(QString* error, const QString& what, const QString& detail) const
 {
-    if (error)
-        *error = QStringLiteral("%1 %2: %3: %4")
-                     .arg(m_purpose, QDir::toNativeSeparators(m_path), what, detail);
+    if (!error)
+        return false;
+    *error = QStringLiteral("%1 %2: %3: %4")
+                 .arg(m_purpose, QDir::toNativeSeparators(m_path), what, detail);
+    if (m_readOnly)
+        *error += QStringLiteral(" (opened read-only: %1)").arg(readOnlyReason());
     return false;
+}
+
+QString Database::readOnlyReason() const
+{
+    // access(2): also false for root on a read-only file system or bind mount.
+    const QFileInfo file(m_path);
+    const QString folder = file.absolutePath();
+    if (!QFileInfo(folder).isWritable())
+        return QStringLiteral("the folder %1 is not writable")
+            .arg(QDir::toNativeSeparators(folder));
+    if (!file.isWritable())
+        return QStringLiteral("the file is not writable");
+    return QStringLiteral("it could not be opened for writing");
 }
 
 bool Database::open(QString* error)
@@ -123,12 +140,17 @@ bool Database::open(QString* error)
     if (isOpen())
         return true;
     m_movedAside.clear();
+    m_readOnly = false;
+    // A reader needs no folder it can write: an existing file is tried read-only when the
+    // writable open fails for any reason.
+    const bool exists = QFileInfo(m_path).isFile();
     const QString folder = QFileInfo(m_path).absolutePath();
     if (!QDir().mkpath(folder))
-        return fail(error, QStringLiteral("cannot create folder"),
+        return readOnlyFallback(exists, error) ||
+               fail(error, QStringLiteral("cannot create folder"),
                     QDir::toNativeSeparators(folder));
     if (!openConnection(error))
-        return false;
+        return readOnlyFallback(exists, error);
 
     QString reason;
     Health health = checkHealth(&reason, error);
@@ -144,9 +166,62 @@ bool Database::open(QString* error)
     }
     if (health != Health::Usable || !configure(error) || !migrate(error)) {
         close();
-        return false;
+        // Not for a file that was moved aside: the fresh one is ours to write.
+        return m_movedAside.isEmpty() && readOnlyFallback(exists, error);
     }
+    // SQLite opens a write-protected file read-only without a word: say so at the first write.
+    m_readOnly = !QFileInfo(m_path).isWritable();
     return true;
+}
+
+bool Database::readOnlyFallback(bool exists, QString* error)
+{
+    // The writable attempt's error stays when this fails too; when it works there is none.
+    if (!exists || !openReadOnly(nullptr))
+        return false;
+    if (error)
+        error->clear();
+    return true;
+}
+
+bool Database::openReadOnly(QString* error)
+{
+    // mode=ro first; a WAL file in a folder where SQLite cannot create its -shm needs
+    // immutable=1 as well, which is safe there: nobody can write beside it either.
+    const QString uri =
+        QUrl::fromLocalFile(QFileInfo(m_path).absoluteFilePath()).toString(QUrl::FullyEncoded);
+    if (!m_db.isValid())
+        m_db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), m_connectionName);
+    for (const QString& parameters :
+         {QStringLiteral("?mode=ro"), QStringLiteral("?mode=ro&immutable=1")}) {
+        close();
+        m_db.setDatabaseName(uri + parameters);
+        m_db.setConnectOptions(
+            QStringLiteral("QSQLITE_BUSY_TIMEOUT=5000;QSQLITE_OPEN_READONLY;QSQLITE_OPEN_URI"));
+        if (!m_db.open())
+            continue;
+        QSqlQuery query(m_db);
+        if (!query.exec(QStringLiteral("SELECT count(*) FROM sqlite_master")) ||
+            !query.exec(QStringLiteral("PRAGMA user_version")) || !query.next())
+            continue;
+        // An older schema would need a migration, which cannot be written.
+        const int version = query.value(0).toInt();
+        query.finish();
+        if (version != DatabaseSchema::version) {
+            close();
+            return fail(error, QStringLiteral("cannot open read-only"),
+                        QStringLiteral("schema version %1, this program needs %2")
+                            .arg(version)
+                            .arg(DatabaseSchema::version));
+        }
+        m_readOnly = true;
+        qCDebug(lcStore).noquote()
+            << QStringLiteral("%1 %2: opened read-only: %3")
+                   .arg(m_purpose, QDir::toNativeSeparators(m_path), readOnlyReason());
+        return true;
+    }
+    close();
+    return fail(error, QStringLiteral("cannot open read-only"), describe(m_db.lastError()));
 }
 
 bool Database::openConnection(QString* error)
@@ -159,6 +234,7 @@ bool Database::openConnection(QString* error)
                         QStringLiteral("the Qt SQLite driver (QSQLITE) is not available"));
     }
     m_db.setDatabaseName(m_path);
+    m_readOnly = false;
     // Another writer (the GUI, an `ask` process) may hold the lock for a moment: wait, not fail.
     m_db.setConnectOptions(QStringLiteral("QSQLITE_BUSY_TIMEOUT=5000"));
     if (!m_db.open())

@@ -13,6 +13,10 @@ namespace adminchat {
 // "<name>.broken-<timestamp>" (never deleted) and a fresh one is started. Each store owns its
 // own Database, so a GUI thread, a metrics thread and an `adminchat ask` process can share the
 // file. Used from one thread at a time.
+//
+// A file that exists but cannot be written (a read-only folder, file or file system) is opened
+// read-only when its schema is current, so readers still work; every write then fails with
+// SQLite's "attempt to write a readonly database" and why the file is read-only.
 class Database
 {
 public:
@@ -28,6 +32,8 @@ public:
     bool open(QString* error = nullptr);
     void close();
     bool isOpen() const;
+    // Opened read-only because the file could not be opened for writing.
+    bool isReadOnly() const { return m_readOnly; }
     QString path() const { return m_path; }
     QString movedAsidePath() const { return m_movedAside; }
     QSqlDatabase& connection() { return m_db; }
@@ -48,6 +54,9 @@ private:
     };
 
     bool openConnection(QString* error);
+    bool openReadOnly(QString* error);
+    bool readOnlyFallback(bool exists, QString* error); // openReadOnly for an existing file
+    QString readOnlyReason() const;
     Health checkHealth(QString* reason, QString* error);
     bool configure(QString* error);
     bool migrate(QString* error);
@@ -57,6 +66,7 @@ private:
     QString m_purpose;
     QString m_connectionName;
     QString m_movedAside;
+    bool m_readOnly = false;
     // Kept rather than looked up by name: the lookup refuses callers on another thread, and the
     // store may be destroyed on a different thread than the one that used it.
     QSqlDatabase m_db;
