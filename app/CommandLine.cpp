@@ -3,18 +3,27 @@
 #include "text/TerminalText.h"
 
 #include <QCommandLineParser>
+#include <cerrno>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 #include <type_traits>
 
 namespace adminchat {
 
 namespace {
 
+// Why stdout could not be written, once it failed (a full disk, a closed pipe, /dev/full).
+QString g_outputError;
+
 void write(FILE* stream, const QByteArray& bytes)
 {
-    std::fwrite(bytes.constData(), 1, std::size_t(bytes.size()), stream);
-    std::fflush(stream);
+    const std::size_t written =
+        std::fwrite(bytes.constData(), 1, std::size_t(bytes.size()), stream);
+    const bool flushed = std::fflush(stream) == 0;
+    if (stream == stdout && (written != std::size_t(bytes.size()) || !flushed) &&
+        g_outputError.isEmpty())
+        g_outputError = QString::fromLocal8Bit(std::strerror(errno));
 }
 
 // "--name V" within [min, max]: kind names the values in the error ("an integer", "a number").
@@ -60,6 +69,11 @@ void writeOut(const QByteArray& bytes)
 void writeErr(const QString& text)
 {
     write(stderr, TerminalText::sanitized(text).toUtf8());
+}
+
+QString standardOutputError()
+{
+    return g_outputError;
 }
 
 void installTerminalSafeMessageHandler()

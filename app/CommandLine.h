@@ -18,6 +18,10 @@ void writeErr(const QString& text);
 // Data for programs (JSON, CSV, exports), written exactly as given.
 void writeOut(const QByteArray& bytes);
 
+// Why writing to stdout failed (empty while it has not): a command whose output was lost must
+// not exit 0.
+QString standardOutputError();
+
 // Log messages (Qt's qDebug/qInfo/qWarning of every category) go to stderr through writeErr, as
 // they may quote what a server sent.
 void installTerminalSafeMessageHandler();

@@ -205,7 +205,7 @@ int runMetricsCommand(const QStringList& arguments)
     if (parser.isSet(QStringLiteral("json"))) {
         const QByteArray json =
             QJsonDocument(reportToJson(report, suggestions)).toJson(QJsonDocument::Indented);
-        std::fwrite(json.constData(), 1, std::size_t(json.size()), stdout);
+        writeOut(json); // exact
     } else {
         printTable(report, suggestions);
     }

@@ -84,7 +84,13 @@ int main(int argc, char* argv[])
         adminchat::setApplicationNames();
         QStringList arguments = QCoreApplication::arguments();
         arguments.removeAt(1); // each command's parser sees "adminchat [options]"
-        return run(arguments);
+        const int code = run(arguments);
+        if (const QString error = adminchat::standardOutputError(); !error.isEmpty()) {
+            adminchat::writeErr(QStringLiteral("adminchat %1: cannot write the output: %2\n")
+                                    .arg(QLatin1String(name), error));
+            return code == 0 ? 1 : code;
+        }
+        return code;
     }
     if (command == QLatin1String("--help") || command == QLatin1String("-h") ||
         command == QLatin1String("help")) {

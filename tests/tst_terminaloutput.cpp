@@ -172,6 +172,28 @@ private slots:
         }
     }
 
+    // Output that cannot be written (a full disk) is an error, not a silent exit 0.
+    void lostOutputFails_data()
+    {
+        QTest::addColumn<QStringList>("arguments");
+        QTest::newRow("metrics summary") << QStringList{"metrics", "summary"};
+        QTest::newRow("metrics summary --json") << QStringList{"metrics", "summary", "--json"};
+        QTest::newRow("profile list") << QStringList{"profile", "list"};
+        QTest::newRow("history list --json") << QStringList{"history", "list", "--json"};
+    }
+    void lostOutputFails()
+    {
+        QFETCH(QStringList, arguments);
+        QProcess process;
+        process.setProcessEnvironment(m_env);
+        process.setStandardOutputFile(QStringLiteral("/dev/full"));
+        process.start(QStringLiteral(ADMINCHAT_BIN), arguments);
+        QVERIFY(process.waitForFinished(30000));
+        const QByteArray err = process.readAllStandardError();
+        QCOMPARE(process.exitCode(), 1);
+        QVERIFY2(err.contains("cannot write the output: No space left on device"), err.constData());
+    }
+
 private:
     static QString base(const HostileServer& server) { return server.baseUrl().toString(); }
     AppRun app(const QStringList& arguments) { return runApp(arguments, m_env); }

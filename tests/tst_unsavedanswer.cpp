@@ -3,7 +3,6 @@
 // stays in the window marked "Not saved", and once space returns "Retry save" writes it whole.
 #include "ChatView.h"
 #include "ConversationController.h"
-#include "EndpointPicker.h"
 #include "HostileServer.h"
 #include "ScratchMounts.h"
 #include "WindowTestHelpers.h"
@@ -66,13 +65,9 @@ void TestUnsavedAnswer::markedKeptAndSavedOnRetry()
         QVERIFY(ready.wait(10000));
         QTRY_VERIFY_WITH_TIMEOUT(QFile::exists(database), 5000);
 
-        // The picker announces the Environment endpoint while it is built, before the window
-        // listens; hand its choice to the conversations as choosing it again would.
-        auto* picker = window.findChild<EndpointPicker*>();
-        QVERIFY(picker);
-        window.conversations()->setEndpoint(picker->endpoint(), picker->profileName());
-        window.conversations()->setModel(QStringLiteral("big-model"));
+        // The Environment endpoint, chosen while the picker was built, reached the conversations.
         QCOMPARE(window.session()->endpoint().baseUrl, server.baseUrl());
+        window.conversations()->setModel(QStringLiteral("big-model"));
         QVERIFY(ScratchMounts::fill(fs) > 0);
         windowtest::sendText(&window, QStringLiteral("Tell me everything"));
         QVERIFY(windowtest::waitForAnswer(&window));

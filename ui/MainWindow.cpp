@@ -260,6 +260,13 @@ void MainWindow::connectConversations()
 
     connect(m_picker, &EndpointPicker::endpointChanged, c, &ConversationController::setEndpoint);
     connect(m_picker, &EndpointPicker::modelChanged, c, &ConversationController::setModel);
+    // The picker may have chosen its endpoint (OPENAI_BASE_URL, a profile) while it was being
+    // built, before these connections existed: hand that choice over now.
+    if (m_picker->hasEndpoint()) {
+        c->setEndpoint(m_picker->endpoint(), m_picker->profileName());
+        if (!m_picker->model().isEmpty())
+            c->setModel(m_picker->model());
+    }
     connect(m_picker, &EndpointPicker::modelsListed, this, &MainWindow::endpointReady);
     connect(m_picker, &EndpointPicker::messageChanged, m_statusLine, &QLabel::setText);
     connect(m_picker, &EndpointPicker::editProfilesRequested, this, [this] {
