@@ -53,6 +53,10 @@ QString difference(const ChunkUpdate& a, const ChunkUpdate& b)
                   QString::fromUtf8(compact(b.usage)));
     if (d.isEmpty())
         d = field("model", a.model, b.model);
+    if (d.isEmpty() && a.ignoredChoices != b.ignoredChoices)
+        d = QStringLiteral("ignored choices differ: %1 vs %2")
+                .arg(a.ignoredChoices)
+                .arg(b.ignoredChoices);
     if (d.isEmpty() && a.done != b.done)
         d = QStringLiteral("done differs");
     if (d.isEmpty() && a.error.has_value() != b.error.has_value())
@@ -241,7 +245,7 @@ private:
     {
         QStringList members;
         if (chance(80))
-            members << member("index", chance(95) ? u"0"_s : u"1"_s);
+            members << member("index", chance(90) ? u"0"_s : chance(50) ? u"1"_s : u"2"_s);
         if (chance(90))
             members << member("delta", chance(97) ? delta() : u"null"_s);
         if (chance(50))
@@ -257,8 +261,10 @@ private:
     {
         if (chance(5))
             return u"[]"_s;
-        if (chance(3))
-            return u'[' + choice() + u',' + choice() + u']';
+        // n > 1: several choices, in any order, choice 0 among them or not.
+        if (chance(10))
+            return u'[' + choice() + u',' + ws() + choice() +
+                   (chance(30) ? u","_s + choice() : QString()) + u']';
         return u'[' + ws() + choice() + ws() + u']';
     }
 
@@ -343,10 +349,21 @@ void Tst_chunkscanner::handWritten_data()
     add("usage object", uR"({"choices":[],"usage":{"prompt_tokens":1,"completion_tokens":2}})",
         false);
     add("usage number", uR"({"choices":[],"usage":3})", false);
-    add("index 1", uR"({"choices":[{"index":1,"delta":{"content":"x"}}]})", false);
+    add("index 1", uR"({"choices":[{"index":1,"delta":{"content":"x"}}]})", true);
     add("index 0.0", uR"({"choices":[{"index":0.0,"delta":{"content":"x"}}]})", false);
-    add("two choices", uR"({"choices":[{"delta":{"content":"a"}},{"delta":{"content":"b"}}]})",
+    add("index 01", uR"({"choices":[{"index":01,"delta":{"content":"x"}}]})", false);
+    add("index -0", uR"({"choices":[{"index":-0,"delta":{"content":"x"}}]})", false);
+    add("index null", uR"({"choices":[{"index":null,"delta":{"content":"x"}}]})", false);
+    add("duplicate index", uR"({"choices":[{"index":0,"index":1,"delta":{"content":"x"}}]})",
         false);
+    add("two choices", uR"({"choices":[{"delta":{"content":"a"}},{"delta":{"content":"b"}}]})",
+        true);
+    add("index 2 and index 0",
+        uR"({"choices":[{"index":2,"delta":{"content":"x"}},{"index":0,"delta":{"content":"y"}}]})",
+        true);
+    add("index after delta",
+        uR"({"choices":[{"delta":{"content":"x"},"index":1},{"delta":{"content":"y"},"index":0}]})",
+        true);
     add("choice not an object", uR"({"choices":[1]})", false);
     add("delta not an object", uR"({"choices":[{"delta":"x"}]})", false);
     add("content a number", uR"({"choices":[{"delta":{"content":5}}]})", false);

@@ -136,9 +136,19 @@ void readRoot(const QJsonObject& root, ChunkUpdate& update, bool whole)
         update.error = std::move(error);
         return;
     }
+    // The answer is choice 0, wherever it is in the list; other choices (n > 1, or a server
+    // that sends them anyway) are counted and left out, text, tool calls and finish_reason alike.
     const QJsonArray choices = root.value("choices"_L1).toArray();
-    if (!choices.isEmpty()) {
-        const QJsonObject choice = choices.at(0).toObject();
+    bool found = false;
+    for (qsizetype i = 0; i < choices.size(); ++i) {
+        const QJsonObject choice = choices.at(i).toObject();
+        const QJsonValue index = choice.value("index"_L1);
+        const bool first = index.isDouble() ? index.toDouble() == 0 : i == 0;
+        if (!first || found) {
+            ++update.ignoredChoices;
+            continue;
+        }
+        found = true;
         readMessage(choice.value(whole ? "message"_L1 : "delta"_L1).toObject(), update, whole);
         update.finishReason = choice.value("finish_reason"_L1).toString();
     }

@@ -1,5 +1,9 @@
 #include "openai/ResponseAccumulator.h"
 
+#include "net/NetLog.h"
+
+#include <utility>
+
 namespace adminchat {
 
 void ResponseAccumulator::apply(const ChunkUpdate& update)
@@ -8,6 +12,7 @@ void ResponseAccumulator::apply(const ChunkUpdate& update)
     if (m_error)
         return;
 
+    m_ignoredChoices += update.ignoredChoices;
     m_text += update.content;
     m_reasoning += update.reasoning;
     m_refusal += update.refusal;
@@ -30,10 +35,22 @@ void ResponseAccumulator::apply(const ChunkUpdate& update)
                            QStringLiteral("the answer exceeds the limit of %1 Mi characters; the "
                                           "text so far is kept")
                                .arg(maxTextChars / (1024 * 1024))};
+    if (m_done || m_error)
+        logIgnoredChoices();
+}
+
+void ResponseAccumulator::logIgnoredChoices()
+{
+    // Once per answer, when it ends: a server that streams n answers sends this on every chunk.
+    if (m_ignoredChoices == 0 || std::exchange(m_ignoredChoicesLogged, true))
+        return;
+    qCInfo(lcNet) << "ignored" << m_ignoredChoices
+                  << "choice pieces other than choice 0; the answer is choice 0";
 }
 
 std::optional<ApiError> ResponseAccumulator::finishAtEof()
 {
+    logIgnoredChoices();
     if (m_error)
         return m_error;
     // Not every server sends [DONE] (llama.cpp variants, some gateways); a finish_reason already

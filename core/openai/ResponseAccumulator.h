@@ -35,8 +35,13 @@ public:
     bool doneSeen() const { return m_done; }
     const std::optional<ApiError>& error() const { return m_error; }
     qsizetype textChars() const { return m_text.size() + m_reasoning.size() + m_refusal.size(); }
+    // Pieces of choices other than choice 0 that were left out (n > 1, or a server that sends
+    // them unasked).
+    int ignoredChoices() const { return m_ignoredChoices; }
 
 private:
+    void logIgnoredChoices();
+
     QString m_text;
     QString m_reasoning;
     QString m_refusal;
@@ -46,6 +51,8 @@ private:
     QString m_model;
     bool m_done = false;
     std::optional<ApiError> m_error;
+    int m_ignoredChoices = 0;
+    bool m_ignoredChoicesLogged = false;
 };
 
 } // namespace adminchat

@@ -1,0 +1,233 @@
+// What counts as an answer, through the real client: ChatClient in-process and `adminchat ask
+// --json` as a process, both against a scripted HostileServer over loopback.
+#include "AppProcess.h"
+// HostileServer.h fills its steps with partial aggregate initialisers (-Wextra warns).
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmissing-field-initializers"
+#include "HostileServer.h"
+#pragma GCC diagnostic pop
+#include "metrics/MetricsRecord.h"
+#include "metrics/RequestMetrics.h"
+#include "net/ChatClient.h"
+
+#include <QLoggingCategory>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace adminchat;
+using namespace Qt::StringLiterals;
+
+namespace {
+
+// HostileServer on 127.0.0.1. (GCC 12 cannot use its "Options options = {}" default argument.)
+HostileServer::Options loopback()
+{
+    return HostileServer::Options();
+}
+
+// What the client saw of one request: the trace and the pieces it delivered for display.
+struct Outcome
+{
+    RequestTrace trace;
+    QString shown; // the content of every outputReceived, in order
+    QString shownReasoning;
+    bool finished = false;
+};
+
+// Counts the messages of the adminchat.net category that contain a text, while it lives.
+class LogCounter
+{
+public:
+    explicit LogCounter(QString text)
+    {
+        s_text = std::move(text);
+        s_count = 0;
+        QLoggingCategory::setFilterRules(QStringLiteral("adminchat.net.info=true"));
+        m_previous = qInstallMessageHandler(&LogCounter::handle);
+    }
+    ~LogCounter()
+    {
+        qInstallMessageHandler(m_previous);
+        QLoggingCategory::setFilterRules(QString());
+    }
+    int count() const { return s_count; }
+
+private:
+    static void handle(QtMsgType, const QMessageLogContext& context, const QString& message)
+    {
+        if (QByteArrayView(context.category) == "adminchat.net" && message.contains(s_text))
+            ++s_count;
+    }
+    static inline QString s_text;
+    static inline int s_count = 0;
+    QtMessageHandler m_previous;
+};
+
+// The trace's error as "kind: message", or empty: for failure messages.
+QString errorText(const RequestTrace& trace)
+{
+    return trace.error ? trace.error->kindName() + u": "_s + trace.error->message : QString();
+}
+
+Outcome runClient(const HostileResponse& response, bool stream = true)
+{
+    HostileServer server([response](const HostileRequest&) { return response; }, loopback());
+    Outcome outcome;
+    if (!server.isListening())
+        return outcome;
+    EndpointConfig endpoint;
+    endpoint.baseUrl = server.baseUrl();
+    endpoint.maxRetries = 0;
+    ChatRequest request;
+    request.model = u"hostile"_s;
+    request.stream = stream;
+    request.messages.append({u"user"_s, u"What is the capital of France?"_s});
+
+    ChatClient client;
+    QObject::connect(&client, &ChatClient::outputReceived, &client,
+                     [&](quint64, const ChunkUpdate& update) {
+                         outcome.shown += update.content;
+                         outcome.shownReasoning += update.reasoning;
+                     });
+    QSignalSpy finished(&client, &ChatClient::requestFinished);
+    client.start(ChatClient::nextRequestId(), endpoint, request);
+    if (!finished.wait(15000))
+        return outcome;
+    outcome.trace = finished.first().at(1).value<RequestTrace>();
+    outcome.finished = true;
+    return outcome;
+}
+
+QByteArray events(const QList<QByteArray>& payloads, bool done = true)
+{
+    QByteArray body;
+    for (const QByteArray& payload : payloads)
+        body += "data: " + payload + "\n\n";
+    if (done)
+        body += "data: [DONE]\n\n";
+    return body;
+}
+
+HostileResponse streamOf(const QList<QByteArray>& payloads, bool done = true)
+{
+    return HostileResponse::eventStream(payloads, done);
+}
+
+// n = 2 as vLLM streams it: the choices take turns, each with its own finish_reason.
+const QList<QByteArray> interleaved{
+    R"({"choices":[{"index":0,"delta":{"role":"assistant","content":""}}]})",
+    R"({"choices":[{"index":1,"delta":{"role":"assistant","content":""}}]})",
+    R"({"choices":[{"index":0,"delta":{"content":"Paris"}}]})",
+    R"({"choices":[{"index":1,"delta":{"content":"Lyon"}}]})",
+    R"({"choices":[{"index":0,"delta":{"content":" is the capital."}}]})",
+    R"({"choices":[{"index":1,"delta":{"content":" is not."}}]})",
+    R"({"choices":[{"index":1,"delta":{"tool_calls":[{"index":0,"id":"c1","type":"function",)"
+    R"("function":{"name":"lookup","arguments":"{}"}}]},"finish_reason":"tool_calls"}]})",
+    R"({"choices":[{"index":0,"delta":{},"finish_reason":"stop"}]})",
+};
+
+const QByteArray twoChoiceCompletion =
+    R"({"object":"chat.completion","model":"hostile","choices":[)"
+    R"({"index":1,"message":{"role":"assistant","content":"Lyon is not.","tool_calls":[)"
+    R"({"id":"c1","type":"function","function":{"name":"lookup","arguments":"{}"}}]},)"
+    R"("finish_reason":"tool_calls"},)"
+    R"({"index":0,"message":{"role":"assistant","content":"Paris is the capital."},)"
+    R"("finish_reason":"stop"}],)"
+    R"("usage":{"prompt_tokens":9,"completion_tokens":8,"total_tokens":17}})";
+
+} // namespace
+
+class Tst_answers : public QObject
+{
+    Q_OBJECT
+private slots:
+    void initTestCase();
+    void otherChoicesAreLeftOut_data();
+    void otherChoicesAreLeftOut();
+    void otherChoicesThroughAsk();
+
+private:
+    // home: where the settings and the database go; m_home unless given.
+    AppRun ask(const QUrl& baseUrl, const QStringList& extra = {}, const QString& home = {});
+    static AppRun metricsCsv(const QString& home);
+
+    QTemporaryDir m_home;
+};
+
+void Tst_answers::initTestCase()
+{
+    QVERIFY(m_home.isValid());
+}
+
+AppRun Tst_answers::ask(const QUrl& baseUrl, const QStringList& extra, const QString& home)
+{
+    QProcessEnvironment env = appEnvironment(home.isEmpty() ? m_home.path() : home);
+    env.remove(u"OPENAI_BASE_URL"_s);
+    env.remove(u"OPENAI_API_KEY"_s);
+    return runApp(QStringList{"ask", "--base-url", baseUrl.toString(), "--model", "hostile",
+                              "--max-retries", "0", "--json"} +
+                      extra + QStringList{"What is the capital of France?"},
+                  env);
+}
+
+AppRun Tst_answers::metricsCsv(const QString& home)
+{
+    return runApp({"metrics", "export", "--csv", "-"}, appEnvironment(home));
+}
+
+void Tst_answers::otherChoicesAreLeftOut_data()
+{
+    QTest::addColumn<QByteArray>("body");
+    QTest::addColumn<bool>("stream");
+    QTest::newRow("streamed") << events(interleaved) << true;
+    QTest::newRow("streamed, no [DONE]") << events(interleaved, false) << true;
+    QTest::newRow("not streamed") << twoChoiceCompletion << false;
+}
+
+void Tst_answers::otherChoicesAreLeftOut()
+{
+    QFETCH(QByteArray, body);
+    QFETCH(bool, stream);
+    const HostileResponse response =
+        stream ? HostileResponse().write(HostileResponse::eventStreamHead() + body)
+               : HostileResponse::status(200, body);
+    const LogCounter log(u"choice pieces other than choice 0"_s);
+    const Outcome outcome = runClient(response, stream);
+    QVERIFY(outcome.finished);
+    QVERIFY2(!outcome.trace.error, qPrintable(errorText(outcome.trace)));
+    QCOMPARE(log.count(), 1); // once per request
+    QCOMPARE(outcome.trace.text, u"Paris is the capital."_s);
+    QCOMPARE(outcome.shown, outcome.trace.text);
+    QCOMPARE(outcome.trace.finishReason, u"stop"_s);
+    QVERIFY(outcome.trace.toolCalls.isEmpty());
+    const RequestMetrics metrics = RequestMetrics::fromTrace(outcome.trace);
+    const MetricsRecord record = MetricsRecord::fromTrace(outcome.trace, metrics);
+    QCOMPARE(record.status, u"ok"_s);
+    if (stream) {
+        // Only choice 0's pieces are timed: two content events.
+        QCOMPARE(outcome.trace.outputEventNs.size(), std::size_t(2));
+        QCOMPARE(metrics.outputTokens, qint64(2));
+    }
+}
+
+void Tst_answers::otherChoicesThroughAsk()
+{
+    for (const bool stream : {true, false}) {
+        const HostileResponse response =
+            stream ? streamOf(interleaved) : HostileResponse::status(200, twoChoiceCompletion);
+        HostileServer server([response](const HostileRequest&) { return response; }, loopback());
+        QVERIFY(server.isListening());
+        const AppRun run =
+            ask(server.baseUrl(), stream ? QStringList{} : QStringList{"--no-stream"});
+        QVERIFY2(run.exitCode == 0, run.all().constData());
+        const QJsonObject json = run.json();
+        QCOMPARE(json.value("text").toString(), u"Paris is the capital."_s);
+        QCOMPARE(json.value("finish_reason").toString(), u"stop"_s);
+        QCOMPARE(json.value("tool_calls").toArray().size(), 0);
+        QVERIFY(json.value("error").isNull());
+    }
+}
+
+QTEST_GUILESS_MAIN(Tst_answers)
+#include "tst_answers.moc"

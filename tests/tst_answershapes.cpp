@@ -1,0 +1,239 @@
+// What counts as an answer, decoder and accumulator side: which choice is the answer, what an
+// empty answer is, lone surrogates, usage that is not a token count, usage in vendor places.
+// Every chunk goes through both decoder paths (ChunkScanner and QJsonDocument), which must agree.
+#include "DecoderTestHelpers.h"
+#include "openai/ChunkDecoder.h"
+#include "openai/ChunkScanner.h"
+#include "openai/ResponseAccumulator.h"
+
+#include <QLoggingCategory>
+#include <QTest>
+
+using namespace adminchat;
+using namespace decodertest;
+using namespace Qt::StringLiterals;
+
+namespace {
+
+SseEvent makeEvent(const QString& data)
+{
+    SseEvent e;
+    e.data = data;
+    return e;
+}
+
+// Decodes data on both paths, fails the test when they differ, and returns the update.
+ChunkUpdate decodeBoth(const QString& data, bool* scanned = nullptr)
+{
+    const ChunkUpdate fast = ChunkDecoder::decodeEvent(makeEvent(data));
+    const ChunkUpdate slow = ChunkDecoder::decodeEventWithDocument(makeEvent(data));
+    auto same = [&](const char* what, const auto& a, const auto& b) {
+        if (a != b)
+            QTest::qFail(
+                qPrintable(u"paths differ on "_s + QLatin1StringView(what) + u" for "_s + data),
+                __FILE__, __LINE__);
+    };
+    same("content", fast.content, slow.content);
+    same("reasoning", fast.reasoning, slow.reasoning);
+    same("refusal", fast.refusal, slow.refusal);
+    same("tool calls", describe(fast.toolCalls), describe(slow.toolCalls));
+    same("finish_reason", fast.finishReason, slow.finishReason);
+    same("usage", compact(fast.usage), compact(slow.usage));
+    same("model", fast.model, slow.model);
+    same("ignored choices", fast.ignoredChoices, slow.ignoredChoices);
+    same("error", fast.error.has_value(), slow.error.has_value());
+    if (scanned) {
+        ChunkUpdate probe;
+        *scanned = ChunkScanner::scan(QStringView(data).trimmed(), probe);
+    }
+    return fast;
+}
+
+// Counts the messages of the adminchat.net category that contain a text, while it lives.
+class LogCounter
+{
+public:
+    explicit LogCounter(QString text)
+    {
+        s_text = std::move(text);
+        s_count = 0;
+        QLoggingCategory::setFilterRules(QStringLiteral("adminchat.net.info=true"));
+        m_previous = qInstallMessageHandler(&LogCounter::handle);
+    }
+    ~LogCounter()
+    {
+        qInstallMessageHandler(m_previous);
+        QLoggingCategory::setFilterRules(QString());
+    }
+    int count() const { return s_count; }
+
+private:
+    static void handle(QtMsgType, const QMessageLogContext& context, const QString& message)
+    {
+        if (QByteArrayView(context.category) == "adminchat.net" && message.contains(s_text))
+            ++s_count;
+    }
+    static inline QString s_text;
+    static inline int s_count = 0;
+    QtMessageHandler m_previous;
+};
+
+ResponseAccumulator accumulate(const QStringList& events)
+{
+    ResponseAccumulator accumulator;
+    for (const QString& data : events)
+        accumulator.apply(decodeBoth(data));
+    return accumulator;
+}
+
+} // namespace
+
+class Tst_answershapes : public QObject
+{
+    Q_OBJECT
+private slots:
+    void otherChoices_data();
+    void otherChoices();
+    void interleavedChoicesStream();
+    void otherChoicesInCompletion();
+};
+
+void Tst_answershapes::otherChoices_data()
+{
+    QTest::addColumn<QString>("data");
+    QTest::addColumn<QString>("content");
+    QTest::addColumn<QString>("finishReason");
+    QTest::addColumn<QStringList>("toolCalls");
+    QTest::addColumn<int>("ignored");
+    QTest::addColumn<bool>("scanned");
+
+    const QStringList none;
+    QTest::newRow("choice 1 alone")
+        << uR"({"choices":[{"index":1,"delta":{"content":"Lyon"},"finish_reason":null}]})"_s << ""
+        << "" << none << 1 << true;
+    QTest::newRow("choice 1 before choice 0")
+        << uR"({"choices":[{"index":1,"delta":{"content":"B"}},{"index":0,"delta":{"content":"A"}}]})"_s
+        << "A"
+        << "" << none << 1 << true;
+    QTest::newRow("index after the delta")
+        << uR"({"choices":[{"delta":{"content":"B"},"index":1},{"delta":{"content":"A"},"index":0}]})"_s
+        << "A"
+        << "" << none << 1 << true;
+    QTest::newRow("finish_reason of choice 1")
+        << uR"({"choices":[{"index":1,"delta":{},"finish_reason":"stop"}]})"_s << ""
+        << "" << none << 1 << true;
+    QTest::newRow("finish_reason of choice 0 kept")
+        << uR"({"choices":[{"index":0,"delta":{},"finish_reason":"length"},{"index":1,"delta":{},"finish_reason":"stop"}]})"_s
+        << ""
+        << "length" << none << 1 << true;
+    QTest::newRow("without indexes the first is choice 0")
+        << uR"({"choices":[{"delta":{"content":"a"}},{"delta":{"content":"b"}}]})"_s << "a"
+        << "" << none << 1 << true;
+    QTest::newRow("two with index 0: the first")
+        << uR"({"choices":[{"index":0,"delta":{"content":"a"}},{"index":0,"delta":{"content":"b"}}]})"_s
+        << "a"
+        << "" << none << 1 << true;
+    QTest::newRow("three choices")
+        << uR"({"choices":[{"index":2,"delta":{"content":"c"}},{"index":0,"delta":{"content":"a"}},{"index":1,"delta":{"content":"b"}}]})"_s
+        << "a"
+        << "" << none << 2 << true;
+    QTest::newRow("tool call of choice 1")
+        << uR"({"choices":[{"index":1,"delta":{"tool_calls":[{"index":0,"id":"c1","function":{"name":"f","arguments":"{}"}}]}}]})"_s
+        << ""
+        << "" << none << 1 << false;
+    QTest::newRow("tool call of choice 0, text of choice 1")
+        << uR"({"choices":[{"index":1,"delta":{"content":"no"}},{"index":0,"delta":{"tool_calls":[{"index":0,"id":"c1","function":{"name":"f","arguments":"{}"}}]}}]})"_s
+        << ""
+        << "" << QStringList{"0|c1||f|{}"} << 1 << false;
+    QTest::newRow("index 0.0 is choice 0")
+        << uR"({"choices":[{"index":1,"delta":{"content":"x"}},{"index":0.0,"delta":{"content":"y"}}]})"_s
+        << "y"
+        << "" << none << 1 << false;
+    QTest::newRow("index 1.5 is another choice")
+        << uR"({"choices":[{"index":1.5,"delta":{"content":"x"}}]})"_s << ""
+        << "" << none << 1 << false;
+    QTest::newRow("huge index")
+        << uR"({"choices":[{"index":12345678901234,"delta":{"content":"x"}}]})"_s << ""
+        << "" << none << 1 << false;
+    QTest::newRow("index null counts by position")
+        << uR"({"choices":[{"index":null,"delta":{"content":"x"}}]})"_s << "x"
+        << "" << none << 0 << false;
+}
+
+void Tst_answershapes::otherChoices()
+{
+    QFETCH(QString, data);
+    QFETCH(QString, content);
+    QFETCH(QString, finishReason);
+    QFETCH(QStringList, toolCalls);
+    QFETCH(int, ignored);
+    QFETCH(bool, scanned);
+
+    bool wasScanned = false;
+    const ChunkUpdate update = decodeBoth(data, &wasScanned);
+    if (QTest::currentTestFailed())
+        return;
+    QVERIFY(!update.error);
+    QCOMPARE(update.content, content);
+    QCOMPARE(update.finishReason, finishReason);
+    QCOMPARE(describe(update.toolCalls), toolCalls);
+    QCOMPARE(update.ignoredChoices, ignored);
+    QCOMPARE(wasScanned, scanned);
+}
+
+void Tst_answershapes::interleavedChoicesStream()
+{
+    // n = 2 as vLLM and OpenAI stream it: the choices' chunks take turns.
+    const QStringList events{
+        uR"({"choices":[{"index":0,"delta":{"role":"assistant","content":""}}]})"_s,
+        uR"({"choices":[{"index":1,"delta":{"role":"assistant","content":""}}]})"_s,
+        uR"({"choices":[{"index":0,"delta":{"content":"Paris"}}]})"_s,
+        uR"({"choices":[{"index":1,"delta":{"content":"Lyon"}}]})"_s,
+        uR"({"choices":[{"index":0,"delta":{"content":" is the capital."}}]})"_s,
+        uR"({"choices":[{"index":1,"delta":{"content":" is not."}}]})"_s,
+        uR"({"choices":[{"index":1,"delta":{},"finish_reason":"length"}]})"_s,
+        uR"({"choices":[{"index":0,"delta":{},"finish_reason":"stop"}]})"_s,
+        u"[DONE]"_s};
+    const LogCounter log(u"choice pieces other than choice 0"_s);
+    ResponseAccumulator accumulator = accumulate(events);
+    QCOMPARE(accumulator.text(), u"Paris is the capital."_s);
+    QCOMPARE(accumulator.finishReason(), u"stop"_s);
+    QCOMPARE(accumulator.ignoredChoices(), 4);
+    QVERIFY(!accumulator.finishAtEof());
+    QVERIFY(!accumulator.finishAtEof());
+    QCOMPARE(log.count(), 1); // once for the answer, with the count
+    {
+        const LogCounter counted(u"ignored 4 choice pieces"_s);
+        ResponseAccumulator again = accumulate(events);
+        again.finishAtEof();
+        QCOMPARE(counted.count(), 1);
+    }
+    {
+        // An answer with one choice logs nothing.
+        const LogCounter none(u"choice 0"_s);
+        ResponseAccumulator single = accumulate({events.at(0), events.at(2), events.at(8)});
+        single.finishAtEof();
+        QCOMPARE(none.count(), 0);
+    }
+}
+
+void Tst_answershapes::otherChoicesInCompletion()
+{
+    // Not streamed, choice 1 listed first, with a tool call and its own finish_reason.
+    const QByteArray body = R"({"object":"chat.completion","model":"m","choices":[
+        {"index":1,"message":{"role":"assistant","content":"Lyon is not.","tool_calls":[
+            {"id":"c9","type":"function","function":{"name":"g","arguments":"{}"}}]},
+         "finish_reason":"tool_calls"},
+        {"index":0,"message":{"role":"assistant","content":"Paris is the capital."},
+         "finish_reason":"stop"}]})";
+    const ChunkUpdate update = ChunkDecoder::decodeCompletion(body);
+    QVERIFY(!update.error);
+    QCOMPARE(update.content, u"Paris is the capital."_s);
+    QCOMPARE(update.finishReason, u"stop"_s);
+    QVERIFY(update.toolCalls.isEmpty());
+    QCOMPARE(update.ignoredChoices, 1);
+    QVERIFY(update.done);
+}
+
+QTEST_GUILESS_MAIN(Tst_answershapes)
+#include "tst_answershapes.moc"
