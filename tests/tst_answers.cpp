@@ -6,6 +6,7 @@
 #pragma GCC diagnostic ignored "-Wmissing-field-initializers"
 #include "HostileServer.h"
 #pragma GCC diagnostic pop
+#include "metrics/MetricsAggregator.h"
 #include "metrics/MetricsRecord.h"
 #include "metrics/RequestMetrics.h"
 #include "net/ChatClient.h"
@@ -146,6 +147,10 @@ private slots:
     void otherChoicesAreLeftOut_data();
     void otherChoicesAreLeftOut();
     void otherChoicesThroughAsk();
+    void emptyAnswerIsAnError_data();
+    void emptyAnswerIsAnError();
+    void emptyAnswerThroughAsk();
+    void reasoningOnlyIsAnAnswer();
 
 private:
     // home: where the settings and the database go; m_home unless given.
@@ -227,6 +232,105 @@ void Tst_answers::otherChoicesThroughAsk()
         QCOMPARE(json.value("tool_calls").toArray().size(), 0);
         QVERIFY(json.value("error").isNull());
     }
+}
+
+void Tst_answers::emptyAnswerIsAnError_data()
+{
+    QTest::addColumn<QByteArray>("body");
+    QTest::addColumn<bool>("stream");
+    const QByteArray role =
+        R"({"choices":[{"index":0,"delta":{"role":"assistant","content":""}}]})";
+    const QByteArray stop = R"({"choices":[{"index":0,"delta":{},"finish_reason":"stop"}]})";
+    QTest::newRow("only [DONE]") << events({}) << true;
+    QTest::newRow("role, stop, [DONE]") << events({role, stop}) << true;
+    QTest::newRow("role, stop, end of body") << events({role, stop}, false) << true;
+    QTest::newRow("{}") << QByteArray("{}") << false;
+    QTest::newRow("no choices") << QByteArray(R"({"choices":[]})") << false;
+}
+
+void Tst_answers::emptyAnswerIsAnError()
+{
+    QFETCH(QByteArray, body);
+    QFETCH(bool, stream);
+    const HostileResponse response =
+        stream ? HostileResponse().write(HostileResponse::eventStreamHead() + body)
+               : HostileResponse::status(200, body);
+    const Outcome outcome = runClient(response, stream);
+    QVERIFY(outcome.finished);
+    QVERIFY(outcome.trace.error);
+    QCOMPARE(outcome.trace.error->kind, ApiError::Kind::Empty);
+    QVERIFY2(outcome.trace.error->message.startsWith(u"empty answer: "_s),
+             qPrintable(outcome.trace.error->message));
+    QCOMPARE(outcome.trace.httpStatus, 200);
+    QCOMPARE(outcome.trace.retries, 0);
+
+    const RequestMetrics metrics = RequestMetrics::fromTrace(outcome.trace);
+    QCOMPARE(metrics.category, LatencyCategory::Error);
+    const MetricsRecord record = MetricsRecord::fromTrace(outcome.trace, metrics);
+    QCOMPARE(record.status, u"error"_s);
+    QCOMPARE(record.errorKind, u"empty"_s);
+
+    // The dashboard's figures: an error, in no latency percentile or category.
+    MetricsRecord answered = record;
+    answered.status = u"ok"_s;
+    answered.errorKind.clear();
+    answered.category = u"excellent"_s;
+    const AggregateReport report = MetricsAggregator::aggregate({record, answered}, MetricsFilter{},
+                                                                record.startedUtc.addSecs(1));
+    QCOMPARE(report.total.started, quint64(2));
+    QCOMPARE(report.total.errors, quint64(1));
+    QCOMPARE(report.total.completed, quint64(1));
+    QCOMPARE(report.total.errorKinds.value(u"empty"_s), quint64(1));
+    QCOMPARE(report.total.e2e.count, quint64(1));
+    QCOMPARE(report.total.categories[0], quint64(1));
+}
+
+void Tst_answers::emptyAnswerThroughAsk()
+{
+    HostileServer server(
+        [](const HostileRequest&) {
+            return streamOf(
+                {R"({"choices":[{"index":0,"delta":{"role":"assistant","content":""}}]})",
+                 R"({"choices":[{"index":0,"delta":{},"finish_reason":"stop"}]})"});
+        },
+        loopback());
+    QVERIFY(server.isListening());
+    QTemporaryDir home; // a database with this one record
+    QVERIFY(home.isValid());
+    const AppRun run = ask(server.baseUrl(), {}, home.path());
+    QCOMPARE(run.exitCode, 1);
+    const QJsonObject json = run.json();
+    QCOMPARE(json.value("text").toString(), QString());
+    QCOMPARE(json.value("error").toObject().value("kind").toString(), u"empty"_s);
+    QVERIFY(
+        json.value("error").toObject().value("message").toString().startsWith(u"empty answer: "_s));
+    QCOMPARE(json.value("category").toString(), u"error"_s);
+
+    // The stored record: status error, kind empty.
+    const AppRun csv = metricsCsv(home.path());
+    QCOMPARE(csv.exitCode, 0);
+    const QList<QByteArray> lines = csv.out.trimmed().split('\n');
+    QCOMPARE(lines.size(), 2);
+    const QList<QByteArray> header = lines.first().trimmed().split(',');
+    const qsizetype status = header.indexOf("status");
+    const qsizetype kind = header.indexOf("error_kind");
+    QVERIFY(status >= 0 && kind >= 0);
+    const QList<QByteArray> row = lines.last().trimmed().split(',');
+    QCOMPARE(row.value(status), QByteArray("error"));
+    QCOMPARE(row.value(kind), QByteArray("empty"));
+}
+
+void Tst_answers::reasoningOnlyIsAnAnswer()
+{
+    const Outcome outcome = runClient(
+        streamOf({R"({"choices":[{"index":0,"delta":{"reasoning_content":"Thinking about it"}}]})",
+                  R"({"choices":[{"index":0,"delta":{},"finish_reason":"length"}]})"}));
+    QVERIFY(outcome.finished);
+    QVERIFY(!outcome.trace.error);
+    QCOMPARE(outcome.trace.reasoning, u"Thinking about it"_s);
+    QCOMPARE(
+        MetricsRecord::fromTrace(outcome.trace, RequestMetrics::fromTrace(outcome.trace)).status,
+        u"length"_s);
 }
 
 QTEST_GUILESS_MAIN(Tst_answers)

@@ -96,6 +96,10 @@ private slots:
     void otherChoices();
     void interleavedChoicesStream();
     void otherChoicesInCompletion();
+    void emptyAnswers_data();
+    void emptyAnswers();
+    void emptyCompletions_data();
+    void emptyCompletions();
 };
 
 void Tst_answershapes::otherChoices_data()
@@ -233,6 +237,116 @@ void Tst_answershapes::otherChoicesInCompletion()
     QVERIFY(update.toolCalls.isEmpty());
     QCOMPARE(update.ignoredChoices, 1);
     QVERIFY(update.done);
+}
+
+void Tst_answershapes::emptyAnswers_data()
+{
+    QTest::addColumn<QStringList>("events");
+    QTest::addColumn<bool>("empty");
+    QTest::addColumn<QString>("detail"); // the end of the message
+
+    const QString role =
+        uR"({"choices":[{"index":0,"delta":{"role":"assistant","content":""}}]})"_s;
+    const QString stop = uR"({"choices":[{"index":0,"delta":{},"finish_reason":"stop"}]})"_s;
+    const QString done = u"[DONE]"_s;
+    QTest::newRow("only [DONE]") << QStringList{done} << true << "(no finish_reason)";
+    QTest::newRow("role, stop, [DONE]")
+        << QStringList{role, stop, done} << true << "(finish_reason \"stop\")";
+    QTest::newRow("role, stop, end of body")
+        << QStringList{role, stop} << true << "(finish_reason \"stop\")";
+    QTest::newRow("empty deltas and nulls")
+        << QStringList{role,
+                       uR"({"choices":[{"index":0,"delta":{"content":null,"reasoning":""}}]})"_s,
+                       uR"({"choices":[{"index":0,"delta":{"tool_calls":[]}}]})"_s, stop, done}
+        << true << "(finish_reason \"stop\")";
+    QTest::newRow("usage only")
+        << QStringList{role, stop,
+                       uR"({"choices":[],"usage":{"prompt_tokens":5,"completion_tokens":0}})"_s,
+                       done}
+        << true << "(finish_reason \"stop\")";
+    QTest::newRow("only another choice spoke")
+        << QStringList{uR"({"choices":[{"index":1,"delta":{"content":"Lyon"}}]})"_s,
+                       uR"({"choices":[{"index":0,"delta":{},"finish_reason":"length"}]})"_s, done}
+        << true << "(finish_reason \"length\")";
+    QTest::newRow("tool call without name or arguments")
+        << QStringList{uR"({"choices":[{"index":0,"delta":{"tool_calls":[{"index":0,"id":"c1"}]}}]})"_s,
+                       uR"({"choices":[{"index":0,"delta":{},"finish_reason":"tool_calls"}]})"_s}
+        << true << "(finish_reason \"tool_calls\")";
+    QTest::newRow("finish_reason on one line")
+        << QStringList{uR"({"choices":[{"index":0,"delta":{},"finish_reason":"a\nb"}]})"_s} << true
+        << "(finish_reason \"a b\")";
+
+    QTest::newRow("reasoning only, length")
+        << QStringList{role, uR"({"choices":[{"index":0,"delta":{"reasoning_content":"Hm"}}]})"_s,
+                       uR"({"choices":[{"index":0,"delta":{},"finish_reason":"length"}]})"_s, done}
+        << false << "";
+    QTest::newRow("refusal only")
+        << QStringList{uR"({"choices":[{"index":0,"delta":{"refusal":"No."}}]})"_s, stop, done}
+        << false << "";
+    QTest::newRow("tool call only")
+        << QStringList{uR"({"choices":[{"index":0,"delta":{"tool_calls":[{"index":0,"id":"c1","function":{"name":"f","arguments":""}}]}}]})"_s,
+                       uR"({"choices":[{"index":0,"delta":{},"finish_reason":"tool_calls"}]})"_s,
+                       done}
+        << false << "";
+    QTest::newRow("a space is content")
+        << QStringList{uR"({"choices":[{"index":0,"delta":{"content":" "}}]})"_s, stop, done}
+        << false << "";
+    QTest::newRow("content_filter says why nothing came")
+        << QStringList{role,
+                       uR"({"choices":[{"index":0,"delta":{},"finish_reason":"content_filter"}]})"_s,
+                       done}
+        << false << "";
+}
+
+void Tst_answershapes::emptyAnswers()
+{
+    QFETCH(QStringList, events);
+    QFETCH(bool, empty);
+    QFETCH(QString, detail);
+
+    ResponseAccumulator accumulator = accumulate(events);
+    const std::optional<ApiError> error = accumulator.finishAtEof();
+    QCOMPARE(error.has_value(), empty);
+    if (empty) {
+        QCOMPARE(error->kind, ApiError::Kind::Empty);
+        QCOMPARE(error->kindName(), u"empty"_s);
+        QVERIFY2(error->message.startsWith(u"empty answer: the server sent no content, reasoning, "
+                                           u"refusal or tool call "_s),
+                 qPrintable(error->message));
+        QVERIFY2(error->message.endsWith(detail), qPrintable(error->message));
+        QVERIFY(!accumulator.hasOutput());
+    } else {
+        QVERIFY(accumulator.hasOutput() || accumulator.finishReason() == u"content_filter"_s);
+    }
+}
+
+void Tst_answershapes::emptyCompletions_data()
+{
+    QTest::addColumn<QByteArray>("body");
+    QTest::addColumn<bool>("empty");
+    QTest::newRow("{}") << QByteArray("{}") << true;
+    QTest::newRow("no choices") << QByteArray(R"({"choices":[]})") << true;
+    QTest::newRow("null content")
+        << QByteArray(R"({"choices":[{"index":0,"message":{"role":"assistant","content":null},)"
+                      R"("finish_reason":"stop"}]})")
+        << true;
+    QTest::newRow("only choice 1")
+        << QByteArray(R"({"choices":[{"index":1,"message":{"content":"Lyon"}}]})") << true;
+    QTest::newRow("answer") << QByteArray(R"({"choices":[{"message":{"content":"Paris"}}]})")
+                            << false;
+}
+
+void Tst_answershapes::emptyCompletions()
+{
+    QFETCH(QByteArray, body);
+    QFETCH(bool, empty);
+    ResponseAccumulator accumulator;
+    accumulator.apply(ChunkDecoder::decodeCompletion(body));
+    // Known as soon as the body is applied, before the end of the connection.
+    QCOMPARE(accumulator.error().has_value(), empty);
+    if (empty)
+        QCOMPARE(accumulator.error()->kind, ApiError::Kind::Empty);
+    QCOMPARE(accumulator.finishAtEof().has_value(), empty);
 }
 
 QTEST_GUILESS_MAIN(Tst_answershapes)
