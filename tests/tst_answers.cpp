@@ -10,9 +10,12 @@
 #include "metrics/MetricsRecord.h"
 #include "metrics/RequestMetrics.h"
 #include "net/ChatClient.h"
+#include "openai/LoneSurrogates.h"
 
 #include <QLoggingCategory>
+#include <QRegularExpression>
 #include <QSignalSpy>
+#include <QStringDecoder>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -151,6 +154,9 @@ private slots:
     void emptyAnswerIsAnError();
     void emptyAnswerThroughAsk();
     void reasoningOnlyIsAnAnswer();
+    void loneSurrogatesShownAsStored_data();
+    void loneSurrogatesShownAsStored();
+    void loneSurrogatesThroughAsk();
 
 private:
     // home: where the settings and the database go; m_home unless given.
@@ -331,6 +337,86 @@ void Tst_answers::reasoningOnlyIsAnAnswer()
     QCOMPARE(
         MetricsRecord::fromTrace(outcome.trace, RequestMetrics::fromTrace(outcome.trace)).status,
         u"length"_s);
+}
+
+namespace {
+
+// Lone surrogates of every kind, one a chunk, and a pair split across two chunks.
+const QList<QByteArray> surrogateChunks{
+    R"({"choices":[{"index":0,"delta":{"content":"C\ud800D"}}]})",
+    R"({"choices":[{"index":0,"delta":{"content":" A\ud83d"}}]})",
+    R"({"choices":[{"index":0,"delta":{"content":"\ude00B"}}]})",
+    R"({"choices":[{"index":0,"delta":{"content":" \udc00E\ud800\u0041 end\udbff"}}]})",
+    R"({"choices":[{"index":0,"delta":{},"finish_reason":"stop"}]})",
+};
+const QString surrogateText = u"C\uFFFDD A\uFFFD\uFFFDB \uFFFDE\uFFFDA end\uFFFD"_s;
+
+} // namespace
+
+void Tst_answers::loneSurrogatesShownAsStored_data()
+{
+    QTest::addColumn<QByteArray>("body");
+    QTest::addColumn<bool>("stream");
+    QTest::addColumn<QString>("text");
+    QTest::newRow("streamed") << events(surrogateChunks) << true << surrogateText;
+    QTest::newRow("not streamed")
+        << QByteArray(R"({"choices":[{"index":0,"message":{"content":"C\ud800D \ud83d\ude00 )"
+                      R"(\udc00"},"finish_reason":"stop"}]})")
+        << false << u"C\uFFFDD \U0001F600 \uFFFD"_s;
+}
+
+void Tst_answers::loneSurrogatesShownAsStored()
+{
+    QFETCH(QByteArray, body);
+    QFETCH(bool, stream);
+    QFETCH(QString, text);
+    const HostileResponse response =
+        stream ? HostileResponse().write(HostileResponse::eventStreamHead() + body)
+               : HostileResponse::status(200, body);
+    const Outcome outcome = runClient(response, stream);
+    QVERIFY(outcome.finished);
+    QVERIFY(!outcome.trace.error);
+    QCOMPARE(outcome.trace.text, text);
+    QCOMPARE(outcome.shown, outcome.trace.text); // what is stored is what was shown
+    QVERIFY(!LoneSurrogates::found(outcome.trace.text));
+    // Nothing after a lone surrogate is lost on the way to UTF-8 (the database, a file).
+    QCOMPARE(QString::fromUtf8(outcome.trace.text.toUtf8()), text);
+}
+
+void Tst_answers::loneSurrogatesThroughAsk()
+{
+    QList<QByteArray> chunks = surrogateChunks;
+    chunks.prepend(R"({"model":"hostile\ud800","choices":[{"index":0,"delta":{"role":"assistant",)"
+                   R"("reasoning_content":"r\udc00"}}]})");
+    HostileServer server([chunks](const HostileRequest&) { return streamOf(chunks); }, loopback());
+    QVERIFY(server.isListening());
+    QTemporaryDir home;
+    QVERIFY(home.isValid());
+    const AppRun run = ask(server.baseUrl(), {}, home.path());
+    QVERIFY2(run.exitCode == 0, run.all().constData());
+
+    // Valid UTF-8 without a single surrogate escape.
+    QStringDecoder utf8(QStringDecoder::Utf8);
+    const QString out = utf8(run.out);
+    QVERIFY(!utf8.hasError());
+    QVERIFY2(!out.contains(QRegularExpression(u"\\\\u[dD][89a-fA-F]"_s)), run.out.constData());
+    const QJsonObject json = run.json();
+    QCOMPARE(json.value("text").toString(), surrogateText);
+    QCOMPARE(json.value("reasoning").toString(), u"r\uFFFD"_s);
+    QCOMPARE(json.value("model").toString(), u"hostile\uFFFD"_s);
+
+    // Stored as shown.
+    const QString id = json.value("conversation_id").toString();
+    QVERIFY(!id.isEmpty());
+    const AppRun exported =
+        runApp({"history", "export", id, "--format", "json"}, appEnvironment(home.path()));
+    QVERIFY2(exported.exitCode == 0, exported.all().constData());
+    const QJsonArray messages = exported.json().value("messages").toArray();
+    QVERIFY(!messages.isEmpty());
+    const QJsonObject answer = messages.last().toObject();
+    QCOMPARE(answer.value("role").toString(), u"assistant"_s);
+    QCOMPARE(answer.value("content").toString(), surrogateText);
+    QCOMPARE(answer.value("reasoning").toString(), u"r\uFFFD"_s);
 }
 
 QTEST_GUILESS_MAIN(Tst_answers)

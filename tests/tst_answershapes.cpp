@@ -4,6 +4,9 @@
 #include "DecoderTestHelpers.h"
 #include "openai/ChunkDecoder.h"
 #include "openai/ChunkScanner.h"
+#include "openai/HttpErrorFormatter.h"
+#include "openai/LoneSurrogates.h"
+#include "openai/ModelListParser.h"
 #include "openai/ResponseAccumulator.h"
 
 #include <QLoggingCategory>
@@ -100,6 +103,13 @@ private slots:
     void emptyAnswers();
     void emptyCompletions_data();
     void emptyCompletions();
+    void loneSurrogates_data();
+    void loneSurrogates();
+    void loneSurrogatePairSplitAcrossChunks();
+    void loneSurrogatesInEveryField();
+    void loneSurrogatesInErrorsAndModels();
+    void loneSurrogatesReplaced_data();
+    void loneSurrogatesReplaced();
 };
 
 void Tst_answershapes::otherChoices_data()
@@ -347,6 +357,116 @@ void Tst_answershapes::emptyCompletions()
     if (empty)
         QCOMPARE(accumulator.error()->kind, ApiError::Kind::Empty);
     QCOMPARE(accumulator.finishAtEof().has_value(), empty);
+}
+
+void Tst_answershapes::loneSurrogates_data()
+{
+    QTest::addColumn<QString>("json"); // the content string as JSON text, without quotes
+    QTest::addColumn<QString>("text");
+    QTest::newRow("high, then a letter") << uR"(C\ud800D)"_s << u"C\uFFFDD"_s;
+    QTest::newRow("low alone") << uR"(C\udc00D)"_s << u"C\uFFFDD"_s;
+    QTest::newRow("high at the end") << uR"(C\ud800)"_s << u"C\uFFFD"_s;
+    QTest::newRow("low at the start") << uR"(\udc00C)"_s << u"\uFFFDC"_s;
+    QTest::newRow("high, then an escaped letter") << uR"(\ud800\u0041)"_s << u"\uFFFDA"_s;
+    QTest::newRow("high, then a newline escape") << uR"(\ud800\n)"_s << u"\uFFFD\n"_s;
+    QTest::newRow("two highs, then a low") << uR"(\ud83d\ud83d\ude00)"_s << u"\uFFFD\U0001F600"_s;
+    QTest::newRow("low, then high") << uR"(\ude00\ud83d)"_s << u"\uFFFD\uFFFD"_s;
+    QTest::newRow("pair kept") << uR"(\ud83d\ude00)"_s << u"\U0001F600"_s;
+    QTest::newRow("high, then a raw pair") << u"\\ud83d\U0001F600"_s << u"\uFFFD\U0001F600"_s;
+}
+
+void Tst_answershapes::loneSurrogates()
+{
+    QFETCH(QString, json);
+    QFETCH(QString, text);
+    bool scanned = false;
+    const ChunkUpdate update = decodeBoth(
+        uR"({"choices":[{"index":0,"delta":{"content":")"_s + json + u"\"}}]}"_s, &scanned);
+    if (QTest::currentTestFailed())
+        return;
+    QVERIFY(!update.error);
+    QCOMPARE(update.content, text);
+    QVERIFY(!LoneSurrogates::found(update.content));
+    QVERIFY(scanned); // the fast path replaces them itself
+
+    // The same text in a whole answer.
+    const ChunkUpdate whole = ChunkDecoder::decodeCompletion(
+        (uR"({"choices":[{"index":0,"message":{"content":")"_s + json + u"\"}}]}"_s).toUtf8());
+    QVERIFY(!whole.error);
+    QCOMPARE(whole.content, text);
+}
+
+void Tst_answershapes::loneSurrogatePairSplitAcrossChunks()
+{
+    // Each chunk is shown as it arrives, so each half is replaced on its own: what is stored is
+    // what was shown, piece by piece.
+    const QStringList events{uR"({"choices":[{"index":0,"delta":{"content":"A\ud83d"}}]})"_s,
+                             uR"({"choices":[{"index":0,"delta":{"content":"\ude00B"}}]})"_s,
+                             uR"({"choices":[{"index":0,"delta":{},"finish_reason":"stop"}]})"_s};
+    QString shown;
+    ResponseAccumulator accumulator;
+    for (const QString& data : events) {
+        const ChunkUpdate update = decodeBoth(data);
+        shown += update.content;
+        accumulator.apply(update);
+    }
+    QCOMPARE(accumulator.text(), u"A\uFFFD\uFFFDB"_s);
+    QCOMPARE(accumulator.text(), shown);
+    QVERIFY(!accumulator.finishAtEof());
+}
+
+void Tst_answershapes::loneSurrogatesInEveryField()
+{
+    // The document path: tool calls send it there, as do reasoning and refusal with a model.
+    const ChunkUpdate update = decodeBoth(
+        uR"({"model":"m\ud800","choices":[{"index":0,"delta":{"reasoning_content":"r\udc00",)"
+        uR"("refusal":"no\ud800","tool_calls":[{"index":0,"id":"c\ud800","type":"function",)"
+        uR"("function":{"name":"f\ud800","arguments":"{\"a\":\"\ud800\"}"}}]},)"
+        uR"("finish_reason":"stop\ud800"}]})"_s);
+    QVERIFY(!update.error);
+    QCOMPARE(update.model, u"m\uFFFD"_s);
+    QCOMPARE(update.reasoning, u"r\uFFFD"_s);
+    QCOMPARE(update.refusal, u"no\uFFFD"_s);
+    QCOMPARE(update.finishReason, u"stop\uFFFD"_s);
+    QCOMPARE(describe(update.toolCalls),
+             QStringList{u"0|c\uFFFD|function|f\uFFFD|{\"a\":\"\uFFFD\"}"_s});
+}
+
+void Tst_answershapes::loneSurrogatesInErrorsAndModels()
+{
+    const ChunkUpdate streamed = decodeBoth(uR"({"error":{"message":"overloaded \ud800 now"}})"_s);
+    QVERIFY(streamed.error);
+    QCOMPARE(streamed.error->message, u"overloaded \uFFFD now"_s);
+    const QString http = HttpErrorFormatter::format(
+        400, "Bad Request", "application/json", R"({"error":{"message":"bad \udc00 request"}})");
+    QCOMPARE(http, u"HTTP 400 Bad Request: bad \uFFFD request"_s);
+    const QStringList models = ModelListParser::parse(R"({"data":[{"id":"m\ud800"}]})");
+    QCOMPARE(models, QStringList{u"m\uFFFD"_s});
+}
+
+void Tst_answershapes::loneSurrogatesReplaced_data()
+{
+    QTest::addColumn<QString>("text");
+    QTest::addColumn<QString>("expected");
+    QTest::newRow("none") << u"plain \U0001F600"_s << u"plain \U0001F600"_s;
+    QTest::newRow("empty") << QString() << QString();
+    QTest::newRow("high, letter") << u"C"_s + QChar(0xD800) + u"D"_s << u"C\uFFFDD"_s;
+    QTest::newRow("low, letter") << QString(QChar(0xDC00)) + u"D"_s << u"\uFFFDD"_s;
+    QTest::newRow("high at end") << u"C"_s + QChar(0xDBFF) << u"C\uFFFD"_s;
+    QTest::newRow("high, high, low")
+        << QString(QChar(0xD83D)) + QChar(0xD83D) + QChar(0xDE00) << u"\uFFFD\U0001F600"_s;
+    QTest::newRow("low, low") << QString(QChar(0xDC00)) + QChar(0xDFFF) << u"\uFFFD\uFFFD"_s;
+}
+
+void Tst_answershapes::loneSurrogatesReplaced()
+{
+    QFETCH(QString, text);
+    QFETCH(QString, expected);
+    QCOMPARE(LoneSurrogates::found(text), text != expected);
+    const QString replaced = LoneSurrogates::replaced(text);
+    QCOMPARE(replaced, expected);
+    QVERIFY(!LoneSurrogates::found(replaced));
+    QCOMPARE(replaced.size(), text.size()); // nothing after a lone surrogate is eaten
 }
 
 QTEST_GUILESS_MAIN(Tst_answershapes)

@@ -372,10 +372,11 @@ void Tst_chunkscanner::handWritten_data()
     add("duplicate content", uR"({"choices":[{"delta":{"content":"a","content":"b"}}]})", false);
     add("duplicate choices", uR"({"choices":[],"choices":[{"delta":{"content":"b"}}]})", false);
     add("escaped key", uR"({"choices":[{"delta":{"cont\u0065nt":"x"}}]})", false);
-    add("lone high escape", uR"({"choices":[{"delta":{"content":"\ud83d"}}]})", false);
-    add("lone low escape", uR"({"choices":[{"delta":{"content":"\ude00x"}}]})", false);
-    add("high then non-low escape", uR"({"choices":[{"delta":{"content":"\ud83d\u0041"}}]})",
-        false);
+    add("lone high escape", uR"({"choices":[{"delta":{"content":"\ud83d"}}]})", true);
+    add("lone low escape", uR"({"choices":[{"delta":{"content":"\ude00x"}}]})", true);
+    add("high then non-low escape", uR"({"choices":[{"delta":{"content":"\ud83d\u0041"}}]})", true);
+    add("high then bad escape", uR"({"choices":[{"delta":{"content":"\ud83d\uZZZZ"}}]})", false);
+    add("high then short escape", uR"({"choices":[{"delta":{"content":"\ud83d\u00"}}]})", false);
     add("lone raw surrogate", u"{\"choices\":[{\"delta\":{\"content\":\"a\xD800\"}}]}", false);
     add("raw control", u"{\"choices\":[{\"delta\":{\"content\":\"a\x01\"}}]}", false);
     add("raw tab", u"{\"choices\":[{\"delta\":{\"content\":\"a\tb\"}}]}", false);

@@ -2,6 +2,7 @@
 
 #include "openai/ChunkScanner.h"
 #include "openai/HttpErrorFormatter.h"
+#include "openai/LoneSurrogates.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -19,17 +20,24 @@ constexpr qsizetype maxQuotedChars = 60;
 
 QString quoted(QStringView data)
 {
-    QString text = data.left(maxQuotedChars).toString().simplified();
+    QString text = LoneSurrogates::replaced(data.left(maxQuotedChars).toString().simplified());
     if (data.size() > maxQuotedChars)
         text += QChar(0x2026);
     return text;
+}
+
+// A string member as text to keep: QJsonDocument leaves escaped lone surrogates ("\ud800") in
+// it, which would be shown as one thing and stored as another.
+QString text(const QJsonValue& value)
+{
+    return LoneSurrogates::replaced(value.toString());
 }
 
 // Tool call arguments are JSON text; a few servers send them as a JSON object instead.
 QString argumentsText(const QJsonValue& value)
 {
     if (value.isString())
-        return value.toString();
+        return text(value);
     if (value.isObject())
         return QString::fromUtf8(QJsonDocument(value.toObject()).toJson(QJsonDocument::Compact));
     if (value.isArray())
@@ -42,10 +50,10 @@ ToolCallDelta toolCallDelta(const QJsonObject& object, int defaultIndex)
     ToolCallDelta delta;
     const QJsonValue index = object.value("index"_L1);
     delta.index = index.isDouble() ? index.toInt(defaultIndex) : defaultIndex;
-    delta.id = object.value("id"_L1).toString();
-    delta.type = object.value("type"_L1).toString();
+    delta.id = text(object.value("id"_L1));
+    delta.type = text(object.value("type"_L1));
     const QJsonObject function = object.value("function"_L1).toObject();
-    delta.name = function.value("name"_L1).toString();
+    delta.name = text(function.value("name"_L1));
     delta.arguments = argumentsText(function.value("arguments"_L1));
     return delta;
 }
@@ -53,13 +61,13 @@ ToolCallDelta toolCallDelta(const QJsonObject& object, int defaultIndex)
 // The fields shared by a stream delta and a non-streamed message.
 void readMessage(const QJsonObject& message, ChunkUpdate& update, bool wholeCalls)
 {
-    update.content = message.value("content"_L1).toString(); // null before tool calls
+    update.content = text(message.value("content"_L1)); // null before tool calls
     // DeepSeek and vLLM (older versions) say reasoning_content, OpenRouter and newer vLLM say
     // reasoning; when a server sends both they carry the same text.
-    update.reasoning = message.value("reasoning_content"_L1).toString();
+    update.reasoning = text(message.value("reasoning_content"_L1));
     if (update.reasoning.isEmpty())
-        update.reasoning = message.value("reasoning"_L1).toString();
-    update.refusal = message.value("refusal"_L1).toString();
+        update.reasoning = text(message.value("reasoning"_L1));
+    update.refusal = text(message.value("refusal"_L1));
 
     const QJsonValue toolCalls = message.value("tool_calls"_L1);
     if (toolCalls.isArray()) {
@@ -79,7 +87,7 @@ void readCommon(const QJsonObject& root, ChunkUpdate& update)
     const QJsonValue usage = root.value("usage"_L1);
     if (usage.isObject())
         update.usage = usage.toObject();
-    update.model = root.value("model"_L1).toString();
+    update.model = text(root.value("model"_L1));
 }
 
 ApiError streamError(const QJsonValue& error, const QJsonObject& root)
@@ -150,7 +158,7 @@ void readRoot(const QJsonObject& root, ChunkUpdate& update, bool whole)
         }
         found = true;
         readMessage(choice.value(whole ? "message"_L1 : "delta"_L1).toObject(), update, whole);
-        update.finishReason = choice.value("finish_reason"_L1).toString();
+        update.finishReason = text(choice.value("finish_reason"_L1));
     }
     readCommon(root, update);
 }

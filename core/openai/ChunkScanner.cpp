@@ -381,7 +381,8 @@ bool ChunkScanner::readPlainString(QStringView& text)
 }
 
 // Reads a string value, decoding escapes into *out when out is set. Raw control characters,
-// invalid escapes and unpaired surrogates (raw or escaped) are declined.
+// invalid escapes and raw unpaired surrogates are declined; an escaped unpaired surrogate
+// becomes U+FFFD, as LoneSurrogates makes of the document path's text.
 bool ChunkScanner::readString(QString* out)
 {
     if (!consume(u'"'))
@@ -433,8 +434,9 @@ bool ChunkScanner::readString(QString* out)
     }
 }
 
-// m_pos is just after a backslash. A \u escape of a high surrogate must be followed by a
-// \u escape of a low one; code is the whole code point.
+// m_pos is just after a backslash. code is the whole code point: a \u escape of a high surrogate
+// followed by one of a low surrogate is one character; a surrogate escape without its partner is
+// U+FFFD, and whatever follows it is read on its own.
 bool ChunkScanner::readEscape(char32_t& code)
 {
     if (m_pos >= m_end)
@@ -453,17 +455,23 @@ bool ChunkScanner::readEscape(char32_t& code)
         return false;
     if (!readHex4(code))
         return false;
-    if (isLowSurrogate(char16_t(code)))
-        return false;
+    if (isLowSurrogate(char16_t(code))) {
+        code = QChar::ReplacementCharacter;
+        return true;
+    }
     if (!isHighSurrogate(char16_t(code)))
         return true;
-    char32_t low = 0;
-    if (m_end - m_pos < 2 || m_pos[0] != u'\\' || m_pos[1] != u'u')
-        return false;
-    m_pos += 2;
-    if (!readHex4(low) || !isLowSurrogate(char16_t(low)))
-        return false;
-    code = QChar::surrogateToUcs4(char16_t(code), char16_t(low));
+    if (m_end - m_pos >= 2 && m_pos[0] == u'\\' && m_pos[1] == u'u') {
+        const char16_t* next = m_pos;
+        m_pos += 2;
+        char32_t low = 0;
+        if (readHex4(low) && isLowSurrogate(char16_t(low))) {
+            code = QChar::surrogateToUcs4(char16_t(code), char16_t(low));
+            return true;
+        }
+        m_pos = next; // not the partner: the next round reads (or declines) that escape
+    }
+    code = QChar::ReplacementCharacter;
     return true;
 }
 
