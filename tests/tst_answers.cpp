@@ -157,6 +157,9 @@ private slots:
     void loneSurrogatesShownAsStored_data();
     void loneSurrogatesShownAsStored();
     void loneSurrogatesThroughAsk();
+    void unsaneUsageIsIgnored_data();
+    void unsaneUsageIsIgnored();
+    void unsaneUsageThroughAsk();
 
 private:
     // home: where the settings and the database go; m_home unless given.
@@ -417,6 +420,109 @@ void Tst_answers::loneSurrogatesThroughAsk()
     QCOMPARE(answer.value("role").toString(), u"assistant"_s);
     QCOMPARE(answer.value("content").toString(), surrogateText);
     QCOMPARE(answer.value("reasoning").toString(), u"r\uFFFD"_s);
+}
+
+namespace {
+
+QList<QByteArray> answerWithUsage(const QByteArray& usage)
+{
+    return {R"({"choices":[{"index":0,"delta":{"role":"assistant","content":"Hel"}}]})",
+            R"({"choices":[{"index":0,"delta":{"content":"lo"}}]})",
+            R"({"choices":[{"index":0,"delta":{},"finish_reason":"stop"}]})",
+            R"({"choices":[],"usage":)" + usage + "}"};
+}
+
+} // namespace
+
+void Tst_answers::unsaneUsageIsIgnored_data()
+{
+    QTest::addColumn<QByteArray>("usage");
+    QTest::addColumn<bool>("stream");
+    QTest::addColumn<bool>("promptKept");
+    const QByteArray huge = R"({"prompt_tokens":9,"completion_tokens":1e999,"total_tokens":1e999})";
+    QTest::newRow("1e999") << huge << true << true;
+    QTest::newRow("1e999, not streamed") << huge << false << true;
+    QTest::newRow("negative")
+        << QByteArray(R"({"prompt_tokens":-1,"completion_tokens":-7,"total_tokens":-8})") << true
+        << false;
+    QTest::newRow("fractional")
+        << QByteArray(R"({"prompt_tokens":9,"completion_tokens":2.5,"total_tokens":11.5})") << true
+        << true;
+    QTest::newRow("out of range")
+        << QByteArray(R"({"prompt_tokens":9,"completion_tokens":1e20,"total_tokens":1e20})") << true
+        << true;
+    QTest::newRow("2^31") << QByteArray(
+                                 R"({"prompt_tokens":2147483648,"completion_tokens":2147483648})")
+                          << true << false;
+}
+
+void Tst_answers::unsaneUsageIsIgnored()
+{
+    QFETCH(QByteArray, usage);
+    QFETCH(bool, stream);
+    QFETCH(bool, promptKept);
+    const HostileResponse response =
+        stream ? streamOf(answerWithUsage(usage))
+               : HostileResponse::status(200,
+                                         R"({"choices":[{"index":0,"message":{"content":"Hello"},)"
+                                         R"("finish_reason":"stop"}],"usage":)" +
+                                             usage + "}");
+    const Outcome outcome = runClient(response, stream);
+    QVERIFY(outcome.finished);
+    QVERIFY2(!outcome.trace.error, qPrintable(errorText(outcome.trace)));
+    QCOMPARE(outcome.trace.text, u"Hello"_s);
+    const RequestMetrics metrics = RequestMetrics::fromTrace(outcome.trace);
+    // Estimated from the content events, and said so.
+    QVERIFY(metrics.outputTokensEstimated);
+    QCOMPARE(metrics.outputTokens, qint64(stream ? 2 : 1));
+    QCOMPARE(metrics.promptTokens.has_value(), promptKept);
+    if (promptKept)
+        QCOMPARE(*metrics.promptTokens, qint64(9));
+    const MetricsRecord record = MetricsRecord::fromTrace(outcome.trace, metrics);
+    QCOMPARE(record.status, u"ok"_s);
+    QVERIFY(record.outputTokens >= 0);
+}
+
+void Tst_answers::unsaneUsageThroughAsk()
+{
+    HostileServer server(
+        [](const HostileRequest&) {
+            return streamOf(
+                answerWithUsage(R"({"prompt_tokens":9,"completion_tokens":-7,"total_tokens":1e999,)"
+                                R"("completion_tokens_details":{"accepted_prediction_tokens":-3,)"
+                                R"("rejected_prediction_tokens":2.5,"reasoning_tokens":0}})"));
+        },
+        loopback());
+    QVERIFY(server.isListening());
+    QTemporaryDir home;
+    QVERIFY(home.isValid());
+    const AppRun run = ask(server.baseUrl(), {}, home.path());
+    QVERIFY2(run.exitCode == 0, run.all().constData());
+    const QJsonObject json = run.json();
+    QVERIFY(json.value("error").isNull());
+    QCOMPARE(json.value("text").toString(), u"Hello"_s);
+    QCOMPARE(json.value("output_tokens").toInt(), 2);
+    QCOMPARE(json.value("output_tokens_estimated").toBool(), true);
+    const QJsonObject usage = json.value("usage").toObject();
+    QCOMPARE(usage.value("prompt_tokens").toInt(), 9);
+    QVERIFY(!usage.contains("completion_tokens"));
+    QVERIFY(!usage.contains("total_tokens"));
+    QCOMPARE(usage.value("completion_tokens_details").toObject(),
+             QJsonObject({{"reasoning_tokens", 0}}));
+    QVERIFY(json.value("accepted_prediction_tokens").isNull());
+    QVERIFY(json.value("rejected_prediction_tokens").isNull());
+
+    // Stored with the estimate, never -7.
+    const AppRun csv = metricsCsv(home.path());
+    QCOMPARE(csv.exitCode, 0);
+    const QList<QByteArray> lines = csv.out.trimmed().split('\n');
+    QCOMPARE(lines.size(), 2);
+    const QList<QByteArray> header = lines.first().trimmed().split(',');
+    const QList<QByteArray> row = lines.last().trimmed().split(',');
+    QCOMPARE(row.value(header.indexOf("output_tokens")), QByteArray("2"));
+    QCOMPARE(row.value(header.indexOf("output_tokens_estimated")), QByteArray("true"));
+    QCOMPARE(row.value(header.indexOf("prompt_tokens")), QByteArray("9"));
+    QCOMPARE(row.value(header.indexOf("status")), QByteArray("ok"));
 }
 
 QTEST_GUILESS_MAIN(Tst_answers)

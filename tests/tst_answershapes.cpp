@@ -110,6 +110,11 @@ private slots:
     void loneSurrogatesInErrorsAndModels();
     void loneSurrogatesReplaced_data();
     void loneSurrogatesReplaced();
+    void usageCounts_data();
+    void usageCounts();
+    void unfitNumbersElsewhere();
+    void malformedNumbersStayErrors_data();
+    void malformedNumbersStayErrors();
 };
 
 void Tst_answershapes::otherChoices_data()
@@ -467,6 +472,98 @@ void Tst_answershapes::loneSurrogatesReplaced()
     QCOMPARE(replaced, expected);
     QVERIFY(!LoneSurrogates::found(replaced));
     QCOMPARE(replaced.size(), text.size()); // nothing after a lone surrogate is eaten
+}
+
+void Tst_answershapes::usageCounts_data()
+{
+    QTest::addColumn<QString>("usage");     // as sent
+    QTest::addColumn<QByteArray>("stored"); // as kept, compact (keys sorted)
+    QTest::newRow("sane") << uR"({"prompt_tokens":5,"completion_tokens":2,"total_tokens":7})"_s
+                          << QByteArray(
+                                 R"({"completion_tokens":2,"prompt_tokens":5,"total_tokens":7})");
+    QTest::newRow("zero and the largest")
+        << uR"({"prompt_tokens":0,"completion_tokens":2147483647})"_s
+        << QByteArray(R"({"completion_tokens":2147483647,"prompt_tokens":0})");
+    QTest::newRow("whole number written as 12.0")
+        << uR"({"completion_tokens":12.0})"_s << QByteArray(R"({"completion_tokens":12})");
+    QTest::newRow("negative")
+        << uR"({"prompt_tokens":-1,"completion_tokens":-7,"total_tokens":-8})"_s
+        << QByteArray("{}");
+    QTest::newRow("fractional")
+        << uR"({"prompt_tokens":5.5,"completion_tokens":2,"total_tokens":7.5})"_s
+        << QByteArray(R"({"completion_tokens":2})");
+    QTest::newRow("2^31") << uR"({"completion_tokens":2147483648,"prompt_tokens":3})"_s
+                          << QByteArray(R"({"prompt_tokens":3})");
+    QTest::newRow("1e20") << uR"({"completion_tokens":1e20,"prompt_tokens":3})"_s
+                          << QByteArray(R"({"prompt_tokens":3})");
+    QTest::newRow("1e999, beyond a double")
+        << uR"({"prompt_tokens":3,"completion_tokens":1e999,"total_tokens":-1e999})"_s
+        << QByteArray(R"({"prompt_tokens":3})");
+    QTest::newRow("1e-999") << uR"({"completion_tokens":1e-999,"prompt_tokens":3})"_s
+                            << QByteArray(R"({"prompt_tokens":3})");
+    QTest::newRow("400 digits") << uR"({"completion_tokens":)"_s + QString(400, u'9') +
+                                       uR"(,"prompt_tokens":3})"_s
+                                << QByteArray(R"({"prompt_tokens":3})");
+    QTest::newRow("a string, a bool, null")
+        << uR"({"completion_tokens":"12","prompt_tokens":true,"total_tokens":null})"_s
+        << QByteArray("{}");
+    QTest::newRow("details")
+        << uR"({"completion_tokens":4,"completion_tokens_details":{"reasoning_tokens":-1,)"
+           uR"("accepted_prediction_tokens":3,"rejected_prediction_tokens":0.5},)"
+           uR"("prompt_tokens_details":{"cached_tokens":1e999,"audio_tokens":0}})"_s
+        << QByteArray(R"({"completion_tokens":4,"completion_tokens_details":)"
+                      R"({"accepted_prediction_tokens":3},"prompt_tokens_details":)"
+                      R"({"audio_tokens":0}})");
+    QTest::newRow("other members kept (Groq's times)")
+        << uR"({"queue_time":0.0196,"completion_tokens":9,"total_time":0.008})"_s
+        << QByteArray(R"({"completion_tokens":9,"queue_time":0.0196,"total_time":0.008})");
+}
+
+void Tst_answershapes::usageCounts()
+{
+    QFETCH(QString, usage);
+    QFETCH(QByteArray, stored);
+    // On the usage chunk of a stream, and in a whole answer.
+    const ChunkUpdate update = decodeBoth(
+        uR"({"choices":[{"index":0,"delta":{"content":"x"}}],"usage":)"_s + usage + u"}"_s);
+    if (QTest::currentTestFailed())
+        return;
+    QVERIFY2(!update.error, qPrintable(update.error ? update.error->message : QString()));
+    QCOMPARE(update.content, u"x"_s);
+    QCOMPARE(compact(update.usage), stored);
+    const ChunkUpdate whole = ChunkDecoder::decodeCompletion(
+        (uR"({"choices":[{"index":0,"message":{"content":"x"}}],"usage":)"_s + usage + u"}"_s)
+            .toUtf8());
+    QVERIFY(!whole.error);
+    QCOMPARE(compact(whole.usage), stored);
+}
+
+void Tst_answershapes::unfitNumbersElsewhere()
+{
+    // One unreadable number anywhere does not cost the chunk; inside a string it is text.
+    const ChunkUpdate update =
+        decodeBoth(uR"({"created":1e999,"x":[-1E+400,{"y":"1e999"}],"choices":[{"index":0,)"
+                   uR"("delta":{"content":"1e999 \"2e999\""}}]})"_s);
+    QVERIFY2(!update.error, qPrintable(update.error ? update.error->message : QString()));
+    QCOMPARE(update.content, u"1e999 \"2e999\""_s);
+}
+
+void Tst_answershapes::malformedNumbersStayErrors_data()
+{
+    QTest::addColumn<QString>("data");
+    QTest::newRow("1e") << uR"({"a":1e,"choices":[]})"_s;
+    QTest::newRow("minus alone") << uR"({"a":-,"choices":[]})"_s;
+    QTest::newRow("1e999 in a broken chunk") << uR"({"usage":{"completion_tokens":1e999},)"_s;
+}
+
+void Tst_answershapes::malformedNumbersStayErrors()
+{
+    QFETCH(QString, data);
+    const ChunkUpdate update = decodeBoth(data);
+    QVERIFY(update.error);
+    QCOMPARE(update.error->kind, ApiError::Kind::Protocol);
+    QVERIFY2(update.error->message.startsWith(u"malformed JSON in stream chunk: "_s),
+             qPrintable(update.error->message));
 }
 
 QTEST_GUILESS_MAIN(Tst_answershapes)

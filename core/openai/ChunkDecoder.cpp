@@ -7,6 +7,10 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <limits>
 
 namespace adminchat {
 
@@ -31,6 +35,143 @@ QString quoted(QStringView data)
 QString text(const QJsonValue& value)
 {
     return LoneSurrogates::replaced(value.toString());
+}
+
+// A JSON number as the grammar has it: -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?
+bool isJsonNumber(QByteArrayView n)
+{
+    qsizetype i = 0;
+    const qsizetype size = n.size();
+    auto digits = [&] {
+        const qsizetype start = i;
+        while (i < size && n[i] >= '0' && n[i] <= '9')
+            ++i;
+        return i > start;
+    };
+    if (i < size && n[i] == '-')
+        ++i;
+    if (i < size && n[i] == '0')
+        ++i;
+    else if (!digits())
+        return false;
+    if (i < size && n[i] == '.') {
+        ++i;
+        if (!digits())
+            return false;
+    }
+    if (i < size && (n[i] == 'e' || n[i] == 'E')) {
+        ++i;
+        if (i < size && (n[i] == '+' || n[i] == '-'))
+            ++i;
+        if (!digits())
+            return false;
+    }
+    return i == size;
+}
+
+// json with every well-formed number that does not fit a double (1e999, 1e-999: QJsonDocument
+// refuses the whole document for one) written as null. Strings are copied as they are.
+QByteArray withUnfitNumbersNulled(const QByteArray& json)
+{
+    QByteArray out;
+    out.reserve(json.size());
+    const qsizetype size = json.size();
+    qsizetype i = 0;
+    while (i < size) {
+        const char c = json[i];
+        if (c == '"') {
+            qsizetype end = i + 1;
+            while (end < size && json[end] != '"')
+                end += json[end] == '\\' ? 2 : 1;
+            end = std::min(end + 1, size);
+            out.append(json.constData() + i, end - i);
+            i = end;
+        } else if (c == '-' || (c >= '0' && c <= '9')) {
+            qsizetype end = i;
+            while (end < size && json[end] != 0 && std::strchr("0123456789+-.eE", json[end]))
+                ++end;
+            const QByteArray number = json.mid(i, end - i);
+            bool ok = false;
+            const double value = number.toDouble(&ok);
+            if (isJsonNumber(number) && (!ok || !std::isfinite(value)))
+                out.append("null");
+            else
+                out.append(number);
+            i = end;
+        } else {
+            out.append(c);
+            ++i;
+        }
+    }
+    return out;
+}
+
+// QJsonDocument::fromJson, except that a number out of double's range is read as null instead
+// of failing the document: one absurd "usage" figure must not turn a finished answer into a
+// protocol error. Any other error is reported as the first parse found it.
+QJsonDocument parseJson(const QByteArray& json, QJsonParseError* error)
+{
+    QJsonDocument document = QJsonDocument::fromJson(json, error);
+    if (error->error != QJsonParseError::IllegalNumber)
+        return document;
+    QJsonParseError second;
+    QJsonDocument rescued = QJsonDocument::fromJson(withUnfitNumbersNulled(json), &second);
+    if (second.error != QJsonParseError::NoError)
+        return document;
+    *error = second;
+    return rescued;
+}
+
+// A token count as a count: a whole number from 0 to 2^31 - 1. Negative, fractional, huge and
+// non-numeric counts (seen: -7, 12.5, 1e20, "12") say nothing reliable about the answer.
+bool isTokenCount(const QJsonValue& value)
+{
+    if (!value.isDouble())
+        return false;
+    const double count = value.toDouble();
+    return count >= 0 && count <= std::numeric_limits<qint32>::max() && std::floor(count) == count;
+}
+
+QJsonValue repaired(const QJsonValue& value);
+
+// The usage object with every "..._tokens" member that is not a token count left out (the
+// figures are then estimated, as without usage) and every string made valid UTF-16. Other
+// members (Groq's queue_time, ...) are kept.
+QJsonObject saneUsage(const QJsonObject& usage)
+{
+    QJsonObject out;
+    for (auto it = usage.begin(); it != usage.end(); ++it) {
+        const QString key = LoneSurrogates::replaced(it.key());
+        const QJsonValue value = it.value();
+        if (value.isObject())
+            out.insert(key, saneUsage(value.toObject())); // completion_tokens_details, ...
+        else if (!key.endsWith("_tokens"_L1))
+            out.insert(key, repaired(value));
+        else if (isTokenCount(value))
+            out.insert(key, value);
+    }
+    return out;
+}
+
+QJsonValue repaired(const QJsonValue& value)
+{
+    if (value.isString())
+        return LoneSurrogates::replaced(value.toString());
+    if (value.isArray()) {
+        QJsonArray array;
+        const QJsonArray in = value.toArray();
+        for (const QJsonValue& item : in)
+            array.append(repaired(item));
+        return array;
+    }
+    if (value.isObject()) {
+        QJsonObject object;
+        const QJsonObject in = value.toObject();
+        for (auto it = in.begin(); it != in.end(); ++it)
+            object.insert(LoneSurrogates::replaced(it.key()), repaired(it.value()));
+        return object;
+    }
+    return value;
 }
 
 // Tool call arguments are JSON text; a few servers send them as a JSON object instead.
@@ -86,7 +227,7 @@ void readCommon(const QJsonObject& root, ChunkUpdate& update)
 {
     const QJsonValue usage = root.value("usage"_L1);
     if (usage.isObject())
-        update.usage = usage.toObject();
+        update.usage = saneUsage(usage.toObject());
     update.model = text(root.value("model"_L1));
 }
 
@@ -184,7 +325,7 @@ ChunkUpdate decodeStreamEvent(const SseEvent& event, bool useScanner)
         return update;
 
     QJsonParseError parseError;
-    const QJsonDocument document = QJsonDocument::fromJson(data.toUtf8(), &parseError);
+    const QJsonDocument document = parseJson(data.toUtf8(), &parseError);
     if (parseError.error != QJsonParseError::NoError) {
         update.error = ApiError{ApiError::Kind::Protocol,
                                 u"malformed JSON in stream chunk: "_s + parseError.errorString() +
@@ -219,7 +360,7 @@ ChunkUpdate ChunkDecoder::decodeCompletion(QByteArrayView json)
 {
     ChunkUpdate update;
     QJsonParseError parseError;
-    const QJsonDocument document = QJsonDocument::fromJson(json.toByteArray(), &parseError);
+    const QJsonDocument document = parseJson(json.toByteArray(), &parseError);
     if (parseError.error != QJsonParseError::NoError || !document.isObject()) {
         const QString reason =
             parseError.error != QJsonParseError::NoError
