@@ -160,6 +160,7 @@ private slots:
     void unsaneUsageIsIgnored_data();
     void unsaneUsageIsIgnored();
     void unsaneUsageThroughAsk();
+    void groqUsage();
 
 private:
     // home: where the settings and the database go; m_home unless given.
@@ -523,6 +524,41 @@ void Tst_answers::unsaneUsageThroughAsk()
     QCOMPARE(row.value(header.indexOf("output_tokens_estimated")), QByteArray("true"));
     QCOMPARE(row.value(header.indexOf("prompt_tokens")), QByteArray("9"));
     QCOMPARE(row.value(header.indexOf("status")), QByteArray("ok"));
+}
+
+void Tst_answers::groqUsage()
+{
+    // Groq's stream: usage only in x_groq on the last chunk.
+    const QList<QByteArray> chunks{
+        R"({"id":"chatcmpl-1","object":"chat.completion.chunk","model":"llama-3.1-8b-instant",)"
+        R"("choices":[{"index":0,"delta":{"role":"assistant","content":""},"finish_reason":null}],)"
+        R"("x_groq":{"id":"req_01"}})",
+        R"({"id":"chatcmpl-1","object":"chat.completion.chunk","model":"llama-3.1-8b-instant",)"
+        R"("choices":[{"index":0,"delta":{"content":"Hello"},"finish_reason":null}]})",
+        R"({"id":"chatcmpl-1","object":"chat.completion.chunk","model":"llama-3.1-8b-instant",)"
+        R"("choices":[{"index":0,"delta":{"content":" there"},"finish_reason":null}]})",
+        R"({"id":"chatcmpl-1","object":"chat.completion.chunk","model":"llama-3.1-8b-instant",)"
+        R"("choices":[{"index":0,"delta":{},"finish_reason":"stop"}],"x_groq":{"id":"req_01",)"
+        R"("usage":{"queue_time":0.0196,"prompt_tokens":12,"prompt_time":0.0006,)"
+        R"("completion_tokens":9,"completion_time":0.0075,"total_tokens":21,"total_time":0.008}}})"};
+
+    const Outcome outcome = runClient(streamOf(chunks));
+    QVERIFY(outcome.finished);
+    QVERIFY(!outcome.trace.error);
+    const RequestMetrics metrics = RequestMetrics::fromTrace(outcome.trace);
+    QCOMPARE(metrics.outputTokens, qint64(9));
+    QVERIFY(!metrics.outputTokensEstimated);
+    QCOMPARE(metrics.promptTokens, std::optional<qint64>(12));
+
+    HostileServer server([chunks](const HostileRequest&) { return streamOf(chunks); }, loopback());
+    QVERIFY(server.isListening());
+    const AppRun run = ask(server.baseUrl());
+    QVERIFY2(run.exitCode == 0, run.all().constData());
+    const QJsonObject json = run.json();
+    QCOMPARE(json.value("text").toString(), u"Hello there"_s);
+    QCOMPARE(json.value("output_tokens").toInt(), 9);
+    QCOMPARE(json.value("output_tokens_estimated").toBool(), false);
+    QCOMPARE(json.value("usage").toObject().value("prompt_tokens").toInt(), 12);
 }
 
 QTEST_GUILESS_MAIN(Tst_answers)

@@ -115,6 +115,7 @@ private slots:
     void unfitNumbersElsewhere();
     void malformedNumbersStayErrors_data();
     void malformedNumbersStayErrors();
+    void groqUsage();
 };
 
 void Tst_answershapes::otherChoices_data()
@@ -564,6 +565,45 @@ void Tst_answershapes::malformedNumbersStayErrors()
     QCOMPARE(update.error->kind, ApiError::Kind::Protocol);
     QVERIFY2(update.error->message.startsWith(u"malformed JSON in stream chunk: "_s),
              qPrintable(update.error->message));
+}
+
+void Tst_answershapes::groqUsage()
+{
+    // Groq's first and last chunks, as sent.
+    bool scanned = false;
+    const ChunkUpdate first = decodeBoth(
+        uR"({"id":"chatcmpl-1","object":"chat.completion.chunk","created":1741569952,)"
+        uR"("model":"llama-3.1-8b-instant","system_fingerprint":"fp_1","choices":[{"index":0,)"
+        uR"("delta":{"role":"assistant","content":""},"logprobs":null,"finish_reason":null}],)"
+        uR"("x_groq":{"id":"req_01"}})"_s,
+        &scanned);
+    QVERIFY(scanned); // x_groq without usage stays on the fast path
+    QVERIFY(!first.usage);
+
+    const ChunkUpdate last = decodeBoth(
+        uR"({"id":"chatcmpl-1","object":"chat.completion.chunk","created":1741569952,)"
+        uR"("model":"llama-3.1-8b-instant","choices":[{"index":0,"delta":{},"logprobs":null,)"
+        uR"("finish_reason":"stop"}],"x_groq":{"id":"req_01","usage":{"queue_time":0.0196,)"
+        uR"("prompt_tokens":12,"prompt_time":0.0006,"completion_tokens":9,)"
+        uR"("completion_time":0.0075,"total_tokens":21,"total_time":0.008}}})"_s,
+        &scanned);
+    QVERIFY(!scanned);
+    QVERIFY(last.usage);
+    QCOMPARE(last.usage->value("completion_tokens").toInteger(), 9);
+    QCOMPARE(last.usage->value("prompt_tokens").toInteger(), 12);
+    QCOMPARE(last.finishReason, u"stop"_s);
+
+    // Top-level usage, when there is one, is the one read; x_groq's counts are checked too.
+    const ChunkUpdate both = decodeBoth(
+        uR"({"choices":[],"usage":{"completion_tokens":5},"x_groq":{"usage":{"completion_tokens":9}}})"_s);
+    QCOMPARE(compact(both.usage), QByteArray(R"({"completion_tokens":5})"));
+    const ChunkUpdate insane = decodeBoth(
+        uR"({"choices":[],"usage":null,"x_groq":{"usage":{"completion_tokens":-9,"prompt_tokens":1}}})"_s);
+    QCOMPARE(compact(insane.usage), QByteArray(R"({"prompt_tokens":1})"));
+    const ChunkUpdate nullUsage =
+        decodeBoth(uR"({"choices":[],"x_groq":{"id":"req_01","usage":null}})"_s, &scanned);
+    QVERIFY(scanned);
+    QVERIFY(!nullUsage.usage);
 }
 
 QTEST_GUILESS_MAIN(Tst_answershapes)

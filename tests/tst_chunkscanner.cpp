@@ -111,6 +111,12 @@ public:
             members << member("error", u"null"_s);
         if (chance(20))
             members << member("x_extra", unknownValue(0));
+        if (chance(10)) // Groq: the request id, and usage on the last chunk
+            members << member("x_groq", chance(10) ? u"null"_s
+                                        : chance(70)
+                                            ? u"{\"id\":\"req_1\"}"_s
+                                            : u"{\"id\":\"req_1\",\"usage\":"_s +
+                                                  (chance(20) ? u"null"_s : usage()) + u'}');
         return object(members);
     }
 

@@ -225,7 +225,10 @@ void readMessage(const QJsonObject& message, ChunkUpdate& update, bool wholeCall
 
 void readCommon(const QJsonObject& root, ChunkUpdate& update)
 {
-    const QJsonValue usage = root.value("usage"_L1);
+    QJsonValue usage = root.value("usage"_L1);
+    // Groq sends it in x_groq.usage on the last chunk, and no top-level usage.
+    if (!usage.isObject())
+        usage = root.value("x_groq"_L1).toObject().value("usage"_L1);
     if (usage.isObject())
         update.usage = saneUsage(usage.toObject());
     update.model = text(root.value("model"_L1));

@@ -138,7 +138,7 @@ template <typename OnMember> bool ChunkScanner::scanObject(OnMember&& onMember)
 
 bool ChunkScanner::scanRoot()
 {
-    bool choices = false, model = false, usage = false, error = false, object = false;
+    bool choices = false, model = false, usage = false, error = false, object = false, groq = false;
     const bool ok = scanObject([&](QStringView key) {
         if (keyIs(key, u"choices")) {
             if (std::exchange(choices, true))
@@ -152,6 +152,9 @@ bool ChunkScanner::scanRoot()
             return !std::exchange(usage, true) && skipLiteral(u"null");
         if (keyIs(key, u"error"))
             return !std::exchange(error, true) && skipLiteral(u"null");
+        // Groq's x_groq carries the request id on the first chunk and usage on the last one.
+        if (keyIs(key, u"x_groq"))
+            return !std::exchange(groq, true) && scanGroq();
         if (keyIs(key, u"object")) {
             if (std::exchange(object, true))
                 return false;
@@ -169,6 +172,18 @@ bool ChunkScanner::scanRoot()
         return false;
     skipSpace();
     return m_pos == m_end; // trailing garbage is the document path's error to report
+}
+
+bool ChunkScanner::scanGroq()
+{
+    if (m_pos < m_end && *m_pos == u'n')
+        return skipLiteral(u"null");
+    bool usage = false;
+    return scanObject([&](QStringView key) {
+        if (keyIs(key, u"usage"))
+            return !std::exchange(usage, true) && skipLiteral(u"null");
+        return skipValue(2);
+    });
 }
 
 bool ChunkScanner::scanChoices()

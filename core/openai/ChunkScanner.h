@@ -10,8 +10,8 @@ namespace adminchat {
 // A single pass over the JSON text of one chat.completion.chunk that reads the fields
 // ChunkDecoder fills without building a document. It accepts only a strict, common subset:
 // choices whose deltas carry content, reasoning, refusal and finish_reason as strings or null
-// (choice 0 is kept, the others counted), usage and error null, no tool calls, plain JSON
-// everywhere else. Anything
+// (choice 0 is kept, the others counted), usage, error and x_groq.usage null, no tool calls,
+// plain JSON everywhere else. Anything
 // else (including input that is merely unusual) is declined, so that the general QJsonDocument
 // path decodes it and behaviour stays exactly the same.
 class ChunkScanner
@@ -36,6 +36,7 @@ private:
         QString finishReason;
     };
 
+    bool scanGroq();
     bool scanChoices();
     bool scanChoice(Choice& choice, qint64& index);
     bool readIndex(qint64& index);
