@@ -194,10 +194,12 @@ void AskRun::onEntryAppended(int, const QString& content, const QString& reasoni
     if (m_options.json)
         return;
     if (!reasoning.isEmpty() && m_options.showReasoning)
-        writeErr(reasoning);
+        writeErr(m_reasoningText.feed(reasoning));
     if (!content.isEmpty()) {
-        writeOut(content);
-        m_lastChar = content.back();
+        const QString safe = m_contentText.feed(content);
+        writeOut(safe.toUtf8()); // already safe
+        if (!safe.isEmpty())
+            m_lastChar = safe.back();
     }
 }
 
@@ -220,9 +222,14 @@ void AskRun::onRequestCompleted(const RequestTrace& trace, const RequestMetrics&
         QJsonObject json = traceToJson(trace, metrics);
         if (m_recorder)
             json.insert(QStringLiteral("conversation_id"), m_session.conversationId());
-        writeOut(QString::fromUtf8(QJsonDocument(json).toJson(QJsonDocument::Compact)) +
-                 QLatin1Char('\n'));
+        writeOut(QJsonDocument(json).toJson(QJsonDocument::Compact) + '\n'); // exact
     } else {
+        if (const QString rest = m_contentText.finish(); !rest.isEmpty()) {
+            writeOut(rest);
+            m_lastChar = rest.back();
+        }
+        if (const QString rest = m_reasoningText.finish(); !rest.isEmpty())
+            writeErr(rest);
         for (const ToolCall& call : trace.toolCalls)
             writeOut(QStringLiteral("\n[tool call %1(%2)]").arg(call.name, call.arguments));
         if (!m_lastChar.isNull() && m_lastChar != QLatin1Char('\n'))

@@ -4,6 +4,7 @@
 #include "EndpointChooser.h"
 #include "chat/ChatSession.h"
 #include "net/ChatClient.h"
+#include "text/TerminalText.h"
 
 #include <QObject>
 #include <memory>
@@ -42,6 +43,9 @@ private:
     std::unique_ptr<ConversationStore> m_history;
     std::unique_ptr<SessionRecorder> m_recorder;
     QChar m_lastChar; // of what went to stdout, to end the answer with one newline
+    // The answer and the reasoning as they stream, made safe for a terminal piece by piece.
+    TerminalText m_contentText;
+    TerminalText m_reasoningText;
 };
 
 } // namespace adminchat

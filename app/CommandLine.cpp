@@ -1,5 +1,7 @@
 #include "CommandLine.h"
 
+#include "text/TerminalText.h"
+
 #include <QCommandLineParser>
 #include <cmath>
 #include <cstdio>
@@ -47,7 +49,7 @@ bool rangeOption(const QCommandLineParser& parser, const QString& name, T min, T
 
 void writeOut(const QString& text)
 {
-    write(stdout, text.toUtf8());
+    write(stdout, TerminalText::sanitized(text).toUtf8());
 }
 
 void writeOut(const QByteArray& bytes)
@@ -57,7 +59,15 @@ void writeOut(const QByteArray& bytes)
 
 void writeErr(const QString& text)
 {
-    write(stderr, text.toUtf8());
+    write(stderr, TerminalText::sanitized(text).toUtf8());
+}
+
+void installTerminalSafeMessageHandler()
+{
+    qInstallMessageHandler(
+        [](QtMsgType type, const QMessageLogContext& context, const QString& message) {
+            writeErr(qFormatLogMessage(type, context, message) + QLatin1Char('\n'));
+        });
 }
 
 bool secondsOption(const QCommandLineParser& parser, const QString& name, std::optional<int>& ms,

@@ -11,9 +11,16 @@ namespace adminchat {
 // What the headless commands share: unbuffered output (a streamed answer must show as it
 // arrives, and a killed process must have printed what it said it printed) and option parsing.
 
+// Text for people: made safe for a terminal first (TerminalText: no escape sequence a server
+// sent reaches the terminal, whether stdout is one or a pipe).
 void writeOut(const QString& text);
-void writeOut(const QByteArray& bytes);
 void writeErr(const QString& text);
+// Data for programs (JSON, CSV, exports), written exactly as given.
+void writeOut(const QByteArray& bytes);
+
+// Log messages (Qt's qDebug/qInfo/qWarning of every category) go to stderr through writeErr, as
+// they may quote what a server sent.
+void installTerminalSafeMessageHandler();
 
 // "--name S" seconds into milliseconds; ms is left alone when the option is absent. False with
 // a one-line *error for anything but 0..86400 seconds.

@@ -10,7 +10,6 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QSaveFile>
-#include <QTextStream>
 #include <cstdio>
 
 namespace adminchat {
@@ -30,13 +29,13 @@ for good. ID may be the start of an id, as long as only one conversation has it.
 
 int usageError(const QString& message)
 {
-    std::fprintf(stderr, "adminchat history: %s\n", qPrintable(message));
+    writeErr(QStringLiteral("adminchat history: %1\n").arg(message));
     return 2;
 }
 
 int failure(const QString& message)
 {
-    std::fprintf(stderr, "adminchat history: %s\n", qPrintable(message));
+    writeErr(QStringLiteral("adminchat history: %1\n").arg(message));
     return 1;
 }
 
@@ -86,24 +85,25 @@ int list(ConversationStore& store, const QCommandLineParser& parser)
                    stderr);
         return 0;
     }
-    QTextStream out(stdout);
-    out << QStringLiteral("%1  %2  %3  %4  %5\n")
+    QString out;
+    out += QStringLiteral("%1  %2  %3  %4  %5\n")
                .arg(QStringLiteral("id"), -16)
                .arg(QStringLiteral("updated"), -16)
                .arg(QStringLiteral("msgs"), 4)
                .arg(QStringLiteral("model"), -20)
                .arg(QStringLiteral("title"));
     for (const ConversationRecord& c : found) {
-        out << QStringLiteral("%1  %2  %3  %4  %5\n")
-                   .arg(c.id, -16)
-                   .arg(c.updatedUtc.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm")),
-                        -16)
-                   .arg(c.messageCount, 4)
-                   .arg(c.model.left(20), -20)
-                   .arg(c.title.isEmpty() ? QStringLiteral("(untitled)") : c.title);
+        out +=
+            QStringLiteral("%1  %2  %3  %4  %5\n")
+                .arg(c.id, -16)
+                .arg(c.updatedUtc.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm")), -16)
+                .arg(c.messageCount, 4)
+                .arg(c.model.left(20), -20)
+                .arg(c.title.isEmpty() ? QStringLiteral("(untitled)") : c.title);
         if (!c.snippet.isEmpty())
-            out << QStringLiteral("    %1\n").arg(c.snippet);
+            out += QStringLiteral("    %1\n").arg(c.snippet);
     }
+    writeOut(out);
     return 0;
 }
 
@@ -144,8 +144,12 @@ int exportConversation(ConversationStore& store, const QString& idOrPrefix, bool
             ? ConversationExporter::toJson(conversation, messages)
             : ConversationExporter::toMarkdown(conversation, messages).toUtf8();
     const QString path = show ? QString() : parser.value(QStringLiteral("output"));
+    if (show) {
+        writeOut(QString::fromUtf8(bytes)); // for people: made safe for the terminal
+        return 0;
+    }
     if (path.isEmpty() || path == QLatin1String("-")) {
-        writeOut(bytes);
+        writeOut(bytes); // an export is data: exact
         return 0;
     }
     // Written whole or not at all: a failed export never leaves half a file behind.
@@ -168,8 +172,9 @@ int remove(ConversationStore& store, const QString& idOrPrefix)
     QString error;
     if (!store.remove(conversation.id, &error))
         return failure(error);
-    std::printf("deleted conversation %s \"%s\" (%lld messages)\n", qPrintable(conversation.id),
-                qPrintable(conversation.title), static_cast<long long>(messages.size()));
+    writeOut(QStringLiteral("deleted conversation %1 \"%2\" (%3 messages)\n")
+                 .arg(conversation.id, conversation.title)
+                 .arg(messages.size()));
     return 0;
 }
 

@@ -1,5 +1,6 @@
 #include "MetricsCommand.h"
 
+#include "CommandLine.h"
 #include "metrics/MetricsAggregator.h"
 #include "metrics/MetricsCsv.h"
 #include "metrics/ReportJson.h"
@@ -9,7 +10,6 @@
 
 #include <QCommandLineParser>
 #include <QJsonDocument>
-#include <QTextStream>
 #include <cmath>
 #include <cstdio>
 
@@ -19,7 +19,7 @@ namespace {
 
 int usageError(const QString& message)
 {
-    std::fprintf(stderr, "adminchat metrics: %s\n", qPrintable(message));
+    writeErr(QStringLiteral("adminchat metrics: %1\n").arg(message));
     return 2;
 }
 
@@ -50,13 +50,13 @@ QString ms(double value)
 
 void printTable(const AggregateReport& report, const QList<Suggestion>& suggestions)
 {
-    QTextStream out(stdout);
-    out << QStringLiteral("%1 requests, %2 errors (%3 %), completion %4 %\n")
+    QString out;
+    out += QStringLiteral("%1 requests, %2 errors (%3 %), completion %4 %\n")
                .arg(report.total.started)
                .arg(report.total.errors)
                .arg(report.total.errorRate() * 100.0, 0, 'f', 1)
                .arg(report.total.completionRate() * 100.0, 0, 'f', 1);
-    out << QStringLiteral("%1 %2 %3 %4 %5 %6 %7 %8 %9 %10\n")
+    out += QStringLiteral("%1 %2 %3 %4 %5 %6 %7 %8 %9 %10\n")
                .arg(QStringLiteral("endpoint"), -32)
                .arg(QStringLiteral("model"), -22)
                .arg(QStringLiteral("reqs"), 6)
@@ -68,7 +68,7 @@ void printTable(const AggregateReport& report, const QList<Suggestion>& suggesti
                .arg(QStringLiteral("tok/s50"), 7)
                .arg(QStringLiteral("err%"), 5);
     for (const GroupStats& g : report.byModel) {
-        out << QStringLiteral("%1 %2 %3 %4 %5 %6 %7 %8 %9 %10\n")
+        out += QStringLiteral("%1 %2 %3 %4 %5 %6 %7 %8 %9 %10\n")
                    .arg(g.endpoint.left(32), -32)
                    .arg((g.variant.isEmpty() ? g.model : g.model + QLatin1Char('/') + g.variant)
                             .left(22),
@@ -82,10 +82,11 @@ void printTable(const AggregateReport& report, const QList<Suggestion>& suggesti
                    .arg(ms(g.tokensPerSecond.p50), 7)
                    .arg(g.errorRate() * 100.0, 5, 'f', 1);
     }
-    out << QStringLiteral("(times in ms; percentiles within 1 %)\n");
+    out += QStringLiteral("(times in ms; percentiles within 1 %)\n");
     for (const Suggestion& s : suggestions)
-        out << QStringLiteral("[%1] %2 (%3)\n")
+        out += QStringLiteral("[%1] %2 (%3)\n")
                    .arg(Suggestion::severityName(s.severity), s.message, s.evidence);
+    writeOut(out);
 }
 
 } // namespace
@@ -159,7 +160,7 @@ int runMetricsCommand(const QStringList& arguments)
     MetricsStore store(Database::defaultPath());
     QString error;
     if (!store.open(&error)) {
-        std::fprintf(stderr, "adminchat metrics: %s\n", qPrintable(error));
+        writeErr(QStringLiteral("adminchat metrics: %1\n").arg(error));
         return 1;
     }
     if (!store.movedAsidePath().isEmpty())
@@ -170,7 +171,7 @@ int runMetricsCommand(const QStringList& arguments)
     const QDateTime now = QDateTime::currentDateTimeUtc();
     const std::vector<MetricsRecord> records = store.records(filter, now, &error);
     if (!error.isEmpty()) {
-        std::fprintf(stderr, "adminchat metrics: %s\n", qPrintable(error));
+        writeErr(QStringLiteral("adminchat metrics: %1\n").arg(error));
         return 1;
     }
 
@@ -185,7 +186,7 @@ int runMetricsCommand(const QStringList& arguments)
         const qint64 rows = MetricsCsv::exportToPath(parser.value(QStringLiteral("csv")), records,
                                                      summary ? &report : nullptr, &error);
         if (rows < 0) {
-            std::fprintf(stderr, "adminchat metrics: %s\n", qPrintable(error));
+            writeErr(QStringLiteral("adminchat metrics: %1\n").arg(error));
             return 1;
         }
         if (parser.value(QStringLiteral("csv")) != QLatin1String("-"))

@@ -339,7 +339,7 @@ int runList(const QStringList& arguments)
             };
             array.append(object);
         }
-        writeOut(QString::fromUtf8(QJsonDocument(array).toJson(QJsonDocument::Indented)));
+        writeOut(QJsonDocument(array).toJson(QJsonDocument::Indented)); // exact
         return 0;
     }
 

@@ -2,6 +2,7 @@
 // they run without a display.
 #include "AskCommand.h"
 #include "BenchCommand.h"
+#include "CommandLine.h"
 #include "GuiLauncher.h"
 #include "HistoryCommand.h"
 #include "MetricsCommand.h"
@@ -68,6 +69,7 @@ More in the manual: man adminchat
 
 int main(int argc, char* argv[])
 {
+    adminchat::installTerminalSafeMessageHandler();
     const QString command = argc > 1 ? QString::fromLocal8Bit(argv[1]) : QString();
     using Command = int (*)(const QStringList&);
     const std::pair<const char*, Command> commands[] = {

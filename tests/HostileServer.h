@@ -64,9 +64,9 @@ public:
     HostileResponse& write(QByteArray bytes) { return add({Step::Write, std::move(bytes)}); }
     HostileResponse& wait(int ms) { return add({Step::Wait, {}, ms}); }
     // Ends the connection with a TCP reset instead of a close.
-    HostileResponse& reset() { return add({Step::Reset}); }
+    HostileResponse& reset() { return add({Step::Reset, {}}); }
     // Sends nothing more and keeps the connection open until the client goes.
-    HostileResponse& hold() { return add({Step::Hold}); }
+    HostileResponse& hold() { return add({Step::Hold, {}}); }
     // The piece again and again, as fast as the socket takes it, until the client goes.
     HostileResponse& endless(QByteArray piece) { return add({Step::Endless, std::move(piece)}); }
     HostileResponse& keepAlive()
@@ -365,14 +365,16 @@ private:
 
 } // namespace hostile_detail
 
+struct HostileServerOptions
+{
+    QList<QHostAddress> addresses{QHostAddress(QHostAddress::LocalHost)};
+    std::optional<QSslConfiguration> tls;
+};
+
 class HostileServer
 {
 public:
-    struct Options
-    {
-        QList<QHostAddress> addresses{QHostAddress(QHostAddress::LocalHost)};
-        std::optional<QSslConfiguration> tls;
-    };
+    using Options = HostileServerOptions;
 
     explicit HostileServer(HostileHandler handler, Options options = {})
         : m_addresses(options.addresses), m_tls(options.tls.has_value())

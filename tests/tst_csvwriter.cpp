@@ -32,6 +32,32 @@ private slots:
                                        << "\" a\"";
         QTest::newRow("unicode") << "模型 🎉"
                                  << "模型 🎉";
+        // Formula injection (OWASP): a text cell that a spreadsheet would run gets an apostrophe.
+        QTest::newRow("equals") << "=HYPERLINK(\"http://evil\",\"x\")"
+                                << "\"'=HYPERLINK(\"\"http://evil\"\",\"\"x\"\")\"";
+        QTest::newRow("plus") << "+cmd|' /C calc'!A0"
+                              << "'+cmd|' /C calc'!A0";
+        QTest::newRow("minus text") << "-2+3"
+                                    << "'-2+3";
+        QTest::newRow("at") << "@SUM(A1)"
+                            << "'@SUM(A1)";
+        QTest::newRow("tab") << "\t=1"
+                             << "'\t=1";
+        QTest::newRow("leading cr") << "\r=1"
+                                    << "\"'\r=1\"";
+        QTest::newRow("equals later") << "a=1"
+                                      << "a=1";
+        // Numbers stay numbers.
+        QTest::newRow("negative") << "-7"
+                                  << "-7";
+        QTest::newRow("negative decimal") << "-0.125"
+                                          << "-0.125";
+        QTest::newRow("signed exponent") << "+1.5e3"
+                                         << "+1.5e3";
+        QTest::newRow("minus alone") << "-"
+                                     << "'-";
+        QTest::newRow("arabic-indic digits") << "-\u0661"
+                                             << "'-\u0661";
     }
     void escaping()
     {

@@ -1,9 +1,24 @@
 #include "metrics/CsvWriter.h"
 
+#include <QRegularExpression>
+
 namespace adminchat {
 
-QString CsvWriter::escape(const QString& field)
+QString CsvWriter::guarded(const QString& field)
 {
+    static const QString triggers = QStringLiteral("=+-@\t\r");
+    if (field.isEmpty() || !triggers.contains(field.front()))
+        return field;
+    static const QRegularExpression number(
+        QStringLiteral("^[+-]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([eE][+-]?[0-9]+)?$"));
+    if (number.match(field).hasMatch())
+        return field;
+    return QLatin1Char('\'') + field;
+}
+
+QString CsvWriter::escape(const QString& unguarded)
+{
+    const QString field = guarded(unguarded);
     const bool needsQuotes =
         field.contains(QLatin1Char(',')) || field.contains(QLatin1Char('"')) ||
         field.contains(QLatin1Char('\n')) || field.contains(QLatin1Char('\r')) ||

@@ -1,8 +1,10 @@
 #include "net/ChatStream.h"
 
 #include "net/NetLog.h"
+#include "net/NetworkErrorFormatter.h"
+#include "net/OneShotBody.h"
+#include "net/ProxyEnvironment.h"
 #include "net/RequestLog.h"
-#include "net/SslErrorFormatter.h"
 #include "openai/ChunkDecoder.h"
 #include "openai/HttpErrorFormatter.h"
 
@@ -84,14 +86,23 @@ void ChatStream::start()
     request.setAttribute(QNetworkRequest::CacheLoadControlAttribute,
                          QNetworkRequest::AlwaysNetwork);
     request.setAttribute(QNetworkRequest::CacheSaveControlAttribute, false);
-    const std::optional<ApiError> tlsError = m_endpoint.applyTls(request);
+    request.setAttribute(QNetworkRequest::RedirectPolicyAttribute,
+                         QNetworkRequest::ManualRedirectPolicy);
+    // With a known length Qt streams the body from the device instead of buffering it, and a
+    // body it cannot rewind is one it cannot re-send behind our back (OneShotBody).
+    request.setAttribute(QNetworkRequest::DoNotBufferUploadDataAttribute, true);
+    std::optional<ApiError> setupError = ProxyEnvironment::install(request.url());
+    if (!setupError)
+        setupError = m_endpoint.applyTls(request);
+    m_firstRequest = request;
     m_networkRequest = request;
+    m_redirects.emplace(request, m_endpoint, QByteArrayLiteral("POST"));
 
     m_trace.startedUtc = QDateTime::currentDateTimeUtc();
     m_clock.start();
-    if (tlsError) {
+    if (setupError) {
         // Nothing is sent; finished() still comes from the event loop, like any other end.
-        m_abortError = tlsError;
+        m_abortError = setupError;
         QMetaObject::invokeMethod(
             this, [this] { complete(m_abortError, nowNs()); }, Qt::QueuedConnection);
         return;
@@ -110,8 +121,11 @@ void ChatStream::send()
                              << m_request.model;
 
     m_attemptStartNs = nowNs();
-    m_reply = m_manager->post(m_networkRequest, body);
+    m_networkRequest.setHeader(QNetworkRequest::ContentLengthHeader, body.size());
+    auto* device = new OneShotBody(body, this);
+    m_reply = m_manager->post(m_networkRequest, device);
     m_reply->setParent(this);
+    connect(m_reply, &QObject::destroyed, device, &QObject::deleteLater);
     connect(m_reply, &QNetworkReply::requestSent, this, [this] {
         m_requestSent = true;
         m_lastActivityNs = nowNs();
@@ -141,6 +155,7 @@ void ChatStream::retryWithoutStreamOptions()
     qCInfo(lcNet) << "request" << m_trace.id
                   << "rejected stream_options (HTTP 400); sending it again without";
     resetForNextAttempt();
+    restartFromFirstHop();
     m_request.includeUsage = false;
     m_trace.streamOptionsRejected = true;
     ++m_trace.retries;
@@ -149,8 +164,9 @@ void ChatStream::retryWithoutStreamOptions()
 
 bool ChatStream::retryAfter(const ApiError& error)
 {
-    // Only while nothing of the answer arrived: an error body or no body at all.
-    if (!m_reply || !m_trace.outputEventNs.empty() ||
+    // Only while nothing of the answer arrived: an error body or no body at all. A refused
+    // redirect, or an answer lost behind a 1xx, is not sent again, whatever x-should-retry says.
+    if (!m_reply || m_notRetried || !m_trace.outputEventNs.empty() ||
         (m_mode != BodyMode::Undecided && m_mode != BodyMode::ErrorBody) ||
         !m_retryPolicy.hasRetriesLeft() ||
         !RetryPolicy::isRetryable(m_trace.httpStatus, error.kind,
@@ -171,6 +187,7 @@ bool ChatStream::retryAfter(const ApiError& error)
                             << m_retryPolicy.retriesUsed() << "of" << m_retryPolicy.maxRetries()
                             << "in" << secondsText(delayMs);
     resetForNextAttempt();
+    restartFromFirstHop();
     m_retryTimer.start(delayMs);
     onTimerFired(); // only the total timeout runs during the wait
     return true;
@@ -194,6 +211,30 @@ void ChatStream::resetForNextAttempt()
     m_timer.stop(); // send() re-arms it for the new attempt
 }
 
+void ChatStream::restartFromFirstHop()
+{
+    // A new attempt asks the endpoint itself again, not where it redirected the last one.
+    m_networkRequest = m_firstRequest;
+    m_redirects.emplace(m_firstRequest, m_endpoint, QByteArrayLiteral("POST"));
+}
+
+void ChatStream::followRedirect(int status)
+{
+    RedirectPolicy::Decision decision =
+        m_redirects->next(m_reply->url(), status, m_reply->rawHeader("Location"));
+    if (decision.error) {
+        m_notRetried = true;
+        abortWith(*decision.error);
+        return;
+    }
+    qCInfo(lcNet).noquote() << "request" << m_trace.id << "redirected by HTTP" << status << "to"
+                            << m_endpoint.scrubbed(RequestLog::describe("POST", decision.request));
+    // Deleting the reply later aborts it: its body, if any, is not ours to read.
+    resetForNextAttempt();
+    m_networkRequest = decision.request;
+    send();
+}
+
 void ChatStream::cancel()
 {
     if (m_finished)
@@ -203,9 +244,30 @@ void ChatStream::cancel()
 
 void ChatStream::onMetaDataChanged()
 {
+    const int status = m_reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+    m_trace.httpStatus = status;
+    if (RedirectPolicy::isRedirect(status) && !m_finished && !m_abortError) {
+        followRedirect(status);
+        return;
+    }
+    if (status >= 100 && status < 200 && !m_finished && !m_abortError) {
+        // Qt 6.4 skips only 100 Continue: it ends the reply at any other 1xx and drops the
+        // real answer that follows. Say so, rather than report "HTTP 103" as the answer; the
+        // request reached the server, so it is not sent again.
+        const QString name = status == 102   ? QStringLiteral(" Processing")
+                             : status == 103 ? QStringLiteral(" Early Hints")
+                                             : QString();
+        m_notRetried = true;
+        abortWith({ApiError::Kind::Protocol,
+                   QStringLiteral("the server sent an informational HTTP %1%2 before its answer, "
+                                  "which this client's HTTP layer cannot read past; the answer "
+                                  "was lost")
+                       .arg(status)
+                       .arg(name)});
+        return;
+    }
     if (m_trace.headersNs < 0)
         m_trace.headersNs = nowNs();
-    m_trace.httpStatus = m_reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
 }
 
 void ChatStream::onReadyRead()
@@ -364,8 +426,15 @@ std::optional<ApiError> ChatStream::endOfBodyError(qint64 endNs)
         return ApiError{ApiError::Kind::Http,
                         HttpErrorFormatter::format(status, reason, contentType, m_body)};
     }
-    if (auto error = networkError())
-        return error;
+    // Qt may try to re-send a request whose answer it has just read to the end of a connection
+    // the server closed; the body cannot be rewound (OneShotBody), and the answer read so far is
+    // judged on its own below (complete, or cut off).
+    const bool answerArrived = m_mode == BodyMode::EventStream || m_mode == BodyMode::Json;
+    if (!answerArrived || m_reply->error() != QNetworkReply::ContentReSendError) {
+        if (auto error = NetworkErrorFormatter::format(*m_reply, m_endpoint, m_sslErrors,
+                                                       qsizetype(m_trace.outputEventNs.size())))
+            return error;
+    }
 
     if (m_mode == BodyMode::Json) {
         ChunkUpdate update = ChunkDecoder::decodeCompletion(m_body);
@@ -387,41 +456,6 @@ std::optional<ApiError> ChatStream::endOfBodyError(qint64 endNs)
                                        "single event")
                             .arg(m_eventStreamBytes)};
     return m_response.finishAtEof();
-}
-
-std::optional<ApiError> ChatStream::networkError() const
-{
-    const QNetworkReply::NetworkError code = m_reply->error();
-    if (code == QNetworkReply::NoError)
-        return std::nullopt;
-    const QUrl& url = m_endpoint.baseUrl;
-    const QString where = m_endpoint.hostPort();
-    const bool midStream = !m_trace.outputEventNs.empty();
-    const QString progress =
-        midStream ? QStringLiteral(" after %1 output events").arg(m_trace.outputEventNs.size())
-                  : QString();
-    switch (code) {
-    case QNetworkReply::ConnectionRefusedError:
-        return ApiError{ApiError::Kind::Connection,
-                        QStringLiteral("connection refused by %1").arg(where)};
-    case QNetworkReply::HostNotFoundError:
-        return ApiError{ApiError::Kind::Connection,
-                        QStringLiteral("host not found: %1").arg(url.host())};
-    case QNetworkReply::RemoteHostClosedError:
-        return ApiError{ApiError::Kind::Connection,
-                        QStringLiteral("connection closed by %1%2").arg(where, progress)};
-    case QNetworkReply::SslHandshakeFailedError:
-        return ApiError{ApiError::Kind::Tls,
-                        SslErrorFormatter::format(where, m_sslErrors, m_reply->errorString())};
-    default:
-        break;
-    }
-    QString detail = m_reply->errorString();
-    // Qt's messages may quote the full URL; keep the host only.
-    detail.replace(m_reply->url().toString(), where);
-    detail.replace(m_reply->url().toDisplayString(), where);
-    return ApiError{ApiError::Kind::Connection,
-                    QStringLiteral("network error with %1%2: %3").arg(where, progress, detail)};
 }
 
 void ChatStream::onTimerFired()
@@ -453,10 +487,16 @@ void ChatStream::onTimerFired()
                              "within %2")
                   .arg(m_trace.endpoint, secondsText(m_endpoint.connectTimeoutMs))))
         return;
+    // Before the status line and headers are complete Qt shows us no byte, whether the server
+    // is silent or still sending headers: the message must not claim silence then.
+    const QString idleMessage =
+        m_trace.headersNs < 0
+            ? QStringLiteral("idle timeout: no complete status line and headers from the server "
+                             "within %1 of sending the request")
+            : QStringLiteral("idle timeout: no data from the server for %1");
     if (!waiting && m_requestSent && m_endpoint.idleTimeoutMs > 0 &&
         check(m_lastActivityNs + m_endpoint.idleTimeoutMs * nsPerMs, ApiError::Kind::IdleTimeout,
-              QStringLiteral("idle timeout: no data from the server for %1")
-                  .arg(secondsText(m_endpoint.idleTimeoutMs))))
+              idleMessage.arg(secondsText(m_endpoint.idleTimeoutMs))))
         return;
     if (!waiting && !m_requestSent && m_endpoint.idleTimeoutMs > 0)
         next = std::min(next, now + 50 * nsPerMs); // re-check once the request is on its way

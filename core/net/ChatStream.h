@@ -1,6 +1,7 @@
 #pragma once
 
 #include "net/EndpointConfig.h"
+#include "net/RedirectPolicy.h"
 #include "net/RequestTrace.h"
 #include "net/RetryPolicy.h"
 #include "openai/ChatRequest.h"
@@ -31,6 +32,9 @@ namespace adminchat {
 // connect or idle timeout: RetryPolicy) is sent again after an asynchronous wait, at most
 // EndpointConfig::maxRetries times. Once output was delivered nothing is retried: a second answer
 // would duplicate text. Connect and idle timeouts apply per attempt, the total one to all.
+// Qt itself never re-sends (OneShotBody): the server sees 1 + retries attempts.
+//
+// Redirects are followed by RedirectPolicy, never by Qt: the key stays with its origin.
 class ChatStream : public QObject
 {
     Q_OBJECT
@@ -70,6 +74,8 @@ private:
     bool retryAfter(const ApiError& error);
     void resetForNextAttempt();
     void onMetaDataChanged();
+    void followRedirect(int status);
+    void restartFromFirstHop();
     void onReadyRead();
     void onReplyFinished();
     void onTimerFired();
@@ -78,13 +84,15 @@ private:
     void applyUpdate(const ChunkUpdate& update, qint64 arrivalNs);
     void abortWith(ApiError error);
     std::optional<ApiError> endOfBodyError(qint64 nowNs);
-    std::optional<ApiError> networkError() const;
     void complete(std::optional<ApiError> error, qint64 endNs);
 
     QNetworkAccessManager* m_manager;
     EndpointConfig m_endpoint;
     ChatRequest m_request;
-    QNetworkRequest m_networkRequest; // headers and TLS, shared by a retry
+    QNetworkRequest m_firstRequest;   // headers and TLS, shared by a retry
+    QNetworkRequest m_networkRequest; // of the current hop: m_firstRequest unless redirected
+    std::optional<RedirectPolicy> m_redirects;
+    bool m_notRetried = false; // a refused redirect or a lost answer: sending again cannot help
     RequestTrace m_trace;
     QElapsedTimer m_clock; // started when the request is handed to the network stack
     QPointer<QNetworkReply> m_reply;

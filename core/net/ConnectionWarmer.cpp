@@ -2,6 +2,7 @@
 
 #include "net/ChatClient.h"
 #include "net/NetLog.h"
+#include "net/ProxyEnvironment.h"
 #include "net/RequestLog.h"
 
 #include <QNetworkAccessManager>
@@ -62,6 +63,8 @@ std::optional<ApiError> ConnectionWarmer::connect(QNetworkAccessManager* manager
                              << RequestLog::redactedUrl(
                                     url.adjusted(QUrl::RemovePath | QUrl::RemoveQuery))
                              << (encrypted ? "(TLS)" : "");
+    if (std::optional<ApiError> error = ProxyEnvironment::install(url))
+        return error;
     if (!encrypted) {
         manager->connectToHost(url.host(), quint16(url.port(80)));
         return std::nullopt;

@@ -1,8 +1,9 @@
 #include "net/ModelsFetcher.h"
 
 #include "net/NetLog.h"
+#include "net/NetworkErrorFormatter.h"
+#include "net/ProxyEnvironment.h"
 #include "net/RequestLog.h"
-#include "net/SslErrorFormatter.h"
 #include "openai/HttpErrorFormatter.h"
 #include "openai/ModelListParser.h"
 
@@ -25,17 +26,27 @@ void ModelsFetcher::start()
         request.setRawHeader(name, value);
     for (const auto& [name, value] : m_endpoint.credentialHeaders())
         request.setRawHeader(name, value);
+    request.setAttribute(QNetworkRequest::RedirectPolicyAttribute,
+                         QNetworkRequest::ManualRedirectPolicy);
     const int timeoutMs = m_endpoint.connectTimeoutMs + m_endpoint.idleTimeoutMs;
     if (timeoutMs > 0)
         request.setTransferTimeout(timeoutMs);
-    if (const std::optional<ApiError> tlsError = m_endpoint.applyTls(request)) {
+    std::optional<ApiError> setupError = ProxyEnvironment::install(request.url());
+    if (!setupError)
+        setupError = m_endpoint.applyTls(request);
+    if (setupError) {
         // Not sent; finished() still comes from the event loop, as the class promises.
         QMetaObject::invokeMethod(
-            this, [this, error = *tlsError] { emit finished({}, error); }, Qt::QueuedConnection);
+            this, [this, error = *setupError] { emit finished({}, error); }, Qt::QueuedConnection);
         return;
     }
+    m_redirects.emplace(request, m_endpoint, QByteArrayLiteral("GET"));
+    send(request);
+}
 
-    qCDebug(lcNet).noquote() << RequestLog::describe("GET", request);
+void ModelsFetcher::send(const QNetworkRequest& request)
+{
+    qCDebug(lcNet).noquote() << m_endpoint.scrubbed(RequestLog::describe("GET", request));
     QNetworkReply* reply = m_manager->get(request);
     reply->setParent(this);
 #if QT_CONFIG(ssl)
@@ -43,42 +54,69 @@ void ModelsFetcher::start()
     connect(reply, &QNetworkReply::sslErrors, this,
             [this](const QList<QSslError>& errors) { m_sslErrors = errors; });
 #endif
-    connect(reply, &QNetworkReply::finished, this, [this, reply] {
-        reply->deleteLater();
-        const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-        const QByteArray body = reply->readAll();
-        const QString where = EndpointConfig::displayUrl(m_endpoint.baseUrl);
-        if (status != 0 && (status < 200 || status >= 300)) {
-            const QString message = HttpErrorFormatter::format(
-                status, reply->attribute(QNetworkRequest::HttpReasonPhraseAttribute).toByteArray(),
-                reply->header(QNetworkRequest::ContentTypeHeader).toByteArray(), body);
-            emit finished({}, ApiError{ApiError::Kind::Http, m_endpoint.scrubbed(message)});
-            return;
+    connect(reply, &QNetworkReply::metaDataChanged, this,
+            [this, reply] { onMetaDataChanged(reply); });
+    connect(reply, &QNetworkReply::finished, this, [this, reply] { onReplyFinished(reply); });
+}
+
+void ModelsFetcher::onMetaDataChanged(QNetworkReply* reply)
+{
+    const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+    if (m_done || !RedirectPolicy::isRedirect(status))
+        return;
+    // The redirect's body is not read; deleting the reply aborts it.
+    reply->disconnect(this);
+    reply->deleteLater();
+    RedirectPolicy::Decision decision =
+        m_redirects->next(reply->url(), status, reply->rawHeader("Location"));
+    if (decision.error) {
+        m_done = true;
+        emit finished({}, decision.error);
+        return;
+    }
+    qCInfo(lcNet).noquote() << "models list redirected by HTTP" << status << "to"
+                            << m_endpoint.scrubbed(RequestLog::redactedUrl(decision.request.url()));
+    send(decision.request);
+}
+
+void ModelsFetcher::onReplyFinished(QNetworkReply* reply)
+{
+    reply->deleteLater();
+    if (m_done)
+        return;
+    m_done = true;
+    const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+    const QByteArray body = reply->readAll();
+    const QString where = EndpointConfig::displayUrl(m_endpoint.baseUrl);
+    if (status != 0 && (status < 200 || status >= 300)) {
+        const QString message = HttpErrorFormatter::format(
+            status, reply->attribute(QNetworkRequest::HttpReasonPhraseAttribute).toByteArray(),
+            reply->header(QNetworkRequest::ContentTypeHeader).toByteArray(), body);
+        emit finished({}, ApiError{ApiError::Kind::Http, m_endpoint.scrubbed(message)});
+        return;
+    }
+    if (std::optional<ApiError> error =
+            NetworkErrorFormatter::format(*reply, m_endpoint, m_sslErrors)) {
+        if (reply->error() == QNetworkReply::OperationCanceledError)
+            error->kind = ApiError::Kind::IdleTimeout; // Qt's transfer timeout
+        if (error->kind == ApiError::Kind::Connection ||
+            error->kind == ApiError::Kind::IdleTimeout) {
+            error->message = QStringLiteral("could not list models at %1: %2")
+                                 .arg(where, reply->errorString()
+                                                 .replace(reply->url().toString(), where)
+                                                 .replace(reply->url().toDisplayString(), where));
         }
-        if (reply->error() != QNetworkReply::NoError) {
-            const ApiError::Kind kind = reply->error() == QNetworkReply::OperationCanceledError
-                                            ? ApiError::Kind::IdleTimeout
-                                        : reply->error() == QNetworkReply::SslHandshakeFailedError
-                                            ? ApiError::Kind::Tls
-                                            : ApiError::Kind::Connection;
-            QString detail = reply->errorString();
-            detail.replace(reply->url().toString(), where);
-            detail.replace(reply->url().toDisplayString(), where);
-            const QString message =
-                kind == ApiError::Kind::Tls
-                    ? SslErrorFormatter::format(m_endpoint.hostPort(), m_sslErrors, detail)
-                    : QStringLiteral("could not list models at %1: %2").arg(where, detail);
-            emit finished({}, ApiError{kind, m_endpoint.scrubbed(message)});
-            return;
-        }
-        QString parseError;
-        const QStringList models = ModelListParser::parse(body, &parseError);
-        if (!parseError.isEmpty()) {
-            emit finished({}, ApiError{ApiError::Kind::Protocol, parseError});
-            return;
-        }
-        emit finished(models, std::nullopt);
-    });
+        error->message = m_endpoint.scrubbed(error->message);
+        emit finished({}, error);
+        return;
+    }
+    QString parseError;
+    const QStringList models = ModelListParser::parse(body, &parseError);
+    if (!parseError.isEmpty()) {
+        emit finished({}, ApiError{ApiError::Kind::Protocol, parseError});
+        return;
+    }
+    emit finished(models, std::nullopt);
 }
 
 } // namespace adminchat

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "net/EndpointConfig.h"
+#include "net/RedirectPolicy.h"
 #include "openai/ApiError.h"
 
 #include <QList>
@@ -10,10 +11,14 @@
 #include <optional>
 
 class QNetworkAccessManager;
+class QNetworkReply;
+class QNetworkRequest;
 
 namespace adminchat {
 
-// One GET {base}/models. Emits finished() exactly once, then may be deleted.
+// One GET {base}/models. Emits finished() exactly once, then may be deleted. Redirects are
+// followed through RedirectPolicy (any of 301, 302, 303, 307, 308, as a GET), the key only to
+// the endpoint's own origin.
 class ModelsFetcher : public QObject
 {
     Q_OBJECT
@@ -26,9 +31,15 @@ signals:
     void finished(const QStringList& models, const std::optional<adminchat::ApiError>& error);
 
 private:
+    void send(const QNetworkRequest& request);
+    void onMetaDataChanged(QNetworkReply* reply);
+    void onReplyFinished(QNetworkReply* reply);
+
     QNetworkAccessManager* m_manager;
     EndpointConfig m_endpoint;
+    std::optional<RedirectPolicy> m_redirects;
     QList<QSslError> m_sslErrors; // for the handshake's error message
+    bool m_done = false;
 };
 
 } // namespace adminchat
