@@ -1,11 +1,7 @@
 // What counts as an answer, through the real client: ChatClient in-process and `adminchat ask
 // --json` as a process, both against a scripted HostileServer over loopback.
 #include "AppProcess.h"
-// HostileServer.h fills its steps with partial aggregate initialisers (-Wextra warns).
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wmissing-field-initializers"
 #include "HostileServer.h"
-#pragma GCC diagnostic pop
 #include "metrics/MetricsAggregator.h"
 #include "metrics/MetricsRecord.h"
 #include "metrics/RequestMetrics.h"
@@ -23,12 +19,6 @@ using namespace adminchat;
 using namespace Qt::StringLiterals;
 
 namespace {
-
-// HostileServer on 127.0.0.1. (GCC 12 cannot use its "Options options = {}" default argument.)
-HostileServer::Options loopback()
-{
-    return HostileServer::Options();
-}
 
 // What the client saw of one request: the trace and the pieces it delivered for display.
 struct Outcome
@@ -76,7 +66,7 @@ QString errorText(const RequestTrace& trace)
 
 Outcome runClient(const HostileResponse& response, bool stream = true)
 {
-    HostileServer server([response](const HostileRequest&) { return response; }, loopback());
+    HostileServer server([response](const HostileRequest&) { return response; });
     Outcome outcome;
     if (!server.isListening())
         return outcome;
@@ -231,7 +221,7 @@ void Tst_answers::otherChoicesThroughAsk()
     for (const bool stream : {true, false}) {
         const HostileResponse response =
             stream ? streamOf(interleaved) : HostileResponse::status(200, twoChoiceCompletion);
-        HostileServer server([response](const HostileRequest&) { return response; }, loopback());
+        HostileServer server([response](const HostileRequest&) { return response; });
         QVERIFY(server.isListening());
         const AppRun run =
             ask(server.baseUrl(), stream ? QStringList{} : QStringList{"--no-stream"});
@@ -297,13 +287,10 @@ void Tst_answers::emptyAnswerIsAnError()
 
 void Tst_answers::emptyAnswerThroughAsk()
 {
-    HostileServer server(
-        [](const HostileRequest&) {
-            return streamOf(
-                {R"({"choices":[{"index":0,"delta":{"role":"assistant","content":""}}]})",
-                 R"({"choices":[{"index":0,"delta":{},"finish_reason":"stop"}]})"});
-        },
-        loopback());
+    HostileServer server([](const HostileRequest&) {
+        return streamOf({R"({"choices":[{"index":0,"delta":{"role":"assistant","content":""}}]})",
+                         R"({"choices":[{"index":0,"delta":{},"finish_reason":"stop"}]})"});
+    });
     QVERIFY(server.isListening());
     QTemporaryDir home; // a database with this one record
     QVERIFY(home.isValid());
@@ -392,7 +379,7 @@ void Tst_answers::loneSurrogatesThroughAsk()
     QList<QByteArray> chunks = surrogateChunks;
     chunks.prepend(R"({"model":"hostile\ud800","choices":[{"index":0,"delta":{"role":"assistant",)"
                    R"("reasoning_content":"r\udc00"}}]})");
-    HostileServer server([chunks](const HostileRequest&) { return streamOf(chunks); }, loopback());
+    HostileServer server([chunks](const HostileRequest&) { return streamOf(chunks); });
     QVERIFY(server.isListening());
     QTemporaryDir home;
     QVERIFY(home.isValid());
@@ -486,14 +473,12 @@ void Tst_answers::unsaneUsageIsIgnored()
 
 void Tst_answers::unsaneUsageThroughAsk()
 {
-    HostileServer server(
-        [](const HostileRequest&) {
-            return streamOf(
-                answerWithUsage(R"({"prompt_tokens":9,"completion_tokens":-7,"total_tokens":1e999,)"
-                                R"("completion_tokens_details":{"accepted_prediction_tokens":-3,)"
-                                R"("rejected_prediction_tokens":2.5,"reasoning_tokens":0}})"));
-        },
-        loopback());
+    HostileServer server([](const HostileRequest&) {
+        return streamOf(
+            answerWithUsage(R"({"prompt_tokens":9,"completion_tokens":-7,"total_tokens":1e999,)"
+                            R"("completion_tokens_details":{"accepted_prediction_tokens":-3,)"
+                            R"("rejected_prediction_tokens":2.5,"reasoning_tokens":0}})"));
+    });
     QVERIFY(server.isListening());
     QTemporaryDir home;
     QVERIFY(home.isValid());
@@ -550,7 +535,7 @@ void Tst_answers::groqUsage()
     QVERIFY(!metrics.outputTokensEstimated);
     QCOMPARE(metrics.promptTokens, std::optional<qint64>(12));
 
-    HostileServer server([chunks](const HostileRequest&) { return streamOf(chunks); }, loopback());
+    HostileServer server([chunks](const HostileRequest&) { return streamOf(chunks); });
     QVERIFY(server.isListening());
     const AppRun run = ask(server.baseUrl());
     QVERIFY2(run.exitCode == 0, run.all().constData());
