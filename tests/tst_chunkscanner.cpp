@@ -53,6 +53,10 @@ QString difference(const ChunkUpdate& a, const ChunkUpdate& b)
                   QString::fromUtf8(compact(b.usage)));
     if (d.isEmpty())
         d = field("model", a.model, b.model);
+    if (d.isEmpty() && a.ignoredChoices != b.ignoredChoices)
+        d = QStringLiteral("ignored choices differ: %1 vs %2")
+                .arg(a.ignoredChoices)
+                .arg(b.ignoredChoices);
     if (d.isEmpty() && a.done != b.done)
         d = QStringLiteral("done differs");
     if (d.isEmpty() && a.error.has_value() != b.error.has_value())
@@ -107,6 +111,12 @@ public:
             members << member("error", u"null"_s);
         if (chance(20))
             members << member("x_extra", unknownValue(0));
+        if (chance(10)) // Groq: the request id, and usage on the last chunk
+            members << member("x_groq", chance(10) ? u"null"_s
+                                        : chance(70)
+                                            ? u"{\"id\":\"req_1\"}"_s
+                                            : u"{\"id\":\"req_1\",\"usage\":"_s +
+                                                  (chance(20) ? u"null"_s : usage()) + u'}');
         return object(members);
     }
 
@@ -241,7 +251,7 @@ private:
     {
         QStringList members;
         if (chance(80))
-            members << member("index", chance(95) ? u"0"_s : u"1"_s);
+            members << member("index", chance(90) ? u"0"_s : chance(50) ? u"1"_s : u"2"_s);
         if (chance(90))
             members << member("delta", chance(97) ? delta() : u"null"_s);
         if (chance(50))
@@ -257,8 +267,10 @@ private:
     {
         if (chance(5))
             return u"[]"_s;
-        if (chance(3))
-            return u'[' + choice() + u',' + choice() + u']';
+        // n > 1: several choices, in any order, choice 0 among them or not.
+        if (chance(10))
+            return u'[' + choice() + u',' + ws() + choice() +
+                   (chance(30) ? u","_s + choice() : QString()) + u']';
         return u'[' + ws() + choice() + ws() + u']';
     }
 
@@ -343,10 +355,21 @@ void Tst_chunkscanner::handWritten_data()
     add("usage object", uR"({"choices":[],"usage":{"prompt_tokens":1,"completion_tokens":2}})",
         false);
     add("usage number", uR"({"choices":[],"usage":3})", false);
-    add("index 1", uR"({"choices":[{"index":1,"delta":{"content":"x"}}]})", false);
+    add("index 1", uR"({"choices":[{"index":1,"delta":{"content":"x"}}]})", true);
     add("index 0.0", uR"({"choices":[{"index":0.0,"delta":{"content":"x"}}]})", false);
-    add("two choices", uR"({"choices":[{"delta":{"content":"a"}},{"delta":{"content":"b"}}]})",
+    add("index 01", uR"({"choices":[{"index":01,"delta":{"content":"x"}}]})", false);
+    add("index -0", uR"({"choices":[{"index":-0,"delta":{"content":"x"}}]})", false);
+    add("index null", uR"({"choices":[{"index":null,"delta":{"content":"x"}}]})", false);
+    add("duplicate index", uR"({"choices":[{"index":0,"index":1,"delta":{"content":"x"}}]})",
         false);
+    add("two choices", uR"({"choices":[{"delta":{"content":"a"}},{"delta":{"content":"b"}}]})",
+        true);
+    add("index 2 and index 0",
+        uR"({"choices":[{"index":2,"delta":{"content":"x"}},{"index":0,"delta":{"content":"y"}}]})",
+        true);
+    add("index after delta",
+        uR"({"choices":[{"delta":{"content":"x"},"index":1},{"delta":{"content":"y"},"index":0}]})",
+        true);
     add("choice not an object", uR"({"choices":[1]})", false);
     add("delta not an object", uR"({"choices":[{"delta":"x"}]})", false);
     add("content a number", uR"({"choices":[{"delta":{"content":5}}]})", false);
@@ -355,10 +378,11 @@ void Tst_chunkscanner::handWritten_data()
     add("duplicate content", uR"({"choices":[{"delta":{"content":"a","content":"b"}}]})", false);
     add("duplicate choices", uR"({"choices":[],"choices":[{"delta":{"content":"b"}}]})", false);
     add("escaped key", uR"({"choices":[{"delta":{"cont\u0065nt":"x"}}]})", false);
-    add("lone high escape", uR"({"choices":[{"delta":{"content":"\ud83d"}}]})", false);
-    add("lone low escape", uR"({"choices":[{"delta":{"content":"\ude00x"}}]})", false);
-    add("high then non-low escape", uR"({"choices":[{"delta":{"content":"\ud83d\u0041"}}]})",
-        false);
+    add("lone high escape", uR"({"choices":[{"delta":{"content":"\ud83d"}}]})", true);
+    add("lone low escape", uR"({"choices":[{"delta":{"content":"\ude00x"}}]})", true);
+    add("high then non-low escape", uR"({"choices":[{"delta":{"content":"\ud83d\u0041"}}]})", true);
+    add("high then bad escape", uR"({"choices":[{"delta":{"content":"\ud83d\uZZZZ"}}]})", false);
+    add("high then short escape", uR"({"choices":[{"delta":{"content":"\ud83d\u00"}}]})", false);
     add("lone raw surrogate", u"{\"choices\":[{\"delta\":{\"content\":\"a\xD800\"}}]}", false);
     add("raw control", u"{\"choices\":[{\"delta\":{\"content\":\"a\x01\"}}]}", false);
     add("raw tab", u"{\"choices\":[{\"delta\":{\"content\":\"a\tb\"}}]}", false);

@@ -199,6 +199,7 @@ void Tst_responseaccumulator::apply_data()
     const int cutOff = int(ApiError::Kind::CutOff);
     const int stream = int(ApiError::Kind::Stream);
     const int protocol = int(ApiError::Kind::Protocol);
+    const int empty = int(ApiError::Kind::Empty);
 
     QTest::newRow("content appended, [DONE]")
         << QList<ChunkUpdate>{content("Hel"), content("lo"), content(", world"), done()}
@@ -223,11 +224,13 @@ void Tst_responseaccumulator::apply_data()
         << ""
         << ""
         << "length" << QByteArray() << "" << false << noError << "";
-    QTest::newRow("finish_reason: later value replaces")
+    QTest::newRow("finish_reason: later value replaces (and nothing else is empty)")
         << QList<ChunkUpdate>{finish("stop"), finish("eos")} << ""
         << ""
         << ""
-        << "eos" << QByteArray() << "" << false << noError << "";
+        << "eos" << QByteArray() << "" << false << empty
+        << "empty answer: the server sent no content, reasoning, refusal or tool call "
+           "(finish_reason \"eos\")";
     QTest::newRow("usage: last wins")
         << QList<ChunkUpdate>{usage(R"({"prompt_tokens":5,"completion_tokens":1})"), content("x"),
                               usage(R"({"prompt_tokens":5,"completion_tokens":2,)"
@@ -240,11 +243,13 @@ void Tst_responseaccumulator::apply_data()
         << QByteArray(R"({"completion_tokens":2,"prompt_tokens":5,)"
                       R"("total_tokens":7})")
         << "" << true << noError << "";
-    QTest::newRow("model: first non-empty")
+    QTest::newRow("model: first non-empty (and nothing else is empty)")
         << QList<ChunkUpdate>{model(""), model("gpt-4o-2024-08-06"), model("other"), done()} << ""
         << ""
         << ""
-        << "" << QByteArray() << "gpt-4o-2024-08-06" << true << noError << "";
+        << "" << QByteArray() << "gpt-4o-2024-08-06" << true << empty
+        << "empty answer: the server sent no content, reasoning, refusal or tool call "
+           "(no finish_reason)";
     QTest::newRow("finish_reason without [DONE] is success")
         << QList<ChunkUpdate>{content("ok"), finish("stop")} << "ok"
         << ""

@@ -64,6 +64,7 @@ bool RetryPolicy::isRetryableKind(ApiError::Kind kind)
     case ApiError::Kind::Stream:
     case ApiError::Kind::Protocol:
     case ApiError::Kind::Cancelled:
+    case ApiError::Kind::Empty:
         break;
     }
     return false;

@@ -25,15 +25,17 @@ QString ApiError::kindName(Kind kind)
         return QStringLiteral("protocol");
     case Kind::Cancelled:
         return QStringLiteral("cancelled");
+    case Kind::Empty:
+        return QStringLiteral("empty");
     }
     return QStringLiteral("unknown");
 }
 
 std::optional<ApiError::Kind> ApiError::kindFromName(const QString& name)
 {
-    for (Kind kind :
-         {Kind::Http, Kind::Connection, Kind::Tls, Kind::ConnectTimeout, Kind::IdleTimeout,
-          Kind::TotalTimeout, Kind::CutOff, Kind::Stream, Kind::Protocol, Kind::Cancelled}) {
+    for (Kind kind : {Kind::Http, Kind::Connection, Kind::Tls, Kind::ConnectTimeout,
+                      Kind::IdleTimeout, Kind::TotalTimeout, Kind::CutOff, Kind::Stream,
+                      Kind::Protocol, Kind::Cancelled, Kind::Empty}) {
         if (kindName(kind) == name)
             return kind;
     }

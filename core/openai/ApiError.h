@@ -21,6 +21,7 @@ struct ApiError
         Stream,         // the server reported an error inside a 200 stream
         Protocol,       // malformed chunk, oversized line or event, unreadable body
         Cancelled,      // stopped by the user
+        Empty,          // a complete 200 answer without content, reasoning, refusal or tool call
     };
 
     Kind kind = Kind::Protocol;

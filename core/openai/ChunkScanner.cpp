@@ -80,13 +80,15 @@ bool ChunkScanner::scan(QStringView data, ChunkUpdate& update)
     ChunkScanner scanner(data);
     if (!scanner.scanRoot())
         return false;
-    update.content = std::move(scanner.m_content);
+    Choice& choice = scanner.m_choice;
+    update.content = std::move(choice.content);
     // Same precedence as the document path: reasoning_content, then reasoning.
-    update.reasoning = scanner.m_reasoningContent.isEmpty() ? std::move(scanner.m_reasoning)
-                                                            : std::move(scanner.m_reasoningContent);
-    update.refusal = std::move(scanner.m_refusal);
-    update.finishReason = std::move(scanner.m_finishReason);
+    update.reasoning = choice.reasoningContent.isEmpty() ? std::move(choice.reasoning)
+                                                         : std::move(choice.reasoningContent);
+    update.refusal = std::move(choice.refusal);
+    update.finishReason = std::move(choice.finishReason);
     update.model = std::move(scanner.m_model);
+    update.ignoredChoices = scanner.m_ignoredChoices;
     return true;
 }
 
@@ -136,7 +138,7 @@ template <typename OnMember> bool ChunkScanner::scanObject(OnMember&& onMember)
 
 bool ChunkScanner::scanRoot()
 {
-    bool choices = false, model = false, usage = false, error = false, object = false;
+    bool choices = false, model = false, usage = false, error = false, object = false, groq = false;
     const bool ok = scanObject([&](QStringView key) {
         if (keyIs(key, u"choices")) {
             if (std::exchange(choices, true))
@@ -150,6 +152,9 @@ bool ChunkScanner::scanRoot()
             return !std::exchange(usage, true) && skipLiteral(u"null");
         if (keyIs(key, u"error"))
             return !std::exchange(error, true) && skipLiteral(u"null");
+        // Groq's x_groq carries the request id on the first chunk and usage on the last one.
+        if (keyIs(key, u"x_groq"))
+            return !std::exchange(groq, true) && scanGroq();
         if (keyIs(key, u"object")) {
             if (std::exchange(object, true))
                 return false;
@@ -169,6 +174,18 @@ bool ChunkScanner::scanRoot()
     return m_pos == m_end; // trailing garbage is the document path's error to report
 }
 
+bool ChunkScanner::scanGroq()
+{
+    if (m_pos < m_end && *m_pos == u'n')
+        return skipLiteral(u"null");
+    bool usage = false;
+    return scanObject([&](QStringView key) {
+        if (keyIs(key, u"usage"))
+            return !std::exchange(usage, true) && skipLiteral(u"null");
+        return skipValue(2);
+    });
+}
+
 bool ChunkScanner::scanChoices()
 {
     if (m_pos < m_end && *m_pos == u'n')
@@ -178,48 +195,80 @@ bool ChunkScanner::scanChoices()
     skipSpace();
     if (consume(u']'))
         return true;
-    if (!scanChoice())
-        return false;
-    skipSpace();
-    return consume(u']'); // a second choice is declined
+    bool found = false;
+    for (qsizetype position = 0;; ++position) {
+        // Every choice is read: its index may come after its delta.
+        Choice choice;
+        qint64 index = -1;
+        if (!scanChoice(choice, index))
+            return false;
+        // As the document path: the first choice whose index is 0 (or, without an index, the
+        // first one in the list) is the answer; every other choice is counted.
+        if ((index < 0 ? position : index) == 0 && !found) {
+            found = true;
+            m_choice = std::move(choice);
+        } else {
+            ++m_ignoredChoices;
+        }
+        skipSpace();
+        if (consume(u']'))
+            return true;
+        if (!consume(u','))
+            return false;
+        skipSpace();
+    }
 }
 
-bool ChunkScanner::scanChoice()
+bool ChunkScanner::scanChoice(Choice& choice, qint64& index)
 {
-    bool index = false, delta = false, finishReason = false;
+    bool delta = false, finishReason = false;
     return scanObject([&](QStringView key) {
-        if (keyIs(key, u"index")) {
-            if (std::exchange(index, true) || !consume(u'0'))
-                return false;
-            return m_pos == m_end ||
-                   (!isDigit(*m_pos) && *m_pos != u'.' && *m_pos != u'e' && *m_pos != u'E');
-        }
+        if (keyIs(key, u"index"))
+            return index < 0 && readIndex(index);
         if (keyIs(key, u"delta")) {
             if (std::exchange(delta, true))
                 return false;
             if (m_pos < m_end && *m_pos == u'n')
                 return skipLiteral(u"null");
-            return scanDelta();
+            return scanDelta(choice);
         }
         if (keyIs(key, u"finish_reason"))
-            return readNullableString(m_finishReason, finishReason);
+            return readNullableString(choice.finishReason, finishReason);
         return skipValue(2);
     });
 }
 
-bool ChunkScanner::scanDelta()
+// A plain non-negative integer of at most 9 digits; anything else (null, -0, 1.0, 1e0, huge) is
+// left to the document path, whose idea of equal to 0 is a double comparison.
+bool ChunkScanner::readIndex(qint64& index)
+{
+    const char16_t* digits = m_pos;
+    while (m_pos < m_end && isDigit(*m_pos))
+        ++m_pos;
+    const qsizetype count = m_pos - digits;
+    if (count == 0 || count > 9 || (count > 1 && *digits == u'0'))
+        return false;
+    if (m_pos < m_end && (*m_pos == u'.' || *m_pos == u'e' || *m_pos == u'E'))
+        return false;
+    index = 0;
+    for (const char16_t* p = digits; p < m_pos; ++p)
+        index = index * 10 + (*p - u'0');
+    return true;
+}
+
+bool ChunkScanner::scanDelta(Choice& choice)
 {
     bool content = false, reasoningContent = false, reasoning = false, refusal = false,
          toolCalls = false;
     return scanObject([&](QStringView key) {
         if (keyIs(key, u"content"))
-            return readNullableString(m_content, content);
+            return readNullableString(choice.content, content);
         if (keyIs(key, u"reasoning_content"))
-            return readNullableString(m_reasoningContent, reasoningContent);
+            return readNullableString(choice.reasoningContent, reasoningContent);
         if (keyIs(key, u"reasoning"))
-            return readNullableString(m_reasoning, reasoning);
+            return readNullableString(choice.reasoning, reasoning);
         if (keyIs(key, u"refusal"))
-            return readNullableString(m_refusal, refusal);
+            return readNullableString(choice.refusal, refusal);
         if (keyIs(key, u"tool_calls")) {
             // Null or an empty list carry no call; real pieces go to the document path.
             if (std::exchange(toolCalls, true))
@@ -347,7 +396,8 @@ bool ChunkScanner::readPlainString(QStringView& text)
 }
 
 // Reads a string value, decoding escapes into *out when out is set. Raw control characters,
-// invalid escapes and unpaired surrogates (raw or escaped) are declined.
+// invalid escapes and raw unpaired surrogates are declined; an escaped unpaired surrogate
+// becomes U+FFFD, as LoneSurrogates makes of the document path's text.
 bool ChunkScanner::readString(QString* out)
 {
     if (!consume(u'"'))
@@ -399,8 +449,9 @@ bool ChunkScanner::readString(QString* out)
     }
 }
 
-// m_pos is just after a backslash. A \u escape of a high surrogate must be followed by a
-// \u escape of a low one; code is the whole code point.
+// m_pos is just after a backslash. code is the whole code point: a \u escape of a high surrogate
+// followed by one of a low surrogate is one character; a surrogate escape without its partner is
+// U+FFFD, and whatever follows it is read on its own.
 bool ChunkScanner::readEscape(char32_t& code)
 {
     if (m_pos >= m_end)
@@ -419,17 +470,23 @@ bool ChunkScanner::readEscape(char32_t& code)
         return false;
     if (!readHex4(code))
         return false;
-    if (isLowSurrogate(char16_t(code)))
-        return false;
+    if (isLowSurrogate(char16_t(code))) {
+        code = QChar::ReplacementCharacter;
+        return true;
+    }
     if (!isHighSurrogate(char16_t(code)))
         return true;
-    char32_t low = 0;
-    if (m_end - m_pos < 2 || m_pos[0] != u'\\' || m_pos[1] != u'u')
-        return false;
-    m_pos += 2;
-    if (!readHex4(low) || !isLowSurrogate(char16_t(low)))
-        return false;
-    code = QChar::surrogateToUcs4(char16_t(code), char16_t(low));
+    if (m_end - m_pos >= 2 && m_pos[0] == u'\\' && m_pos[1] == u'u') {
+        const char16_t* next = m_pos;
+        m_pos += 2;
+        char32_t low = 0;
+        if (readHex4(low) && isLowSurrogate(char16_t(low))) {
+            code = QChar::surrogateToUcs4(char16_t(code), char16_t(low));
+            return true;
+        }
+        m_pos = next; // not the partner: the next round reads (or declines) that escape
+    }
+    code = QChar::ReplacementCharacter;
     return true;
 }
 

@@ -9,8 +9,9 @@ namespace adminchat {
 
 // A single pass over the JSON text of one chat.completion.chunk that reads the fields
 // ChunkDecoder fills without building a document. It accepts only a strict, common subset:
-// one choice (index 0) whose delta carries content, reasoning, refusal and finish_reason as
-// strings or null, usage and error null, no tool calls, plain JSON everywhere else. Anything
+// choices whose deltas carry content, reasoning, refusal and finish_reason as strings or null
+// (choice 0 is kept, the others counted), usage, error and x_groq.usage null, no tool calls,
+// plain JSON everywhere else. Anything
 // else (including input that is merely unusual) is declined, so that the general QJsonDocument
 // path decodes it and behaviour stays exactly the same.
 class ChunkScanner
@@ -25,9 +26,21 @@ private:
 
     template <typename OnMember> bool scanObject(OnMember&& onMember);
     bool scanRoot();
+    // The fields read from one choice.
+    struct Choice
+    {
+        QString content;
+        QString reasoningContent;
+        QString reasoning;
+        QString refusal;
+        QString finishReason;
+    };
+
+    bool scanGroq();
     bool scanChoices();
-    bool scanChoice();
-    bool scanDelta();
+    bool scanChoice(Choice& choice, qint64& index);
+    bool readIndex(qint64& index);
+    bool scanDelta(Choice& choice);
 
     bool skipValue(int depth);
     bool skipArray(int depth);
@@ -44,11 +57,8 @@ private:
     const char16_t* m_pos;
     const char16_t* m_end;
 
-    QString m_content;
-    QString m_reasoningContent;
-    QString m_reasoning;
-    QString m_refusal;
-    QString m_finishReason;
+    Choice m_choice; // choice 0
+    int m_ignoredChoices = 0;
     QString m_model;
 };
 

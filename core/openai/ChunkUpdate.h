@@ -11,7 +11,8 @@
 namespace adminchat {
 
 // What one stream event (or one whole non-streamed body) contributed to the answer.
-// Only choice 0 is followed: the client never asks for n > 1.
+// Only choice 0 (the choice whose "index" is 0, or the first one without an index) is followed:
+// the client never asks for n > 1, and other choices are counted in ignoredChoices.
 struct ChunkUpdate
 {
     QString content;
@@ -21,6 +22,7 @@ struct ChunkUpdate
     QString finishReason; // empty when this chunk carries none; unknown values are kept as sent
     std::optional<QJsonObject> usage; // the "usage" object as the server sent it
     QString model;
+    int ignoredChoices = 0;        // choices other than choice 0 in this chunk
     bool done = false;             // data: [DONE]
     std::optional<ApiError> error; // error object after 200, event: error, malformed JSON
     // When the bytes carrying this chunk arrived, on the monotonic clock of

@@ -1,5 +1,7 @@
 #include "openai/HttpErrorFormatter.h"
 
+#include "openai/LoneSurrogates.h"
+
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -25,7 +27,8 @@ QString oneLine(const QString& text)
         if (c.category() == QChar::Other_Control)
             c = u' ';
     }
-    return cleaned.simplified();
+    // An escaped lone surrogate in a JSON error body would make the line invalid UTF-16.
+    return LoneSurrogates::replaced(cleaned.simplified());
 }
 
 QString truncated(QString text, qsizetype maxChars)

@@ -1,5 +1,7 @@
 #include "openai/ModelListParser.h"
 
+#include "openai/LoneSurrogates.h"
+
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -16,10 +18,10 @@ using namespace Qt::StringLiterals;
 QString modelId(const QJsonValue& item)
 {
     if (item.isString())
-        return item.toString();
+        return LoneSurrogates::replaced(item.toString());
     const QJsonObject object = item.toObject();
     for (const QLatin1StringView key : {"id"_L1, "model"_L1, "name"_L1}) {
-        const QString value = object.value(key).toString();
+        const QString value = LoneSurrogates::replaced(object.value(key).toString());
         if (!value.isEmpty())
             return value;
     }

@@ -10,7 +10,9 @@
 namespace adminchat {
 
 // The answer so far, built from ChunkUpdates, and the end-of-stream rules: [DONE] or a
-// finish_reason followed by EOF is success; EOF with neither is a cut-off answer.
+// finish_reason followed by EOF is success; EOF with neither is a cut-off answer. A complete
+// answer without content, reasoning, refusal or tool call is an Empty error (unless its
+// finish_reason is content_filter, which says why).
 //
 // The answer is bounded: an endless stream must not take all memory. Once content, reasoning and
 // refusal together exceed maxTextChars, error() is a Protocol error and the text so far stays.
@@ -22,7 +24,8 @@ public:
     void apply(const ChunkUpdate& update);
 
     // Called at end of body. Returns the error the stream ended with, if any (an error received
-    // earlier, or CutOff when neither [DONE] nor a finish_reason arrived).
+    // earlier, CutOff when neither [DONE] nor a finish_reason arrived, Empty when the complete
+    // answer has no output).
     std::optional<ApiError> finishAtEof();
 
     const QString& text() const { return m_text; }
@@ -35,8 +38,17 @@ public:
     bool doneSeen() const { return m_done; }
     const std::optional<ApiError>& error() const { return m_error; }
     qsizetype textChars() const { return m_text.size() + m_reasoning.size() + m_refusal.size(); }
+    // Pieces of choices other than choice 0 that were left out (n > 1, or a server that sends
+    // them unasked).
+    int ignoredChoices() const { return m_ignoredChoices; }
+
+    // Content, reasoning or refusal text, or a tool call with a name or arguments.
+    bool hasOutput() const;
 
 private:
+    void checkNotEmpty();
+    void logIgnoredChoices();
+
     QString m_text;
     QString m_reasoning;
     QString m_refusal;
@@ -46,6 +58,8 @@ private:
     QString m_model;
     bool m_done = false;
     std::optional<ApiError> m_error;
+    int m_ignoredChoices = 0;
+    bool m_ignoredChoicesLogged = false;
 };
 
 } // namespace adminchat

@@ -1,10 +1,11 @@
 // HttpErrorFormatter: whatever the status, headers and body, the message is one non-empty line of
-// at most maxLength characters.
+// at most maxLength characters, without a lone surrogate (a JSON "\ud800" or an HTML "&#xD800;").
 //
 // Input, so that seeds stay readable: "STATUS\nREASON PHRASE\nCONTENT TYPE\nBODY" (a missing part
 // is empty; a status that is not a number is 0).
 #include "FuzzCheck.h"
 #include "openai/HttpErrorFormatter.h"
+#include "openai/LoneSurrogates.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -48,6 +49,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
     FUZZ_CHECK(message.startsWith(QStringLiteral("HTTP ")));
     FUZZ_CHECK(message.size() <= HttpErrorFormatter::maxLength);
     FUZZ_CHECK(isOneLine(message));
+    FUZZ_CHECK(!LoneSurrogates::found(message));
 
     // The same parser reads errors that arrive inside a 200 stream.
     QJsonParseError parseError;
@@ -58,6 +60,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
         const QString streamed = HttpErrorFormatter::messageFromErrorValue(root);
         FUZZ_CHECK(streamed.size() <= HttpErrorFormatter::maxLength);
         FUZZ_CHECK(isOneLine(streamed));
+        FUZZ_CHECK(!LoneSurrogates::found(streamed));
     }
     return 0;
 }
