@@ -29,7 +29,7 @@ struct Outcome
     bool finished = false;
 };
 
-// Counts the messages of the adminchat.net category that contain a text, while it lives.
+// Counts the messages of the adminchat.openai category that contain a text, while it lives.
 class LogCounter
 {
 public:
@@ -37,7 +37,7 @@ public:
     {
         s_text = std::move(text);
         s_count = 0;
-        QLoggingCategory::setFilterRules(QStringLiteral("adminchat.net.info=true"));
+        QLoggingCategory::setFilterRules(QStringLiteral("adminchat.openai.info=true"));
         m_previous = qInstallMessageHandler(&LogCounter::handle);
     }
     ~LogCounter()
@@ -50,7 +50,7 @@ public:
 private:
     static void handle(QtMsgType, const QMessageLogContext& context, const QString& message)
     {
-        if (QByteArrayView(context.category) == "adminchat.net" && message.contains(s_text))
+        if (QByteArrayView(context.category) == "adminchat.openai" && message.contains(s_text))
             ++s_count;
     }
     static inline QString s_text;

@@ -249,14 +249,8 @@ EndpointConfig::Headers EndpointConfig::credentialHeaders() const
 EndpointConfig::Headers EndpointConfig::plainHeaders() const
 {
     Headers headers;
-    const Headers credentials = credentialHeaders();
     for (const auto& [name, value] : extraHeaders) {
-        const bool secret =
-            isCredentialHeader(name) ||
-            std::any_of(secretHeaders.cbegin(), secretHeaders.cend(), [&](const QByteArray& s) {
-                return s.compare(name, Qt::CaseInsensitive) == 0;
-            });
-        if (secret)
+        if (isSecret(name)) // each extra header is in exactly one of the two lists
             continue;
         if (sendable(name, value))
             headers.append({name, value});

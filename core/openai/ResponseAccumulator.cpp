@@ -1,6 +1,6 @@
 #include "openai/ResponseAccumulator.h"
 
-#include "net/NetLog.h"
+#include "openai/OpenAiLog.h"
 
 #include <utility>
 
@@ -77,8 +77,8 @@ void ResponseAccumulator::logIgnoredChoices()
     // Once per answer, when it ends: a server that streams n answers sends this on every chunk.
     if (m_ignoredChoices == 0 || std::exchange(m_ignoredChoicesLogged, true))
         return;
-    qCInfo(lcNet) << "ignored" << m_ignoredChoices
-                  << "choice pieces other than choice 0; the answer is choice 0";
+    qCInfo(lcOpenAi) << "ignored" << m_ignoredChoices
+                     << "choice pieces other than choice 0; the answer is choice 0";
 }
 
 std::optional<ApiError> ResponseAccumulator::finishAtEof()
