@@ -186,7 +186,8 @@ void ProfileEditorDialog::save()
         EndpointProfile saved = profile;
         saved.hasKey = hasKey;
         QList<QByteArray> kept;
-        for (const auto& [name, value] : saved.extraHeaders) {
+        for (const auto& header : saved.extraHeaders) {
+            const QByteArray& name = header.first; // lambdas cannot capture a binding (clang 14)
             if (saved.isSecretHeader(name) &&
                 std::none_of(values.cbegin(), values.cend(),
                              [&](const auto& typed) { return typed.first == name; }))
