@@ -5,6 +5,7 @@
 // unmounted when the object goes, also when a check failed half way.
 #pragma once
 
+#include <QCoreApplication>
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
@@ -21,6 +22,25 @@ public:
     ~ScratchMounts() { undoAll(); }
 
     static bool isRoot() { return geteuid() == 0; }
+    // Root in a system that lets it mount (not, say, a container without the capability):
+    // tried once with a tiny tmpfs.
+    static bool canMount()
+    {
+        static const bool can = [] {
+            if (!isRoot())
+                return false;
+            const QString dir =
+                QDir::tempPath() +
+                QStringLiteral("/adminchat-mount-probe-%1").arg(QCoreApplication::applicationPid());
+            QString why;
+            ScratchMounts probe;
+            const bool mounted = probe.mountTmpfs(dir, 16, &why);
+            probe.undoAll();
+            QDir().rmdir(dir);
+            return mounted;
+        }();
+        return can;
+    }
 
     // A tmpfs of sizeKib on dir (created). Needs root; false and *why otherwise.
     bool mountTmpfs(const QString& dir, int sizeKib, QString* why)

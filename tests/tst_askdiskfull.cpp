@@ -34,8 +34,8 @@ private slots:
 
 void TestAskDiskFull::answerPrintedNotSavedSaidOnce()
 {
-    if (!ScratchMounts::isRoot())
-        QSKIP("mounting a tmpfs needs root");
+    if (!ScratchMounts::canMount())
+        QSKIP("mounting a tmpfs needs root on a system that allows it");
     HostileServer server(bigAnswer);
     QVERIFY(server.isListening());
     QTemporaryDir home;

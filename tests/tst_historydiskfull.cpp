@@ -88,8 +88,8 @@ bool TestHistoryDiskFull::start()
 
 void TestHistoryDiskFull::keptSaidOnceAndRetriedByTimer()
 {
-    if (!ScratchMounts::isRoot())
-        QSKIP("mounting a tmpfs needs root");
+    if (!ScratchMounts::canMount())
+        QSKIP("mounting a tmpfs needs root on a system that allows it");
     QVERIFY(start());
     QSignalSpy saveFailed(m_service.get(), &HistoryService::messageSaveFailed);
     QSignalSpy saved(m_service.get(), &HistoryService::messageSaved);
@@ -143,8 +143,8 @@ void TestHistoryDiskFull::keptSaidOnceAndRetriedByTimer()
 
 void TestHistoryDiskFull::writtenAtTheNextWriteThatWorks()
 {
-    if (!ScratchMounts::isRoot())
-        QSKIP("mounting a tmpfs needs root");
+    if (!ScratchMounts::canMount())
+        QSKIP("mounting a tmpfs needs root on a system that allows it");
     QVERIFY(start());
     QSignalSpy saved(m_service.get(), &HistoryService::messageSaved);
     QSignalSpy saveFailed(m_service.get(), &HistoryService::messageSaveFailed);
