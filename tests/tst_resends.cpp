@@ -63,7 +63,7 @@ void TestResends::closeDelimitedAnswerIsOnePost()
     client.start(ChatClient::nextRequestId(), config, request);
     QVERIFY(finished.wait(20000));
     const auto trace = finished.first().at(1).value<RequestTrace>();
-    QVERIFY2(trace.succeeded(), qPrintable(trace.error->message));
+    QVERIFY2(trace.succeeded(), qPrintable(trace.error ? trace.error->message : QString()));
     QCOMPARE(trace.text, QStringLiteral("Hello"));
     QTest::qWait(500);
     QCOMPARE(server.requestCount(), 1);
@@ -94,7 +94,7 @@ void TestResends::idleConnectionClosedByServerIsNoError()
         client.start(ChatClient::nextRequestId(), config, request);
         QTRY_COMPARE_WITH_TIMEOUT(finished.count(), i + 1, 20000);
         const auto trace = finished.at(i).at(1).value<RequestTrace>();
-        QVERIFY2(trace.succeeded(), qPrintable(trace.error->message));
+        QVERIFY2(trace.succeeded(), qPrintable(trace.error ? trace.error->message : QString()));
         QCOMPARE(trace.text, QStringLiteral("Hi"));
         QTest::qWait(400); // the server has closed the idle connection by now
     }
