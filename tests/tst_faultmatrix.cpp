@@ -41,10 +41,10 @@ constexpr qint64 kPeakGrowthLimitKib = 200 * 1024;
 constexpr qint64 kEndlessTargetKib = 100 * 1024;
 // Room for the address space to grow before allocations fail: a client that buffers without
 // bound then ends this test instead of taking the machine's memory. Qt 6.4's HTTP thread reads
-// an endless answer ahead of the client (the known defect above): on a machine busy with builds it
-// passed 1 GiB before the client reached its limit. The demo sends at most 64 MB a second, so the
-// run's 30 s bound the read-ahead to under 2 GiB; beyond 3 GiB something else is wrong.
-constexpr rlim_t kAddressSpaceHeadroom = rlim_t(3) * 1024 * 1024 * 1024;
+// an endless answer ahead of the client (the known defect above), and on a machine busy with
+// builds its buffer, which doubles as it grows, passed 3 GiB within the run's 30 s. The cap only
+// has to stop a runaway, not measure: that is the growth check.
+constexpr rlim_t kAddressSpaceHeadroom = rlim_t(8) * 1024 * 1024 * 1024;
 
 // The peak resident size is a high-water mark that never goes down: reset it to the current
 // size, so that each case is measured on its own and not masked by an earlier, bigger one.
