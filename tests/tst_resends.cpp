@@ -30,6 +30,27 @@ HostileHandler failing(const QString& kind)
     };
 }
 
+// A one-message request to model "m".
+ChatRequest request(const QString& text)
+{
+    ChatRequest made;
+    made.model = QStringLiteral("m");
+    made.messages.append({QStringLiteral("user"), text});
+    return made;
+}
+
+// Rows of (failure kind, max retries) for each kind, with 0 and 2 retries.
+void addFailureRows(std::initializer_list<const char*> kinds)
+{
+    QTest::addColumn<QString>("failureKind");
+    QTest::addColumn<int>("maxRetries");
+    for (const char* kind : kinds) {
+        for (const int retries : {0, 2})
+            QTest::addRow("%s, max-retries %d", kind, retries)
+                << QString::fromLatin1(kind) << retries;
+    }
+}
+
 } // namespace
 
 class TestResends : public QObject
@@ -55,9 +76,7 @@ void TestResends::closeDelimitedAnswerIsOnePost()
     EndpointConfig config;
     config.baseUrl = server.baseUrl();
     config.maxRetries = 0;
-    ChatRequest request;
-    request.model = QStringLiteral("m");
-    request.messages.append({QStringLiteral("user"), QStringLiteral("once")});
+    const ChatRequest request = ::request(QStringLiteral("once"));
     ChatClient client;
     QSignalSpy finished(&client, &ChatClient::requestFinished);
     client.start(ChatClient::nextRequestId(), config, request);
@@ -85,9 +104,7 @@ void TestResends::idleConnectionClosedByServerIsNoError()
     EndpointConfig config;
     config.baseUrl = server.baseUrl();
     config.maxRetries = 0;
-    ChatRequest request;
-    request.model = QStringLiteral("m");
-    request.messages.append({QStringLiteral("user"), QStringLiteral("again")});
+    const ChatRequest request = ::request(QStringLiteral("again"));
     ChatClient client; // one manager for both requests, as in the window and bench
     QSignalSpy finished(&client, &ChatClient::requestFinished);
     for (int i = 0; i < 2; ++i) {
@@ -103,13 +120,7 @@ void TestResends::idleConnectionClosedByServerIsNoError()
 
 void TestResends::eachAttemptIsOurs_data()
 {
-    QTest::addColumn<QString>("failureKind");
-    QTest::addColumn<int>("maxRetries");
-    for (const char* kind : {"close", "garbage", "reset"}) {
-        for (const int retries : {0, 2})
-            QTest::addRow("%s, max-retries %d", kind, retries)
-                << QString::fromLatin1(kind) << retries;
-    }
+    addFailureRows({"close", "garbage", "reset"});
 }
 
 void TestResends::eachAttemptIsOurs()
@@ -122,9 +133,7 @@ void TestResends::eachAttemptIsOurs()
     config.baseUrl = server.baseUrl();
     config.apiKey = QStringLiteral("sk-resend-test");
     config.maxRetries = maxRetries;
-    ChatRequest request;
-    request.model = QStringLiteral("m");
-    request.messages.append({QStringLiteral("user"), QStringLiteral("count me once")});
+    const ChatRequest request = ::request(QStringLiteral("count me once"));
 
     ChatClient client;
     QSignalSpy finished(&client, &ChatClient::requestFinished);
@@ -144,13 +153,7 @@ void TestResends::eachAttemptIsOurs()
 
 void TestResends::askCountsEveryAttempt_data()
 {
-    QTest::addColumn<QString>("failureKind");
-    QTest::addColumn<int>("maxRetries");
-    for (const char* kind : {"close", "garbage"}) {
-        for (const int retries : {0, 2})
-            QTest::addRow("%s, max-retries %d", kind, retries)
-                << QString::fromLatin1(kind) << retries;
-    }
+    addFailureRows({"close", "garbage"});
 }
 
 void TestResends::askCountsEveryAttempt()
