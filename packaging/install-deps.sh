@@ -12,6 +12,8 @@ qt6-base-dev
 qt6-charts-dev
 libqt6opengl6-dev
 qtkeychain-qt6-dev
+libcurl4-openssl-dev
+libssl-dev
 libqt6sql6-sqlite
 qt6-qpa-plugins
 libgl-dev

@@ -1,6 +1,8 @@
 // Pre-warming an https endpoint whose certificate comes from a private CA (EndpointConfig::caFile):
-// the TLS connection ChatClient::warm() opens is verified with that CA and is the one the chat
-// requests then use (the server sees one connection and one handshake for warm-up and requests).
+// the TCP connection ChatClient::warm() opens is the one the chat requests then use; the first
+// request makes the TLS handshake on it, verified with that CA, and the second reuses it (the
+// server sees one connection and one handshake for warm-up and requests). curl cannot adopt a
+// handshake made outside it, so an https request still pays for TLS after a warm-up.
 // The certificates are made with the openssl tool at run time.
 #include "HttpTestRequest.h"
 #include "TestCertificates.h"
@@ -107,8 +109,10 @@ void TestConnectionWarmerTls::warmedTlsConnectionIsReused()
     endpoint.caFile = m_ca;
 
     client.warm(endpoint);
-    // The handshake completes: the server's certificate was verified against the CA file.
-    QTRY_COMPARE_WITH_TIMEOUT(m_server.handshakes(), 1, kTimeoutMs);
+    // QSslServer counts a connection at its ClientHello: a waiting TCP connection shows nothing.
+    QTest::qWait(200);
+    QCOMPARE(m_server.connections(), 0);
+    QCOMPARE(m_server.handshakes(), 0);
     QCOMPARE(m_server.requests(), 0);
 
     for (int i = 1; i <= 2; ++i) {

@@ -2,6 +2,7 @@
 
 #include "net/ChatClient.h"
 #include "net/ChatStream.h"
+#include "net/CurlMulti.h"
 
 #include <algorithm>
 #include <cmath>
@@ -9,8 +10,8 @@
 namespace adminchat {
 
 LoadRunner::LoadRunner(LoadPlan plan, RequestMaker maker, QObject* parent)
-    : QObject(parent), m_plan(plan), m_maker(std::move(maker)), m_pool(this), m_durationTimer(this),
-      m_arrivalTimer(this), m_random(plan.seed)
+    : QObject(parent), m_plan(plan), m_maker(std::move(maker)), m_multi(new CurlMulti(this)),
+      m_durationTimer(this), m_arrivalTimer(this), m_random(plan.seed)
 {
     // The timers are children so that moveToThread() takes them along.
     m_plan.concurrency = std::max(1, m_plan.concurrency);
@@ -67,10 +68,9 @@ void LoadRunner::cancel()
 void LoadRunner::launch(qint64 index, bool warmup)
 {
     BenchRequest made = m_maker(index);
-    QNetworkAccessManager* manager = m_pool.acquire();
-    auto* stream = new ChatStream(ChatClient::nextRequestId(), manager, std::move(made.endpoint),
+    auto* stream = new ChatStream(ChatClient::nextRequestId(), m_multi, std::move(made.endpoint),
                                   std::move(made.request));
-    m_running.insert(stream, {index, warmup, manager});
+    m_running.insert(stream, {index, warmup});
     // Queued: the reply unwinds before the stream is deleted.
     connect(
         stream, &ChatStream::finished, this, [this, stream] { onStreamFinished(stream); },
@@ -90,7 +90,6 @@ void LoadRunner::onStreamFinished(ChatStream* stream)
         return;
     const Running running = *it;
     m_running.erase(it);
-    m_pool.release(running.manager);
     const RequestTrace trace = stream->trace();
     stream->deleteLater();
 

@@ -1,7 +1,6 @@
 #pragma once
 
 #include "bench/LoadPlan.h"
-#include "bench/NetworkPool.h"
 #include "net/EndpointConfig.h"
 #include "net/RequestTrace.h"
 #include "openai/ChatRequest.h"
@@ -13,11 +12,10 @@
 #include <functional>
 #include <random>
 
-class QNetworkAccessManager;
-
 namespace adminchat {
 
 class ChatStream;
+class CurlMulti;
 
 // What request number `index` of a run sends, and where.
 struct BenchRequest
@@ -65,7 +63,6 @@ private:
     {
         qint64 index;
         bool warmup;
-        QNetworkAccessManager* manager;
     };
 
     void launch(qint64 index, bool warmup);
@@ -78,7 +75,7 @@ private:
 
     LoadPlan m_plan;
     RequestMaker m_maker;
-    NetworkPool m_pool;
+    CurlMulti* m_multi; // one connection cache, no cap on connections per host
     QHash<ChatStream*, Running> m_running;
     Phase m_phase = Phase::Idle;
     qint64 m_warmupSent = 0;

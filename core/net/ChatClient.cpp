@@ -2,6 +2,7 @@
 
 #include "net/ChatStream.h"
 #include "net/ConnectionWarmer.h"
+#include "net/CurlMulti.h"
 #include "net/NetLog.h"
 
 #include <QNetworkAccessManager>
@@ -10,7 +11,7 @@
 namespace adminchat {
 
 ChatClient::ChatClient(QObject* parent)
-    : QObject(parent), m_manager(new QNetworkAccessManager(this))
+    : QObject(parent), m_manager(new QNetworkAccessManager(this)), m_multi(new CurlMulti(this))
 {}
 
 ChatClient::~ChatClient()
@@ -26,7 +27,7 @@ quint64 ChatClient::nextRequestId()
 
 void ChatClient::start(quint64 id, const EndpointConfig& endpoint, const ChatRequest& request)
 {
-    auto* stream = new ChatStream(id, m_manager, endpoint, request);
+    auto* stream = new ChatStream(id, m_multi, endpoint, request);
     m_streams.insert(id, stream);
     connect(stream, &ChatStream::outputReceived, this, &ChatClient::outputReceived);
     connect(stream, &ChatStream::finished, this, &ChatClient::onStreamFinished,
@@ -49,7 +50,7 @@ void ChatClient::cancelAll()
 
 void ChatClient::warm(const EndpointConfig& endpoint)
 {
-    if (const std::optional<ApiError> error = ConnectionWarmer::connect(m_manager, endpoint))
+    if (const std::optional<ApiError> error = ConnectionWarmer::connect(m_multi, endpoint))
         qCDebug(lcNet).noquote() << "no pre-warm:" << error->message;
 }
 

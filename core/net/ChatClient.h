@@ -13,6 +13,7 @@ class QNetworkAccessManager;
 namespace adminchat {
 
 class ChatStream;
+class CurlMulti;
 
 // Runs chat requests on the thread it lives in. The GUI moves it to a network thread so that
 // arrival timestamps are never delayed by painting; the command line uses it directly.
@@ -31,12 +32,14 @@ public:
                            const adminchat::ChatRequest& request);
     Q_INVOKABLE void cancel(quint64 id);
     Q_INVOKABLE void cancelAll();
-    // Opens the connection to endpoint ahead of a request (see ConnectionWarmer), on the
-    // manager the requests use so they find it open. Does nothing visible when it fails: the
-    // request then connects as usual and reports the error.
+    // Opens the connection to endpoint ahead of a request (see ConnectionWarmer), for the
+    // transfers of this client to find. Does nothing visible when it fails: the request then
+    // connects as usual and reports the error.
     Q_INVOKABLE void warm(const adminchat::EndpointConfig& endpoint);
 
+    // Chat requests go through curl (CurlMulti); the models list through Qt, from here.
     QNetworkAccessManager* networkManager() const { return m_manager; }
+    CurlMulti* multi() const { return m_multi; }
 
 signals:
     void outputReceived(quint64 id, const adminchat::ChunkUpdate& update);
@@ -46,6 +49,7 @@ private:
     void onStreamFinished(quint64 id);
 
     QNetworkAccessManager* m_manager;
+    CurlMulti* m_multi;
     QHash<quint64, ChatStream*> m_streams;
 };
 

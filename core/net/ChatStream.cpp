@@ -1,8 +1,9 @@
 #include "net/ChatStream.h"
 
+#include "net/CurlErrorFormatter.h"
+#include "net/CurlMulti.h"
+#include "net/CurlTransfer.h"
 #include "net/NetLog.h"
-#include "net/NetworkErrorFormatter.h"
-#include "net/OneShotBody.h"
 #include "net/ProxyEnvironment.h"
 #include "net/RequestLog.h"
 #include "openai/ChunkDecoder.h"
@@ -10,8 +11,6 @@
 
 #include <QCryptographicHash>
 #include <QDeadlineTimer>
-#include <QNetworkAccessManager>
-#include <QNetworkReply>
 #include <QNetworkRequest>
 #include <algorithm>
 
@@ -29,9 +28,9 @@ QString secondsText(int ms)
 
 } // namespace
 
-ChatStream::ChatStream(quint64 id, QNetworkAccessManager* manager, EndpointConfig endpoint,
-                       ChatRequest request, QObject* parent)
-    : QObject(parent), m_manager(manager), m_endpoint(std::move(endpoint)),
+ChatStream::ChatStream(quint64 id, CurlMulti* multi, EndpointConfig endpoint, ChatRequest request,
+                       QObject* parent)
+    : QObject(parent), m_multi(multi), m_endpoint(std::move(endpoint)),
       m_request(std::move(request)), m_retryPolicy(m_endpoint.maxRetries)
 {
     m_trace.id = id;
@@ -60,10 +59,9 @@ ChatStream::ChatStream(quint64 id, QNetworkAccessManager* manager, EndpointConfi
 
 ChatStream::~ChatStream()
 {
-    if (m_reply) {
-        m_reply->disconnect(this);
-        m_reply->abort();
-        m_reply->deleteLater();
+    if (m_transfer) {
+        m_transfer->disconnect(this);
+        m_transfer->abort();
     }
 }
 
@@ -82,18 +80,11 @@ void ChatStream::start()
         request.setRawHeader(name, value);
     for (const auto& [name, value] : m_endpoint.credentialHeaders())
         request.setRawHeader(name, value);
-    // Streams must reach us as they arrive; nothing may sit in a cache.
-    request.setAttribute(QNetworkRequest::CacheLoadControlAttribute,
-                         QNetworkRequest::AlwaysNetwork);
-    request.setAttribute(QNetworkRequest::CacheSaveControlAttribute, false);
-    request.setAttribute(QNetworkRequest::RedirectPolicyAttribute,
-                         QNetworkRequest::ManualRedirectPolicy);
-    // With a known length Qt streams the body from the device instead of buffering it, and a
-    // body it cannot rewind is one it cannot re-send behind our back (OneShotBody).
-    request.setAttribute(QNetworkRequest::DoNotBufferUploadDataAttribute, true);
-    std::optional<ApiError> setupError = ProxyEnvironment::install(request.url());
+    // A proxy variable that cannot be used, or an unusable CA file: nothing is sent.
+    std::optional<ApiError> setupError;
+    ProxyEnvironment::proxyFor(request.url(), ProxyEnvironment::fromProcess(), &setupError);
     if (!setupError)
-        setupError = m_endpoint.applyTls(request);
+        setupError = m_endpoint.loadCaCertificates(m_caCertificates);
     m_firstRequest = request;
     m_networkRequest = request;
     m_redirects.emplace(request, m_endpoint, QByteArrayLiteral("POST"));
@@ -121,24 +112,26 @@ void ChatStream::send()
                              << m_request.model;
 
     m_attemptStartNs = nowNs();
-    m_networkRequest.setHeader(QNetworkRequest::ContentLengthHeader, body.size());
-    auto* device = new OneShotBody(body, this);
-    m_reply = m_manager->post(m_networkRequest, device);
-    m_reply->setParent(this);
-    connect(m_reply, &QObject::destroyed, device, &QObject::deleteLater);
-    connect(m_reply, &QNetworkReply::requestSent, this, [this] {
+    m_transfer = new CurlTransfer(m_multi, m_networkRequest, body, this);
+    connect(m_transfer, &CurlTransfer::requestSent, this, [this] {
         m_requestSent = true;
         m_lastActivityNs = nowNs();
     });
-    connect(m_reply, &QNetworkReply::metaDataChanged, this, &ChatStream::onMetaDataChanged);
-    connect(m_reply, &QNetworkReply::readyRead, this, &ChatStream::onReadyRead);
-    connect(m_reply, &QNetworkReply::finished, this, &ChatStream::onReplyFinished);
-#if QT_CONFIG(ssl)
-    // Remembered for the message; the errors are never ignored (no ignoreSslErrors()).
-    connect(m_reply, &QNetworkReply::sslErrors, this,
-            [this](const QList<QSslError>& errors) { m_sslErrors = errors; });
-#endif
+    connect(m_transfer, &CurlTransfer::headersReceived, this, &ChatStream::onHeadersReceived);
+    connect(m_transfer, &CurlTransfer::bodyReceived, this, &ChatStream::onBodyReceived);
+    connect(m_transfer, &CurlTransfer::finished, this, &ChatStream::onTransferFinished);
+    // Each hop asks the environment again: a redirect may lead where no_proxy applies.
+    std::optional<ApiError> proxyError;
+    m_transfer->setProxy(ProxyEnvironment::proxyFor(m_networkRequest.url(),
+                                                    ProxyEnvironment::fromProcess(), &proxyError));
+    m_transfer->setCaCertificates(m_caCertificates);
     onTimerFired(); // arms the timer for the nearest deadline
+    if (proxyError) {
+        m_notRetried = true;
+        abortWith(*proxyError);
+        return;
+    }
+    m_transfer->start();
 }
 
 bool ChatStream::streamOptionsRejected() const
@@ -146,8 +139,7 @@ bool ChatStream::streamOptionsRejected() const
     if (!m_request.sendsStreamOptions() || m_trace.streamOptionsRejected || m_abortError ||
         !m_trace.outputEventNs.empty() || m_mode != BodyMode::ErrorBody)
         return false;
-    const int status = m_reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-    return status == 400 && m_body.toLower().contains("stream_options");
+    return m_transfer->status() == 400 && m_body.toLower().contains("stream_options");
 }
 
 void ChatStream::retryWithoutStreamOptions()
@@ -166,14 +158,14 @@ bool ChatStream::retryAfter(const ApiError& error)
 {
     // Only while nothing of the answer arrived: an error body or no body at all. A refused
     // redirect, or an answer lost behind a 1xx, is not sent again, whatever x-should-retry says.
-    if (!m_reply || m_notRetried || !m_trace.outputEventNs.empty() ||
+    if (!m_transfer || m_notRetried || !m_trace.outputEventNs.empty() ||
         (m_mode != BodyMode::Undecided && m_mode != BodyMode::ErrorBody) ||
         !m_retryPolicy.hasRetriesLeft() ||
         !RetryPolicy::isRetryable(m_trace.httpStatus, error.kind,
-                                  m_reply->rawHeader("x-should-retry")))
+                                  m_transfer->header("x-should-retry")))
         return false;
     const int delayMs = m_retryPolicy.takeRetry(RetryPolicy::serverDelayMs(
-        m_reply->rawHeader("retry-after-ms"), m_reply->rawHeader("retry-after"),
+        m_transfer->header("retry-after-ms"), m_transfer->header("retry-after"),
         QDateTime::currentDateTimeUtc()));
     if (m_endpoint.totalTimeoutMs > 0 &&
         nowNs() + delayMs * nsPerMs >= m_endpoint.totalTimeoutMs * nsPerMs) {
@@ -195,9 +187,10 @@ bool ChatStream::retryAfter(const ApiError& error)
 
 void ChatStream::resetForNextAttempt()
 {
-    m_reply->disconnect(this);
-    m_reply->deleteLater();
-    m_reply = nullptr;
+    m_transfer->disconnect(this);
+    m_transfer->abort(); // a redirect's body, if any, is not ours to read
+    m_transfer->deleteLater();
+    m_transfer = nullptr;
     // Back to the state before the first answer. Only an error body was read: the event-stream
     // decoder and the accumulator never saw a byte. The clock keeps running: the times stay
     // relative to the first send, which is what the user waited for.
@@ -207,7 +200,6 @@ void ChatStream::resetForNextAttempt()
     m_body.clear();
     m_requestSent = false;
     m_abortError.reset();
-    m_sslErrors.clear();
     m_timer.stop(); // send() re-arms it for the new attempt
 }
 
@@ -221,7 +213,7 @@ void ChatStream::restartFromFirstHop()
 void ChatStream::followRedirect(int status)
 {
     RedirectPolicy::Decision decision =
-        m_redirects->next(m_reply->url(), status, m_reply->rawHeader("Location"));
+        m_redirects->next(m_transfer->url(), status, m_transfer->header("Location"));
     if (decision.error) {
         m_notRetried = true;
         abortWith(*decision.error);
@@ -229,7 +221,6 @@ void ChatStream::followRedirect(int status)
     }
     qCInfo(lcNet).noquote() << "request" << m_trace.id << "redirected by HTTP" << status << "to"
                             << m_endpoint.scrubbed(RequestLog::describe("POST", decision.request));
-    // Deleting the reply later aborts it: its body, if any, is not ours to read.
     resetForNextAttempt();
     m_networkRequest = decision.request;
     send();
@@ -242,42 +233,26 @@ void ChatStream::cancel()
     abortWith({ApiError::Kind::Cancelled, QStringLiteral("cancelled by the user")});
 }
 
-void ChatStream::onMetaDataChanged()
+void ChatStream::onHeadersReceived()
 {
-    const int status = m_reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+    // The final answer's status line and headers; curl skipped any 1xx before them.
+    const int status = m_transfer->status();
     m_trace.httpStatus = status;
     if (RedirectPolicy::isRedirect(status) && !m_finished && !m_abortError) {
         followRedirect(status);
-        return;
-    }
-    if (status >= 100 && status < 200 && !m_finished && !m_abortError) {
-        // Qt 6.4 skips only 100 Continue: it ends the reply at any other 1xx and drops the
-        // real answer that follows. Say so, rather than report "HTTP 103" as the answer; the
-        // request reached the server, so it is not sent again.
-        const QString name = status == 102   ? QStringLiteral(" Processing")
-                             : status == 103 ? QStringLiteral(" Early Hints")
-                                             : QString();
-        m_notRetried = true;
-        abortWith({ApiError::Kind::Protocol,
-                   QStringLiteral("the server sent an informational HTTP %1%2 before its answer, "
-                                  "which this client's HTTP layer cannot read past; the answer "
-                                  "was lost")
-                       .arg(status)
-                       .arg(name)});
         return;
     }
     if (m_trace.headersNs < 0)
         m_trace.headersNs = nowNs();
 }
 
-void ChatStream::onReadyRead()
+void ChatStream::onBodyReceived(QByteArrayView bytes)
 {
     // The arrival time comes first: everything after it is our own work, not the server's.
     const qint64 arrivalNs = nowNs();
     m_lastActivityNs = arrivalNs;
     m_requestSent = true;
-    const QByteArray bytes = m_reply->readAll();
-    if (bytes.isEmpty() || m_finished)
+    if (bytes.isEmpty() || m_finished || m_abortError)
         return;
     if (m_mode == BodyMode::Undecided)
         decideBodyMode(bytes);
@@ -310,14 +285,13 @@ void ChatStream::onReadyRead()
 
 void ChatStream::decideBodyMode(QByteArrayView firstBytes)
 {
-    const int status = m_reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+    const int status = m_transfer->status();
     m_trace.httpStatus = status;
     if (status < 200 || status >= 300) {
         m_mode = BodyMode::ErrorBody;
         return;
     }
-    const QByteArray contentType =
-        m_reply->header(QNetworkRequest::ContentTypeHeader).toByteArray().toLower();
+    const QByteArray contentType = m_transfer->header("Content-Type").toLower();
     if (contentType.contains("text/event-stream")) {
         m_mode = BodyMode::EventStream;
     } else if (contentType.contains("json")) {
@@ -382,22 +356,24 @@ void ChatStream::abortWith(ApiError error)
     if (m_finished || m_abortError)
         return;
     m_abortError = std::move(error);
-    if (m_reply && m_reply->isRunning())
-        m_reply->abort(); // emits finished(), which completes the trace
+    if (m_transfer && m_transfer->isRunning())
+        m_transfer->abort(); // emits finished(), which completes the trace
     else
         complete(m_abortError, nowNs());
 }
 
-void ChatStream::onReplyFinished()
+void ChatStream::onTransferFinished()
 {
     const qint64 endNs = nowNs();
     if (m_finished)
         return;
-    // Bytes that arrived together with the end of the body.
-    if (m_reply->bytesAvailable() > 0 && !m_abortError)
-        onReadyRead();
-    if (m_finished)
-        return;
+    if (!m_abortError && m_transfer->headerBlockTooLarge()) {
+        m_notRetried = true; // the request reached the server
+        m_abortError = ApiError{ApiError::Kind::Protocol,
+                                QStringLiteral("the server's header block passed %1 KiB; the "
+                                               "answer was not read")
+                                    .arg(CurlTransfer::maxHeaderBytes / 1024)};
+    }
     if (m_abortError) {
         if (!retryAfter(*m_abortError))
             complete(m_abortError, endNs);
@@ -415,26 +391,18 @@ void ChatStream::onReplyFinished()
 
 std::optional<ApiError> ChatStream::endOfBodyError(qint64 endNs)
 {
-    const int status = m_reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+    const int status = m_transfer->status();
     if (status != 0)
         m_trace.httpStatus = status;
     if (status != 0 && (status < 200 || status >= 300)) {
-        const QByteArray reason =
-            m_reply->attribute(QNetworkRequest::HttpReasonPhraseAttribute).toByteArray();
-        const QByteArray contentType =
-            m_reply->header(QNetworkRequest::ContentTypeHeader).toByteArray();
+        const QByteArray reason = m_transfer->reasonPhrase();
+        const QByteArray contentType = m_transfer->header("Content-Type");
         return ApiError{ApiError::Kind::Http,
                         HttpErrorFormatter::format(status, reason, contentType, m_body)};
     }
-    // Qt may try to re-send a request whose answer it has just read to the end of a connection
-    // the server closed; the body cannot be rewound (OneShotBody), and the answer read so far is
-    // judged on its own below (complete, or cut off).
-    const bool answerArrived = m_mode == BodyMode::EventStream || m_mode == BodyMode::Json;
-    if (!answerArrived || m_reply->error() != QNetworkReply::ContentReSendError) {
-        if (auto error = NetworkErrorFormatter::format(*m_reply, m_endpoint, m_sslErrors,
-                                                       qsizetype(m_trace.outputEventNs.size())))
-            return error;
-    }
+    if (auto error = CurlErrorFormatter::format(*m_transfer, m_endpoint,
+                                                qsizetype(m_trace.outputEventNs.size())))
+        return error;
 
     if (m_mode == BodyMode::Json) {
         ChunkUpdate update = ChunkDecoder::decodeCompletion(m_body);
@@ -487,8 +455,8 @@ void ChatStream::onTimerFired()
                              "within %2")
                   .arg(m_trace.endpoint, secondsText(m_endpoint.connectTimeoutMs))))
         return;
-    // Before the status line and headers are complete Qt shows us no byte, whether the server
-    // is silent or still sending headers: the message must not claim silence then.
+    // Before the status line and headers are complete no byte of the answer was seen, whether
+    // the server is silent or still sending headers: the message must not claim silence then.
     const QString idleMessage =
         m_trace.headersNs < 0
             ? QStringLiteral("idle timeout: no complete status line and headers from the server "

@@ -13,13 +13,13 @@
 #include <QNetworkRequest>
 #include <QObject>
 #include <QPointer>
-#include <QSslError>
+#include <QSslCertificate>
 #include <QTimer>
 
-class QNetworkAccessManager;
-class QNetworkReply;
-
 namespace adminchat {
+
+class CurlMulti;
+class CurlTransfer;
 
 // One chat-completion request: sends it, reads the answer incrementally on readyRead, times
 // every output-bearing event at arrival and ends with a complete RequestTrace.
@@ -32,9 +32,10 @@ namespace adminchat {
 // connect or idle timeout: RetryPolicy) is sent again after an asynchronous wait, at most
 // EndpointConfig::maxRetries times. Once output was delivered nothing is retried: a second answer
 // would duplicate text. Connect and idle timeouts apply per attempt, the total one to all.
-// Qt itself never re-sends (OneShotBody): the server sees 1 + retries attempts.
+// The transport never re-sends on its own (CurlTransfer): the server sees 1 + retries attempts.
 //
-// Redirects are followed by RedirectPolicy, never by Qt: the key stays with its origin.
+// Redirects are followed by RedirectPolicy, never by the transport: the key stays with its
+// origin. Body bytes are decoded as curl hands them over, before it reads more (CurlMulti).
 class ChatStream : public QObject
 {
     Q_OBJECT
@@ -43,7 +44,7 @@ public:
     static constexpr qsizetype maxErrorBodyBytes = 1024 * 1024;
     static constexpr qsizetype maxJsonBodyBytes = 64 * 1024 * 1024;
 
-    ChatStream(quint64 id, QNetworkAccessManager* manager, EndpointConfig endpoint,
+    ChatStream(quint64 id, CurlMulti* multi, EndpointConfig endpoint,
                ChatRequest request, QObject* parent = nullptr);
     ~ChatStream() override;
 
@@ -73,11 +74,11 @@ private:
     void retryWithoutStreamOptions();
     bool retryAfter(const ApiError& error);
     void resetForNextAttempt();
-    void onMetaDataChanged();
+    void onHeadersReceived();
     void followRedirect(int status);
     void restartFromFirstHop();
-    void onReadyRead();
-    void onReplyFinished();
+    void onBodyReceived(QByteArrayView bytes);
+    void onTransferFinished();
     void onTimerFired();
     void decideBodyMode(QByteArrayView firstBytes);
     void handleEventStreamBytes(QByteArrayView bytes, qint64 arrivalNs);
@@ -86,7 +87,7 @@ private:
     std::optional<ApiError> endOfBodyError(qint64 nowNs);
     void complete(std::optional<ApiError> error, qint64 endNs);
 
-    QNetworkAccessManager* m_manager;
+    CurlMulti* m_multi;
     EndpointConfig m_endpoint;
     ChatRequest m_request;
     QNetworkRequest m_firstRequest;   // headers and TLS, shared by a retry
@@ -95,11 +96,11 @@ private:
     bool m_notRetried = false; // a refused redirect or a lost answer: sending again cannot help
     RequestTrace m_trace;
     QElapsedTimer m_clock; // started when the request is handed to the network stack
-    QPointer<QNetworkReply> m_reply;
+    QList<QSslCertificate> m_caCertificates; // the endpoint's CA file, read once
+    QPointer<CurlTransfer> m_transfer;
     QTimer m_timer;      // one single-shot timer serves all three timeouts, see onTimerFired()
     QTimer m_retryTimer; // the wait before the next attempt
     RetryPolicy m_retryPolicy;
-    QList<QSslError> m_sslErrors; // of the current attempt, for the handshake's error message
     qint64 m_lastActivityNs = 0;
     qint64 m_attemptStartNs = 0; // when the current attempt was handed over (0 unless retried)
     bool m_requestSent = false;

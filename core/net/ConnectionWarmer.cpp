@@ -1,15 +1,11 @@
 #include "net/ConnectionWarmer.h"
 
 #include "net/ChatClient.h"
+#include "net/CurlMulti.h"
 #include "net/NetLog.h"
+#include "net/Preconnector.h"
 #include "net/ProxyEnvironment.h"
 #include "net/RequestLog.h"
-
-#include <QNetworkAccessManager>
-#include <QNetworkRequest>
-#if QT_CONFIG(ssl)
-#include <QSslConfiguration>
-#endif
 
 namespace adminchat {
 
@@ -32,7 +28,7 @@ bool ConnectionWarmer::warm(const EndpointConfig& endpoint)
     if (origin.isEmpty())
         return false;
     QElapsedTimer& last = m_lastWarm[origin];
-    if (last.isValid() && !last.hasExpired(m_minimumIntervalMs))
+    if (m_minimumIntervalMs > 0 && last.isValid() && !last.hasExpired(m_minimumIntervalMs))
         return false;
     last.start();
     ++m_warmCount;
@@ -53,8 +49,7 @@ QString ConnectionWarmer::originOf(const QUrl& url)
     return QStringLiteral("%1://%2:%3").arg(scheme, url.host()).arg(url.port(encrypted ? 443 : 80));
 }
 
-std::optional<ApiError> ConnectionWarmer::connect(QNetworkAccessManager* manager,
-                                                  const EndpointConfig& endpoint)
+std::optional<ApiError> ConnectionWarmer::connect(CurlMulti* multi, const EndpointConfig& endpoint)
 {
     const QUrl& url = endpoint.baseUrl;
     const bool encrypted = url.scheme().compare(QLatin1String("https"), Qt::CaseInsensitive) == 0;
@@ -63,28 +58,17 @@ std::optional<ApiError> ConnectionWarmer::connect(QNetworkAccessManager* manager
                              << RequestLog::redactedUrl(
                                     url.adjusted(QUrl::RemovePath | QUrl::RemoveQuery))
                              << (encrypted ? "(TLS)" : "");
-    if (std::optional<ApiError> error = ProxyEnvironment::install(url))
+    std::optional<ApiError> error;
+    const QNetworkProxy proxy =
+        ProxyEnvironment::proxyFor(url, ProxyEnvironment::fromProcess(), &error);
+    if (error)
         return error;
-    if (!encrypted) {
-        manager->connectToHost(url.host(), quint16(url.port(80)));
-        return std::nullopt;
-    }
-#if QT_CONFIG(ssl)
-    // The TLS configuration a request to this endpoint gets (custom CA included), so the
-    // connection is verified as the request would verify it.
-    QNetworkRequest probe(url);
-    if (std::optional<ApiError> error = endpoint.applyTls(probe))
+    QList<QSslCertificate> certificates;
+    if ((error = endpoint.loadCaCertificates(certificates)))
         return error;
-    QSslConfiguration tls = probe.sslConfiguration();
-    // Offer HTTP/2 as a request does by default; without it Qt would open an HTTP/1.1-only
-    // connection.
-    tls.setAllowedNextProtocols(
-        {QSslConfiguration::ALPNProtocolHTTP2, QSslConfiguration::NextProtocolHttp1_1});
-    manager->connectToHostEncrypted(url.host(), quint16(url.port(443)), tls);
+    if (proxy.type() == QNetworkProxy::NoProxy)
+        multi->preconnector()->connectTo(url.host(), quint16(url.port(encrypted ? 443 : 80)));
     return std::nullopt;
-#else
-    return ApiError{ApiError::Kind::Tls, QStringLiteral("this build has no TLS support")};
-#endif
 }
 
 } // namespace adminchat

@@ -8,24 +8,24 @@
 #include <QPointer>
 #include <optional>
 
-class QNetworkAccessManager;
-
 namespace adminchat {
 
 class ChatClient;
+class CurlMulti;
 
 // Opens the TCP (and TLS) connection to an endpoint before the user sends, so the request does
 // not pay for the handshake: on the first keystroke after a pause, or when a profile is chosen.
-// Lives on the GUI thread and asks the ChatClient to connect on its own thread, through the
-// same QNetworkAccessManager the chat requests use (Qt reuses a connection only within one
-// manager). Each origin is warmed at most once per minimum interval.
+// Lives on the GUI thread and asks the ChatClient to connect on its own thread, for the curl
+// multi handle the chat requests use (Preconnector). Only TCP is opened ahead: an https
+// request still pays for its TLS handshake. Each origin is warmed at most once per minimum
+// interval.
 class ConnectionWarmer : public QObject
 {
     Q_OBJECT
 public:
     static constexpr bool enabledByDefault = true;
-    // A warmed connection stays in Qt's cache far longer than this, and a few seconds keep a
-    // typing user from asking again on every pause.
+    // A warmed connection waits far longer than this (Preconnector::maxAgeMs), and a few
+    // seconds keep a typing user from asking again on every pause.
     static constexpr int defaultMinimumIntervalMs = 5000;
 
     explicit ConnectionWarmer(ChatClient* client, QObject* parent = nullptr);
@@ -41,13 +41,12 @@ public:
     bool warm(const EndpointConfig& endpoint);
     int warmCount() const { return m_warmCount; } // how many times it asked
 
-    // "https://host:443": what Qt keys its connection cache on; empty for a non-HTTP URL.
+    // "https://host:443": what a connection serves; empty for a non-HTTP URL.
     static QString originOf(const QUrl& url);
-    // Starts opening the connection on manager, from manager's thread, with the endpoint's TLS
-    // configuration so that the request finds it in the cache. An error when the TLS settings
+    // Starts opening the connection for multi, from multi's thread, unless a proxy applies (the
+    // request then connects to the proxy). An error when the endpoint's proxy or TLS settings
     // are unusable (nothing is opened then; the request reports the same error).
-    static std::optional<ApiError> connect(QNetworkAccessManager* manager,
-                                           const EndpointConfig& endpoint);
+    static std::optional<ApiError> connect(CurlMulti* multi, const EndpointConfig& endpoint);
 
 signals:
     void warmRequested(const QString& origin);

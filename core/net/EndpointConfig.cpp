@@ -291,6 +291,25 @@ QString EndpointConfig::scrubbed(QString text) const
 
 std::optional<ApiError> EndpointConfig::applyTls(QNetworkRequest& request) const
 {
+    QList<QSslCertificate> certificates;
+    if (std::optional<ApiError> error = loadCaCertificates(certificates))
+        return error;
+    if (certificates.isEmpty())
+        return std::nullopt;
+#if QT_CONFIG(ssl)
+    QSslConfiguration tls = QSslConfiguration::defaultConfiguration();
+    tls.addCaCertificates(certificates);
+    request.setSslConfiguration(tls);
+#else
+    Q_UNUSED(request)
+#endif
+    return std::nullopt;
+}
+
+std::optional<ApiError>
+EndpointConfig::loadCaCertificates(QList<QSslCertificate>& certificates) const
+{
+    certificates.clear();
     if (caFile.isEmpty())
         return std::nullopt;
 #if QT_CONFIG(ssl)
@@ -302,18 +321,13 @@ std::optional<ApiError> EndpointConfig::applyTls(QNetworkRequest& request) const
     }
     // At most a few certificates; a bigger file is not a CA bundle worth reading whole.
     constexpr qint64 maxBytes = 16 * 1024 * 1024;
-    const QByteArray pem = file.read(maxBytes);
-    const QList<QSslCertificate> certificates = QSslCertificate::fromData(pem, QSsl::Pem);
+    certificates = QSslCertificate::fromData(file.read(maxBytes), QSsl::Pem);
     if (certificates.isEmpty()) {
         return ApiError{ApiError::Kind::Tls,
                         QStringLiteral("the CA file %1 holds no PEM certificate").arg(caFile)};
     }
-    QSslConfiguration tls = QSslConfiguration::defaultConfiguration();
-    tls.addCaCertificates(certificates);
-    request.setSslConfiguration(tls);
     return std::nullopt;
 #else
-    Q_UNUSED(request)
     return ApiError{
         ApiError::Kind::Tls,
         QStringLiteral("cannot use the CA file %1: this build has no TLS support").arg(caFile)};

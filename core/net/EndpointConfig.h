@@ -5,6 +5,7 @@
 #include <QByteArray>
 #include <QList>
 #include <QPair>
+#include <QSslCertificate>
 #include <QString>
 #include <QUrl>
 #include <optional>
@@ -95,6 +96,8 @@ struct EndpointConfig
     // of caFile when set. An unreadable caFile, or one without a PEM certificate, is a one-line
     // ApiError of kind Tls naming the file; the request must then not be sent.
     std::optional<ApiError> applyTls(QNetworkRequest& request) const;
+    // The certificates of caFile (none when it is not set), or the same error.
+    std::optional<ApiError> loadCaCertificates(QList<QSslCertificate>& certificates) const;
 };
 
 } // namespace adminchat

@@ -45,26 +45,28 @@ std::optional<ApiError> NetworkErrorFormatter::format(const QNetworkReply& reply
         break;
     }
     // Qt says "Decompression failed: " with nothing after it when zlib gives no reason.
-    if (detail.startsWith(QLatin1String("Decompression failed"))) {
-        QByteArray encoding = reply.rawHeader("Content-Encoding").trimmed().left(40);
-        for (char& c : encoding) {
-            if (c < 0x21 || c > 0x7e)
-                c = '?';
-        }
-        const QString reason = detail.section(QLatin1Char(':'), 1).trimmed();
-        return ApiError{
-            ApiError::Kind::Protocol,
-            QStringLiteral("the body from %1 could not be decompressed (Content-Encoding: %2)%3: "
-                           "%4")
-                .arg(where,
-                     encoding.isEmpty() ? QStringLiteral("none") : QString::fromLatin1(encoding),
-                     progress,
-                     reason.isEmpty() ? QStringLiteral("the compressed data is corrupt or "
-                                                       "truncated")
-                                      : reason)};
-    }
+    if (detail.startsWith(QLatin1String("Decompression failed")))
+        return undecodableBody(where, reply.rawHeader("Content-Encoding"), progress,
+                               detail.section(QLatin1Char(':'), 1).trimmed());
     return ApiError{ApiError::Kind::Connection,
                     QStringLiteral("network error with %1%2: %3").arg(where, progress, detail)};
+}
+
+ApiError NetworkErrorFormatter::undecodableBody(const QString& where, QByteArray encoding,
+                                                const QString& progress, const QString& reason)
+{
+    encoding = encoding.trimmed().left(40);
+    for (char& c : encoding) {
+        if (c < 0x21 || c > 0x7e)
+            c = '?';
+    }
+    return ApiError{
+        ApiError::Kind::Protocol,
+        QStringLiteral("the body from %1 could not be decompressed (Content-Encoding: %2)%3: %4")
+            .arg(where, encoding.isEmpty() ? QStringLiteral("none") : QString::fromLatin1(encoding),
+                 progress,
+                 reason.isEmpty() ? QStringLiteral("the compressed data is corrupt or truncated")
+                                  : reason)};
 }
 
 } // namespace adminchat

@@ -23,6 +23,9 @@ public:
                                           const EndpointConfig& endpoint,
                                           const QList<QSslError>& sslErrors,
                                           qsizetype outputEvents = 0);
+    // A compressed body that could not be decoded; encoding as the server named it.
+    static ApiError undecodableBody(const QString& where, QByteArray encoding,
+                                    const QString& progress, const QString& reason);
 };
 
 } // namespace adminchat
