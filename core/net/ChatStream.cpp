@@ -367,6 +367,8 @@ void ChatStream::onTransferFinished()
     const qint64 endNs = nowNs();
     if (m_finished)
         return;
+    qCDebug(lcNet).noquote() << "request" << m_trace.id
+                             << "transfer ended:" << m_transfer->phaseTimes();
     if (!m_abortError && m_transfer->headerBlockTooLarge()) {
         m_notRetried = true; // the request reached the server
         m_abortError = ApiError{ApiError::Kind::Protocol,

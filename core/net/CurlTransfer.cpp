@@ -130,6 +130,18 @@ QString CurlTransfer::errorText() const
     return QString::fromUtf8(curl_easy_strerror(CURLcode(m_result)));
 }
 
+QString CurlTransfer::phaseTimes() const
+{
+    auto ms = [this](CURLINFO info) {
+        curl_off_t us = 0;
+        curl_easy_getinfo(m_easy, info, &us);
+        return QString::number(double(us) / 1000.0, 'f', 1);
+    };
+    return QStringLiteral("dns %1 ms, connect %2 ms, tls %3 ms, first byte %4 ms")
+        .arg(ms(CURLINFO_NAMELOOKUP_TIME_T), ms(CURLINFO_CONNECT_TIME_T),
+             ms(CURLINFO_APPCONNECT_TIME_T), ms(CURLINFO_STARTTRANSFER_TIME_T));
+}
+
 size_t CurlTransfer::onHeader(char* data, size_t size, size_t count, void* self)
 {
     return static_cast<CurlTransfer*>(self)->headerLine(

@@ -60,6 +60,9 @@ public:
     QString errorText() const;
     int systemError() const { return m_systemError; }
     const TlsVerification& tlsVerification() const { return m_tls.verification(); }
+    // What the transfer spent on the name lookup, the TCP and TLS handshakes and until the
+    // first byte of the answer, from its start (curl's figures; 0 when reused or not reached).
+    QString phaseTimes() const;
 
 signals:
     void requestSent();
