@@ -157,7 +157,8 @@ void ChatStream::retryWithoutStreamOptions()
 bool ChatStream::retryAfter(const ApiError& error)
 {
     // Only while nothing of the answer arrived: an error body or no body at all. A refused
-    // redirect, or an answer lost behind a 1xx, is not sent again, whatever x-should-retry says.
+    // redirect, or a header block past its bound, is not sent again, whatever x-should-retry
+    // says.
     if (!m_transfer || m_notRetried || !m_trace.outputEventNs.empty() ||
         (m_mode != BodyMode::Undecided && m_mode != BodyMode::ErrorBody) ||
         !m_retryPolicy.hasRetriesLeft() ||

@@ -44,8 +44,8 @@ public:
     static constexpr qsizetype maxErrorBodyBytes = 1024 * 1024;
     static constexpr qsizetype maxJsonBodyBytes = 64 * 1024 * 1024;
 
-    ChatStream(quint64 id, CurlMulti* multi, EndpointConfig endpoint,
-               ChatRequest request, QObject* parent = nullptr);
+    ChatStream(quint64 id, CurlMulti* multi, EndpointConfig endpoint, ChatRequest request,
+               QObject* parent = nullptr);
     ~ChatStream() override;
 
     void start();
@@ -93,7 +93,8 @@ private:
     QNetworkRequest m_firstRequest;   // headers and TLS, shared by a retry
     QNetworkRequest m_networkRequest; // of the current hop: m_firstRequest unless redirected
     std::optional<RedirectPolicy> m_redirects;
-    bool m_notRetried = false; // a refused redirect or a lost answer: sending again cannot help
+    bool m_notRetried =
+        false; // a refused redirect or an oversized header block: sending again cannot help
     RequestTrace m_trace;
     QElapsedTimer m_clock; // started when the request is handed to the network stack
     QList<QSslCertificate> m_caCertificates; // the endpoint's CA file, read once
