@@ -93,8 +93,8 @@ private:
     QNetworkRequest m_firstRequest;   // headers and TLS, shared by a retry
     QNetworkRequest m_networkRequest; // of the current hop: m_firstRequest unless redirected
     std::optional<RedirectPolicy> m_redirects;
-    bool m_notRetried =
-        false; // a refused redirect or an oversized header block: sending again cannot help
+    // A refused redirect or an oversized header block: sending again cannot help.
+    bool m_notRetried = false;
     RequestTrace m_trace;
     QElapsedTimer m_clock; // started when the request is handed to the network stack
     QList<QSslCertificate> m_caCertificates; // the endpoint's CA file, read once
