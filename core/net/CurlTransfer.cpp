@@ -3,6 +3,7 @@
 #include "net/CurlMulti.h"
 #include "net/Preconnector.h"
 
+#include <QFileInfo>
 #include <cerrno>
 #include <cstring>
 
@@ -22,6 +23,24 @@ QByteArray proxyUrl(const QNetworkProxy& proxy)
     url.setHost(proxy.hostName());
     url.setPort(proxy.port());
     return url.toEncoded();
+}
+
+// curl's built-in certificate authorities, unless the place it was built to read them from is
+// missing (a system without ca-certificates): curl would then refuse every handshake, even with
+// the profile's own CA file, where Qt and OpenSSL go on with the authorities they have.
+void useSystemAuthorities(CURL* easy)
+{
+    static const auto missing = [] {
+        const curl_version_info_data* info = curl_version_info(CURLVERSION_NOW);
+        const bool noFile =
+            info->cainfo && !QFileInfo(QString::fromLocal8Bit(info->cainfo)).isFile();
+        const bool noDir = info->capath && !QFileInfo(QString::fromLocal8Bit(info->capath)).isDir();
+        return std::pair{noFile, noDir};
+    }();
+    if (missing.first)
+        curl_easy_setopt(easy, CURLOPT_CAINFO, nullptr);
+    if (missing.second)
+        curl_easy_setopt(easy, CURLOPT_CAPATH, nullptr);
 }
 
 } // namespace
@@ -96,6 +115,7 @@ void CurlTransfer::start()
         }
         curl_easy_setopt(easy, CURLOPT_SUPPRESS_CONNECT_HEADERS, 1L);
     }
+    useSystemAuthorities(easy);
     m_tls.install(easy);
 
     m_started = true;
