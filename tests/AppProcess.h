@@ -31,6 +31,26 @@ inline QProcessEnvironment appEnvironment(const QString& home)
     return env;
 }
 
+// appEnvironment() without the endpoint the caller's environment may name, so that the app
+// talks only to what the test gives it.
+inline QProcessEnvironment appEnvironmentWithoutEndpoint(const QString& home)
+{
+    QProcessEnvironment env = appEnvironment(home);
+    env.remove(QStringLiteral("OPENAI_BASE_URL"));
+    env.remove(QStringLiteral("OPENAI_API_KEY"));
+    return env;
+}
+
+// Drops the caller's ADMINCHAT_* keys and headers from env.
+inline void removeAdminChatVariables(QProcessEnvironment& env)
+{
+    const QStringList names = env.keys();
+    for (const QString& name : names) {
+        if (name.startsWith(QLatin1String("ADMINCHAT_")))
+            env.remove(name);
+    }
+}
+
 // "NAME=value" assignments into env.
 inline void assign(QProcessEnvironment& env, const QStringList& assignments)
 {

@@ -36,10 +36,7 @@ private:
 
 QProcessEnvironment TestAskHistory::environment() const
 {
-    QProcessEnvironment env = appEnvironment(m_home->path());
-    env.remove(QStringLiteral("OPENAI_BASE_URL"));
-    env.remove(QStringLiteral("OPENAI_API_KEY"));
-    return env;
+    return appEnvironmentWithoutEndpoint(m_home->path());
 }
 
 QString TestAskHistory::startDemo(const QString& profile)

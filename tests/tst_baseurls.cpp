@@ -53,13 +53,8 @@ void TestBaseUrls::init()
 
 AppRun TestBaseUrls::run(const QStringList& arguments, const QStringList& environment)
 {
-    QProcessEnvironment env = appEnvironment(m_home->path());
-    env.remove(QStringLiteral("OPENAI_BASE_URL"));
-    env.remove(QStringLiteral("OPENAI_API_KEY"));
-    for (const QString& name : env.keys()) {
-        if (name.startsWith(QLatin1String("ADMINCHAT_")))
-            env.remove(name);
-    }
+    QProcessEnvironment env = appEnvironmentWithoutEndpoint(m_home->path());
+    removeAdminChatVariables(env);
     assign(env, environment);
     return runApp(arguments, env, {}, 60000);
 }

@@ -54,9 +54,7 @@ void TestBenchCommand::init()
 {
     m_home = std::make_unique<QTemporaryDir>();
     QVERIFY(m_home->isValid());
-    m_env = appEnvironment(m_home->path());
-    m_env.remove(QStringLiteral("OPENAI_BASE_URL"));
-    m_env.remove(QStringLiteral("OPENAI_API_KEY"));
+    m_env = appEnvironmentWithoutEndpoint(m_home->path());
 }
 
 QString TestBenchCommand::startServer(QProcess& server, const QStringList& arguments)

@@ -73,13 +73,8 @@ void TestHeaderInjection::init()
 AppRun TestHeaderInjection::run(const QStringList& arguments, const QStringList& environment,
                                 const QByteArray& input)
 {
-    QProcessEnvironment env = appEnvironment(m_home->path());
-    env.remove(QStringLiteral("OPENAI_BASE_URL"));
-    env.remove(QStringLiteral("OPENAI_API_KEY"));
-    for (const QString& name : env.keys()) {
-        if (name.startsWith(QLatin1String("ADMINCHAT_")))
-            env.remove(name);
-    }
+    QProcessEnvironment env = appEnvironmentWithoutEndpoint(m_home->path());
+    removeAdminChatVariables(env);
     assign(env, environment);
     return runApp(arguments, env, input, 60000);
 }

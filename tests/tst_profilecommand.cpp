@@ -86,15 +86,10 @@ TestProfileCommand::Result TestProfileCommand::run(const QStringList& arguments,
                                                    const QStringList& environment,
                                                    bool keepEnvironmentProfile)
 {
-    QProcessEnvironment env = appEnvironment(m_home->path());
-    if (!keepEnvironmentProfile) {
-        env.remove(QStringLiteral("OPENAI_BASE_URL"));
-        env.remove(QStringLiteral("OPENAI_API_KEY"));
-    }
-    for (const QString& name : env.keys()) {
-        if (name.startsWith(QLatin1String("ADMINCHAT_")))
-            env.remove(name);
-    }
+    QProcessEnvironment env = keepEnvironmentProfile
+                                  ? appEnvironment(m_home->path())
+                                  : appEnvironmentWithoutEndpoint(m_home->path());
+    removeAdminChatVariables(env);
     assign(env, environment);
     return runApp(arguments, env, input, 60000);
 }

@@ -57,9 +57,7 @@ private slots:
     void init()
     {
         m_home = std::make_unique<QTemporaryDir>();
-        m_env = appEnvironment(m_home->path());
-        m_env.remove(QStringLiteral("OPENAI_BASE_URL"));
-        m_env.remove(QStringLiteral("OPENAI_API_KEY"));
+        m_env = appEnvironmentWithoutEndpoint(m_home->path());
     }
 
     void askShowsControlsVisibly()
