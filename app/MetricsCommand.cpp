@@ -33,7 +33,7 @@ per request, or with --summary one row per endpoint/model/variant); FILE may be 
 Filters:
   --since ISO8601     only requests started at or after this time (e.g. 2026-11-24T10:00:00Z)
   --window W          5m, 1h, 24h or all (default all)
-  --endpoint URL      only this endpoint base URL
+  --endpoint E        only this endpoint: its profile name or base URL
   --model M           only this model
   --experiment NAME   only requests of this A/B experiment
   --variant V         only this experiment variant
@@ -111,7 +111,7 @@ int runMetricsCommand(const QStringList& arguments)
         {QStringLiteral("json"), QStringLiteral("JSON output.")},
         {QStringLiteral("since"), QStringLiteral("Start time."), QStringLiteral("ISO8601")},
         {QStringLiteral("window"), QStringLiteral("5m, 1h, 24h or all."), QStringLiteral("W")},
-        {QStringLiteral("endpoint"), QStringLiteral("Endpoint."), QStringLiteral("URL")},
+        {QStringLiteral("endpoint"), QStringLiteral("Endpoint."), QStringLiteral("E")},
         {QStringLiteral("model"), QStringLiteral("Model."), QStringLiteral("M")},
         {QStringLiteral("experiment"), QStringLiteral("Experiment."), QStringLiteral("NAME")},
         {QStringLiteral("variant"), QStringLiteral("Variant."), QStringLiteral("V")},

@@ -71,15 +71,18 @@ QString DashboardFormat::windowLabel(MetricsFilter::Window window)
     return tr("All time");
 }
 
-QString DashboardFormat::filterDescription(const MetricsFilter& filter)
+QString DashboardFormat::filterDescription(const MetricsFilter& filter,
+                                           const QString& endpointLabel)
 {
     QStringList parts;
     if (filter.since.isValid())
         parts << tr("since %1").arg(filter.since.toString(QStringLiteral("yyyy-MM-dd HH:mm")));
     else
         parts << windowLabel(filter.window).toLower();
-    parts << (filter.endpoint.isEmpty() ? tr("all endpoints")
-                                        : tr("endpoint \u201c%1\u201d").arg(filter.endpoint));
+    parts << (filter.endpoint.isEmpty()
+                  ? tr("all endpoints")
+                  : tr("endpoint \u201c%1\u201d")
+                        .arg(endpointLabel.isEmpty() ? filter.endpoint : endpointLabel));
     parts << (filter.model.isEmpty() ? tr("all models")
                                      : tr("model \u201c%1\u201d").arg(filter.model));
     if (!filter.variant.isEmpty())

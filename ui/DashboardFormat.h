@@ -20,7 +20,9 @@ public:
 
     static QString windowLabel(MetricsFilter::Window window); // "Last 5 minutes", ...
     // One line naming the active filter: "last hour · endpoint “local” · all models".
-    static QString filterDescription(const MetricsFilter& filter);
+    // endpointLabel: how filter.endpoint (a key) is shown; empty: the key itself.
+    static QString filterDescription(const MetricsFilter& filter,
+                                     const QString& endpointLabel = {});
 
     // Severity and category colours (green/teal/amber/red/grey; alert red, warning amber,
     // info blue).

@@ -62,6 +62,9 @@ QVariant DashboardGroupModel::data(const QModelIndex& index, int role) const
             return QColor(Qt::gray);
         return {};
     case Qt::ToolTipRole:
+        if (index.column() == EndpointColumn && !group.endpointUrl.isEmpty() &&
+            group.endpointUrl != group.endpoint)
+            return group.endpointUrl; // the profile's name is shown, its URL on demand
         if (index.column() == PredictionColumn)
             return tr("Predicted Outputs: %1 of %2 predicted tokens accepted")
                 .arg(group.acceptedPredictionTokens)

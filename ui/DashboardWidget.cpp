@@ -334,8 +334,11 @@ void DashboardWidget::setSnapshot(const DashboardSnapshot& snapshot)
     }
 
     if (empty) {
+        const QString endpointLabel =
+            snapshot.endpointLabels.value(snapshot.endpoints.indexOf(snapshot.filter.endpoint));
         m_emptyFilter->setText(
-            tr("Active filter: %1.").arg(DashboardFormat::filterDescription(snapshot.filter)));
+            tr("Active filter: %1.")
+                .arg(DashboardFormat::filterDescription(snapshot.filter, endpointLabel)));
         m_emptyRecords->setText(
             snapshot.totalRecords > 0
                 ? tr("%1 requests are recorded outside this filter: widen the window or choose "
@@ -375,25 +378,30 @@ void DashboardWidget::syncFilterControls(const DashboardSnapshot& snapshot)
     const int windowIndex = m_windowBox->findData(int(m_filter.window));
     if (windowIndex >= 0 && windowIndex != m_windowBox->currentIndex())
         m_windowBox->setCurrentIndex(windowIndex);
-    fillCombo(m_endpointBox, tr("All endpoints"), snapshot.endpoints, m_filter.endpoint,
-              m_shownEndpoints);
-    fillCombo(m_modelBox, tr("All models"), snapshot.models, m_filter.model, m_shownModels);
-    fillCombo(m_tagBox, tr("All tags"), snapshot.tags, m_filter.tag, m_shownTags);
+    fillCombo(m_endpointBox, tr("All endpoints"), snapshot.endpoints, snapshot.endpointLabels,
+              m_filter.endpoint, m_shownEndpoints);
+    fillCombo(m_modelBox, tr("All models"), snapshot.models, {}, m_filter.model, m_shownModels);
+    fillCombo(m_tagBox, tr("All tags"), snapshot.tags, {}, m_filter.tag, m_shownTags);
 }
 
-void DashboardWidget::fillCombo(QComboBox* box, const QString& allText, const QStringList& names,
-                                const QString& current, QStringList& shown)
+void DashboardWidget::fillCombo(QComboBox* box, const QString& allText, const QStringList& values,
+                                const QStringList& labels, const QString& current,
+                                QStringList& shown)
 {
-    QStringList wanted = names;
-    if (!current.isEmpty() && !wanted.contains(current))
-        wanted.append(current); // keep a chosen name selectable even when no record has it now
-    // Rebuilding the items closes an open popup, so only do it when the names really changed.
-    if (wanted != shown || box->count() != wanted.size() + 1) {
+    QStringList wanted = values;
+    QStringList texts = labels.size() == values.size() ? labels : values;
+    if (!current.isEmpty() && !wanted.contains(current)) {
+        wanted.append(current); // keep a chosen value selectable even when no record has it now
+        texts.append(current);
+    }
+    // Rebuilding the items closes an open popup, so only do it when the items really changed.
+    const QStringList items = wanted + texts;
+    if (items != shown || box->count() != wanted.size() + 1) {
         box->clear();
         box->addItem(allText, QString());
-        for (const QString& name : wanted)
-            box->addItem(name, name);
-        shown = wanted;
+        for (qsizetype i = 0; i < wanted.size(); ++i)
+            box->addItem(texts.at(i), wanted.at(i));
+        shown = items;
     }
     const int index = std::max(0, box->findData(current));
     if (index != box->currentIndex())

@@ -52,8 +52,9 @@ private:
     QTableView* buildTable(const QString& objectName, DashboardGroupModel* model);
 
     void syncFilterControls(const DashboardSnapshot& snapshot);
-    static void fillCombo(QComboBox* box, const QString& allText, const QStringList& names,
-                          const QString& current, QStringList& shown);
+    // values are what the filter takes, labels what is shown (empty: the values themselves).
+    static void fillCombo(QComboBox* box, const QString& allText, const QStringList& values,
+                          const QStringList& labels, const QString& current, QStringList& shown);
     void onFilterEdited();
     void showStatus(); // m_statusText, elided to the label's width
 

@@ -237,6 +237,8 @@ void ProfileEditorDialog::storeProfile(EndpointProfile profile, std::optional<En
     const bool renamed = old && old->name != profile.name;
     // The store refuses two names differing only in case, so "work" -> "Work" goes in two steps.
     const bool caseOnly = renamed && old->name.compare(profile.name, Qt::CaseInsensitive) == 0;
+    if (old && profile.id.isEmpty())
+        profile.id = old->id; // renamed or edited, still the same endpoint in the metrics
     if (caseOnly)
         m_store->remove(old->name);
     QString error;
@@ -280,6 +282,7 @@ void ProfileEditorDialog::duplicate()
         return;
     EndpointProfile copy = *source;
     copy.name = copyName(source->name);
+    copy.id.clear(); // a new endpoint in the metrics, though it shares the URL
     if (const QString error = EndpointProfile::nameError(copy.name); !error.isEmpty())
         return showFormError(error);
     auto store = [this](const EndpointProfile& profile) {

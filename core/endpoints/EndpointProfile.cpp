@@ -1,6 +1,7 @@
 #include "endpoints/EndpointProfile.h"
 
 #include "endpoints/KeyStore.h"
+#include "net/EndpointIdentity.h"
 #include "net/RequestLog.h"
 
 #include <QHostAddress>
@@ -28,6 +29,16 @@ EndpointConfig EndpointProfile::toConfig(const QString& apiKey) const
 {
     EndpointConfig config;
     config.baseUrl = baseUrl;
+    config.endpointId = id;
+    if (id.isEmpty()) {
+        if (kind == Kind::Demo)
+            config.endpointId = EndpointIdentity::demoId;
+        else if (kind == Kind::Environment)
+            config.endpointId =
+                EndpointIdentity::environmentId(EndpointConfig::displayUrl(baseUrl));
+        else if (!name.isEmpty())
+            config.endpointId = EndpointIdentity::legacyProfileId(name);
+    }
     config.apiKey = apiKey;
     config.keyHeader = keyHeader;
     config.extraHeaders = extraHeaders;

@@ -27,6 +27,9 @@ struct EndpointProfile
 
     Kind kind = Kind::Saved;
     QString name;
+    // Names the endpoint in the metrics whatever its name or URL becomes (EndpointIdentity).
+    // Set by ProfileStore for saved profiles; empty: toConfig() derives it from kind and name.
+    QString id;
     QUrl baseUrl; // normalised (EndpointConfig::normalizeBaseUrl)
     QString defaultModel;
     // How the key is sent (EndpointConfig::keyHeader): empty for "Authorization: Bearer <key>",

@@ -1,6 +1,7 @@
 #include "endpoints/ProfileStore.h"
 
 #include "endpoints/EndpointsLog.h"
+#include "net/EndpointIdentity.h"
 #include "settings/AppSettings.h"
 
 #include <QScopeGuard>
@@ -13,6 +14,7 @@ namespace {
 const QString groupName = QStringLiteral("profiles");
 
 const QString nameKey = QStringLiteral("name");
+const QString idKey = QStringLiteral("id");
 const QString baseUrlKey = QStringLiteral("baseUrl");
 const QString defaultModelKey = QStringLiteral("defaultModel");
 const QString keyHeaderKey = QStringLiteral("keyHeader");
@@ -141,6 +143,9 @@ std::optional<EndpointProfile> ProfileStore::read(const QString& key, const QStr
     EndpointProfile profile;
     profile.kind = EndpointProfile::Kind::Saved;
     profile.name = storedName;
+    profile.id = m_settings->value(idKey).toString();
+    if (profile.id.isEmpty()) // saved by an older version: the id its records migrated to
+        profile.id = EndpointIdentity::legacyProfileId(storedName);
     profile.baseUrl = QUrl(m_settings->value(baseUrlKey).toString());
     profile.defaultModel = m_settings->value(defaultModelKey).toString();
     profile.keyHeader = m_settings->value(keyHeaderKey).toString().trimmed().toLatin1();
@@ -248,9 +253,17 @@ bool ProfileStore::save(const EndpointProfile& profile, QString* error)
         return false;
     }
     const QString group = groupName + QLatin1Char('/') + groupKey(profile.name);
+    // Saved again under its name (`profile add` over an existing one) it keeps its id, so its
+    // metrics stay one endpoint; a new profile gets one.
+    QString id = profile.id;
+    if (id.isEmpty()) {
+        const std::optional<EndpointProfile> existing = this->profile(profile.name);
+        id = existing ? existing->id : EndpointIdentity::newProfileId();
+    }
     m_settings->remove(group); // no stale keys from an older version of the profile
     m_settings->beginGroup(group);
     m_settings->setValue(nameKey, profile.name);
+    m_settings->setValue(idKey, id);
     m_settings->setValue(baseUrlKey, profile.baseUrl.toString());
     m_settings->setValue(defaultModelKey, profile.defaultModel);
     if (!profile.keyHeader.isEmpty())

@@ -28,7 +28,11 @@ struct MetricSummary
 // Everything the dashboard, the summary export and the suggestions need about a set of records.
 struct GroupStats
 {
-    QString endpoint; // empty in totals and in per-model groups spanning endpoints
+    // The endpoint: its label (MetricsRecord::endpointLabel, from the group's newest labels),
+    // key (endpointKey) and display URL; all empty in totals.
+    QString endpoint;
+    QString endpointId;
+    QString endpointUrl;
     QString model;
     QString variant;
 
@@ -63,6 +67,10 @@ struct GroupStats
     quint64 acceptedPredictionTokens = 0;
     quint64 rejectedPredictionTokens = 0;
 
+    bool sameEndpoint(const GroupStats& other) const
+    {
+        return endpointId == other.endpointId && endpoint == other.endpoint;
+    }
     double errorRate() const { return started ? double(errors) / double(started) : 0.0; }
     double completionRate() const { return started ? double(completed) / double(started) : 0.0; }
     double streamedShare() const { return started ? double(streamed) / double(started) : 0.0; }

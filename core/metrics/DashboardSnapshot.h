@@ -20,9 +20,12 @@ struct DashboardSnapshot
     QDateTime computedAt;
     AggregateReport report;
     QList<Suggestion> suggestions;
-    QStringList endpoints; // every endpoint, model and tag seen, for the filter pickers
+    // Every endpoint, model and tag seen, for the filter pickers: endpoints by key
+    // (MetricsRecord::endpointKey, what MetricsFilter::endpoint takes), shown by their labels.
+    QStringList endpoints;
+    QStringList endpointLabels;
     QStringList models;
-    QStringList tags; // e.g. bench runs
+    QStringList tags;        // e.g. bench runs
     qint64 totalRecords = 0; // in the database, whatever the filter
 
     // A/B experiments, over all their records whatever the filter: the one shown (the running

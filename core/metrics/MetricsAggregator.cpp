@@ -56,7 +56,8 @@ inline bool sameString(const QString& a, const QString& b)
 
 inline bool sameLabels(const MetricsRecord& a, const MetricsRecord& b)
 {
-    return sameString(a.endpoint, b.endpoint) && sameString(a.model, b.model) &&
+    return sameString(a.endpoint, b.endpoint) && sameString(a.endpointId, b.endpointId) &&
+           sameString(a.profile, b.profile) && sameString(a.model, b.model) &&
            sameString(a.variant, b.variant) && sameString(a.tag, b.tag);
 }
 
@@ -171,6 +172,18 @@ quint64 hashText(const QString& text, quint64 seed = 0)
     return mum(words[0] ^ state ^ k0, words[1] ^ k1 ^ left);
 }
 
+// An endpoint's key and the labels of its newest records (MetricsRecord::endpointLabel).
+struct EndpointLabels
+{
+    QString key, label, url;
+    void applyTo(GroupStats& stats) const
+    {
+        stats.endpointId = key;
+        stats.endpoint = label;
+        stats.endpointUrl = url;
+    }
+};
+
 struct GroupKey
 {
     QString endpoint, model, variant;
@@ -191,7 +204,7 @@ class GroupResolver
 {
 public:
     GroupResolver(const MetricsFilter& filter, std::vector<Group>& groups,
-                  QList<QString>& endpoints)
+                  QList<EndpointLabels>& endpoints)
         : m_filter(filter), m_groups(groups), m_endpoints(endpoints), m_known(64)
     {}
 
@@ -242,25 +255,31 @@ private:
     {
         if (!m_filter.matchesLabels(record))
             return -1;
-        const GroupKey key{record.endpoint, record.model, record.variant}; // tags do not split
+        // Tags do not split a group. A profile renamed, or the Demo endpoint on another port,
+        // is a new combination of the same endpoint, whose labels are then the newer ones
+        // (records come oldest first); every group of it takes them at the end.
+        const GroupKey key{record.endpointKey(), record.model, record.variant};
+        const EndpointLabels labels{key.endpoint, record.endpointLabel(), record.endpoint};
+        qsizetype endpoint = 0; // once per combination: a scan is fine
+        while (endpoint < m_endpoints.size() && m_endpoints[endpoint].key != key.endpoint)
+            ++endpoint;
+        if (endpoint == m_endpoints.size())
+            m_endpoints.append(labels);
+        else
+            m_endpoints[endpoint] = labels;
         if (const auto known = m_byGroup.constFind(key); known != m_byGroup.cend())
             return *known;
         Group group;
-        group.stats.endpoint = key.endpoint;
         group.stats.model = key.model;
         group.stats.variant = key.variant;
-        group.endpoint = int(m_endpoints.indexOf(key.endpoint)); // once per group: a scan is fine
-        if (group.endpoint < 0) {
-            group.endpoint = int(m_endpoints.size());
-            m_endpoints.append(key.endpoint);
-        }
+        group.endpoint = int(endpoint);
         m_groups.push_back(std::move(group));
         return *m_byGroup.insert(key, int(m_groups.size()) - 1);
     }
 
     const MetricsFilter& m_filter;
     std::vector<Group>& m_groups;
-    QList<QString>& m_endpoints;
+    QList<EndpointLabels>& m_endpoints;
     std::vector<Known> m_known; // a power of two in size, at most half full
     std::size_t m_knownCount = 0;
     QHash<GroupKey, int> m_byGroup;
@@ -420,7 +439,7 @@ AggregateReport MetricsAggregator::aggregate(const std::vector<MetricsRecord>& r
     };
     std::vector<Selected> selected;
     std::vector<Group> groups;
-    QList<QString> endpoints;
+    QList<EndpointLabels> endpoints;
     GroupResolver resolver(filter, groups, endpoints);
     qint64 firstMs = toMs;
     for (std::size_t i = 0; i < records.size(); ++i) {
@@ -479,11 +498,12 @@ AggregateReport MetricsAggregator::aggregate(const std::vector<MetricsRecord>& r
         PromptRepeatCounter::count(promptUses, groups.size(), std::size_t(endpoints.size()));
     std::vector<Group> byEndpoint(std::size_t(endpoints.size()));
     for (std::size_t i = 0; i < byEndpoint.size(); ++i) {
-        byEndpoint[i].stats.endpoint = endpoints[qsizetype(i)];
+        endpoints[qsizetype(i)].applyTo(byEndpoint[i].stats);
         byEndpoint[i].stats.repeatedPrompts = repeats.byEndpoint[i];
     }
     for (std::size_t i = 0; i < groups.size(); ++i) {
         Group& group = groups[i];
+        endpoints[group.endpoint].applyTo(group.stats);
         group.stats.repeatedPrompts = repeats.byGroup[i];
         Group& endpoint = byEndpoint[std::size_t(group.endpoint)];
         addCounts(endpoint.stats, group.stats);

@@ -79,7 +79,8 @@ QStringList MetricsCsv::requestHeader()
             QStringLiteral("rating"),
             QStringLiteral("accepted_prediction_tokens"),
             QStringLiteral("rejected_prediction_tokens"),
-            QStringLiteral("display_lag_p95_ms")};
+            QStringLiteral("display_lag_p95_ms"),
+            QStringLiteral("endpoint_id")};
 }
 
 QStringList MetricsCsv::requestRow(const MetricsRecord& r)
@@ -113,7 +114,8 @@ QStringList MetricsCsv::requestRow(const MetricsRecord& r)
             r.rating ? QString::number(*r.rating) : QString(),
             integer(r.acceptedPredictionTokens),
             integer(r.rejectedPredictionTokens),
-            number(r.displayLagP95Ms)};
+            number(r.displayLagP95Ms),
+            r.endpointId};
 }
 
 QStringList MetricsCsv::summaryHeader()
@@ -141,7 +143,8 @@ QStringList MetricsCsv::summaryHeader()
            << QStringLiteral("slow") << QStringLiteral("length_finishes")
            << QStringLiteral("rate_limited") << QStringLiteral("retries")
            << QStringLiteral("rated_up") << QStringLiteral("rated_down")
-           << QStringLiteral("display_lag_p95_ms") << QStringLiteral("prediction_acceptance_pct");
+           << QStringLiteral("display_lag_p95_ms") << QStringLiteral("prediction_acceptance_pct")
+           << QStringLiteral("endpoint_url") << QStringLiteral("endpoint_id");
     return header;
 }
 
@@ -162,7 +165,8 @@ QStringList MetricsCsv::summaryRow(const GroupStats& g)
         row << QString::number(count);
     row << QString::number(g.lengthFinishes) << QString::number(g.rateLimited)
         << QString::number(g.retries) << QString::number(g.ratedUp) << QString::number(g.ratedDown)
-        << number(g.displayLag.p95) << percent(g.predictionAcceptance());
+        << number(g.displayLag.p95) << percent(g.predictionAcceptance()) << g.endpointUrl
+        << g.endpointId;
     return row;
 }
 

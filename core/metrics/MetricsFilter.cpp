@@ -34,7 +34,7 @@ QDateTime MetricsFilter::start(const QDateTime& now) const
 
 bool MetricsFilter::matchesLabels(const MetricsRecord& record) const
 {
-    if (!endpoint.isEmpty() &&
+    if (!endpoint.isEmpty() && endpoint != record.endpointId && endpoint != record.profile &&
         withoutTrailingSlashes(endpoint) != withoutTrailingSlashes(record.endpoint))
         return false;
     return matches(model, record.model) && matches(experiment, record.experiment) &&

@@ -20,6 +20,7 @@ struct MetricsFilter
 
     Window window = Window::All;
     QDateTime since; // overrides window when valid (--since)
+    // An endpoint's key (MetricsRecord::endpointKey), its profile's name or its URL.
     QString endpoint;
     QString model;
     QString experiment;

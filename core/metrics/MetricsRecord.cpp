@@ -3,6 +3,7 @@
 #include "metrics/QuantileSketch.h"
 #include "metrics/RequestMetrics.h"
 #include "metrics/TraceJson.h"
+#include "net/EndpointIdentity.h"
 #include "net/RequestTrace.h"
 
 namespace adminchat {
@@ -34,6 +35,9 @@ MetricsRecord MetricsRecord::fromTrace(const RequestTrace& trace, const RequestM
     MetricsRecord record;
     record.startedUtc = trace.startedUtc;
     record.endpoint = trace.endpoint;
+    record.endpointId = !trace.endpointId.isEmpty()
+                            ? trace.endpointId
+                            : EndpointIdentity::fromProfileName(profile, trace.endpoint);
     record.profile = profile;
     record.model = trace.model;
     record.variant = variant;
@@ -69,6 +73,25 @@ MetricsRecord MetricsRecord::fromTrace(const RequestTrace& trace, const RequestM
         record.itlSketch = sketch.toBytes();
     }
     return record;
+}
+
+QString MetricsRecord::endpointKey() const
+{
+    if (!endpointId.isEmpty())
+        return endpointId;
+    QString url = endpoint;
+    while (url.endsWith(QLatin1Char('/')))
+        url.chop(1);
+    return url;
+}
+
+QString MetricsRecord::endpointLabel() const
+{
+    if (endpointId.isEmpty() || profile.isEmpty())
+        return endpoint;
+    if (endpointId == EndpointIdentity::environmentId(endpoint))
+        return QStringLiteral("%1 (%2)").arg(profile, endpoint);
+    return profile;
 }
 
 } // namespace adminchat

@@ -16,8 +16,9 @@ struct MetricsRecord
 {
     qint64 id = 0; // database row id; 0 before it is stored
     QDateTime startedUtc;
-    QString endpoint;
-    QString profile;
+    QString endpoint;   // display URL at the time of the request
+    QString endpointId; // EndpointIdentity: the profile's stable id; empty: none (grouped by URL)
+    QString profile;    // the profile's name at the time of the request
     QString model;
     QString experiment; // A/B experiment name, empty outside experiments
     QString variant;    // the experiment's variant this request was assigned
@@ -56,6 +57,12 @@ struct MetricsRecord
     // Statuses: errors and cancellations first, then the finish reason that ended the answer.
     static MetricsRecord fromTrace(const RequestTrace& trace, const RequestMetrics& metrics,
                                    const QString& profile = {}, const QString& variant = {});
+
+    // What groups and filters name an endpoint by: its id, else its URL without trailing '/'.
+    QString endpointKey() const;
+    // What the dashboard, summaries and suggestions show: the profile's name (with its URL for
+    // the Environment profile, whose identity is its URL); the URL without a profile.
+    QString endpointLabel() const;
 
     bool isError() const { return status == QLatin1String("error"); }
     bool isCancelled() const { return status == QLatin1String("cancelled"); }

@@ -35,6 +35,8 @@ QJsonObject groupStatsToJson(const GroupStats& g)
         errorKinds.insert(it.key(), qint64(it.value()));
     return {
         {QStringLiteral("endpoint"), text(g.endpoint)},
+        {QStringLiteral("endpoint_url"), text(g.endpointUrl)},
+        {QStringLiteral("endpoint_id"), text(g.endpointId)},
         {QStringLiteral("model"), text(g.model)},
         {QStringLiteral("variant"), text(g.variant)},
         {QStringLiteral("requests"), qint64(g.started)},

@@ -65,7 +65,7 @@ Suggestion suggestion(const char* rule, Severity severity, const GroupStats& gro
 const GroupStats* findGroup(const QList<GroupStats>& groups, const GroupStats& like)
 {
     const auto it = std::find_if(groups.cbegin(), groups.cend(), [&](const GroupStats& g) {
-        return g.endpoint == like.endpoint && g.model == like.model && g.variant == like.variant;
+        return g.sameEndpoint(like) && g.model == like.model && g.variant == like.variant;
     });
     return it == groups.cend() ? nullptr : &*it;
 }
@@ -95,8 +95,7 @@ void fasterModel(const SuggestionEngine::Input& in, QList<Suggestion>& out)
             continue;
         const GroupStats* fastest = nullptr;
         for (const GroupStats& other : groups) {
-            if (&other == &slow || other.endpoint != slow.endpoint ||
-                other.ttft.count < minRequests ||
+            if (&other == &slow || !other.sameEndpoint(slow) || other.ttft.count < minRequests ||
                 !(other.ttft.p95 * fasterModelFactor <= slow.ttft.p95))
                 continue;
             if (!fastest || other.ttft.p95 < fastest->ttft.p95)

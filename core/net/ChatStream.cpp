@@ -35,6 +35,7 @@ ChatStream::ChatStream(quint64 id, CurlMulti* multi, EndpointConfig endpoint, Ch
 {
     m_trace.id = id;
     m_trace.endpoint = EndpointConfig::displayUrl(m_endpoint.baseUrl);
+    m_trace.endpointId = m_endpoint.endpointId;
     m_trace.requestedModel = m_request.model;
     m_trace.model = m_request.model;
     m_trace.streamed = m_request.stream;

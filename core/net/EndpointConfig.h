@@ -19,6 +19,8 @@ namespace adminchat {
 struct EndpointConfig
 {
     QUrl baseUrl; // e.g. http://127.0.0.1:8000/v1
+    // Names the endpoint in the metrics (EndpointIdentity); empty: grouped by URL.
+    QString endpointId;
     QString apiKey;
     // The header that carries apiKey: empty or "Authorization" for "Authorization: Bearer
     // <key>", else the key alone as this header's value (Azure OpenAI's "api-key").

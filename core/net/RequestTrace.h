@@ -20,7 +20,8 @@ struct RequestTrace
 {
     quint64 id = 0;
     QDateTime startedUtc;
-    QString endpoint; // display URL, no credentials
+    QString endpoint;   // display URL, no credentials
+    QString endpointId; // EndpointConfig::endpointId
     QString requestedModel;
     QString promptHash; // SHA-256 (hex) of the messages sent: repeated prompts, never the text
     qint64 promptChars = 0;

@@ -78,6 +78,18 @@ const std::vector<QStringList>& DatabaseSchema::steps()
             QStringLiteral("ALTER TABLE requests ADD COLUMN rejected_prediction_tokens INTEGER"),
             QStringLiteral("ALTER TABLE requests ADD COLUMN display_lag_p95_ms REAL"),
         },
+        // 5: endpoint identity (EndpointIdentity). Older records get the id their profile has
+        // until it is saved again: the Demo endpoint is one whatever port it had, a saved
+        // profile is known by its name, the Environment profile by its URL.
+        {
+            QStringLiteral("ALTER TABLE requests ADD COLUMN endpoint_id TEXT NOT NULL DEFAULT ''"),
+            QStringLiteral(R"(UPDATE requests SET endpoint_id = CASE
+    WHEN profile = 'Demo' THEN 'demo'
+    WHEN profile = 'Environment' THEN 'env:' || rtrim(endpoint, '/')
+    WHEN profile <> '' THEN 'name:' || profile
+    ELSE '' END)"),
+            QStringLiteral("CREATE INDEX requests_endpoint_id ON requests (endpoint_id)"),
+        },
     };
     return steps;
 }

@@ -46,7 +46,7 @@ void MetricsService::open()
 
 void MetricsService::keep(const MetricsRecord& record)
 {
-    m_endpoints.insert(record.endpoint);
+    m_endpoints.insert(record.endpointKey(), record.endpointLabel());
     m_models.insert(record.model);
     if (!record.tag.isEmpty())
         m_tags.insert(record.tag);
@@ -199,11 +199,17 @@ void MetricsService::refresh()
     options.categoryRule = m_categoryRule;
     snapshot.report = MetricsAggregator::aggregate(m_records, m_filter, now, options);
     snapshot.suggestions = SuggestionEngine::evaluate(m_records, m_filter, now);
-    snapshot.endpoints = m_endpoints.values();
+    QList<std::pair<QString, QString>> endpoints; // label, key: sorted by label
+    for (auto it = m_endpoints.cbegin(); it != m_endpoints.cend(); ++it)
+        endpoints.append({it.value(), it.key()});
+    std::sort(endpoints.begin(), endpoints.end());
+    for (const auto& [label, key] : std::as_const(endpoints)) {
+        snapshot.endpoints.append(key);
+        snapshot.endpointLabels.append(label);
+    }
     snapshot.models = m_models.values();
     snapshot.tags = m_tags.values();
     snapshot.tags.sort();
-    snapshot.endpoints.sort();
     snapshot.models.sort();
     snapshot.totalRecords = qint64(m_records.size());
     compareExperiments(snapshot);

@@ -67,8 +67,10 @@ private:
     QString m_databasePath;
     std::unique_ptr<MetricsStore> m_store;
     std::vector<MetricsRecord> m_records;
-    QSet<QString> m_endpoints;               // every label seen, kept as records arrive rather than
-    QSet<QString> m_models;                  // recounted over all records on each refresh
+    // Every label seen, kept as records arrive rather than recounted over all records on each
+    // refresh; endpoints by key (MetricsRecord::endpointKey) with the newest label.
+    QHash<QString, QString> m_endpoints;
+    QSet<QString> m_models;
     QSet<QString> m_tags;
     QHash<QString, QDateTime> m_experiments; // every experiment seen -> its newest record
     QString m_activeExperiment;

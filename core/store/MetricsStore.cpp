@@ -23,8 +23,8 @@ constexpr const char* columnList =
     "error_kind,ttft_ms,ttfat_ms,e2e_ms,mean_itl_ms,itl_p50_ms,itl_p95_ms,itl_max_ms,tpot_ms,"
     "output_tokens,output_tokens_estimated,prompt_tokens,tokens_per_s,retries,category,rating,"
     "prompt_hash,prompt_chars,itl_sketch,request_uid,experiment,accepted_prediction_tokens,"
-    "rejected_prediction_tokens,display_lag_p95_ms";
-constexpr int columnCount = 34;
+    "rejected_prediction_tokens,display_lag_p95_ms,endpoint_id";
+constexpr int columnCount = 35;
 
 // Qt binds a null QString as SQL NULL; the label columns are NOT NULL, so send '' instead.
 QVariant text(const QString& value)
@@ -81,6 +81,7 @@ void bindRecord(QSqlQuery& query, const MetricsRecord& r)
     query.bindValue(i++, nullable(r.acceptedPredictionTokens));
     query.bindValue(i++, nullable(r.rejectedPredictionTokens));
     query.bindValue(i++, nullable(r.displayLagP95Ms));
+    query.bindValue(i++, text(r.endpointId));
     Q_ASSERT(i == columnCount);
 }
 
@@ -125,6 +126,7 @@ MetricsRecord readRecord(const QSqlQuery& query)
     r.acceptedPredictionTokens = optionalValue<qint64>(query.value(i++));
     r.rejectedPredictionTokens = optionalValue<qint64>(query.value(i++));
     r.displayLagP95Ms = optionalValue<double>(query.value(i++));
+    r.endpointId = query.value(i++).toString();
     return r;
 }
 
@@ -229,14 +231,17 @@ std::vector<MetricsRecord> MetricsStore::records(const MetricsFilter& filter, co
         values << filter.afterId;
     }
     if (!filter.endpoint.isEmpty()) {
-        // Same rule as MetricsFilter::matchesLabels (trailing slashes ignored), written as a
-        // range so the (endpoint, model, variant) index still applies: every string that is
-        // e followed by slashes sorts in [e, e + "0"), as '0' follows '/'.
+        // Same rule as MetricsFilter::matchesLabels: the endpoint's id, its profile's name or
+        // its URL (trailing slashes ignored; written as a range so the (endpoint, model,
+        // variant) index applies: every string that is e followed by slashes sorts in
+        // [e, e + "0"), as '0' follows '/').
         QString base = filter.endpoint;
         while (base.endsWith(QLatin1Char('/')))
             base.chop(1);
-        conditions << QStringLiteral("endpoint >= ? AND endpoint < ? AND rtrim(endpoint, '/') = ?");
-        values << text(base) << base + QLatin1Char('0') << text(base);
+        conditions << QStringLiteral("(endpoint_id = ? OR profile = ? OR (endpoint >= ? AND "
+                                     "endpoint < ? AND rtrim(endpoint, '/') = ?))");
+        values << filter.endpoint << filter.endpoint << text(base) << base + QLatin1Char('0')
+               << text(base);
     }
     const std::pair<const char*, const QString*> labels[] = {{"model = ?", &filter.model},
                                                              {"experiment = ?", &filter.experiment},
