@@ -131,7 +131,7 @@ QString errorText(const RequestTrace& trace)
 
 Q_DECLARE_METATYPE(FaultCase)
 
-class Tst_faultmatrix : public QObject
+class TestFaultMatrix : public QObject
 {
     Q_OBJECT
 
@@ -160,7 +160,7 @@ private:
     QString m_answer; // the answer without a fault
 };
 
-void Tst_faultmatrix::initTestCase()
+void TestFaultMatrix::initTestCase()
 {
     const qint64 sizeKib = demotest::procStatusKib("VmSize");
     QVERIFY(sizeKib > 0);
@@ -180,12 +180,12 @@ void Tst_faultmatrix::initTestCase()
     QVERIFY(!m_answer.isEmpty());
 }
 
-void Tst_faultmatrix::cleanupTestCase()
+void TestFaultMatrix::cleanupTestCase()
 {
     m_server.reset();
 }
 
-EndpointConfig Tst_faultmatrix::endpoint(const QByteArray& fault) const
+EndpointConfig TestFaultMatrix::endpoint(const QByteArray& fault) const
 {
     EndpointConfig config;
     config.baseUrl = m_baseUrl;
@@ -194,7 +194,7 @@ EndpointConfig Tst_faultmatrix::endpoint(const QByteArray& fault) const
     return config;
 }
 
-ChatRequest Tst_faultmatrix::request()
+ChatRequest TestFaultMatrix::request()
 {
     // Short, so that the trickled answer (2 ms a byte) takes seconds, not minutes; longer than
     // the tokens sent before a fault strikes, so partial answers are really partial.
@@ -205,7 +205,7 @@ ChatRequest Tst_faultmatrix::request()
     return request;
 }
 
-Tst_faultmatrix::Outcome Tst_faultmatrix::run(const EndpointConfig& endpoint,
+TestFaultMatrix::Outcome TestFaultMatrix::run(const EndpointConfig& endpoint,
                                               const ChatRequest& request)
 {
     Outcome outcome;
@@ -232,14 +232,14 @@ Tst_faultmatrix::Outcome Tst_faultmatrix::run(const EndpointConfig& endpoint,
     return outcome;
 }
 
-void Tst_faultmatrix::everyFault_data()
+void TestFaultMatrix::everyFault_data()
 {
     QTest::addColumn<FaultCase>("expected");
     for (const FaultCase& expected : faultCases())
         QTest::newRow(expected.fault) << expected;
 }
 
-void Tst_faultmatrix::everyFault()
+void TestFaultMatrix::everyFault()
 {
     QFETCH(FaultCase, expected);
     const QByteArray fault = expected.fault;
@@ -305,7 +305,7 @@ void Tst_faultmatrix::everyFault()
     QVERIFY2(growthKib < kPeakGrowthLimitKib, qPrintable(QString::number(growthKib)));
 }
 
-void Tst_faultmatrix::everyFaultIsCovered()
+void TestFaultMatrix::everyFaultIsCovered()
 {
     // A fault added to the demo must get its case above.
     QStringList tested;
@@ -319,5 +319,5 @@ void Tst_faultmatrix::everyFaultIsCovered()
     QVERIFY2(missing.isEmpty(), qPrintable(missing.join(QStringLiteral(", "))));
 }
 
-QTEST_GUILESS_MAIN(Tst_faultmatrix)
+QTEST_GUILESS_MAIN(TestFaultMatrix)
 #include "tst_faultmatrix.moc"
