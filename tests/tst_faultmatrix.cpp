@@ -10,9 +10,7 @@
 
 #include <QSignalSpy>
 #include <QTest>
-#include <csignal>
 #include <memory>
-#include <sys/prctl.h>
 #include <sys/resource.h>
 
 using namespace adminchat;
@@ -50,33 +48,6 @@ bool resetPeakRss()
     QFile clearRefs(QStringLiteral("/proc/self/clear_refs"));
     return clearRefs.open(QIODevice::WriteOnly) && clearRefs.write("5") == 1;
 }
-
-// `adminchat serve-demo` for the whole run, stopped however the run ends: by the destructor when
-// a check fails, by the kernel (parent-death signal) when the test process dies.
-class DemoServerProcess
-{
-public:
-    DemoServerProcess()
-    {
-        m_process.setChildProcessModifier([] { ::prctl(PR_SET_PDEATHSIG, SIGTERM); });
-    }
-    ~DemoServerProcess()
-    {
-        if (m_process.state() == QProcess::NotRunning)
-            return;
-        m_process.terminate();
-        if (!m_process.waitForFinished(5000)) {
-            m_process.kill();
-            m_process.waitForFinished();
-        }
-    }
-    DemoServerProcess(const DemoServerProcess&) = delete;
-    DemoServerProcess& operator=(const DemoServerProcess&) = delete;
-    QProcess& process() { return m_process; }
-
-private:
-    QProcess m_process;
-};
 
 // What one fault must end in.
 struct FaultCase
@@ -155,7 +126,8 @@ private:
     static ChatRequest request();
     Outcome run(const EndpointConfig& endpoint, const ChatRequest& request);
 
-    std::unique_ptr<DemoServerProcess> m_server;
+    // `adminchat serve-demo` for the whole run, stopped however the run ends (ProcessRunner).
+    std::unique_ptr<ProcessRunner> m_server;
     QUrl m_baseUrl;
     QString m_answer; // the answer without a fault
 };
@@ -167,7 +139,7 @@ void TestFaultMatrix::initTestCase()
     const rlimit cap{rlim_t(sizeKib) * 1024 + kAddressSpaceHeadroom, RLIM_INFINITY};
     QCOMPARE(setrlimit(RLIMIT_AS, &cap), 0);
 
-    m_server = std::make_unique<DemoServerProcess>();
+    m_server = std::make_unique<ProcessRunner>();
     const QString url = startDemoServer(m_server->process(), {"--profile", "instant"});
     QVERIFY2(!url.isEmpty(), m_server->process().readAllStandardError().constData());
     m_baseUrl = QUrl(url);
