@@ -9,3 +9,4 @@ target_compile_definitions(tst_answers PRIVATE ADMINCHAT_BIN="$<TARGET_FILE:admi
 add_dependencies(tst_answers adminchat)
 add_test(NAME tst_answers COMMAND tst_answers)
 set_tests_properties(tst_answers PROPERTIES TIMEOUT 180)
+adminchat_label_test(tst_answers integration)

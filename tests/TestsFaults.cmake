@@ -7,6 +7,7 @@ target_compile_definitions(tst_faultmatrix PRIVATE ADMINCHAT_BIN="$<TARGET_FILE:
 add_dependencies(tst_faultmatrix adminchat)
 add_test(NAME tst_faultmatrix COMMAND tst_faultmatrix)
 set_tests_properties(tst_faultmatrix PROPERTIES TIMEOUT 120)
+adminchat_label_test(tst_faultmatrix integration)
 
 # The generated fault answers over raw loopback connections.
 list(APPEND ADMINCHAT_CORE_TESTS tst_demofaultstreams)

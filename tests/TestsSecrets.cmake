@@ -11,3 +11,4 @@ target_link_libraries(tst_profileeditorsecrets PRIVATE adminchat_ui adminchat_te
 add_test(NAME tst_profileeditorsecrets COMMAND tst_profileeditorsecrets)
 set_tests_properties(tst_profileeditorsecrets PROPERTIES ENVIRONMENT QT_QPA_PLATFORM=offscreen
                                                         TIMEOUT 120)
+adminchat_label_test(tst_profileeditorsecrets gui integration)

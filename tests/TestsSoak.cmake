@@ -8,3 +8,4 @@ target_compile_definitions(tst_soak PRIVATE ADMINCHAT_BIN="$<TARGET_FILE:adminch
 add_dependencies(tst_soak adminchat)
 add_test(NAME tst_soak COMMAND tst_soak)
 set_tests_properties(tst_soak PROPERTIES TIMEOUT 300)
+adminchat_label_test(tst_soak integration slow)
