@@ -2,6 +2,8 @@
 // one command to completion, or `serve-demo` in the background.
 #pragma once
 
+#include "ProcessRunner.h"
+
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -10,16 +12,8 @@
 #include <QRegularExpression>
 #include <optional>
 
-struct AppRun
-{
-    int exitCode = -1; // -1: did not finish in time, -2: crashed
-    QByteArray out;
-    QByteArray err;
-
-    QByteArray all() const { return out + err; }
-    QJsonObject json() const { return QJsonDocument::fromJson(out).object(); }
-    QJsonArray jsonArray() const { return QJsonDocument::fromJson(out).array(); }
-};
+// What a finished run printed and returned.
+using AppRun = ProcessResult;
 
 // The caller's environment with the settings and data folders moved under home, so a test never
 // touches the user's files.
@@ -62,22 +56,9 @@ inline void assign(QProcessEnvironment& env, const QStringList& assignments)
 inline AppRun runApp(const QStringList& arguments, const QProcessEnvironment& env,
                      const QByteArray& input = {}, int timeoutMs = 30000)
 {
-    QProcess process;
-    process.setProcessEnvironment(env);
-    process.start(QStringLiteral(ADMINCHAT_BIN), arguments);
-    if (!input.isEmpty())
-        process.write(input);
-    process.closeWriteChannel();
-    AppRun run;
-    if (!process.waitForFinished(timeoutMs)) {
-        process.kill();
-        process.waitForFinished();
-        return run;
-    }
-    run.exitCode = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -2;
-    run.out = process.readAllStandardOutput();
-    run.err = process.readAllStandardError();
-    return run;
+    ProcessRunner runner;
+    runner.setEnvironment(env);
+    return runner.run(QStringLiteral(ADMINCHAT_BIN), arguments, input, timeoutMs);
 }
 
 // Starts `adminchat serve-demo --port 0 ARGUMENTS` in server and returns the base URL it prints,
@@ -109,35 +90,21 @@ inline std::optional<double> jsonNumber(const QJsonObject& object, const QString
 
 // A background `adminchat` process (serve-demo, a long ask) that is stopped when the object
 // goes, also when a failed QVERIFY leaves the test function early: SIGTERM, up to 5 s to exit
-// (serve-demo exits cleanly on it), then SIGKILL.
+// (serve-demo exits cleanly on it), then SIGKILL (ProcessRunner).
 class BackgroundApp
 {
 public:
-    BackgroundApp() = default;
-    BackgroundApp(const BackgroundApp&) = delete;
-    BackgroundApp& operator=(const BackgroundApp&) = delete;
-    ~BackgroundApp() { stop(); }
-
-    QProcess& process() { return m_process; }
+    QProcess& process() { return m_runner.process(); }
 
     // `adminchat serve-demo --port 0 ARGUMENTS`; its base URL, or empty when it did not come up.
     QString startDemo(const QStringList& arguments,
                       const QProcessEnvironment& env = QProcessEnvironment::systemEnvironment())
     {
-        return startDemoServer(m_process, arguments, env);
+        return startDemoServer(m_runner.process(), arguments, env);
     }
 
-    void stop()
-    {
-        if (m_process.state() == QProcess::NotRunning)
-            return;
-        m_process.terminate();
-        if (!m_process.waitForFinished(5000)) {
-            m_process.kill();
-            m_process.waitForFinished(5000);
-        }
-    }
+    void stop() { m_runner.stop(); }
 
 private:
-    QProcess m_process;
+    ProcessRunner m_runner;
 };

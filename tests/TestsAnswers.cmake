@@ -4,8 +4,9 @@ list(APPEND ADMINCHAT_CORE_TESTS tst_answershapes)
 # tst_answers drives ChatClient in-process and the adminchat binary (ask --json), both against
 # HostileServer, so it needs the core library and the binary.
 add_executable(tst_answers tst_answers.cpp)
-target_link_libraries(tst_answers PRIVATE adminchat_core Qt6::Test)
+target_link_libraries(tst_answers PRIVATE adminchat_core adminchat_testsupport Qt6::Test)
 target_compile_definitions(tst_answers PRIVATE ADMINCHAT_BIN="$<TARGET_FILE:adminchat>")
 add_dependencies(tst_answers adminchat)
 add_test(NAME tst_answers COMMAND tst_answers)
 set_tests_properties(tst_answers PROPERTIES TIMEOUT 180)
+adminchat_label_test(tst_answers integration)

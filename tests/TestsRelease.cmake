@@ -23,3 +23,6 @@ set_tests_properties(tst_deb PROPERTIES TIMEOUT 120)
 # The smoke test sets its own platform; a QT_QPA_PLATFORM=offscreen from the caller is
 # overridden inside the script.
 set_tests_properties(tst_guismoke PROPERTIES TIMEOUT 120)
+adminchat_label_test(tst_install integration)
+adminchat_label_test(tst_deb integration)
+adminchat_label_test(tst_guismoke gui integration)

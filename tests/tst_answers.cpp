@@ -104,7 +104,7 @@ const QByteArray twoChoiceCompletion =
 
 } // namespace
 
-class Tst_answers : public QObject
+class TestAnswers : public QObject
 {
     Q_OBJECT
 private slots:
@@ -132,12 +132,12 @@ private:
     QTemporaryDir m_home;
 };
 
-void Tst_answers::initTestCase()
+void TestAnswers::initTestCase()
 {
     QVERIFY(m_home.isValid());
 }
 
-AppRun Tst_answers::ask(const QUrl& baseUrl, const QStringList& extra, const QString& home)
+AppRun TestAnswers::ask(const QUrl& baseUrl, const QStringList& extra, const QString& home)
 {
     QProcessEnvironment env = appEnvironment(home.isEmpty() ? m_home.path() : home);
     env.remove(u"OPENAI_BASE_URL"_s);
@@ -148,12 +148,12 @@ AppRun Tst_answers::ask(const QUrl& baseUrl, const QStringList& extra, const QSt
                   env);
 }
 
-AppRun Tst_answers::metricsCsv(const QString& home)
+AppRun TestAnswers::metricsCsv(const QString& home)
 {
     return runApp({"metrics", "export", "--csv", "-"}, appEnvironment(home));
 }
 
-void Tst_answers::otherChoicesAreLeftOut_data()
+void TestAnswers::otherChoicesAreLeftOut_data()
 {
     QTest::addColumn<QByteArray>("body");
     QTest::addColumn<bool>("stream");
@@ -162,7 +162,7 @@ void Tst_answers::otherChoicesAreLeftOut_data()
     QTest::newRow("not streamed") << twoChoiceCompletion << false;
 }
 
-void Tst_answers::otherChoicesAreLeftOut()
+void TestAnswers::otherChoicesAreLeftOut()
 {
     QFETCH(QByteArray, body);
     QFETCH(bool, stream);
@@ -188,7 +188,7 @@ void Tst_answers::otherChoicesAreLeftOut()
     }
 }
 
-void Tst_answers::otherChoicesThroughAsk()
+void TestAnswers::otherChoicesThroughAsk()
 {
     for (const bool stream : {true, false}) {
         const HostileResponse response =
@@ -206,7 +206,7 @@ void Tst_answers::otherChoicesThroughAsk()
     }
 }
 
-void Tst_answers::emptyAnswerIsAnError_data()
+void TestAnswers::emptyAnswerIsAnError_data()
 {
     QTest::addColumn<QByteArray>("body");
     QTest::addColumn<bool>("stream");
@@ -220,7 +220,7 @@ void Tst_answers::emptyAnswerIsAnError_data()
     QTest::newRow("no choices") << QByteArray(R"({"choices":[]})") << false;
 }
 
-void Tst_answers::emptyAnswerIsAnError()
+void TestAnswers::emptyAnswerIsAnError()
 {
     QFETCH(QByteArray, body);
     QFETCH(bool, stream);
@@ -257,7 +257,7 @@ void Tst_answers::emptyAnswerIsAnError()
     QCOMPARE(report.total.categories[0], quint64(1));
 }
 
-void Tst_answers::emptyAnswerThroughAsk()
+void TestAnswers::emptyAnswerThroughAsk()
 {
     HostileServer server([](const HostileRequest&) {
         return streamOf({R"({"choices":[{"index":0,"delta":{"role":"assistant","content":""}}]})",
@@ -289,7 +289,7 @@ void Tst_answers::emptyAnswerThroughAsk()
     QCOMPARE(row.value(kind), QByteArray("empty"));
 }
 
-void Tst_answers::reasoningOnlyIsAnAnswer()
+void TestAnswers::reasoningOnlyIsAnAnswer()
 {
     const Outcome outcome = runClient(
         streamOf({R"({"choices":[{"index":0,"delta":{"reasoning_content":"Thinking about it"}}]})",
@@ -316,7 +316,7 @@ const QString surrogateText = u"C\uFFFDD A\uFFFD\uFFFDB \uFFFDE\uFFFDA end\uFFFD
 
 } // namespace
 
-void Tst_answers::loneSurrogatesShownAsStored_data()
+void TestAnswers::loneSurrogatesShownAsStored_data()
 {
     QTest::addColumn<QByteArray>("body");
     QTest::addColumn<bool>("stream");
@@ -328,7 +328,7 @@ void Tst_answers::loneSurrogatesShownAsStored_data()
         << false << u"C\uFFFDD \U0001F600 \uFFFD"_s;
 }
 
-void Tst_answers::loneSurrogatesShownAsStored()
+void TestAnswers::loneSurrogatesShownAsStored()
 {
     QFETCH(QByteArray, body);
     QFETCH(bool, stream);
@@ -346,7 +346,7 @@ void Tst_answers::loneSurrogatesShownAsStored()
     QCOMPARE(QString::fromUtf8(outcome.trace.text.toUtf8()), text);
 }
 
-void Tst_answers::loneSurrogatesThroughAsk()
+void TestAnswers::loneSurrogatesThroughAsk()
 {
     QList<QByteArray> chunks = surrogateChunks;
     chunks.prepend(R"({"model":"hostile\ud800","choices":[{"index":0,"delta":{"role":"assistant",)"
@@ -394,7 +394,7 @@ QList<QByteArray> answerWithUsage(const QByteArray& usage)
 
 } // namespace
 
-void Tst_answers::unsaneUsageIsIgnored_data()
+void TestAnswers::unsaneUsageIsIgnored_data()
 {
     QTest::addColumn<QByteArray>("usage");
     QTest::addColumn<bool>("stream");
@@ -416,7 +416,7 @@ void Tst_answers::unsaneUsageIsIgnored_data()
                           << true << false;
 }
 
-void Tst_answers::unsaneUsageIsIgnored()
+void TestAnswers::unsaneUsageIsIgnored()
 {
     QFETCH(QByteArray, usage);
     QFETCH(bool, stream);
@@ -443,7 +443,7 @@ void Tst_answers::unsaneUsageIsIgnored()
     QVERIFY(record.outputTokens >= 0);
 }
 
-void Tst_answers::unsaneUsageThroughAsk()
+void TestAnswers::unsaneUsageThroughAsk()
 {
     HostileServer server([](const HostileRequest&) {
         return streamOf(
@@ -483,7 +483,7 @@ void Tst_answers::unsaneUsageThroughAsk()
     QCOMPARE(row.value(header.indexOf("status")), QByteArray("ok"));
 }
 
-void Tst_answers::groqUsage()
+void TestAnswers::groqUsage()
 {
     // Groq's stream: usage only in x_groq on the last chunk.
     const QList<QByteArray> chunks{
@@ -518,5 +518,5 @@ void Tst_answers::groqUsage()
     QCOMPARE(json.value("usage").toObject().value("prompt_tokens").toInt(), 12);
 }
 
-QTEST_GUILESS_MAIN(Tst_answers)
+QTEST_GUILESS_MAIN(TestAnswers)
 #include "tst_answers.moc"

@@ -63,7 +63,7 @@ ResponseAccumulator accumulate(const QStringList& events)
 
 } // namespace
 
-class Tst_answershapes : public QObject
+class TestAnswerShapes : public QObject
 {
     Q_OBJECT
 private slots:
@@ -90,7 +90,7 @@ private slots:
     void groqUsage();
 };
 
-void Tst_answershapes::otherChoices_data()
+void TestAnswerShapes::otherChoices_data()
 {
     QTest::addColumn<QString>("data");
     QTest::addColumn<QString>("content");
@@ -152,7 +152,7 @@ void Tst_answershapes::otherChoices_data()
         << "" << none << 0 << false;
 }
 
-void Tst_answershapes::otherChoices()
+void TestAnswerShapes::otherChoices()
 {
     QFETCH(QString, data);
     QFETCH(QString, content);
@@ -173,7 +173,7 @@ void Tst_answershapes::otherChoices()
     QCOMPARE(wasScanned, scanned);
 }
 
-void Tst_answershapes::interleavedChoicesStream()
+void TestAnswerShapes::interleavedChoicesStream()
 {
     // n = 2 as vLLM and OpenAI stream it: the choices' chunks take turns.
     const QStringList events{
@@ -209,7 +209,7 @@ void Tst_answershapes::interleavedChoicesStream()
     }
 }
 
-void Tst_answershapes::otherChoicesInCompletion()
+void TestAnswerShapes::otherChoicesInCompletion()
 {
     // Not streamed, choice 1 listed first, with a tool call and its own finish_reason.
     const QByteArray body = R"({"object":"chat.completion","model":"m","choices":[
@@ -227,7 +227,7 @@ void Tst_answershapes::otherChoicesInCompletion()
     QVERIFY(update.done);
 }
 
-void Tst_answershapes::emptyAnswers_data()
+void TestAnswerShapes::emptyAnswers_data()
 {
     QTest::addColumn<QStringList>("events");
     QTest::addColumn<bool>("empty");
@@ -286,7 +286,7 @@ void Tst_answershapes::emptyAnswers_data()
         << false << "";
 }
 
-void Tst_answershapes::emptyAnswers()
+void TestAnswerShapes::emptyAnswers()
 {
     QFETCH(QStringList, events);
     QFETCH(bool, empty);
@@ -308,7 +308,7 @@ void Tst_answershapes::emptyAnswers()
     }
 }
 
-void Tst_answershapes::emptyCompletions_data()
+void TestAnswerShapes::emptyCompletions_data()
 {
     QTest::addColumn<QByteArray>("body");
     QTest::addColumn<bool>("empty");
@@ -324,7 +324,7 @@ void Tst_answershapes::emptyCompletions_data()
                             << false;
 }
 
-void Tst_answershapes::emptyCompletions()
+void TestAnswerShapes::emptyCompletions()
 {
     QFETCH(QByteArray, body);
     QFETCH(bool, empty);
@@ -337,7 +337,7 @@ void Tst_answershapes::emptyCompletions()
     QCOMPARE(accumulator.finishAtEof().has_value(), empty);
 }
 
-void Tst_answershapes::loneSurrogates_data()
+void TestAnswerShapes::loneSurrogates_data()
 {
     QTest::addColumn<QString>("json"); // the content string as JSON text, without quotes
     QTest::addColumn<QString>("text");
@@ -353,7 +353,7 @@ void Tst_answershapes::loneSurrogates_data()
     QTest::newRow("high, then a raw pair") << u"\\ud83d\U0001F600"_s << u"\uFFFD\U0001F600"_s;
 }
 
-void Tst_answershapes::loneSurrogates()
+void TestAnswerShapes::loneSurrogates()
 {
     QFETCH(QString, json);
     QFETCH(QString, text);
@@ -374,7 +374,7 @@ void Tst_answershapes::loneSurrogates()
     QCOMPARE(whole.content, text);
 }
 
-void Tst_answershapes::loneSurrogatePairSplitAcrossChunks()
+void TestAnswerShapes::loneSurrogatePairSplitAcrossChunks()
 {
     // Each chunk is shown as it arrives, so each half is replaced on its own: what is stored is
     // what was shown, piece by piece.
@@ -393,7 +393,7 @@ void Tst_answershapes::loneSurrogatePairSplitAcrossChunks()
     QVERIFY(!accumulator.finishAtEof());
 }
 
-void Tst_answershapes::loneSurrogatesInEveryField()
+void TestAnswerShapes::loneSurrogatesInEveryField()
 {
     // The document path: tool calls send it there, as do reasoning and refusal with a model.
     const ChunkUpdate update = decodeBoth(
@@ -410,7 +410,7 @@ void Tst_answershapes::loneSurrogatesInEveryField()
              QStringList{u"0|c\uFFFD|function|f\uFFFD|{\"a\":\"\uFFFD\"}"_s});
 }
 
-void Tst_answershapes::loneSurrogatesInErrorsAndModels()
+void TestAnswerShapes::loneSurrogatesInErrorsAndModels()
 {
     const ChunkUpdate streamed = decodeBoth(uR"({"error":{"message":"overloaded \ud800 now"}})"_s);
     QVERIFY(streamed.error);
@@ -422,7 +422,7 @@ void Tst_answershapes::loneSurrogatesInErrorsAndModels()
     QCOMPARE(models, QStringList{u"m\uFFFD"_s});
 }
 
-void Tst_answershapes::loneSurrogatesReplaced_data()
+void TestAnswerShapes::loneSurrogatesReplaced_data()
 {
     QTest::addColumn<QString>("text");
     QTest::addColumn<QString>("expected");
@@ -436,7 +436,7 @@ void Tst_answershapes::loneSurrogatesReplaced_data()
     QTest::newRow("low, low") << QString(QChar(0xDC00)) + QChar(0xDFFF) << u"\uFFFD\uFFFD"_s;
 }
 
-void Tst_answershapes::loneSurrogatesReplaced()
+void TestAnswerShapes::loneSurrogatesReplaced()
 {
     QFETCH(QString, text);
     QFETCH(QString, expected);
@@ -447,7 +447,7 @@ void Tst_answershapes::loneSurrogatesReplaced()
     QCOMPARE(replaced.size(), text.size()); // nothing after a lone surrogate is eaten
 }
 
-void Tst_answershapes::usageCounts_data()
+void TestAnswerShapes::usageCounts_data()
 {
     QTest::addColumn<QString>("usage");     // as sent
     QTest::addColumn<QByteArray>("stored"); // as kept, compact (keys sorted)
@@ -492,7 +492,7 @@ void Tst_answershapes::usageCounts_data()
         << QByteArray(R"({"completion_tokens":9,"queue_time":0.0196,"total_time":0.008})");
 }
 
-void Tst_answershapes::usageCounts()
+void TestAnswerShapes::usageCounts()
 {
     QFETCH(QString, usage);
     QFETCH(QByteArray, stored);
@@ -511,7 +511,7 @@ void Tst_answershapes::usageCounts()
     QCOMPARE(compact(whole.usage), stored);
 }
 
-void Tst_answershapes::unfitNumbersElsewhere()
+void TestAnswerShapes::unfitNumbersElsewhere()
 {
     // One unreadable number anywhere does not cost the chunk; inside a string it is text.
     const ChunkUpdate update =
@@ -521,7 +521,7 @@ void Tst_answershapes::unfitNumbersElsewhere()
     QCOMPARE(update.content, u"1e999 \"2e999\""_s);
 }
 
-void Tst_answershapes::malformedNumbersStayErrors_data()
+void TestAnswerShapes::malformedNumbersStayErrors_data()
 {
     QTest::addColumn<QString>("data");
     QTest::newRow("1e") << uR"({"a":1e,"choices":[]})"_s;
@@ -529,7 +529,7 @@ void Tst_answershapes::malformedNumbersStayErrors_data()
     QTest::newRow("1e999 in a broken chunk") << uR"({"usage":{"completion_tokens":1e999},)"_s;
 }
 
-void Tst_answershapes::malformedNumbersStayErrors()
+void TestAnswerShapes::malformedNumbersStayErrors()
 {
     QFETCH(QString, data);
     const ChunkUpdate update = decodeBoth(data);
@@ -539,7 +539,7 @@ void Tst_answershapes::malformedNumbersStayErrors()
              qPrintable(update.error->message));
 }
 
-void Tst_answershapes::groqUsage()
+void TestAnswerShapes::groqUsage()
 {
     // Groq's first and last chunks, as sent.
     bool scanned = false;
@@ -578,5 +578,5 @@ void Tst_answershapes::groqUsage()
     QVERIFY(!nullUsage.usage);
 }
 
-QTEST_GUILESS_MAIN(Tst_answershapes)
+QTEST_GUILESS_MAIN(TestAnswerShapes)
 #include "tst_answershapes.moc"

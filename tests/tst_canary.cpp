@@ -4,8 +4,8 @@
 // searched for the canaries.
 #include "AppProcess.h"
 #include "EndpointPicker.h"
-#include "KeychainTestHelpers.h"
 #include "ProfileEditorDialog.h"
+#include "TestHome.h"
 #include "WindowTestHelpers.h"
 
 #include <QAbstractButton>

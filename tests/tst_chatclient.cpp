@@ -1,5 +1,7 @@
 // The streaming client against the real demo endpoint over loopback: success paths, every
 // fault mode, timeouts, cancellation and the metrics computed from the trace.
+#include "HostileServer.h"
+#include "ResponsePlan.h"
 #include "demo/DemoServerThread.h"
 #include "metrics/RequestMetrics.h"
 #include "net/ChatClient.h"
@@ -7,7 +9,6 @@
 #include "openai/ResponseAccumulator.h"
 
 #include <QSignalSpy>
-#include <QTcpServer>
 #include <QTcpSocket>
 #include <QTest>
 #include <netinet/in.h>
@@ -293,10 +294,8 @@ void TestChatClient::totalTimeout()
 
 void TestChatClient::connectionRefused()
 {
-    QTcpServer probe;
-    QVERIFY(probe.listen(QHostAddress::LocalHost));
-    const quint16 port = probe.serverPort();
-    probe.close(); // nothing listens there now
+    const quint16 port = HostileServer::closedPort();
+    QVERIFY(port != 0);
     EndpointConfig config;
     config.baseUrl = QUrl(QStringLiteral("http://127.0.0.1:%1/v1").arg(port));
     const RequestTrace trace = run(config, request(QStringLiteral("anyone?")));
@@ -382,38 +381,18 @@ void TestChatClient::wrongKeyIsRedacted()
 
 namespace {
 
-// Answers the first request on each connection with a 200 event stream: head, then body, then
-// the connection stays open (the client has to end it).
-class RawStreamServer : public QObject
+// Answers the first request with a 200 event stream: head, then body, then the connection stays
+// open (the client has to end it); any later request gets no answer.
+class RawStreamServer : public HostileServer
 {
 public:
-    explicit RawStreamServer(QByteArray body) : m_body(std::move(body))
-    {
-        connect(&m_server, &QTcpServer::newConnection, this, [this] {
-            while (QTcpSocket* socket = m_server.nextPendingConnection()) {
-                socket->setParent(this);
-                connect(socket, &QTcpSocket::readyRead, socket, [this, socket] {
-                    m_request += socket->readAll();
-                    if (m_answered || !m_request.contains("\r\n\r\n{"))
-                        return;
-                    m_answered = true;
-                    socket->write("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\n\r\n");
-                    socket->write(m_body);
-                });
-            }
-        });
-    }
-    bool listen() { return m_server.listen(QHostAddress::LocalHost, 0); }
-    QUrl baseUrl() const
-    {
-        return QUrl(QStringLiteral("http://127.0.0.1:%1/v1").arg(m_server.serverPort()));
-    }
-
-private:
-    QTcpServer m_server;
-    QByteArray m_body;
-    QByteArray m_request;
-    bool m_answered = false;
+    explicit RawStreamServer(const QByteArray& body)
+        : HostileServer(ResponsePlan(
+              {HostileResponse()
+                   .write("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\n\r\n" + body)
+                   .hold(),
+               HostileResponse().hold()}))
+    {}
 };
 
 } // namespace
@@ -424,7 +403,7 @@ void TestChatClient::oversizedLineIsOneLineError()
     const QByteArray first = R"(data: {"choices":[{"index":0,"delta":{"content":"Hi"}}]})"
                              "\n\n";
     RawStreamServer server(first + "data: " + QByteArray(9 * 1024 * 1024, 'x'));
-    QVERIFY(server.listen());
+    QVERIFY(server.isListening());
     EndpointConfig config;
     config.baseUrl = server.baseUrl();
     const RequestTrace trace = run(config, request(QStringLiteral("long line")));
@@ -449,7 +428,7 @@ void TestChatClient::endlessAnswerStopsAtTheLimit()
     for (qsizetype i = 0; i < events; ++i)
         body += event;
     RawStreamServer server(body);
-    QVERIFY(server.listen());
+    QVERIFY(server.isListening());
     EndpointConfig config;
     config.baseUrl = server.baseUrl();
     const RequestTrace trace = run(config, request(QStringLiteral("never stop")), 60000);

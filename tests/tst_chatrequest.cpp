@@ -29,7 +29,7 @@ QJsonObject parsed(const QByteArray& json)
 
 } // namespace
 
-class Tst_chatrequest : public QObject
+class TestChatRequest : public QObject
 {
     Q_OBJECT
 private slots:
@@ -41,7 +41,7 @@ private slots:
     void prediction();
 };
 
-void Tst_chatrequest::toJson_data()
+void TestChatRequest::toJson_data()
 {
     QTest::addColumn<bool>("stream");
     QTest::addColumn<bool>("includeUsage");
@@ -80,7 +80,7 @@ void Tst_chatrequest::toJson_data()
                R"("max_tokens":4096})";
 }
 
-void Tst_chatrequest::toJson()
+void TestChatRequest::toJson()
 {
     QFETCH(bool, stream);
     QFETCH(bool, includeUsage);
@@ -116,7 +116,7 @@ void Tst_chatrequest::toJson()
     }
 }
 
-void Tst_chatrequest::exactBytes()
+void TestChatRequest::exactBytes()
 {
     ChatRequest request;
     request.model = QStringLiteral("m");
@@ -128,7 +128,7 @@ void Tst_chatrequest::exactBytes()
                         R"("model":"m","stream":true,"stream_options":{"include_usage":true}})"));
 }
 
-void Tst_chatrequest::escaping()
+void TestChatRequest::escaping()
 {
     ChatRequest request;
     request.model = QStringLiteral("qwen/qwen3-32b");
@@ -146,7 +146,7 @@ void Tst_chatrequest::escaping()
     QVERIFY(!object.contains("max_tokens"));
 }
 
-void Tst_chatrequest::emptyMessages()
+void TestChatRequest::emptyMessages()
 {
     ChatRequest request;
     request.model = QStringLiteral("m");
@@ -157,7 +157,7 @@ void Tst_chatrequest::emptyMessages()
     QCOMPARE(object.value("stream_options")["include_usage"], QJsonValue(true));
 }
 
-void Tst_chatrequest::prediction()
+void TestChatRequest::prediction()
 {
     ChatRequest request = baseRequest();
     QVERIFY(!parsed(request.toJson()).contains("prediction")); // none unless asked for
@@ -182,5 +182,5 @@ void Tst_chatrequest::prediction()
                         R"("prediction":{"content":"","type":"content"},"stream":false})"));
 }
 
-QTEST_GUILESS_MAIN(Tst_chatrequest)
+QTEST_GUILESS_MAIN(TestChatRequest)
 #include "tst_chatrequest.moc"

@@ -2,7 +2,8 @@
 // conversation sends, and what it keeps when an answer fails), and the demo endpoint, whose
 // answer is a known function of the whole history it received (edit-and-resend, regenerate,
 // retry, rating, loading, two sessions sharing one client).
-#include "HttpTestRequest.h"
+#include "HostileServer.h"
+#include "ResponsePlan.h"
 #include "chat/ChatSession.h"
 #include "demo/DemoServer.h"
 #include "demo/DemoTextGenerator.h"
@@ -12,33 +13,27 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QSignalSpy>
-#include <QTcpServer>
-#include <QTcpSocket>
 #include <QTest>
 
 using namespace adminchat;
 
 namespace {
 
-// Answers every POST with the next canned response and records the JSON bodies it got.
-class RecordingServer : public QObject
+// Answers every POST with the next canned response on a connection kept open, and records the
+// JSON bodies it got.
+class RecordingServer : public HostileServer
 {
 public:
-    RecordingServer()
-    {
-        m_server.listen(QHostAddress::LocalHost);
-        connect(&m_server, &QTcpServer::newConnection, this, [this] {
-            while (QTcpSocket* socket = m_server.nextPendingConnection())
-                connect(socket, &QTcpSocket::readyRead, this, [this, socket] { read(socket); });
-        });
-    }
+    RecordingServer() : RecordingServer(ResponsePlan()) {}
 
-    QUrl baseUrl() const
+    void enqueue(const QByteArray& response) { m_plan.append(answer(response)); }
+    QList<QJsonObject> bodies() const
     {
-        return QUrl(QStringLiteral("http://127.0.0.1:%1/v1").arg(m_server.serverPort()));
+        QList<QJsonObject> result;
+        for (const QByteArray& body : HostileServer::bodies())
+            result.append(QJsonDocument::fromJson(body).object());
+        return result;
     }
-    void enqueue(QByteArray response) { m_responses.append(std::move(response)); }
-    QList<QJsonObject> bodies;
 
     static QByteArray stream(const QStringList& pieces)
     {
@@ -56,20 +51,16 @@ public:
     }
 
 private:
-    void read(QTcpSocket* socket)
+    explicit RecordingServer(ResponsePlan plan) : HostileServer(plan), m_plan(plan)
     {
-        QByteArray& buffer = m_buffers[socket];
-        buffer += socket->readAll();
-        const std::optional<HttpTestRequest> request = takeHttpRequest(buffer);
-        if (!request)
-            return;
-        bodies.append(QJsonDocument::fromJson(request->body).object());
-        socket->write(m_responses.isEmpty() ? stream({"?"}) : m_responses.takeFirst());
+        m_plan.setFallback(answer(stream({"?"})));
+    }
+    static HostileResponse answer(const QByteArray& response)
+    {
+        return HostileResponse().write(response).keepAlive();
     }
 
-    QTcpServer m_server;
-    QList<QByteArray> m_responses;
-    QHash<QTcpSocket*, QByteArray> m_buffers;
+    ResponsePlan m_plan;
 };
 
 QStringList roles(const QJsonObject& body)
@@ -168,12 +159,12 @@ private slots:
 
         QVERIFY(session.send(QStringLiteral("How are you?")));
         QVERIFY(completed.wait(5000));
-        QCOMPARE(server.bodies.size(), 2);
-        QCOMPARE(server.bodies.at(0).value("model").toString(), QStringLiteral("m1"));
-        QCOMPARE(server.bodies.at(0).value("max_tokens").toInt(), 64);
-        QCOMPARE(server.bodies.at(0).value("stream").toBool(), true);
+        QCOMPARE(server.bodies().size(), 2);
+        QCOMPARE(server.bodies().at(0).value("model").toString(), QStringLiteral("m1"));
+        QCOMPARE(server.bodies().at(0).value("max_tokens").toInt(), 64);
+        QCOMPARE(server.bodies().at(0).value("stream").toBool(), true);
         QCOMPARE(
-            roles(server.bodies.at(1)),
+            roles(server.bodies().at(1)),
             (QStringList{"system:Be brief.", "user:Hi", "assistant:Hello!", "user:How are you?"}));
     }
 
@@ -210,9 +201,9 @@ private slots:
             });
 
         QVERIFY(exchange(session, QStringLiteral("Hi")));
-        QCOMPARE(own.bodies.size(), 0);
-        QCOMPARE(elsewhere.bodies.size(), 1);
-        const QJsonObject body = elsewhere.bodies.at(0);
+        QCOMPARE(own.bodies().size(), 0);
+        QCOMPARE(elsewhere.bodies().size(), 1);
+        const QJsonObject body = elsewhere.bodies().at(0);
         QCOMPARE(body.value("model").toString(), QStringLiteral("m2"));
         QCOMPARE(body.value("max_tokens").toInt(), 5);
         QCOMPARE(body.value("temperature").toDouble(), 0.25);
@@ -229,10 +220,10 @@ private slots:
         // Not steered (the experiment stopped): the conversation's own choice, unlabelled.
         steer = false;
         QVERIFY(exchange(session, QStringLiteral("Again")));
-        QCOMPARE(own.bodies.size(), 1);
-        QCOMPARE(own.bodies.at(0).value("model").toString(), QStringLiteral("m1"));
-        QCOMPARE(own.bodies.at(0).value("max_tokens").toInt(), 64);
-        QCOMPARE(roles(own.bodies.at(0)).first(), QStringLiteral("system:Be brief."));
+        QCOMPARE(own.bodies().size(), 1);
+        QCOMPARE(own.bodies().at(0).value("model").toString(), QStringLiteral("m1"));
+        QCOMPARE(own.bodies().at(0).value("max_tokens").toInt(), 64);
+        QCOMPARE(roles(own.bodies().at(0)).first(), QStringLiteral("system:Be brief."));
         QVERIFY(session.entries().at(3).variant.isEmpty());
         QCOMPARE(session.entries().at(3).profile, QStringLiteral("Mine"));
     }
@@ -244,17 +235,17 @@ private slots:
         ChatSession session(&client);
         connectTo(session, server, QStringLiteral("m1"));
         const auto prediction = [&server](int i) {
-            return server.bodies.at(i).value("prediction").toObject();
+            return server.bodies().at(i).value("prediction").toObject();
         };
 
         QVERIFY(exchange(session, QStringLiteral("Hi")));
-        QVERIFY(!server.bodies.at(0).contains("prediction"));
+        QVERIFY(!server.bodies().at(0).contains("prediction"));
         const QString first = session.entries().at(1).text;
         QVERIFY(!first.isEmpty());
         QSignalSpy completed(&session, &ChatSession::requestCompleted);
         QVERIFY(session.regenerate(1));
         QVERIFY(completed.wait(kWaitMs));
-        QVERIFY2(!server.bodies.at(1).contains("prediction"), "off unless the profile asks");
+        QVERIFY2(!server.bodies().at(1).contains("prediction"), "off unless the profile asks");
 
         EndpointConfig endpoint = session.endpoint();
         endpoint.sendPrediction = true;
@@ -275,7 +266,7 @@ private slots:
         QVERIFY(exchange(session, QStringLiteral("More")));
         QCOMPARE(prediction(4).value("content").toString(), QStringLiteral("given"));
         QVERIFY(exchange(session, QStringLiteral("And more")));
-        QVERIFY(!server.bodies.at(5).contains("prediction"));
+        QVERIFY(!server.bodies().at(5).contains("prediction"));
     }
 
     void failedAnswerKeepsTextButIsNotResent()
@@ -301,7 +292,7 @@ private slots:
 
         QVERIFY(session.send(QStringLiteral("second")));
         QVERIFY(completed.wait(5000));
-        QCOMPARE(roles(server.bodies.at(1)), (QStringList{"user:first", "user:second"}));
+        QCOMPARE(roles(server.bodies().at(1)), (QStringList{"user:first", "user:second"}));
     }
 
     void editAndResendSendsHistoryBeforeTheEdit()
@@ -321,7 +312,7 @@ private slots:
 
         QVERIFY(session.editAndResend(2, QStringLiteral("two, edited")));
         QVERIFY(completed.wait(kWaitMs));
-        QCOMPARE(roles(server.bodies.at(2)),
+        QCOMPARE(roles(server.bodies().at(2)),
                  (QStringList{"user:one", "assistant:A1", "user:two, edited"}));
         QCOMPARE(session.entries().size(), 4);
         QCOMPARE(session.entries().at(3).text, QStringLiteral("A2b"));

@@ -62,7 +62,7 @@ void checkUpdate(const ChunkUpdate& update)
 
 } // namespace
 
-class Tst_chunkdecoder : public QObject
+class TestChunkDecoder : public QObject
 {
     Q_OBJECT
 private slots:
@@ -76,7 +76,7 @@ private slots:
     void unreadableCompletion();
 };
 
-void Tst_chunkdecoder::decodeEvent_data()
+void TestChunkDecoder::decodeEvent_data()
 {
     QTest::addColumn<QString>("type");
     QTest::addColumn<QString>("data");
@@ -306,7 +306,7 @@ void Tst_chunkdecoder::decodeEvent_data()
         << stream << "the server reported an error event without a message";
 }
 
-void Tst_chunkdecoder::decodeEvent()
+void TestChunkDecoder::decodeEvent()
 {
     QFETCH(QString, type);
     QFETCH(QString, data);
@@ -317,7 +317,7 @@ void Tst_chunkdecoder::decodeEvent()
     checkUpdate(ChunkDecoder::decodeEventWithDocument(makeEvent(data, type)));
 }
 
-void Tst_chunkdecoder::malformedJson_data()
+void TestChunkDecoder::malformedJson_data()
 {
     QTest::addColumn<QString>("data");
     QTest::addColumn<QString>("quotedStart"); // the part of the data the message shows
@@ -337,7 +337,7 @@ void Tst_chunkdecoder::malformedJson_data()
         << R"({"choices":[{"delta":{"content":"xxxxxxxxxxxxxxxxxxxxxxxxx)";
 }
 
-void Tst_chunkdecoder::malformedJson()
+void TestChunkDecoder::malformedJson()
 {
     QFETCH(QString, data);
     QFETCH(QString, quotedStart);
@@ -358,7 +358,7 @@ void Tst_chunkdecoder::malformedJson()
     QVERIFY(!update.done);
 }
 
-void Tst_chunkdecoder::decodeCompletion_data()
+void TestChunkDecoder::decodeCompletion_data()
 {
     QTest::addColumn<QByteArray>("body");
     addUpdateColumns();
@@ -419,13 +419,13 @@ void Tst_chunkdecoder::decodeCompletion_data()
         << none << noCalls << none << noUsage << none << true << noError << none;
 }
 
-void Tst_chunkdecoder::decodeCompletion()
+void TestChunkDecoder::decodeCompletion()
 {
     QFETCH(QByteArray, body);
     checkUpdate(ChunkDecoder::decodeCompletion(body));
 }
 
-void Tst_chunkdecoder::unreadableCompletion_data()
+void TestChunkDecoder::unreadableCompletion_data()
 {
     QTest::addColumn<QByteArray>("body");
     QTest::addColumn<QString>("expected"); // exact, or a prefix when it ends with a space
@@ -437,7 +437,7 @@ void Tst_chunkdecoder::unreadableCompletion_data()
     QTest::newRow("array") << QByteArray("[1]") << "unreadable response body: not a JSON object";
 }
 
-void Tst_chunkdecoder::unreadableCompletion()
+void TestChunkDecoder::unreadableCompletion()
 {
     QFETCH(QByteArray, body);
     QFETCH(QString, expected);
@@ -454,5 +454,5 @@ void Tst_chunkdecoder::unreadableCompletion()
     QVERIFY(!update.done);
 }
 
-QTEST_GUILESS_MAIN(Tst_chunkdecoder)
+QTEST_GUILESS_MAIN(TestChunkDecoder)
 #include "tst_chunkdecoder.moc"

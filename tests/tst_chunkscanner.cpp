@@ -12,7 +12,7 @@ using namespace adminchat;
 using namespace decodertest;
 using namespace Qt::StringLiterals;
 
-class Tst_chunkscanner : public QObject
+class TestChunkScanner : public QObject
 {
     Q_OBJECT
 private slots:
@@ -293,7 +293,7 @@ const char16_t* const kSamples[] = {
 
 } // namespace
 
-void Tst_chunkscanner::handWritten_data()
+void TestChunkScanner::handWritten_data()
 {
     QTest::addColumn<QString>("data");
     QTest::addColumn<bool>("scanned"); // whether the scanner, not the document, decodes it
@@ -408,7 +408,7 @@ void Tst_chunkscanner::handWritten_data()
     add("malformed", uR"({"choices":[{"delta":{"content":"x"})", false);
 }
 
-void Tst_chunkscanner::handWritten()
+void TestChunkScanner::handWritten()
 {
     QFETCH(QString, data);
     QFETCH(bool, scanned);
@@ -418,7 +418,7 @@ void Tst_chunkscanner::handWritten()
     QCOMPARE(wasScanned, scanned);
 }
 
-void Tst_chunkscanner::generated()
+void TestChunkScanner::generated()
 {
     ChunkGenerator generator(20240611);
     int scanned = 0;
@@ -432,7 +432,7 @@ void Tst_chunkscanner::generated()
     QVERIFY2(scanned > count / 2, qPrintable(QString::number(scanned)));
 }
 
-void Tst_chunkscanner::truncated()
+void TestChunkScanner::truncated()
 {
     for (const char16_t* sample : kSamples) {
         const QString data = QString::fromUtf16(sample);
@@ -445,7 +445,7 @@ void Tst_chunkscanner::truncated()
     }
 }
 
-void Tst_chunkscanner::corrupted()
+void TestChunkScanner::corrupted()
 {
     static const char16_t replacements[] = u"\"\\{}[],:0123456789-.eEtfnulx \t\x01\xD800\xDC00"
                                            u"\xFFFE\u00e9\u2028\v";
@@ -480,5 +480,5 @@ void Tst_chunkscanner::corrupted()
     }
 }
 
-QTEST_GUILESS_MAIN(Tst_chunkscanner)
+QTEST_GUILESS_MAIN(TestChunkScanner)
 #include "tst_chunkscanner.moc"

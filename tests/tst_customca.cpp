@@ -2,7 +2,7 @@
 // with that CA's PEM file, by ModelsFetcher and ChatStream alike; verification stays on (another
 // CA fails); a missing or certificate-less file fails the request with one line naming it,
 // before anything is sent. The certificates are made with the openssl tool at run time.
-#include "HttpTestRequest.h"
+#include "HostileServer.h"
 #include "TestCertificates.h"
 #include "net/ChatClient.h"
 #include "net/ModelsFetcher.h"
@@ -10,75 +10,28 @@
 #include <QNetworkAccessManager>
 #include <QNetworkRequest>
 #include <QSignalSpy>
-#include <QSslServer>
-#include <QSslSocket>
+#include <QSslCertificate>
 #include <QTemporaryDir>
 #include <QTest>
+#include <memory>
 
 using namespace adminchat;
 
 namespace {
 
-// Answers GET /v1/models and POST /v1/chat/completions once per connection over TLS.
-class TlsServer : public QObject
+// Answers GET /v1/models and POST /v1/chat/completions once per connection.
+HostileResponse answer(const HostileRequest& request)
 {
-public:
-    bool listen(const QString& certificateDir)
-    {
-        const std::optional<QSslConfiguration> tls = testcerts::serverConfiguration(certificateDir);
-        if (!tls)
-            return false;
-        m_server.setSslConfiguration(*tls);
-        connect(&m_server, &QSslServer::pendingConnectionAvailable, this, [this] {
-            while (auto* socket = static_cast<QSslSocket*>(m_server.nextPendingConnection()))
-                serve(socket);
-        });
-        connect(&m_server, &QSslServer::errorOccurred, this,
-                [this](QSslSocket*, QAbstractSocket::SocketError) { ++m_failedHandshakes; });
-        connect(&m_server, &QSslServer::startedEncryptionHandshake, this,
-                [this](QSslSocket*) { ++m_handshakes; });
-        return m_server.listen(QHostAddress::LocalHost, 0);
-    }
-
-    QUrl baseUrl() const
-    {
-        return QUrl(QStringLiteral("https://127.0.0.1:%1/v1").arg(m_server.serverPort()));
-    }
-    int handshakes() const { return m_handshakes; }
-
-private:
-    void serve(QSslSocket* socket)
-    {
-        socket->setParent(this);
-        auto buffer = std::make_shared<QByteArray>();
-        connect(socket, &QSslSocket::readyRead, this, [socket, buffer] {
-            *buffer += socket->readAll();
-            const std::optional<HttpTestRequest> request = takeHttpRequest(*buffer);
-            if (!request)
-                return;
-            const bool models = request->head.startsWith("GET /v1/models");
-            QByteArray body;
-            QByteArray type;
-            if (models) {
-                type = "application/json";
-                body = R"({"object":"list","data":[{"id":"tls-model","object":"model"}]})";
-            } else {
-                type = "text/event-stream";
-                body = R"(data: {"choices":[{"index":0,"delta":{"content":"secure"},)"
-                       R"("finish_reason":"stop"}]})"
-                       "\n\ndata: [DONE]\n\n";
-            }
-            socket->write("HTTP/1.1 200 OK\r\nContent-Type: " + type +
-                          "\r\nConnection: close\r\nContent-Length: " +
-                          QByteArray::number(body.size()) + "\r\n\r\n" + body);
-            socket->disconnectFromHost();
-        });
-    }
-
-    QSslServer m_server;
-    int m_handshakes = 0;
-    int m_failedHandshakes = 0;
-};
+    if (request.method == "GET" && request.target.startsWith("/v1/models"))
+        return HostileResponse::status(
+            200, R"({"object":"list","data":[{"id":"tls-model","object":"model"}]})",
+            {{"Connection", "close"}});
+    return HostileResponse::status(200,
+                                   R"(data: {"choices":[{"index":0,"delta":{"content":"secure"},)"
+                                   R"("finish_reason":"stop"}]})"
+                                   "\n\ndata: [DONE]\n\n",
+                                   {{"Connection", "close"}}, "text/event-stream");
+}
 
 } // namespace
 
@@ -101,7 +54,7 @@ private:
     RequestTrace chat(const QString& caFile);
 
     QTemporaryDir m_dir;
-    TlsServer m_server;
+    std::unique_ptr<HostileServer> m_server; // over TLS, with the server certificate from m_ca
     QString m_ca;
     QString m_otherCa;
 };
@@ -114,14 +67,18 @@ void TestCustomCa::initTestCase()
                             QStringLiteral("Some Other CA")));
     m_ca = m_dir.filePath(QStringLiteral("ca.pem"));
     m_otherCa = m_dir.filePath(QStringLiteral("other.pem"));
-    QVERIFY(m_server.listen(m_dir.path()));
+    HostileServer::Options options;
+    options.tls = testcerts::serverConfiguration(m_dir.path());
+    QVERIFY(options.tls);
+    m_server = std::make_unique<HostileServer>(answer, options);
+    QVERIFY(m_server->isListening());
 }
 
 std::pair<QStringList, std::optional<ApiError>> TestCustomCa::fetchModels(const QString& caFile)
 {
     QNetworkAccessManager manager;
     EndpointConfig endpoint;
-    endpoint.baseUrl = m_server.baseUrl();
+    endpoint.baseUrl = m_server->baseUrl();
     endpoint.caFile = caFile;
     ModelsFetcher fetcher(&manager, endpoint);
     QSignalSpy finished(&fetcher, &ModelsFetcher::finished);
@@ -137,7 +94,7 @@ RequestTrace TestCustomCa::chat(const QString& caFile)
     ChatClient client;
     QSignalSpy finished(&client, &ChatClient::requestFinished);
     EndpointConfig endpoint;
-    endpoint.baseUrl = m_server.baseUrl();
+    endpoint.baseUrl = m_server->baseUrl();
     endpoint.caFile = caFile;
     ChatRequest request;
     request.model = QStringLiteral("tls-model");
@@ -222,7 +179,7 @@ void TestCustomCa::unusableCaFiles()
     QFETCH(QString, file);
     QFETCH(QString, reason);
     const QString path = m_dir.filePath(file);
-    const int handshakes = m_server.handshakes();
+    const int handshakes = m_server->connectionCount();
 
     const auto [models, error] = fetchModels(path);
     QVERIFY(error);
@@ -238,7 +195,7 @@ void TestCustomCa::unusableCaFiles()
     QVERIFY(trace.endNs >= 0);
 
     QTest::qWait(50);
-    QCOMPARE(m_server.handshakes(), handshakes); // nothing was sent
+    QCOMPARE(m_server->connectionCount(), handshakes); // nothing was sent
 }
 
 QTEST_GUILESS_MAIN(TestCustomCa)

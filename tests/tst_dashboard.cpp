@@ -6,6 +6,8 @@
 #include "DashboardGroupModel.h"
 #include "MainWindow.h"
 #include "MetricsPanelController.h"
+#include "ProcessRunner.h"
+#include "TestHome.h"
 #include "chat/ChatSession.h"
 #include "settings/ApplicationNames.h"
 #include "store/MetricsStore.h"
@@ -20,11 +22,9 @@
 #include <QLineSeries>
 #include <QListWidget>
 #include <QPieSeries>
-#include <QProcess>
 #include <QSignalSpy>
 #include <QTabWidget>
 #include <QTableView>
-#include <QTemporaryDir>
 #include <QTest>
 
 using namespace adminchat;
@@ -51,7 +51,7 @@ private:
     }
     void chat(const QString& text);
 
-    QTemporaryDir m_home;
+    TestHome m_home; // the window and the `ask` process share its database
     std::unique_ptr<MainWindow> m_window;
 };
 
@@ -59,10 +59,7 @@ void TestDashboard::initTestCase()
 {
     QVERIFY(m_home.isValid());
     // The window and the `ask` process must share one database: the default location under this
-    // test's own XDG_DATA_HOME.
-    qputenv("XDG_DATA_HOME", m_home.filePath(QStringLiteral("data")).toUtf8());
-    qputenv("XDG_CONFIG_HOME", m_home.filePath(QStringLiteral("config")).toUtf8());
-    qunsetenv("OPENAI_BASE_URL");
+    // test's own XDG_DATA_HOME (TestHome).
     setApplicationNames();
     GuiOptions options;
     options.demoProfile = QStringLiteral("instant");
@@ -124,15 +121,13 @@ void TestDashboard::chatsAndAskFillTheDashboard()
              QStringLiteral("Prediction %"));
 
     // A request from another process lands in the same database and appears on its own.
-    QProcess ask;
-    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-    ask.setProcessEnvironment(env);
     const QString demoUrl = m_window->demoEndpointUrl().toString();
     QVERIFY2(demoUrl.startsWith(QLatin1String("http://127.0.0.1:")), qPrintable(demoUrl));
-    ask.start(QStringLiteral(ADMINCHAT_BIN),
-              {"ask", "--base-url", demoUrl, "--model", "demo-reasoner", "from the terminal"});
-    QVERIFY(ask.waitForFinished(20000));
-    QCOMPARE(ask.exitCode(), 0);
+    ProcessRunner ask;
+    const ProcessResult asked = ask.run(
+        QStringLiteral(ADMINCHAT_BIN),
+        {"ask", "--base-url", demoUrl, "--model", "demo-reasoner", "from the terminal"}, {}, 20000);
+    QCOMPARE(asked.exitCode, 0);
     QTRY_COMPARE_WITH_TIMEOUT(label("kpiRequests")->text(), QStringLiteral("9"), 3000);
     QTRY_COMPARE_WITH_TIMEOUT(table->model()->rowCount(), 2, 3000);
 }
@@ -180,13 +175,13 @@ void TestDashboard::filterAndExport()
 void TestDashboard::benchRunsAreFilteredByTag()
 {
     // A load run from a terminal: its records carry the run's tag, which the tag picker offers.
-    QProcess bench;
-    bench.start(QStringLiteral(ADMINCHAT_BIN),
-                {"bench", "--base-url", m_window->demoEndpointUrl().toString(), "--model",
-                 "demo-chat", "--requests", "3", "--concurrency", "3", "--max-tokens", "3", "--tag",
-                 "dashboard-run"});
-    QVERIFY(bench.waitForFinished(30000));
-    QCOMPARE(bench.exitCode(), 0);
+    ProcessRunner bench;
+    const ProcessResult benched = bench.run(
+        QStringLiteral(ADMINCHAT_BIN),
+        {"bench", "--base-url", m_window->demoEndpointUrl().toString(), "--model", "demo-chat",
+         "--requests", "3", "--concurrency", "3", "--max-tokens", "3", "--tag", "dashboard-run"},
+        {}, 30000);
+    QCOMPARE(benched.exitCode, 0);
     QTRY_COMPARE_WITH_TIMEOUT(label("kpiRequests")->text(), QStringLiteral("12"), 3000);
 
     auto* tags = m_window->findChild<QComboBox*>(QStringLiteral("tagFilter"));

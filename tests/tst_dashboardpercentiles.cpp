@@ -2,13 +2,13 @@
 // written by another process's store as `adminchat ask` would, show P95 392 ms and P99 401 ms
 // (linear interpolation between closest ranks), not 182 ms next to "max 403 ms".
 #include "MainWindow.h"
+#include "TestHome.h"
 #include "settings/ApplicationNames.h"
 #include "store/Database.h"
 #include "store/MetricsStore.h"
 
 #include <QLabel>
 #include <QSignalSpy>
-#include <QTemporaryDir>
 #include <QTest>
 
 using namespace adminchat;
@@ -22,10 +22,8 @@ private slots:
 
 void TestDashboardPercentiles::twoRequests()
 {
-    QTemporaryDir home;
-    qputenv("XDG_DATA_HOME", home.filePath(QStringLiteral("data")).toUtf8());
-    qputenv("XDG_CONFIG_HOME", home.filePath(QStringLiteral("config")).toUtf8());
-    qunsetenv("OPENAI_BASE_URL");
+    TestHome home;
+    QVERIFY(home.isValid());
     setApplicationNames();
     GuiOptions options;
     options.demoProfile = QStringLiteral("instant");

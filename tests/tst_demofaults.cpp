@@ -15,7 +15,7 @@
 using namespace adminchat;
 using namespace demotest;
 
-class Tst_demofaults : public QObject, private DemoTestClient
+class TestDemoFaults : public QObject, private DemoTestClient
 {
     Q_OBJECT
 
@@ -46,22 +46,22 @@ private slots:
     void apiKeyRequired();
 };
 
-void Tst_demofaults::initTestCase()
+void TestDemoFaults::initTestCase()
 {
     quietRequestLog();
 }
 
-void Tst_demofaults::init()
+void TestDemoFaults::init()
 {
     start();
 }
 
-void Tst_demofaults::cleanup()
+void TestDemoFaults::cleanup()
 {
     stop();
 }
 
-void Tst_demofaults::faultHttp500()
+void TestDemoFaults::faultHttp500()
 {
     QNetworkReply* reply = post(chatBody(QStringLiteral("x")), {{"X-Demo-Fault", "500"}});
     QVERIFY(finish(reply));
@@ -72,7 +72,7 @@ void Tst_demofaults::faultHttp500()
     QCOMPARE(error["type"].toString(), QStringLiteral("server_error"));
 }
 
-void Tst_demofaults::faultHttp429()
+void TestDemoFaults::faultHttp429()
 {
     QNetworkReply* reply = post(chatBody(QStringLiteral("x")), {{"X-Demo-Fault", "429"}});
     QVERIFY(finish(reply));
@@ -83,7 +83,7 @@ void Tst_demofaults::faultHttp429()
              QStringLiteral("Rate limit reached (simulated)"));
 }
 
-void Tst_demofaults::faultHtml502()
+void TestDemoFaults::faultHtml502()
 {
     QNetworkReply* reply = post(chatBody(QStringLiteral("x")), {{"X-Demo-Fault", "html502"}});
     QVERIFY(finish(reply));
@@ -94,7 +94,7 @@ void Tst_demofaults::faultHtml502()
     QVERIFY(body.contains("<center>nginx</center>"));
 }
 
-void Tst_demofaults::faultReset()
+void TestDemoFaults::faultReset()
 {
     QSignalSpy served(m_server.get(), &DemoServer::requestServed);
     QNetworkReply* reply = post(chatBody(QStringLiteral("x")), {{"X-Demo-Fault", "reset"}});
@@ -110,7 +110,7 @@ void Tst_demofaults::faultReset()
     QTRY_COMPARE_WITH_TIMEOUT(m_server->connectionCount(), 0, kTimeoutMs);
 }
 
-void Tst_demofaults::faultResetSendsRst()
+void TestDemoFaults::faultResetSendsRst()
 {
 #ifdef Q_OS_UNIX
     // A plain non-blocking socket tells a reset (ECONNRESET) from a clean close (recv 0),
@@ -150,7 +150,7 @@ void Tst_demofaults::faultResetSendsRst()
 #endif
 }
 
-void Tst_demofaults::faultStall()
+void TestDemoFaults::faultStall()
 {
     QSignalSpy served(m_server.get(), &DemoServer::requestServed);
     QNetworkReply* reply = post(chatBody(QStringLiteral("x")), {{"X-Demo-Fault", "stall"}});
@@ -171,7 +171,7 @@ void Tst_demofaults::faultStall()
     QCOMPARE(served.first().first().toInt(), 200);
 }
 
-void Tst_demofaults::faultErrorAfter200()
+void TestDemoFaults::faultErrorAfter200()
 {
     QNetworkReply* reply =
         post(chatBody(QStringLiteral("x")), {{"X-Demo-Fault", "error-after-200"}});
@@ -188,7 +188,7 @@ void Tst_demofaults::faultErrorAfter200()
     QCOMPARE(error["code"].toString(), QStringLiteral("server_error"));
 }
 
-void Tst_demofaults::faultCutOff()
+void TestDemoFaults::faultCutOff()
 {
     RawClient client;
     QVERIFY(client.connectTo(m_server->port()));
@@ -204,7 +204,7 @@ void Tst_demofaults::faultCutOff()
     QCOMPARE(client.socket.state(), QAbstractSocket::ConnectedState);
 }
 
-void Tst_demofaults::faultMalformedChunk()
+void TestDemoFaults::faultMalformedChunk()
 {
     QNetworkReply* reply = post(chatBody(QStringLiteral("x")), {{"X-Demo-Fault", "malformed"}});
     QVERIFY(finish(reply));
@@ -216,7 +216,7 @@ void Tst_demofaults::faultMalformedChunk()
     QVERIFY(sse.done);
 }
 
-void Tst_demofaults::faultIgnoreStream()
+void TestDemoFaults::faultIgnoreStream()
 {
     QNetworkReply* reply = post(chatBody(QStringLiteral("x")), {{"X-Demo-Fault", "ignore-stream"}});
     QVERIFY(finish(reply));
@@ -228,7 +228,7 @@ void Tst_demofaults::faultIgnoreStream()
              streamChat(chatBody(QStringLiteral("x"))).content);
 }
 
-void Tst_demofaults::faultRejectStreamOptions()
+void TestDemoFaults::faultRejectStreamOptions()
 {
     const Headers fault{{"X-Demo-Fault", "reject-stream-options"}};
     QNetworkReply* reply = post(chatBody(QStringLiteral("x")), fault);
@@ -250,7 +250,7 @@ void Tst_demofaults::faultRejectStreamOptions()
     QCOMPARE(status(plain), 200);
 }
 
-void Tst_demofaults::faultRejectStreamOptionsServerWide()
+void TestDemoFaults::faultRejectStreamOptionsServerWide()
 {
     DemoConfig config = instantConfig();
     config.faultRate = 1.0;
@@ -266,7 +266,7 @@ void Tst_demofaults::faultRejectStreamOptionsServerWide()
     QCOMPARE(status(models), 200);
 }
 
-void Tst_demofaults::newFaultNames()
+void TestDemoFaults::newFaultNames()
 {
     const QStringList added{"500-once", "429-once", "truncated-chunked", "huge-line", "trickle",
                             "endless",  "garbage"};
@@ -280,7 +280,7 @@ void Tst_demofaults::newFaultNames()
     QCOMPARE(DemoConfig::faultNames().removeDuplicates(), 0);
 }
 
-void Tst_demofaults::fault500Once()
+void TestDemoFaults::fault500Once()
 {
     const QByteArray body = chatBody(QStringLiteral("retry me"));
     const Headers fault{{"X-Demo-Fault", "500-once"}};
@@ -300,7 +300,7 @@ void Tst_demofaults::fault500Once()
     QCOMPARE(status(third), 500);
 }
 
-void Tst_demofaults::fault429Once()
+void TestDemoFaults::fault429Once()
 {
     const QByteArray body = chatBody(QStringLiteral("slow down"), "demo-chat", false);
     const Headers fault{{"X-Demo-Fault", "429-once"}};
@@ -318,7 +318,7 @@ void Tst_demofaults::fault429Once()
     QCOMPARE(jsonOf(second->readAll())["object"].toString(), QStringLiteral("chat.completion"));
 }
 
-void Tst_demofaults::faultOnceKeysOnBodyAndFault()
+void TestDemoFaults::faultOnceKeysOnBodyAndFault()
 {
     const auto statusOf = [this](const QString& prompt, const QByteArray& fault) {
         QNetworkReply* reply =
@@ -339,7 +339,7 @@ void Tst_demofaults::faultOnceKeysOnBodyAndFault()
     }
 }
 
-void Tst_demofaults::recentRequestsAreBounded()
+void TestDemoFaults::recentRequestsAreBounded()
 {
     DemoRecentRequests recent(4);
     for (quint64 key = 1; key <= 5; ++key)
@@ -354,7 +354,7 @@ void Tst_demofaults::recentRequestsAreBounded()
     QVERIFY(recent.takeOrRemember(1999));
 }
 
-void Tst_demofaults::faultRateAlwaysWithOneFault()
+void TestDemoFaults::faultRateAlwaysWithOneFault()
 {
     DemoConfig config = instantConfig();
     config.faultRate = 1.0;
@@ -370,7 +370,7 @@ void Tst_demofaults::faultRateAlwaysWithOneFault()
     QVERIFY(sse.done);
 }
 
-void Tst_demofaults::faultRateIsSeeded()
+void TestDemoFaults::faultRateIsSeeded()
 {
     DemoConfig config = instantConfig();
     config.faultRate = 0.5;
@@ -394,7 +394,7 @@ void Tst_demofaults::faultRateIsSeeded()
     QCOMPARE(run(), first); // same seed, same sequence
 }
 
-void Tst_demofaults::apiKeyRequired()
+void TestDemoFaults::apiKeyRequired()
 {
     DemoConfig config = instantConfig();
     config.requiredApiKey = QStringLiteral("sk-demo-secret");
@@ -418,5 +418,5 @@ void Tst_demofaults::apiKeyRequired()
     QVERIFY(sse.done);
 }
 
-QTEST_GUILESS_MAIN(Tst_demofaults)
+QTEST_GUILESS_MAIN(TestDemoFaults)
 #include "tst_demofaults.moc"

@@ -70,7 +70,7 @@ QByteArray bodyOf(const QByteArray& response)
 
 } // namespace
 
-class Tst_demofaultstreams : public QObject, private DemoTestClient
+class TestDemoFaultStreams : public QObject, private DemoTestClient
 {
     Q_OBJECT
 
@@ -87,7 +87,7 @@ private slots:
     void faultGarbage();
 };
 
-void Tst_demofaultstreams::faultTruncatedChunked()
+void TestDemoFaultStreams::faultTruncatedChunked()
 {
     const RawStream stream = readUntilClosed(
         m_server->port(),
@@ -124,7 +124,7 @@ void Tst_demofaultstreams::faultTruncatedChunked()
     QVERIFY(!sse.done);
 }
 
-void Tst_demofaultstreams::faultHugeLine()
+void TestDemoFaultStreams::faultHugeLine()
 {
     const qint64 peakBefore = procStatusKib("VmHWM");
     const RawStream stream = readUntilClosed(
@@ -144,7 +144,7 @@ void Tst_demofaultstreams::faultHugeLine()
     QVERIFY2(growthKib < 32 * 1024, qPrintable(QString::number(growthKib)));
 }
 
-void Tst_demofaultstreams::faultTrickle()
+void TestDemoFaultStreams::faultTrickle()
 {
     const QByteArray body = chatBody(QStringLiteral("drip"), "demo-chat", true, false, 3);
     QElapsedTimer clock;
@@ -169,7 +169,7 @@ void Tst_demofaultstreams::faultTrickle()
     QVERIFY(elapsedMs >= stream.total * DemoFaultStream::trickleByteDelayMs / 2);
 }
 
-void Tst_demofaultstreams::faultEndless()
+void TestDemoFaultStreams::faultEndless()
 {
     QSignalSpy served(m_server.get(), &DemoServer::requestServed);
     constexpr qint64 enough = 128 * 1024 * 1024;
@@ -190,7 +190,7 @@ void Tst_demofaultstreams::faultEndless()
     QCOMPARE(m_server->inFlight(), 0);
 }
 
-void Tst_demofaultstreams::faultEndlessIsValidStream()
+void TestDemoFaultStreams::faultEndlessIsValidStream()
 {
     // Through QNAM, which undoes the chunked framing: the first MiBs are valid content events.
     QNetworkReply* reply = post(chatBody(QStringLiteral("x")), {{"X-Demo-Fault", "endless"}});
@@ -208,7 +208,7 @@ void Tst_demofaultstreams::faultEndlessIsValidStream()
         QVERIFY(chunk["choices"][0]["finish_reason"].isNull());
 }
 
-void Tst_demofaultstreams::faultGarbage()
+void TestDemoFaultStreams::faultGarbage()
 {
     const QByteArray request =
         rawChatRequest(chatBody(QStringLiteral("x")), "X-Demo-Fault: garbage\r\n");
@@ -231,5 +231,5 @@ void Tst_demofaultstreams::faultGarbage()
              QCryptographicHash::hash(response->body, QCryptographicHash::Sha256));
 }
 
-QTEST_GUILESS_MAIN(Tst_demofaultstreams)
+QTEST_GUILESS_MAIN(TestDemoFaultStreams)
 #include "tst_demofaultstreams.moc"

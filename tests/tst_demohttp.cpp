@@ -10,7 +10,7 @@
 using namespace adminchat;
 using namespace demotest;
 
-class Tst_demohttp : public QObject, private DemoTestClient
+class TestDemoHttp : public QObject, private DemoTestClient
 {
     Q_OBJECT
 
@@ -28,22 +28,22 @@ private slots:
     void concurrentStreams();
 };
 
-void Tst_demohttp::initTestCase()
+void TestDemoHttp::initTestCase()
 {
     quietRequestLog();
 }
 
-void Tst_demohttp::init()
+void TestDemoHttp::init()
 {
     start();
 }
 
-void Tst_demohttp::cleanup()
+void TestDemoHttp::cleanup()
 {
     stop();
 }
 
-void Tst_demohttp::keepAliveOnRawSocket()
+void TestDemoHttp::keepAliveOnRawSocket()
 {
     RawClient client;
     QVERIFY(client.connectTo(m_server->port()));
@@ -81,7 +81,7 @@ void Tst_demohttp::keepAliveOnRawSocket()
     QTRY_COMPARE_WITH_TIMEOUT(m_server->connectionCount(), 0, kTimeoutMs);
 }
 
-void Tst_demohttp::pipelinedRequests()
+void TestDemoHttp::pipelinedRequests()
 {
     RawClient client;
     QVERIFY(client.connectTo(m_server->port()));
@@ -97,7 +97,7 @@ void Tst_demohttp::pipelinedRequests()
     QCOMPARE(jsonOf(third->body)["object"].toString(), QStringLiteral("chat.completion"));
 }
 
-void Tst_demohttp::singleByteWrites()
+void TestDemoHttp::singleByteWrites()
 {
     QSignalSpy served(m_server.get(), &DemoServer::requestServed);
     RawClient client;
@@ -118,7 +118,7 @@ void Tst_demohttp::singleByteWrites()
     QCOMPARE(served.first().first().toInt(), 200);
 }
 
-void Tst_demohttp::http10Stream()
+void TestDemoHttp::http10Stream()
 {
     RawClient client;
     QVERIFY(client.connectTo(m_server->port()));
@@ -131,7 +131,7 @@ void Tst_demohttp::http10Stream()
     QCOMPARE(client.socket.state(), QAbstractSocket::UnconnectedState);
 }
 
-void Tst_demohttp::garbageInput()
+void TestDemoHttp::garbageInput()
 {
     struct Case
     {
@@ -180,7 +180,7 @@ void Tst_demohttp::garbageInput()
     QVERIFY(streamChat(chatBody(QStringLiteral("still alive"))).done);
 }
 
-void Tst_demohttp::clientVanishesMidStream()
+void TestDemoHttp::clientVanishesMidStream()
 {
     QSignalSpy served(m_server.get(), &DemoServer::requestServed);
     RawClient client;
@@ -204,7 +204,7 @@ void Tst_demohttp::clientVanishesMidStream()
     QCOMPARE(served.size(), 1);
 }
 
-void Tst_demohttp::concurrentStreams()
+void TestDemoHttp::concurrentStreams()
 {
     constexpr int count = 50;
     QSignalSpy served(m_server.get(), &DemoServer::requestServed);
@@ -258,5 +258,5 @@ void Tst_demohttp::concurrentStreams()
     QTRY_COMPARE_WITH_TIMEOUT(m_server->connectionCount(), 0, kTimeoutMs);
 }
 
-QTEST_GUILESS_MAIN(Tst_demohttp)
+QTEST_GUILESS_MAIN(TestDemoHttp)
 #include "tst_demohttp.moc"

@@ -9,7 +9,7 @@
 using namespace adminchat;
 using namespace demotest;
 
-class Tst_demoserver : public QObject, private DemoTestClient
+class TestDemoServer : public QObject, private DemoTestClient
 {
     Q_OBJECT
 
@@ -34,22 +34,22 @@ private slots:
     void fixedTimingEndToEnd();
 };
 
-void Tst_demoserver::initTestCase()
+void TestDemoServer::initTestCase()
 {
     quietRequestLog();
 }
 
-void Tst_demoserver::init()
+void TestDemoServer::init()
 {
     start();
 }
 
-void Tst_demoserver::cleanup()
+void TestDemoServer::cleanup()
 {
     stop();
 }
 
-void Tst_demoserver::configProfilesAndFaultNames()
+void TestDemoServer::configProfilesAndFaultNames()
 {
     QCOMPARE(DemoConfig::profileNames(), QStringList({"instant", "realistic", "slow", "fixed"}));
     const DemoConfig instant = *DemoConfig::fromProfile(QStringLiteral("instant"));
@@ -77,7 +77,7 @@ void Tst_demoserver::configProfilesAndFaultNames()
     QVERIFY(!DemoConfig::faultFromName(QStringLiteral("bogus")));
 }
 
-void Tst_demoserver::randomIsPortableAndShaped()
+void TestDemoServer::randomIsPortableAndShaped()
 {
     // The raw engine is fixed by the standard: the 10000th value of the default seed.
     DemoRandom engine(5489);
@@ -104,7 +104,7 @@ void Tst_demoserver::randomIsPortableAndShaped()
     QVERIFY(qAbs(below / double(n) - 0.5) < 0.03); // the median is the median
 }
 
-void Tst_demoserver::modelsList()
+void TestDemoServer::modelsList()
 {
     QNetworkReply* reply = get(QStringLiteral("/v1/models"));
     QVERIFY(finish(reply));
@@ -125,7 +125,7 @@ void Tst_demoserver::modelsList()
              QStringLiteral("http://127.0.0.1:%1/v1").arg(m_server->port()));
 }
 
-void Tst_demoserver::routingAndValidationErrors()
+void TestDemoServer::routingAndValidationErrors()
 {
     const auto check = [](QNetworkReply* reply, int expected, const QString& message) {
         if (!finish(reply))
@@ -162,7 +162,7 @@ void Tst_demoserver::routingAndValidationErrors()
     QCOMPARE(wrongMethod->rawHeader("Allow"), QByteArray("POST"));
 }
 
-void Tst_demoserver::streamedAnswer()
+void TestDemoServer::streamedAnswer()
 {
     QSignalSpy served(m_server.get(), &DemoServer::requestServed);
     QNetworkReply* reply = post(chatBody(QStringLiteral("Hello there")));
@@ -205,7 +205,7 @@ void Tst_demoserver::streamedAnswer()
     QCOMPARE(served.first().first().toInt(), 200);
 }
 
-void Tst_demoserver::streamWithoutUsage()
+void TestDemoServer::streamWithoutUsage()
 {
     const SseStream sse =
         streamChat(chatBody(QStringLiteral("No usage"), QStringLiteral("demo-chat"), true, false));
@@ -217,7 +217,7 @@ void Tst_demoserver::streamWithoutUsage()
     QCOMPARE(sse.chunks.last()["choices"][0]["finish_reason"].toString(), QStringLiteral("stop"));
 }
 
-void Tst_demoserver::determinism()
+void TestDemoServer::determinism()
 {
     const SseStream first = streamChat(chatBody(QStringLiteral("Explain caching")));
     const SseStream second = streamChat(chatBody(QStringLiteral("Explain caching")));
@@ -239,7 +239,7 @@ void Tst_demoserver::determinism()
     QVERIFY(differentSeed != first.content);
 }
 
-void Tst_demoserver::answersVaryInLengthAndMarkdown()
+void TestDemoServer::answersVaryInLengthAndMarkdown()
 {
     int shortest = 1000, longest = 0;
     bool sawCode = false, sawList = false;
@@ -261,7 +261,7 @@ void Tst_demoserver::answersVaryInLengthAndMarkdown()
     QVERIFY(sawList);
 }
 
-void Tst_demoserver::maxTokensGivesLength()
+void TestDemoServer::maxTokensGivesLength()
 {
     const SseStream sse = streamChat(
         chatBody(QStringLiteral("Be brief"), QStringLiteral("demo-chat"), true, true, 7));
@@ -276,7 +276,7 @@ void Tst_demoserver::maxTokensGivesLength()
     QVERIFY(full.content.startsWith(sse.content));
 }
 
-void Tst_demoserver::reasonerSendsReasoningFirst()
+void TestDemoServer::reasonerSendsReasoningFirst()
 {
     const SseStream sse =
         streamChat(chatBody(QStringLiteral("Think about it"), QStringLiteral("demo-reasoner")));
@@ -292,7 +292,7 @@ void Tst_demoserver::reasonerSendsReasoningFirst()
              sse.reasoningChunks + sse.contentChunks);
 }
 
-void Tst_demoserver::nonStreamedAnswer()
+void TestDemoServer::nonStreamedAnswer()
 {
     const SseStream streamed =
         streamChat(chatBody(QStringLiteral("Same prompt"), QStringLiteral("demo-reasoner")));
@@ -320,7 +320,7 @@ void Tst_demoserver::nonStreamedAnswer()
         !jsonOf(chat->readAll())["choices"][0]["message"].toObject().contains("reasoning_content"));
 }
 
-void Tst_demoserver::fixedLatencyOverride()
+void TestDemoServer::fixedLatencyOverride()
 {
     // A realistic server: the header must override its random latency.
     startServer(*DemoConfig::fromProfile(QStringLiteral("realistic")));
@@ -339,7 +339,7 @@ void Tst_demoserver::fixedLatencyOverride()
         QVERIFY(arrivals[i] >= 100 + 20 * i - 1); // the schedule never runs early
 }
 
-void Tst_demoserver::fixedTimingConfig()
+void TestDemoServer::fixedTimingConfig()
 {
     const DemoConfig fixed = *DemoConfig::fromProfile(QStringLiteral("fixed"));
     QCOMPARE(fixed.profile, QStringLiteral("fixed"));
@@ -362,7 +362,7 @@ void Tst_demoserver::fixedTimingConfig()
     QCOMPARE(slow.timingDescription(), QStringLiteral("TTFT 0 ms, 12.5 ms/token"));
 }
 
-void Tst_demoserver::fixedTimingEndToEnd()
+void TestDemoServer::fixedTimingEndToEnd()
 {
     // A realistic (random) server fixed to 50 ms / 10 ms, as `serve-demo --ttft 50 --itl 10`.
     DemoConfig config = *DemoConfig::fromProfile(QStringLiteral("realistic"));
@@ -401,5 +401,5 @@ void Tst_demoserver::fixedTimingEndToEnd()
     }
 }
 
-QTEST_GUILESS_MAIN(Tst_demoserver)
+QTEST_GUILESS_MAIN(TestDemoServer)
 #include "tst_demoserver.moc"

@@ -9,7 +9,7 @@
 using namespace adminchat;
 using namespace demotest;
 
-class Tst_demostats : public QObject, private DemoTestClient
+class TestDemoStats : public QObject, private DemoTestClient
 {
     Q_OBJECT
 
@@ -54,7 +54,7 @@ QList<qint64> httpStats(quint16 port, const QByteArray& method = "GET",
 
 } // namespace
 
-void Tst_demostats::inFlightStats()
+void TestDemoStats::inFlightStats()
 {
     constexpr int count = 10; // above QNAM's 6 connections per host: raw sockets
     constexpr int tokens = 30;
@@ -104,7 +104,7 @@ void Tst_demostats::inFlightStats()
     QCOMPARE(httpStats(port), QList<qint64>({0, 0, 0}));
 }
 
-void Tst_demostats::statsCountErrorAnswersOnly()
+void TestDemoStats::statsCountErrorAnswersOnly()
 {
     const quint16 port = m_server->port();
     RawClient client;
@@ -133,7 +133,7 @@ void Tst_demostats::statsCountErrorAnswersOnly()
     QCOMPARE(m_server->requestsServed(), 4);
 }
 
-void Tst_demostats::statsResetKeepsStreamsInFlight()
+void TestDemoStats::statsResetKeepsStreamsInFlight()
 {
     // Stalled streams stay in flight until their clients give up.
     std::vector<std::unique_ptr<RawClient>> clients;
@@ -174,7 +174,7 @@ void Tst_demostats::statsResetKeepsStreamsInFlight()
     QCOMPARE(m_server->requestsServed(), 2);
 }
 
-void Tst_demostats::statsRouteAndApiKey()
+void TestDemoStats::statsRouteAndApiKey()
 {
     DemoConfig config = instantConfig();
     config.requiredApiKey = QStringLiteral("sekret");
@@ -225,5 +225,5 @@ void Tst_demostats::statsRouteAndApiKey()
     QCOMPARE(m_server->requestsServed(), 0);
 }
 
-QTEST_GUILESS_MAIN(Tst_demostats)
+QTEST_GUILESS_MAIN(TestDemoStats)
 #include "tst_demostats.moc"

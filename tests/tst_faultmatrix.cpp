@@ -10,9 +10,7 @@
 
 #include <QSignalSpy>
 #include <QTest>
-#include <csignal>
 #include <memory>
-#include <sys/prctl.h>
 #include <sys/resource.h>
 
 using namespace adminchat;
@@ -50,33 +48,6 @@ bool resetPeakRss()
     QFile clearRefs(QStringLiteral("/proc/self/clear_refs"));
     return clearRefs.open(QIODevice::WriteOnly) && clearRefs.write("5") == 1;
 }
-
-// `adminchat serve-demo` for the whole run, stopped however the run ends: by the destructor when
-// a check fails, by the kernel (parent-death signal) when the test process dies.
-class DemoServerProcess
-{
-public:
-    DemoServerProcess()
-    {
-        m_process.setChildProcessModifier([] { ::prctl(PR_SET_PDEATHSIG, SIGTERM); });
-    }
-    ~DemoServerProcess()
-    {
-        if (m_process.state() == QProcess::NotRunning)
-            return;
-        m_process.terminate();
-        if (!m_process.waitForFinished(5000)) {
-            m_process.kill();
-            m_process.waitForFinished();
-        }
-    }
-    DemoServerProcess(const DemoServerProcess&) = delete;
-    DemoServerProcess& operator=(const DemoServerProcess&) = delete;
-    QProcess& process() { return m_process; }
-
-private:
-    QProcess m_process;
-};
 
 // What one fault must end in.
 struct FaultCase
@@ -131,7 +102,7 @@ QString errorText(const RequestTrace& trace)
 
 Q_DECLARE_METATYPE(FaultCase)
 
-class Tst_faultmatrix : public QObject
+class TestFaultMatrix : public QObject
 {
     Q_OBJECT
 
@@ -155,19 +126,20 @@ private:
     static ChatRequest request();
     Outcome run(const EndpointConfig& endpoint, const ChatRequest& request);
 
-    std::unique_ptr<DemoServerProcess> m_server;
+    // `adminchat serve-demo` for the whole run, stopped however the run ends (ProcessRunner).
+    std::unique_ptr<ProcessRunner> m_server;
     QUrl m_baseUrl;
     QString m_answer; // the answer without a fault
 };
 
-void Tst_faultmatrix::initTestCase()
+void TestFaultMatrix::initTestCase()
 {
     const qint64 sizeKib = demotest::procStatusKib("VmSize");
     QVERIFY(sizeKib > 0);
     const rlimit cap{rlim_t(sizeKib) * 1024 + kAddressSpaceHeadroom, RLIM_INFINITY};
     QCOMPARE(setrlimit(RLIMIT_AS, &cap), 0);
 
-    m_server = std::make_unique<DemoServerProcess>();
+    m_server = std::make_unique<ProcessRunner>();
     const QString url = startDemoServer(m_server->process(), {"--profile", "instant"});
     QVERIFY2(!url.isEmpty(), m_server->process().readAllStandardError().constData());
     m_baseUrl = QUrl(url);
@@ -180,12 +152,12 @@ void Tst_faultmatrix::initTestCase()
     QVERIFY(!m_answer.isEmpty());
 }
 
-void Tst_faultmatrix::cleanupTestCase()
+void TestFaultMatrix::cleanupTestCase()
 {
     m_server.reset();
 }
 
-EndpointConfig Tst_faultmatrix::endpoint(const QByteArray& fault) const
+EndpointConfig TestFaultMatrix::endpoint(const QByteArray& fault) const
 {
     EndpointConfig config;
     config.baseUrl = m_baseUrl;
@@ -194,7 +166,7 @@ EndpointConfig Tst_faultmatrix::endpoint(const QByteArray& fault) const
     return config;
 }
 
-ChatRequest Tst_faultmatrix::request()
+ChatRequest TestFaultMatrix::request()
 {
     // Short, so that the trickled answer (2 ms a byte) takes seconds, not minutes; longer than
     // the tokens sent before a fault strikes, so partial answers are really partial.
@@ -205,7 +177,7 @@ ChatRequest Tst_faultmatrix::request()
     return request;
 }
 
-Tst_faultmatrix::Outcome Tst_faultmatrix::run(const EndpointConfig& endpoint,
+TestFaultMatrix::Outcome TestFaultMatrix::run(const EndpointConfig& endpoint,
                                               const ChatRequest& request)
 {
     Outcome outcome;
@@ -232,14 +204,14 @@ Tst_faultmatrix::Outcome Tst_faultmatrix::run(const EndpointConfig& endpoint,
     return outcome;
 }
 
-void Tst_faultmatrix::everyFault_data()
+void TestFaultMatrix::everyFault_data()
 {
     QTest::addColumn<FaultCase>("expected");
     for (const FaultCase& expected : faultCases())
         QTest::newRow(expected.fault) << expected;
 }
 
-void Tst_faultmatrix::everyFault()
+void TestFaultMatrix::everyFault()
 {
     QFETCH(FaultCase, expected);
     const QByteArray fault = expected.fault;
@@ -305,7 +277,7 @@ void Tst_faultmatrix::everyFault()
     QVERIFY2(growthKib < kPeakGrowthLimitKib, qPrintable(QString::number(growthKib)));
 }
 
-void Tst_faultmatrix::everyFaultIsCovered()
+void TestFaultMatrix::everyFaultIsCovered()
 {
     // A fault added to the demo must get its case above.
     QStringList tested;
@@ -319,5 +291,5 @@ void Tst_faultmatrix::everyFaultIsCovered()
     QVERIFY2(missing.isEmpty(), qPrintable(missing.join(QStringLiteral(", "))));
 }
 
-QTEST_GUILESS_MAIN(Tst_faultmatrix)
+QTEST_GUILESS_MAIN(TestFaultMatrix)
 #include "tst_faultmatrix.moc"

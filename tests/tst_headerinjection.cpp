@@ -4,7 +4,7 @@
 // bad value came from, and the value itself is never printed.
 #include "AppProcess.h"
 #include "HostileServer.h"
-#include "KeychainTestHelpers.h"
+#include "TestHome.h"
 #include "endpoints/KeyStore.h"
 
 #include <QSettings>

@@ -6,7 +6,7 @@
 
 using namespace adminchat;
 
-class Tst_httperrorformatter : public QObject
+class TestHttpErrorFormatter : public QObject
 {
     Q_OBJECT
 private slots:
@@ -20,7 +20,7 @@ private slots:
     void reasonPhrase();
 };
 
-void Tst_httperrorformatter::format_data()
+void TestHttpErrorFormatter::format_data()
 {
     QTest::addColumn<int>("status");
     QTest::addColumn<QByteArray>("reason");
@@ -168,7 +168,7 @@ void Tst_httperrorformatter::format_data()
                                     << "HTTP 522 Connection Timed Out (empty body)";
 }
 
-void Tst_httperrorformatter::format()
+void TestHttpErrorFormatter::format()
 {
     QFETCH(int, status);
     QFETCH(QByteArray, reason);
@@ -182,7 +182,7 @@ void Tst_httperrorformatter::format()
     QVERIFY(line.size() <= HttpErrorFormatter::maxLength);
 }
 
-void Tst_httperrorformatter::truncatesLongMessages()
+void TestHttpErrorFormatter::truncatesLongMessages()
 {
     QByteArray message;
     for (int i = 0; i < 200; ++i)
@@ -207,7 +207,7 @@ void Tst_httperrorformatter::truncatesLongMessages()
                        QString(HttpErrorFormatter::maxLength - 33, u'x') + QChar(0x2026));
 }
 
-void Tst_httperrorformatter::truncatesLongHtmlTitleKeepingSuffix()
+void TestHttpErrorFormatter::truncatesLongHtmlTitleKeepingSuffix()
 {
     const QByteArray body = "<html><title>" + QByteArray(1000, 'T') + "</title></html>";
     const QString line = HttpErrorFormatter::format(502, {}, "text/html", body);
@@ -216,7 +216,7 @@ void Tst_httperrorformatter::truncatesLongHtmlTitleKeepingSuffix()
     QVERIFY(line.endsWith(QStringLiteral("T\u2026 (HTML page)")));
 }
 
-void Tst_httperrorformatter::messageFromErrorValue_data()
+void TestHttpErrorFormatter::messageFromErrorValue_data()
 {
     QTest::addColumn<QByteArray>("json"); // wrapped as {"v": ...} to allow any value
     QTest::addColumn<QString>("expected");
@@ -239,7 +239,7 @@ void Tst_httperrorformatter::messageFromErrorValue_data()
                            << "a; b; q: c";
 }
 
-void Tst_httperrorformatter::messageFromErrorValue()
+void TestHttpErrorFormatter::messageFromErrorValue()
 {
     QFETCH(QByteArray, json);
     QFETCH(QString, expected);
@@ -248,7 +248,7 @@ void Tst_httperrorformatter::messageFromErrorValue()
     QCOMPARE(HttpErrorFormatter::messageFromErrorValue(document.object().value("v")), expected);
 }
 
-void Tst_httperrorformatter::reasonPhrase_data()
+void TestHttpErrorFormatter::reasonPhrase_data()
 {
     QTest::addColumn<int>("status");
     QTest::addColumn<QString>("expected");
@@ -274,12 +274,12 @@ void Tst_httperrorformatter::reasonPhrase_data()
     QTest::newRow("zero") << 0 << "";
 }
 
-void Tst_httperrorformatter::reasonPhrase()
+void TestHttpErrorFormatter::reasonPhrase()
 {
     QFETCH(int, status);
     QFETCH(QString, expected);
     QCOMPARE(HttpErrorFormatter::reasonPhrase(status), expected);
 }
 
-QTEST_GUILESS_MAIN(Tst_httperrorformatter)
+QTEST_GUILESS_MAIN(TestHttpErrorFormatter)
 #include "tst_httperrorformatter.moc"

@@ -2,7 +2,7 @@
 // tests/run-all.sh starts it): write, read, overwrite, remove, not found. Without a reachable
 // keychain (a child process with a dead D-Bus address) every operation fails with one line that
 // names ADMINCHAT_API_KEY_<NAME>, and nothing is written anywhere.
-#include "KeychainTestHelpers.h"
+#include "TestHome.h"
 #include "endpoints/KeyStore.h"
 
 #include <QDirIterator>

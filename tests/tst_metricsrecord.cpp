@@ -51,7 +51,7 @@ RequestMetrics sampleMetrics()
 
 } // namespace
 
-class Tst_metricsrecord : public QObject
+class TestMetricsRecord : public QObject
 {
     Q_OBJECT
 private slots:
@@ -318,5 +318,5 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(Tst_metricsrecord)
+QTEST_GUILESS_MAIN(TestMetricsRecord)
 #include "tst_metricsrecord.moc"

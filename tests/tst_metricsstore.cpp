@@ -104,7 +104,7 @@ QByteArray readAll(const QString& path)
 
 } // namespace
 
-class Tst_metricsstore : public QObject
+class TestMetricsStore : public QObject
 {
     Q_OBJECT
 
@@ -578,5 +578,5 @@ private:
     }
 };
 
-QTEST_GUILESS_MAIN(Tst_metricsstore)
+QTEST_GUILESS_MAIN(TestMetricsStore)
 #include "tst_metricsstore.moc"

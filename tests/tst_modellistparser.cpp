@@ -4,7 +4,7 @@
 
 using namespace adminchat;
 
-class Tst_modellistparser : public QObject
+class TestModelListParser : public QObject
 {
     Q_OBJECT
 private slots:
@@ -13,7 +13,7 @@ private slots:
     void nullErrorPointer();
 };
 
-void Tst_modellistparser::parse_data()
+void TestModelListParser::parse_data()
 {
     QTest::addColumn<QByteArray>("body");
     QTest::addColumn<QStringList>("expected");
@@ -78,7 +78,7 @@ void Tst_modellistparser::parse_data()
         << QByteArray(R"({"data":{"id":"m"}})") << QStringList{} << "models list has no data array";
 }
 
-void Tst_modellistparser::parse()
+void TestModelListParser::parse()
 {
     QFETCH(QByteArray, body);
     QFETCH(QStringList, expected);
@@ -99,11 +99,11 @@ void Tst_modellistparser::parse()
     }
 }
 
-void Tst_modellistparser::nullErrorPointer()
+void TestModelListParser::nullErrorPointer()
 {
     QCOMPARE(ModelListParser::parse("nonsense"), QStringList());
     QCOMPARE(ModelListParser::parse(R"({"data":[{"id":"m"}]})"), QStringList{"m"});
 }
 
-QTEST_GUILESS_MAIN(Tst_modellistparser)
+QTEST_GUILESS_MAIN(TestModelListParser)
 #include "tst_modellistparser.moc"

@@ -36,7 +36,7 @@ QJsonObject usageOf(const SseStream& stream)
 
 } // namespace
 
-class Tst_predictiondemo : public QObject, private DemoTestClient
+class TestPredictionDemo : public QObject, private DemoTestClient
 {
     Q_OBJECT
 
@@ -61,28 +61,28 @@ private:
     QPair<QString, int> firstAnswer(const QString& prompt, const QString& model = "demo-chat");
 };
 
-void Tst_predictiondemo::initTestCase()
+void TestPredictionDemo::initTestCase()
 {
     quietRequestLog();
 }
 
-void Tst_predictiondemo::init()
+void TestPredictionDemo::init()
 {
     start();
 }
 
-void Tst_predictiondemo::cleanup()
+void TestPredictionDemo::cleanup()
 {
     stop();
 }
 
-QPair<QString, int> Tst_predictiondemo::firstAnswer(const QString& prompt, const QString& model)
+QPair<QString, int> TestPredictionDemo::firstAnswer(const QString& prompt, const QString& model)
 {
     const SseStream stream = streamChat(chatBody(prompt, model));
     return {stream.content, usageOf(stream)["completion_tokens"].toInt()};
 }
 
-void Tst_predictiondemo::predictionEqualToAnswerIsAccepted()
+void TestPredictionDemo::predictionEqualToAnswerIsAccepted()
 {
     // The demo answers a prompt the same way every time, so the first answer predicts the second
     // exactly.
@@ -100,7 +100,7 @@ void Tst_predictiondemo::predictionEqualToAnswerIsAccepted()
     QCOMPARE(details["reasoning_tokens"].toInt(-1), 0);
 }
 
-void Tst_predictiondemo::nonStreamedAnswerReportsDetails()
+void TestPredictionDemo::nonStreamedAnswerReportsDetails()
 {
     const auto [answer, tokens] = firstAnswer(QStringLiteral("Why is my GPU idle?"));
     QNetworkReply* reply =
@@ -116,7 +116,7 @@ void Tst_predictiondemo::nonStreamedAnswerReportsDetails()
     QCOMPARE(details["rejected_prediction_tokens"].toInt(-1), 4);
 }
 
-void Tst_predictiondemo::unrelatedPredictionIsRejected()
+void TestPredictionDemo::unrelatedPredictionIsRejected()
 {
     const QString unrelated = QStringLiteral("zebra quartz violin\nmarmalade\t7 ∑ ok?");
     const SseStream stream = streamChat(
@@ -136,7 +136,7 @@ void Tst_predictiondemo::unrelatedPredictionIsRejected()
     QCOMPARE(partDetails["rejected_prediction_tokens"].toInt(-1), 1);
 }
 
-void Tst_predictiondemo::partlyMatchingPrediction()
+void TestPredictionDemo::partlyMatchingPrediction()
 {
     // The first ten tokens of the answer, then text of its own: ten accepted, the rest rejected.
     const SseStream first = streamChat(chatBody(QStringLiteral("Summarise the incident")));
@@ -155,7 +155,7 @@ void Tst_predictiondemo::partlyMatchingPrediction()
     QCOMPARE(details["rejected_prediction_tokens"].toInt(-1), 3);
 }
 
-void Tst_predictiondemo::reasoningModelCountsContentOnly()
+void TestPredictionDemo::reasoningModelCountsContentOnly()
 {
     const SseStream first =
         streamChat(chatBody(QStringLiteral("Plan a load test"), "demo-reasoner"));
@@ -171,7 +171,7 @@ void Tst_predictiondemo::reasoningModelCountsContentOnly()
     QCOMPARE(usage["completion_tokens"].toInt(), first.contentChunks + first.reasoningChunks);
 }
 
-void Tst_predictiondemo::noDetailsWithoutPrediction()
+void TestPredictionDemo::noDetailsWithoutPrediction()
 {
     const SseStream stream = streamChat(chatBody(QStringLiteral("Explain connection pooling")));
     const QJsonObject usage = usageOf(stream);
@@ -185,7 +185,7 @@ void Tst_predictiondemo::noDetailsWithoutPrediction()
     QVERIFY(!usageOf(null).contains("completion_tokens_details"));
 }
 
-void Tst_predictiondemo::malformedPrediction_data()
+void TestPredictionDemo::malformedPrediction_data()
 {
     QTest::addColumn<QJsonValue>("prediction");
     QTest::addColumn<QString>("field");
@@ -203,7 +203,7 @@ void Tst_predictiondemo::malformedPrediction_data()
         << "'prediction.content'";
 }
 
-void Tst_predictiondemo::malformedPrediction()
+void TestPredictionDemo::malformedPrediction()
 {
     QFETCH(QJsonValue, prediction);
     QFETCH(QString, field);
@@ -216,7 +216,7 @@ void Tst_predictiondemo::malformedPrediction()
     QCOMPARE(error["code"].toString(), QStringLiteral("invalid_value"));
 }
 
-void Tst_predictiondemo::acceptedTokensComeFaster()
+void TestPredictionDemo::acceptedTokensComeFaster()
 {
     const Headers slow{{"X-Demo-Latency", "ttft=0,itl=15"}};
     const QString prompt = QStringLiteral("Explain connection pooling");
@@ -238,7 +238,7 @@ void Tst_predictiondemo::acceptedTokensComeFaster()
              qPrintable(QStringLiteral("%1 ms vs %2 ms").arg(predictedMs).arg(plainMs)));
 }
 
-void Tst_predictiondemo::clientRoundTrip()
+void TestPredictionDemo::clientRoundTrip()
 {
     // ChatRequest::prediction through the real client: the usage the demo sends ends up in the
     // trace, the metrics record and the ask summary.
@@ -287,5 +287,5 @@ void Tst_predictiondemo::clientRoundTrip()
     }
 }
 
-QTEST_GUILESS_MAIN(Tst_predictiondemo)
+QTEST_GUILESS_MAIN(TestPredictionDemo)
 #include "tst_predictiondemo.moc"

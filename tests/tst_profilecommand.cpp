@@ -3,7 +3,7 @@
 // private D-Bus session, see tests/run-all.sh), and `adminchat serve-demo` requiring that key.
 // After every scenario no file under the settings or data directories holds the key.
 #include "AppProcess.h"
-#include "KeychainTestHelpers.h"
+#include "TestHome.h"
 
 #include <QDirIterator>
 #include <QRegularExpression>

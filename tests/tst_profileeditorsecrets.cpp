@@ -3,9 +3,9 @@
 // characters, framing headers and bad base URLs; Test connection runs the real client against a
 // scripted loopback server that logs what arrives.
 #include "HostileServer.h"
-#include "KeychainTestHelpers.h"
 #include "ProfileEditorDialog.h"
 #include "ProfileForm.h"
+#include "TestHome.h"
 #include "endpoints/KeyStore.h"
 #include "endpoints/ProfileStore.h"
 

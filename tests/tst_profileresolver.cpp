@@ -1,7 +1,7 @@
 // ProfileResolver: a profile name to a ready EndpointConfig. Saved profiles with their key from
 // ADMINCHAT_API_KEY_<NAME>, the keychain (real Secret Service when a D-Bus session is there) or
 // none; Environment from OPENAI_*; Demo and unknown names refused with a useful line.
-#include "KeychainTestHelpers.h"
+#include "TestHome.h"
 #include "endpoints/KeyStore.h"
 #include "endpoints/ProfileResolver.h"
 #include "endpoints/ProfileStore.h"

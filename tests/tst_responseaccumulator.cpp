@@ -109,7 +109,7 @@ QByteArray compact(const std::optional<QJsonObject>& object)
 
 } // namespace
 
-class Tst_responseaccumulator : public QObject
+class TestResponseAccumulator : public QObject
 {
     Q_OBJECT
 private slots:
@@ -122,7 +122,7 @@ private slots:
     void textIsBounded();
 };
 
-void Tst_responseaccumulator::toolCalls_data()
+void TestResponseAccumulator::toolCalls_data()
 {
     QTest::addColumn<QList<ToolCallDelta>>("pieces");
     QTest::addColumn<QStringList>("expected");
@@ -170,7 +170,7 @@ void Tst_responseaccumulator::toolCalls_data()
         << QStringList{"0|a|function|f|{}", "0|b|function|g|{}"};
 }
 
-void Tst_responseaccumulator::toolCalls()
+void TestResponseAccumulator::toolCalls()
 {
     QFETCH(QList<ToolCallDelta>, pieces);
     QFETCH(QStringList, expected);
@@ -183,7 +183,7 @@ void Tst_responseaccumulator::toolCalls()
     QCOMPARE(accumulator.isEmpty(), expected.isEmpty());
 }
 
-void Tst_responseaccumulator::apply_data()
+void TestResponseAccumulator::apply_data()
 {
     QTest::addColumn<QList<ChunkUpdate>>("updates");
     QTest::addColumn<QString>("text");
@@ -291,7 +291,7 @@ void Tst_responseaccumulator::apply_data()
         << "stop" << QByteArray() << "" << false << protocol << "malformed";
 }
 
-void Tst_responseaccumulator::apply()
+void TestResponseAccumulator::apply()
 {
     QFETCH(QList<ChunkUpdate>, updates);
     QFETCH(QString, text);
@@ -328,7 +328,7 @@ void Tst_responseaccumulator::apply()
     }
 }
 
-void Tst_responseaccumulator::finishAtEofIsRepeatable()
+void TestResponseAccumulator::finishAtEofIsRepeatable()
 {
     ResponseAccumulator accumulator;
     accumulator.apply(content("x"));
@@ -340,7 +340,7 @@ void Tst_responseaccumulator::finishAtEofIsRepeatable()
     QCOMPARE(second->message, first->message);
 }
 
-void Tst_responseaccumulator::toolCallsThroughApply()
+void TestResponseAccumulator::toolCallsThroughApply()
 {
     ResponseAccumulator accumulator;
     accumulator.apply(tools({piece(0, "call_1", "search", "{\"q\":", "function")}));
@@ -352,7 +352,7 @@ void Tst_responseaccumulator::toolCallsThroughApply()
     QCOMPARE(accumulator.finishAtEof()->message, QStringLiteral("boom"));
 }
 
-void Tst_responseaccumulator::textIsBounded()
+void TestResponseAccumulator::textIsBounded()
 {
     // Content, reasoning and refusal count together; reaching the limit exactly is fine.
     const qsizetype third = ResponseAccumulator::maxTextChars / 4;
@@ -378,5 +378,5 @@ void Tst_responseaccumulator::textIsBounded()
     QCOMPARE(accumulator.finishAtEof()->kind, ApiError::Kind::Protocol);
 }
 
-QTEST_GUILESS_MAIN(Tst_responseaccumulator)
+QTEST_GUILESS_MAIN(TestResponseAccumulator)
 #include "tst_responseaccumulator.moc"

@@ -2,35 +2,21 @@
 // plan (500, 429 with retry-after-ms, a stream, a stream cut after its first words, ...): which
 // failures are sent again and how often, the waits (lower bounds only), the trace's retries and
 // times, cancellation during the wait, and that an answer that has started is never repeated.
-#include "HttpTestRequest.h"
+#include "HostileServer.h"
+#include "ResponsePlan.h"
 #include "net/ChatClient.h"
 
 #include <QElapsedTimer>
 #include <QLocale>
 #include <QLoggingCategory>
-#include <QPointer>
 #include <QSignalSpy>
-#include <QTcpServer>
-#include <QTcpSocket>
 #include <QTest>
-#include <QTimer>
-#include <functional>
 
 using namespace adminchat;
 
 namespace {
 
 constexpr qint64 nsPerMs = 1'000'000;
-
-// One attempt's answer: raw bytes written once the request has arrived; "cut" closes the
-// connection abruptly after writing them; "silent" never answers.
-struct Step
-{
-    QByteArray bytes;
-    bool cut = false;
-    bool silent = false;
-    std::function<QByteArray()> make = {}; // built when the request arrives (an HTTP date)
-};
 
 QByteArray errorAnswer(int status, const QByteArray& reason, const QByteArray& extraHeaders = {})
 {
@@ -40,9 +26,10 @@ QByteArray errorAnswer(int status, const QByteArray& reason, const QByteArray& e
            "Content-Length: " + QByteArray::number(body.size()) + "\r\n\r\n" + body;
 }
 
-Step fail(int status, const QByteArray& reason, const QByteArray& extraHeaders = {})
+// One attempt's answer: the bytes, then the connection closed.
+HostileResponse fail(int status, const QByteArray& reason, const QByteArray& extraHeaders = {})
 {
-    return {errorAnswer(status, reason, extraHeaders)};
+    return HostileResponse().write(errorAnswer(status, reason, extraHeaders));
 }
 
 QByteArray chunk(const QByteArray& content, const QByteArray& finish = "null")
@@ -55,73 +42,38 @@ QByteArray chunk(const QByteArray& content, const QByteArray& finish = "null")
 const QByteArray streamHead =
     "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nConnection: close\r\n\r\n";
 
-Step stream()
+HostileResponse stream()
 {
-    return {streamHead + chunk("Hello") + chunk(" world", "\"stop\"") + "data: [DONE]\n\n"};
+    return HostileResponse().write(streamHead + chunk("Hello") + chunk(" world", "\"stop\"") +
+                                   "data: [DONE]\n\n");
 }
 
-Step cutStream()
+// The first words, then the connection broken abruptly once they have reached the client.
+HostileResponse cutStream()
 {
-    return {streamHead + chunk("partial"), true};
+    return HostileResponse().write(streamHead + chunk("partial")).wait(100).reset();
 }
 
-// Serves one request per connection from the plan, the last step again when the plan runs out.
-class ScriptedServer : public QObject
+// Never answers.
+HostileResponse silent()
+{
+    return HostileResponse().hold();
+}
+
+// Serves one request per connection from the plan, the last step again when the plan runs out,
+// and tells when each attempt arrived.
+class ScriptedServer : public HostileServer
 {
 public:
-    explicit ScriptedServer(QList<Step> plan) : m_plan(std::move(plan))
-    {
-        m_clock.start();
-        connect(&m_server, &QTcpServer::newConnection, this, [this] {
-            while (QTcpSocket* socket = m_server.nextPendingConnection())
-                serve(socket);
-        });
-    }
+    explicit ScriptedServer(QList<HostileResponse> plan) : HostileServer(ResponsePlan(plan)) {}
+    explicit ScriptedServer(HostileHandler handler) : HostileServer(std::move(handler)) {}
 
-    bool listen() { return m_server.listen(QHostAddress::LocalHost, 0); }
-    QUrl baseUrl() const
-    {
-        return QUrl(QStringLiteral("http://127.0.0.1:%1/v1").arg(m_server.serverPort()));
-    }
-    int attempts() const { return int(m_arrivalMs.size()); }
+    int attempts() const { return requestCount(); }
     qint64 gapMs(int attempt) const
     {
-        return m_arrivalMs.at(attempt) - m_arrivalMs.at(attempt - 1);
+        const QList<HostileRequest> log = requests();
+        return log.at(attempt).receivedMs - log.at(attempt - 1).receivedMs;
     }
-
-private:
-    void serve(QTcpSocket* socket)
-    {
-        socket->setParent(this);
-        auto buffer = std::make_shared<QByteArray>();
-        connect(socket, &QTcpSocket::readyRead, this, [this, socket, buffer] {
-            *buffer += socket->readAll();
-            if (!takeHttpRequest(*buffer))
-                return;
-            m_arrivalMs.append(m_clock.elapsed());
-            const Step& step =
-                m_plan.at(std::min<qsizetype>(m_arrivalMs.size(), m_plan.size()) - 1);
-            if (step.silent)
-                return;
-            socket->write(step.make ? step.make() : step.bytes);
-            if (step.cut) {
-                socket->flush();
-                // Let the first words reach the client before the connection breaks.
-                QPointer<QTcpSocket> guarded(socket);
-                QTimer::singleShot(100, socket, [guarded] {
-                    if (guarded)
-                        guarded->abort();
-                });
-            } else {
-                socket->disconnectFromHost();
-            }
-        });
-    }
-
-    QTcpServer m_server;
-    QList<Step> m_plan;
-    QElapsedTimer m_clock;
-    QList<qint64> m_arrivalMs;
 };
 
 ChatRequest chatRequest()
@@ -179,7 +131,7 @@ void TestRetries::serverErrorsThenStream()
 {
     ScriptedServer server(
         {fail(500, "Internal Server Error"), fail(503, "Service Unavailable"), stream()});
-    QVERIFY(server.listen());
+    QVERIFY(server.isListening());
     QStringList logged;
     static QStringList* sink = nullptr;
     sink = &logged;
@@ -215,7 +167,7 @@ void TestRetries::honoursRetryAfterMs()
     // retry-after-ms wins over retry-after (30 s would outlast the test's wait).
     ScriptedServer server(
         {fail(429, "Too Many Requests", "retry-after-ms: 200\r\nretry-after: 30\r\n"), stream()});
-    QVERIFY(server.listen());
+    QVERIFY(server.isListening());
     const RequestTrace trace = run(endpoint(server));
     QVERIFY2(trace.succeeded(), qPrintable(trace.error ? trace.error->message : QString()));
     QCOMPARE(server.attempts(), 2);
@@ -226,7 +178,7 @@ void TestRetries::honoursRetryAfterMs()
 void TestRetries::honoursRetryAfterSeconds()
 {
     ScriptedServer server({fail(503, "Service Unavailable", "Retry-After: 1\r\n"), stream()});
-    QVERIFY(server.listen());
+    QVERIFY(server.isListening());
     const RequestTrace trace = run(endpoint(server));
     QVERIFY(trace.succeeded());
     QCOMPARE(trace.retries, 1);
@@ -236,17 +188,18 @@ void TestRetries::honoursRetryAfterSeconds()
 
 void TestRetries::honoursRetryAfterHttpDate()
 {
-    Step dated;
-    dated.make = [] {
+    // The date is made when the request arrives.
+    ScriptedServer server([attempt = 0](const HostileRequest&) mutable {
+        if (++attempt > 1)
+            return stream();
         const QDateTime when = QDateTime::currentDateTimeUtc().addSecs(2);
         const QByteArray date =
             QLocale::c()
                 .toString(when, QStringLiteral("ddd, dd MMM yyyy hh:mm:ss 'GMT'"))
                 .toLatin1();
-        return errorAnswer(429, "Too Many Requests", "Retry-After: " + date + "\r\n");
-    };
-    ScriptedServer server({dated, stream()});
-    QVERIFY(server.listen());
+        return fail(429, "Too Many Requests", "Retry-After: " + date + "\r\n");
+    });
+    QVERIFY(server.isListening());
     const RequestTrace trace = run(endpoint(server));
     QVERIFY(trace.succeeded());
     QCOMPARE(trace.retries, 1);
@@ -257,7 +210,7 @@ void TestRetries::honoursRetryAfterHttpDate()
 void TestRetries::retryAfterOverAMinuteFallsBackToBackoff()
 {
     ScriptedServer server({fail(429, "Too Many Requests", "Retry-After: 3600\r\n"), stream()});
-    QVERIFY(server.listen());
+    QVERIFY(server.isListening());
     const RequestTrace trace = run(endpoint(server), 15000); // an hour's wait would fail here
     QVERIFY(trace.succeeded());
     QCOMPARE(trace.retries, 1);
@@ -267,7 +220,7 @@ void TestRetries::retryAfterOverAMinuteFallsBackToBackoff()
 void TestRetries::clientErrorIsNotRetried()
 {
     ScriptedServer server({fail(400, "Bad Request"), stream()});
-    QVERIFY(server.listen());
+    QVERIFY(server.isListening());
     const RequestTrace trace = run(endpoint(server));
     QVERIFY(trace.error.has_value());
     QCOMPARE(trace.error->kind, ApiError::Kind::Http);
@@ -280,7 +233,7 @@ void TestRetries::clientErrorIsNotRetried()
 void TestRetries::maxRetriesZeroSendsOnce()
 {
     ScriptedServer server({fail(500, "Internal Server Error"), stream()});
-    QVERIFY(server.listen());
+    QVERIFY(server.isListening());
     const RequestTrace trace = run(endpoint(server, 0));
     QVERIFY(trace.error.has_value());
     QCOMPARE(trace.httpStatus, 500);
@@ -294,7 +247,7 @@ void TestRetries::budgetRunsOut()
     const QByteArray quick = "retry-after-ms: 20\r\n";
     ScriptedServer server({fail(502, "Bad Gateway", quick), fail(502, "Bad Gateway", quick),
                            fail(502, "Bad Gateway", quick), stream()});
-    QVERIFY(server.listen());
+    QVERIFY(server.isListening());
     const RequestTrace trace = run(endpoint(server, 2));
     QVERIFY(trace.error.has_value());
     QCOMPARE(trace.error->kind, ApiError::Kind::Http);
@@ -308,7 +261,7 @@ void TestRetries::budgetRunsOut()
 void TestRetries::streamCutAfterContentIsNotRetried()
 {
     ScriptedServer server({cutStream(), stream()});
-    QVERIFY(server.listen());
+    QVERIFY(server.isListening());
     ChatClient client;
     QString shown;
     connect(&client, &ChatClient::outputReceived, this,
@@ -334,10 +287,8 @@ void TestRetries::streamCutAfterContentIsNotRetried()
 
 void TestRetries::idleTimeoutBeforeAnswerIsRetried()
 {
-    Step silent;
-    silent.silent = true;
-    ScriptedServer server({silent, stream()});
-    QVERIFY(server.listen());
+    ScriptedServer server({silent(), stream()});
+    QVERIFY(server.isListening());
     EndpointConfig config = endpoint(server);
     config.idleTimeoutMs = 300;
     const RequestTrace trace = run(config);
@@ -349,10 +300,8 @@ void TestRetries::idleTimeoutBeforeAnswerIsRetried()
 
 void TestRetries::connectionRefusedIsRetried()
 {
-    QTcpServer probe;
-    QVERIFY(probe.listen(QHostAddress::LocalHost));
-    const quint16 port = probe.serverPort();
-    probe.close(); // nothing listens there now
+    const quint16 port = HostileServer::closedPort();
+    QVERIFY(port != 0);
     EndpointConfig config;
     config.baseUrl = QUrl(QStringLiteral("http://127.0.0.1:%1/v1").arg(port));
     config.maxRetries = 2;
@@ -369,7 +318,7 @@ void TestRetries::cancelDuringTheWait()
 {
     ScriptedServer server(
         {fail(500, "Internal Server Error", "retry-after-ms: 5000\r\n"), stream()});
-    QVERIFY(server.listen());
+    QVERIFY(server.isListening());
     ChatClient client;
     QSignalSpy finished(&client, &ChatClient::requestFinished);
     const quint64 id = ChatClient::nextRequestId();
@@ -396,7 +345,7 @@ void TestRetries::totalTimeoutSpansAttempts()
     const QByteArray second = "retry-after-ms: 1000\r\n";
     ScriptedServer server({fail(500, "Internal Server Error", second),
                            fail(500, "Internal Server Error", second), stream()});
-    QVERIFY(server.listen());
+    QVERIFY(server.isListening());
     EndpointConfig config = endpoint(server);
     config.totalTimeoutMs = 1500;
     const RequestTrace trace = run(config);
@@ -407,10 +356,8 @@ void TestRetries::totalTimeoutSpansAttempts()
     QCOMPARE(server.attempts(), 2);
 
     // A server that never answers: the total timeout ends the request during the retries.
-    Step silent;
-    silent.silent = true;
-    ScriptedServer hanging({silent});
-    QVERIFY(hanging.listen());
+    ScriptedServer hanging({silent()});
+    QVERIFY(hanging.isListening());
     EndpointConfig slow = endpoint(hanging, 5);
     slow.idleTimeoutMs = 300;
     slow.totalTimeoutMs = 1200;

@@ -5,7 +5,7 @@
 // file with a plaintext value is moved into the keychain on first use.
 #include "AppProcess.h"
 #include "HostileServer.h"
-#include "KeychainTestHelpers.h"
+#include "TestHome.h"
 #include "endpoints/KeyStore.h"
 
 #include <QDirIterator>

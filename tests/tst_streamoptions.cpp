@@ -2,69 +2,40 @@
 // transparently (same id, one finished request, the answer streamed), recorded in the trace;
 // EndpointConfig::sendStreamOptions = false never sends it. Against the demo endpoint's
 // reject-stream-options fault, and a scripted server that shows the bytes on the wire.
-#include "HttpTestRequest.h"
+#include "HostileServer.h"
+#include "ResponsePlan.h"
 #include "demo/DemoServerThread.h"
 #include "net/ChatClient.h"
 
 #include <QElapsedTimer>
 #include <QSignalSpy>
-#include <QTcpServer>
-#include <QTcpSocket>
 #include <QTest>
-#include <QTimer>
 
 using namespace adminchat;
 
 namespace {
 
-// Answers each request with the next scripted response (after its delay), then closes the
-// connection, and keeps every request body.
-class ScriptedServer : public QObject
+// Answers each request with the next scripted response (after its delay), the last one again
+// when they run out, then closes the connection; HostileServer keeps every request body.
+struct Answer
+{
+    QByteArray bytes;
+    int delayMs = 0;
+};
+
+class ScriptedServer : public HostileServer
 {
 public:
-    struct Answer
-    {
-        QByteArray bytes;
-        int delayMs = 0;
-    };
-
-    explicit ScriptedServer(QList<Answer> answers) : m_answers(std::move(answers))
-    {
-        connect(&m_server, &QTcpServer::newConnection, this, [this] {
-            while (QTcpSocket* socket = m_server.nextPendingConnection())
-                serve(socket);
-        });
-        m_server.listen(QHostAddress::LocalHost, 0);
-    }
-
-    QUrl baseUrl() const
-    {
-        return QUrl(QStringLiteral("http://127.0.0.1:%1/v1").arg(m_server.serverPort()));
-    }
-    const QList<QByteArray>& bodies() const { return m_bodies; }
+    explicit ScriptedServer(const QList<Answer>& answers) : HostileServer(plan(answers)) {}
 
 private:
-    void serve(QTcpSocket* socket)
+    static ResponsePlan plan(const QList<Answer>& answers)
     {
-        socket->setParent(this);
-        auto buffer = std::make_shared<QByteArray>();
-        connect(socket, &QTcpSocket::readyRead, this, [this, socket, buffer] {
-            *buffer += socket->readAll();
-            const std::optional<HttpTestRequest> request = takeHttpRequest(*buffer);
-            if (!request)
-                return;
-            m_bodies.append(request->body);
-            const Answer answer = m_answers.value(m_bodies.size() - 1, m_answers.last());
-            QTimer::singleShot(answer.delayMs, socket, [socket, bytes = answer.bytes] {
-                socket->write(bytes);
-                socket->disconnectFromHost();
-            });
-        });
+        ResponsePlan plan;
+        for (const Answer& answer : answers)
+            plan.append(HostileResponse().wait(answer.delayMs).write(answer.bytes));
+        return plan;
     }
-
-    QTcpServer m_server;
-    QList<Answer> m_answers;
-    QList<QByteArray> m_bodies;
 };
 
 QByteArray badRequest(const QByteArray& body)

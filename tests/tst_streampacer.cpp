@@ -1,5 +1,6 @@
 // StreamPacer: on a test clock (exact lag figures, the end flush, smoothing off) and on real
 // answers of the demo endpoint over loopback, paced by its own frame timer.
+#include "ManualClock.h"
 #include "chat/StreamPacer.h"
 #include "demo/DemoConfig.h"
 #include "demo/DemoServerThread.h"
@@ -62,9 +63,9 @@ void TestStreamPacer::initTestCase()
 
 void TestStreamPacer::firstPieceIsReleasedOnPush()
 {
-    qint64 now = 5 * kMs;
+    ManualClock clock(5 * kMs);
     StreamPacer pacer;
-    pacer.setClock([&now] { return now; });
+    pacer.setClock(clock.function());
     pacer.setTimerEnabled(false);
     Collected got;
     collect(pacer, got);
@@ -77,19 +78,19 @@ void TestStreamPacer::firstPieceIsReleasedOnPush()
 
 void TestStreamPacer::displayLagP95IsExact()
 {
-    qint64 now = 0;
+    ManualClock clock;
     StreamPacer pacer;
-    pacer.setClock([&now] { return now; });
+    pacer.setClock(clock.function());
     pacer.setTimerEnabled(false);
     QVERIFY(!pacer.displayLagP95Ms());
     // Piece i arrives at 50 i ms. The first is shown at once; the second is due 50 ms later,
     // so only its first word goes out on arrival; the rest wait for flush() at 1000 ms.
     for (int i = 0; i < 20; ++i) {
-        now = i * 50 * kMs;
-        pacer.push(QStringLiteral("x "), QString(), now);
+        clock.setNs(i * 50 * kMs);
+        pacer.push(QStringLiteral("x "), QString(), clock.nowNs());
     }
     QVERIFY(pacer.isPacing());
-    now = 1000 * kMs;
+    clock.setNs(1000 * kMs);
     pacer.flush();
     const std::vector<double> lags = pacer.lagSamplesMs();
     QCOMPARE(lags.size(), std::size_t(20));
@@ -106,22 +107,22 @@ void TestStreamPacer::displayLagP95IsExact()
 
 void TestStreamPacer::endFlushShowsTheRestAtOnce()
 {
-    qint64 now = 0;
+    ManualClock clock;
     StreamPacer pacer;
-    pacer.setClock([&now] { return now; });
+    pacer.setClock(clock.function());
     pacer.setTimerEnabled(false);
     Collected got;
     collect(pacer, got);
     pacer.push(QStringLiteral("start "), QString());
-    now = 200 * kMs;
-    pacer.push(QStringLiteral("a b c d e f g h i j k l m n o p "), QString(), now);
-    now = 216 * kMs;
+    clock.setNs(200 * kMs);
+    pacer.push(QStringLiteral("a b c d e f g h i j k l m n o p "), QString(), clock.nowNs());
+    clock.setNs(216 * kMs);
     pacer.tick();
     QVERIFY(pacer.hasPending()); // spread over the next 100 ms
     QVERIFY(pacer.pendingContentSize() > 0);
     const int releasesBefore = got.releases;
     // The last delta arrives and the stream ends in the same instant: all of it is shown then.
-    pacer.push(QStringLiteral("end."), QString(), now);
+    pacer.push(QStringLiteral("end."), QString(), clock.nowNs());
     QVERIFY(pacer.hasPending());
     pacer.flush();
     QCOMPARE(got.releases, releasesBefore + 1);
@@ -140,18 +141,18 @@ void TestStreamPacer::endFlushShowsTheRestAtOnce()
 
 void TestStreamPacer::flushShowsEverything()
 {
-    qint64 now = 0;
+    ManualClock clock;
     StreamPacer pacer;
-    pacer.setClock([&now] { return now; });
+    pacer.setClock(clock.function());
     pacer.setTimerEnabled(false);
     Collected got;
     collect(pacer, got);
     pacer.push(QStringLiteral("one "), QStringLiteral("think "));
-    now = 100 * kMs;
-    pacer.push(QStringLiteral("two three four"), QStringLiteral("more"), now);
+    clock.setNs(100 * kMs);
+    pacer.push(QStringLiteral("two three four"), QStringLiteral("more"), clock.nowNs());
     QVERIFY(pacer.hasPending());
     QVERIFY(pacer.pendingReasoningSize() + pacer.pendingContentSize() > 0);
-    now = 130 * kMs;
+    clock.setNs(130 * kMs);
     pacer.flush();
     QCOMPARE(got.content, QStringLiteral("one two three four"));
     QCOMPARE(got.reasoning, QStringLiteral("think more"));
@@ -162,16 +163,16 @@ void TestStreamPacer::flushShowsEverything()
 
 void TestStreamPacer::offReleasesEveryDeltaAsItComes()
 {
-    qint64 now = 0;
+    ManualClock clock;
     StreamPacer pacer;
-    pacer.setClock([&now] { return now; });
+    pacer.setClock(clock.function());
     pacer.setTimerEnabled(false);
     pacer.setSmoothing(false);
     Collected got;
     collect(pacer, got);
     // A burst after a long gap would be spread out when smoothing; off, it is shown whole.
     pacer.push(QStringLiteral("one "), QString(), 0);
-    now = 500 * kMs;
+    clock.setNs(500 * kMs);
     pacer.push(QStringLiteral("two three four five six seven "), QString(), 497 * kMs);
     QCOMPARE(got.releases, 2);
     QCOMPARE(got.content, QStringLiteral("one two three four five six seven "));
@@ -183,13 +184,13 @@ void TestStreamPacer::offReleasesEveryDeltaAsItComes()
 
     // Switching smoothing off while text is held back shows it.
     StreamPacer smooth;
-    smooth.setClock([&now] { return now; });
+    smooth.setClock(clock.function());
     smooth.setTimerEnabled(false);
     Collected held;
     collect(smooth, held);
-    now = 0;
+    clock.setNs(0);
     smooth.push(QStringLiteral("a "), QString());
-    now = 200 * kMs;
+    clock.setNs(200 * kMs);
     smooth.push(QStringLiteral("b c d e f g h i j k l "), QString());
     QVERIFY(smooth.hasPending());
     smooth.setSmoothing(false);

@@ -32,7 +32,7 @@ struct Recording
 
 Q_DECLARE_METATYPE(Recording)
 
-class Tst_streampipeline : public QObject
+class TestStreamPipeline : public QObject
 {
     Q_OBJECT
 private slots:
@@ -42,7 +42,7 @@ private slots:
 
 // Recorded streams, fed through SseDecoder -> ChunkDecoder -> ResponseAccumulator whole, one byte
 // at a time, and with CRLF line ends one byte at a time (sse-starlette servers send CRLF).
-void Tst_streampipeline::pipeline_data()
+void TestStreamPipeline::pipeline_data()
 {
     QTest::addColumn<Recording>("recording");
     QTest::addColumn<int>("chunkSize"); // 0: all at once
@@ -382,7 +382,7 @@ data: {"model":"m","choices":[{"delta":{"content":" after done"}}]}
     }
 }
 
-void Tst_streampipeline::pipeline()
+void TestStreamPipeline::pipeline()
 {
     QFETCH(Recording, recording);
     QFETCH(int, chunkSize);
@@ -431,5 +431,5 @@ void Tst_streampipeline::pipeline()
     }
 }
 
-QTEST_GUILESS_MAIN(Tst_streampipeline)
+QTEST_GUILESS_MAIN(TestStreamPipeline)
 #include "tst_streampipeline.moc"

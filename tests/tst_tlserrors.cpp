@@ -3,6 +3,7 @@
 // (no ignoreSslErrors), and a request is not retried after a certificate error. Certificates are
 // made with the openssl tool at run time: a server certificate from an unknown private CA, and
 // a self-signed one.
+#include "HostileServer.h"
 #include "TestCertificates.h"
 #include "net/ChatClient.h"
 #include "net/ModelsFetcher.h"
@@ -10,42 +11,30 @@
 #include <QFile>
 #include <QNetworkAccessManager>
 #include <QSignalSpy>
-#include <QSslServer>
-#include <QSslSocket>
+#include <QSslCertificate>
+#include <QSslKey>
 #include <QTemporaryDir>
 #include <QTest>
+#include <memory>
 
 using namespace adminchat;
 
 namespace {
 
-// Accepts TLS connections and counts handshakes; a verified client would get no answer, which
-// is fine: every test here expects the handshake to fail.
-class TlsServer : public QObject
+// Accepts TLS connections and counts them (each a handshake); a verified client would get no
+// answer, which is fine: every test here expects the handshake to fail.
+std::unique_ptr<HostileServer> tlsServer(const QSslConfiguration& tls)
 {
-public:
-    bool listen(const QSslConfiguration& tls)
-    {
-        m_server.setSslConfiguration(tls);
-        connect(&m_server, &QSslServer::startedEncryptionHandshake, this,
-                [this](QSslSocket*) { ++m_handshakes; });
-        connect(&m_server, &QSslServer::pendingConnectionAvailable, this, [this] {
-            while (QTcpSocket* socket = m_server.nextPendingConnection())
-                socket->setParent(this);
-        });
-        return m_server.listen(QHostAddress::LocalHost, 0);
-    }
-    QUrl baseUrl() const
-    {
-        return QUrl(QStringLiteral("https://127.0.0.1:%1/v1").arg(m_server.serverPort()));
-    }
-    QString where() const { return QStringLiteral("127.0.0.1:%1").arg(m_server.serverPort()); }
-    int handshakes() const { return m_handshakes; }
+    HostileServer::Options options;
+    options.tls = tls;
+    return std::make_unique<HostileServer>(
+        [](const HostileRequest&) { return HostileResponse().hold(); }, options);
+}
 
-private:
-    QSslServer m_server;
-    int m_handshakes = 0;
-};
+QString where(const HostileServer& server)
+{
+    return QStringLiteral("127.0.0.1:%1").arg(server.port());
+}
 
 } // namespace
 
@@ -60,12 +49,14 @@ private slots:
     void anotherCaStillFails();
 
 private:
-    RequestTrace chat(const TlsServer& server, const QString& caFile = {});
-    std::optional<ApiError> fetchModels(const TlsServer& server);
+    RequestTrace chat(const HostileServer& server, const QString& caFile = {});
+    std::optional<ApiError> fetchModels(const HostileServer& server);
 
     QTemporaryDir m_dir;
-    TlsServer m_signed;     // server certificate CN=127.0.0.1 from "AdminChat Unknown CA"
-    TlsServer m_selfSigned; // the CA's own certificate: subject == issuer
+    // Server certificate CN=127.0.0.1 from "AdminChat Unknown CA".
+    std::unique_ptr<HostileServer> m_signed;
+    // The CA's own certificate: subject == issuer.
+    std::unique_ptr<HostileServer> m_selfSigned;
 };
 
 void TestTlsErrors::initTestCase()
@@ -76,7 +67,8 @@ void TestTlsErrors::initTestCase()
                             QStringLiteral("Some Other CA")));
     const std::optional<QSslConfiguration> tls = testcerts::serverConfiguration(m_dir.path());
     QVERIFY(tls);
-    QVERIFY(m_signed.listen(*tls));
+    m_signed = tlsServer(*tls);
+    QVERIFY(m_signed->isListening());
 
     QSslConfiguration self = *tls;
     const auto ca = QSslCertificate::fromPath(m_dir.filePath(QStringLiteral("ca.pem")));
@@ -84,10 +76,11 @@ void TestTlsErrors::initTestCase()
     QVERIFY(!ca.isEmpty() && key.open(QIODevice::ReadOnly));
     self.setLocalCertificate(ca.first());
     self.setPrivateKey(QSslKey(key.readAll(), QSsl::Rsa));
-    QVERIFY(m_selfSigned.listen(self));
+    m_selfSigned = tlsServer(self);
+    QVERIFY(m_selfSigned->isListening());
 }
 
-RequestTrace TestTlsErrors::chat(const TlsServer& server, const QString& caFile)
+RequestTrace TestTlsErrors::chat(const HostileServer& server, const QString& caFile)
 {
     ChatClient client;
     QSignalSpy finished(&client, &ChatClient::requestFinished);
@@ -104,7 +97,7 @@ RequestTrace TestTlsErrors::chat(const TlsServer& server, const QString& caFile)
     return finished.first().at(1).value<RequestTrace>();
 }
 
-std::optional<ApiError> TestTlsErrors::fetchModels(const TlsServer& server)
+std::optional<ApiError> TestTlsErrors::fetchModels(const HostileServer& server)
 {
     QNetworkAccessManager manager;
     EndpointConfig endpoint;
@@ -119,13 +112,13 @@ std::optional<ApiError> TestTlsErrors::fetchModels(const TlsServer& server)
 
 void TestTlsErrors::chatNamesCertificateOfUnknownCa()
 {
-    const int handshakesBefore = m_signed.handshakes();
-    const RequestTrace trace = chat(m_signed);
+    const int handshakesBefore = m_signed->connectionCount();
+    const RequestTrace trace = chat(*m_signed);
     QVERIFY(trace.error.has_value());
     const QString message = trace.error->message;
     QCOMPARE(trace.error->kind, ApiError::Kind::Tls);
     QVERIFY2(message.startsWith(
-                 QStringLiteral("TLS certificate of %1 not trusted: ").arg(m_signed.where())),
+                 QStringLiteral("TLS certificate of %1 not trusted: ").arg(where(*m_signed))),
              qPrintable(message));
     QVERIFY2(message.contains(QStringLiteral("subject CN=127.0.0.1")), qPrintable(message));
     QVERIFY2(message.contains(QStringLiteral("issuer CN=AdminChat Unknown CA")),
@@ -134,16 +127,16 @@ void TestTlsErrors::chatNamesCertificateOfUnknownCa()
     QVERIFY(trace.text.isEmpty());
     // A certificate error is final: no retry, so one handshake.
     QCOMPARE(trace.retries, 0);
-    QCOMPARE(m_signed.handshakes() - handshakesBefore, 1);
+    QCOMPARE(m_signed->connectionCount() - handshakesBefore, 1);
 }
 
 void TestTlsErrors::modelsNamesCertificateOfUnknownCa()
 {
-    const std::optional<ApiError> error = fetchModels(m_signed);
+    const std::optional<ApiError> error = fetchModels(*m_signed);
     QVERIFY(error);
     QCOMPARE(error->kind, ApiError::Kind::Tls);
     QVERIFY2(error->message.startsWith(
-                 QStringLiteral("TLS certificate of %1 not trusted: ").arg(m_signed.where())),
+                 QStringLiteral("TLS certificate of %1 not trusted: ").arg(where(*m_signed))),
              qPrintable(error->message));
     QVERIFY2(error->message.contains(QStringLiteral("subject CN=127.0.0.1")),
              qPrintable(error->message));
@@ -153,7 +146,7 @@ void TestTlsErrors::modelsNamesCertificateOfUnknownCa()
 
 void TestTlsErrors::chatNamesSelfSignedCertificate()
 {
-    const RequestTrace trace = chat(m_selfSigned);
+    const RequestTrace trace = chat(*m_selfSigned);
     QVERIFY(trace.error.has_value());
     const QString message = trace.error->message;
     QCOMPARE(trace.error->kind, ApiError::Kind::Tls);
@@ -167,7 +160,7 @@ void TestTlsErrors::chatNamesSelfSignedCertificate()
 void TestTlsErrors::anotherCaStillFails()
 {
     // Trusting some other CA does not make this certificate trusted.
-    const RequestTrace trace = chat(m_signed, m_dir.filePath(QStringLiteral("other.pem")));
+    const RequestTrace trace = chat(*m_signed, m_dir.filePath(QStringLiteral("other.pem")));
     QVERIFY(trace.error.has_value());
     QCOMPARE(trace.error->kind, ApiError::Kind::Tls);
     QVERIFY2(trace.error->message.contains(QStringLiteral("issuer CN=AdminChat Unknown CA")),

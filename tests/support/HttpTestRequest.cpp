@@ -1,19 +1,8 @@
-// Reading requests in the small HTTP servers some tests run to see exactly what the client sent.
-#pragma once
+#include "HttpTestRequest.h"
 
-#include <QByteArray>
 #include <QList>
-#include <optional>
 
-struct HttpTestRequest
-{
-    QByteArray head; // request line and headers
-    QByteArray body;
-};
-
-// The first request in a connection's buffer once its headers and its Content-Length body have
-// all arrived, removed from the buffer; nullopt while it is still incomplete.
-inline std::optional<HttpTestRequest> takeHttpRequest(QByteArray& buffer)
+std::optional<HttpTestRequest> takeHttpRequest(QByteArray& buffer)
 {
     const qsizetype end = buffer.indexOf("\r\n\r\n");
     if (end < 0)
