@@ -111,8 +111,9 @@ median() {
 }
 
 bytes=$(wc -c < "$work/stream.sse")
-echo "stream: $tokens tokens, $bytes bytes; long runs of $small and $streams streams;" \
-    "$processes one-stream processes; medians of $runs runs"
+if [ "$streams" -gt 0 ]; then long="long runs of $small and $streams streams"; else long="no long runs"; fi
+echo "stream: $tokens tokens, $bytes bytes; $long; $processes one-stream processes;" \
+    "medians of $runs runs"
 printf '| %-26s | %15s | %11s | %16s | %13s |\n' client "per stream (ms)" "per MB (ms)" \
     "per process (ms)" "peak RSS (MB)"
 printf '|%s|%s|%s|%s|%s|\n' ---------------------------- ----------------- ------------- \
