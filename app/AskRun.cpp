@@ -12,6 +12,7 @@
 
 #include <QCoreApplication>
 #include <QJsonDocument>
+#include <utility>
 
 namespace adminchat {
 
@@ -46,10 +47,14 @@ AskRun::AskRun(AskOptions options, QObject* parent)
     connect(&m_session, &ChatSession::requestCompleted, this, &AskRun::onRequestCompleted);
 }
 
-AskRun::~AskRun() = default;
+AskRun::~AskRun()
+{
+    flushOutput();
+}
 
 void AskRun::fail(const QString& message, int exitCode)
 {
+    flushOutput();
     writeErr(QStringLiteral("adminchat ask: %1\n").arg(message));
     QCoreApplication::exit(exitCode);
 }
@@ -222,19 +227,51 @@ void AskRun::onEntryAppended(int, const QString& content, const QString& reasoni
 {
     if (m_options.json)
         return;
-    if (!reasoning.isEmpty() && m_options.showReasoning)
-        writeErr(m_reasoningText.feed(reasoning));
-    if (!content.isEmpty()) {
-        const QString safe = m_contentText.feed(content);
-        writeOut(safe.toUtf8()); // already safe
-        if (!safe.isEmpty())
-            m_lastChar = safe.back();
+    if (!reasoning.isEmpty() && m_options.showReasoning) {
+        holdFor(Stream::Err);
+        m_reasoningText.feed(reasoning, m_pending);
     }
+    if (!content.isEmpty()) {
+        holdFor(Stream::Out);
+        m_contentText.feed(content, m_pending);
+    }
+}
+
+void AskRun::holdFor(Stream stream)
+{
+    if (m_pendingStream != stream) {
+        flushOutput();
+        m_pendingStream = stream;
+    }
+    // A posted call runs as soon as the event loop is back from the read that delivered this
+    // delta, so a slow stream still shows every delta when it arrives.
+    if (!std::exchange(m_flushQueued, true))
+        QMetaObject::invokeMethod(
+            this,
+            [this] {
+                m_flushQueued = false;
+                flushOutput();
+            },
+            Qt::QueuedConnection);
+}
+
+void AskRun::flushOutput()
+{
+    if (m_pending.isEmpty())
+        return;
+    if (m_pendingStream == Stream::Out) {
+        m_lastChar = m_pending.back();
+        writeOut(m_pending.toUtf8()); // already safe
+    } else {
+        writeErr(m_pending);
+    }
+    m_pending.resize(0); // keeps the capacity for the next read
 }
 
 void AskRun::onRequestCompleted(const RequestTrace& trace, const RequestMetrics& metrics,
                                 const QString& requestUid)
 {
+    flushOutput(); // what arrived is shown before anything else happens
     // The answer is saved when the last write (the flush) and what failed before went in; a
     // history that could not even be opened saved nothing.
     bool saved = !m_options.save || m_recorder;

@@ -35,6 +35,13 @@ private:
     void chooseModelAndSend();
     void send();
     void onEntryAppended(int index, const QString& content, const QString& reasoning);
+    enum class Stream
+    {
+        Out,
+        Err
+    };
+    void holdFor(Stream stream);
+    void flushOutput();
     void onRequestCompleted(const RequestTrace& trace, const RequestMetrics& metrics,
                             const QString& requestUid);
     void fail(const QString& message, int exitCode = 1);
@@ -51,6 +58,12 @@ private:
     std::unique_ptr<ConversationStore> m_history;
     std::unique_ptr<SessionRecorder> m_recorder;
     QChar m_lastChar; // of what went to stdout, to end the answer with one newline
+    // Text for the terminal, written once the event loop has handled the current network read:
+    // one write for all the deltas of a read instead of one write and flush per delta. Held for
+    // one stream at a time, so that stdout and stderr keep their order.
+    QString m_pending;
+    Stream m_pendingStream = Stream::Out;
+    bool m_flushQueued = false;
     // The answer and the reasoning as they stream, made safe for a terminal piece by piece.
     TerminalText m_contentText;
     TerminalText m_reasoningText;

@@ -2,6 +2,7 @@
 // HTTP over loopback.
 #include "AppProcess.h"
 
+#include <QElapsedTimer>
 #include <QFileInfo>
 #include <QTemporaryDir>
 #include <QTest>
@@ -16,6 +17,7 @@ private slots:
     void backgroundProcessStopsWithItsOwner();
     void jsonSummary();
     void plainOutputIsTheStreamedText();
+    void slowStreamIsShownAsItArrives();
     void reasoningModel();
     void faults_data();
     void faults();
@@ -149,6 +151,46 @@ void TestAskCommand::plainOutputIsTheStreamedText()
         expected += QLatin1Char('\n');
     QCOMPARE(QString::fromUtf8(plain.out), expected);
     QVERIFY(plain.err.isEmpty());
+}
+
+void TestAskCommand::slowStreamIsShownAsItArrives()
+{
+    // Output is written once per pass of the event loop: a delta must still reach the terminal
+    // when it arrives, not when the answer ends.
+    constexpr int itlMs = 300;
+    constexpr int tokens = 6;
+    const QString base = startDemo({"--ttft", "0", "--itl", QString::number(itlMs)});
+    QProcessEnvironment env = appEnvironment(m_home.path());
+    env.remove(QStringLiteral("OPENAI_BASE_URL"));
+    env.remove(QStringLiteral("OPENAI_API_KEY"));
+    QProcess process;
+    process.setProcessEnvironment(env);
+    process.start(QStringLiteral(ADMINCHAT_BIN),
+                  {"ask", "--base-url", base, "--model", "demo-chat", "--no-save", "--max-tokens",
+                   QString::number(tokens), "slowly"});
+    QVERIFY(process.waitForStarted(10000));
+    QElapsedTimer sinceFirstOutput;
+    QByteArray out;
+    int readsWhileRunning = 0;
+    while (process.state() != QProcess::NotRunning && process.waitForReadyRead(30000)) {
+        const QByteArray piece = process.readAllStandardOutput();
+        if (piece.isEmpty())
+            continue;
+        if (!sinceFirstOutput.isValid())
+            sinceFirstOutput.start();
+        out += piece;
+        ++readsWhileRunning;
+    }
+    QVERIFY(process.state() == QProcess::NotRunning || process.waitForFinished(30000));
+    QCOMPARE(process.exitCode(), 0);
+    QVERIFY2(sinceFirstOutput.isValid(), "nothing was written while the answer streamed");
+    // The first token showed while the others were still on their way, one ITL apart.
+    const qint64 shownBeforeEndMs = sinceFirstOutput.elapsed();
+    QVERIFY2(shownBeforeEndMs >= (tokens - 2) * itlMs / 2,
+             qPrintable(QString::number(shownBeforeEndMs)));
+    QVERIFY2(readsWhileRunning >= 3, qPrintable(QString::number(readsWhileRunning)));
+    out += process.readAllStandardOutput();
+    QVERIFY(!out.trimmed().isEmpty());
 }
 
 void TestAskCommand::reasoningModel()

@@ -73,10 +73,22 @@ struct Outcome
 Outcome run(const QList<QByteArray>& chunks, int maxLine, int maxEvent)
 {
     SseDecoder decoder(maxLine, maxEvent);
+    // The same input through the callback, keeping deep copies: the decoder then writes each
+    // event over the buffers of the one before, which must not show.
+    SseDecoder calling(maxLine, maxEvent);
+    QList<SseEvent> called;
+    const auto keepCopy = [&called](const SseEvent& event) {
+        auto deep = [](const QString& text) {
+            return QString(text.constData(), text.size());
+        };
+        called.append({deep(event.type), deep(event.data), deep(event.lastEventId)});
+    };
     Outcome o;
     for (const QByteArray& chunk : chunks) {
         const qsizetype before = o.events.size();
         const bool accepted = decoder.feed(chunk, o.events);
+        if (calling.feed(chunk, keepCopy) != accepted)
+            o.violations << QStringLiteral("feed() with a callback returned otherwise");
         if (!o.ok && accepted)
             o.violations << QStringLiteral("feed() returned true after a failure");
         if (!o.ok && o.events.size() != before)
@@ -85,6 +97,8 @@ Outcome run(const QList<QByteArray>& chunks, int maxLine, int maxEvent)
         if (decoder.hasError() == accepted)
             o.violations << QStringLiteral("hasError() disagrees with feed()");
     }
+    if (called != o.events)
+        o.violations << QStringLiteral("the callback was given other events than the list");
     o.error = decoder.errorString();
     o.retryMs = decoder.retryMs().value_or(-1);
     o.lastEventId = decoder.lastEventId();

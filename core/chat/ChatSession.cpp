@@ -246,11 +246,14 @@ void ChatSession::onRequestFinished(quint64 id, const RequestTrace& trace)
         ChatEntry& entry = m_entries[index];
         // The trace holds the whole answer; pieces not shown yet (a non-streamed body) are
         // appended now so the view ends with exactly what arrived.
-        const QString fullText = trace.text + trace.refusal;
-        if (fullText.size() > entry.text.size() && fullText.startsWith(entry.text)) {
-            const QString rest = fullText.mid(entry.text.size());
-            entry.text = fullText;
-            emit entryAppended(index, rest, QString(), -1);
+        // The sizes first: a streamed answer is complete, and joining it would copy it whole.
+        if (trace.text.size() + trace.refusal.size() > entry.text.size()) {
+            const QString fullText = trace.text + trace.refusal;
+            if (fullText.startsWith(entry.text)) {
+                const QString rest = fullText.mid(entry.text.size());
+                entry.text = fullText;
+                emit entryAppended(index, rest, QString(), -1);
+            }
         }
         if (trace.reasoning.size() > entry.reasoning.size() &&
             trace.reasoning.startsWith(entry.reasoning)) {

@@ -59,9 +59,10 @@ void ChatClient::onStreamFinished(quint64 id)
     ChatStream* stream = m_streams.take(id);
     if (!stream)
         return;
-    const RequestTrace trace = stream->trace();
+    // The stream is deleted once the event loop is back, so its trace outlives the handlers:
+    // no copy of a long answer's text and arrival times.
     stream->deleteLater();
-    emit requestFinished(id, trace);
+    emit requestFinished(id, stream->trace());
 }
 
 } // namespace adminchat

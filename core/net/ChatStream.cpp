@@ -309,21 +309,21 @@ void ChatStream::decideBodyMode(QByteArrayView firstBytes)
 
 void ChatStream::handleEventStreamBytes(QByteArrayView bytes, qint64 arrivalNs)
 {
-    m_events.clear();
-    const bool ok = m_sse.feed(bytes, m_events);
     m_eventStreamBytes += bytes.size();
-    m_eventCount += m_events.size();
     // The same arrival on the shared monotonic clock, for consumers on other threads (display
     // lag); m_clock only counts from this request's start.
     const qint64 monotonicArrivalNs =
         QDeadlineTimer::current(Qt::PreciseTimer).deadlineNSecs() - (nowNs() - arrivalNs);
-    for (const SseEvent& event : std::as_const(m_events)) {
+    // Each event is decoded and applied as the event-stream decoder completes it. Once the
+    // answer has ended or failed, the rest of this read is still counted but not applied.
+    const bool ok = m_sse.feed(bytes, [&](const SseEvent& event) {
+        ++m_eventCount;
+        if (m_finished || m_abortError)
+            return;
         ChunkUpdate update = ChunkDecoder::decodeEvent(event);
         update.arrivalNs = monotonicArrivalNs;
         applyUpdate(update, arrivalNs);
-        if (m_finished || m_abortError)
-            return;
-    }
+    });
     if (!ok)
         abortWith({ApiError::Kind::Protocol, m_sse.errorString()});
 }

@@ -107,7 +107,6 @@ private:
     bool m_requestSent = false;
     BodyMode m_mode = BodyMode::Undecided;
     SseDecoder m_sse;
-    QList<SseEvent> m_events;      // reused between reads
     qint64 m_eventStreamBytes = 0; // body bytes and events of the event stream so far
     qint64 m_eventCount = 0;
     ResponseAccumulator m_response;

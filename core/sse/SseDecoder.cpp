@@ -37,11 +37,29 @@ QString humanSize(qsizetype bytes)
 
 // QString::fromUtf8 drops a leading U+FEFF, but past the start of the stream a BOM is content and
 // must be kept, so the decoder is told to convert it.
+QStringDecoder utf8Decoder()
+{
+    return QStringDecoder(QStringDecoder::Utf8, QStringDecoder::Flag::Stateless |
+                                                    QStringDecoder::Flag::ConvertInitialBom);
+}
+
 QString decodeUtf8(QByteArrayView bytes)
 {
-    QStringDecoder decoder(QStringDecoder::Utf8, QStringDecoder::Flag::Stateless |
-                                                     QStringDecoder::Flag::ConvertInitialBom);
-    return decoder.decode(bytes);
+    return utf8Decoder().decode(bytes);
+}
+
+// The same text as decodeUtf8, written over out's own buffer when no one else shares it: one
+// allocation per stream instead of one per event.
+void decodeUtf8Into(QString& out, QByteArrayView bytes)
+{
+    QStringDecoder decoder = utf8Decoder();
+    const qsizetype space = decoder.requiredSpace(bytes.size());
+    if (out.isDetached())
+        out.resize(space);
+    else
+        out = QString(space, Qt::Uninitialized);
+    QChar* const begin = out.data();
+    out.truncate(decoder.appendToBuffer(begin, bytes) - begin);
 }
 
 // Position of the first byte in [from, end) equal to c, or end.
@@ -57,8 +75,24 @@ SseDecoder::SseDecoder(qsizetype maxLineBytes, qsizetype maxEventBytes)
     : m_maxLineBytes(maxLineBytes), m_maxEventBytes(maxEventBytes)
 {}
 
+bool SseDecoder::feed(QByteArrayView bytes, const std::function<void(const SseEvent&)>& onEvent)
+{
+    return feedLines(bytes, onEvent);
+}
+
 bool SseDecoder::feed(QByteArrayView bytes, QList<SseEvent>& out)
 {
+    return feedLines(bytes, [&out](const SseEvent& event) { out.append(event); });
+}
+
+template <typename OnEvent> bool SseDecoder::feedLines(QByteArrayView bytes, OnEvent&& onEvent)
+{
+    // After each event: one that was unusually long does not keep its buffer for the stream.
+    auto handOut = [&] {
+        onEvent(std::as_const(m_event));
+        if (m_event.data.capacity() > keptCapacity)
+            m_event.data.clear();
+    };
     if (hasError())
         return false;
     if (bytes.isEmpty())
@@ -118,13 +152,16 @@ bool SseDecoder::feed(QByteArrayView bytes, QList<SseEvent>& out)
             break;
         }
 
+        bool dispatched = false;
         if (m_line.isEmpty()) {
-            processLine(QByteArrayView(p, length), out); // whole line in the input: no copy
+            dispatched = processLine(QByteArrayView(p, length)); // whole line in the input
         } else {
             m_line.append(p, length);
-            processLine(m_line, out);
+            dispatched = processLine(m_line);
             resetBuffer(m_line);
         }
+        if (dispatched)
+            handOut();
         if (hasError())
             return false;
 
@@ -153,15 +190,13 @@ void SseDecoder::finish()
     m_bomMatched = 0;
 }
 
-void SseDecoder::processLine(QByteArrayView line, QList<SseEvent>& out)
+bool SseDecoder::processLine(QByteArrayView line)
 {
-    if (line.isEmpty()) {
-        dispatch(out);
-        return;
-    }
+    if (line.isEmpty())
+        return dispatch();
     if (line.front() == ':') {
         ++m_commentCount;
-        return;
+        return false;
     }
 
     QByteArrayView field = line;
@@ -181,7 +216,7 @@ void SseDecoder::processLine(QByteArrayView line, QList<SseEvent>& out)
         if (m_data.size() + value.size() > m_maxEventBytes) {
             fail(QStringLiteral("event stream event exceeds %1 limit")
                      .arg(humanSize(m_maxEventBytes)));
-            return;
+            return false;
         }
         m_data.append(value.data(), value.size());
         m_data.append('\n');
@@ -192,39 +227,38 @@ void SseDecoder::processLine(QByteArrayView line, QList<SseEvent>& out)
             m_idBuffer = decodeUtf8(value);
     } else if (field == "retry") {
         if (value.isEmpty())
-            return;
+            return false;
         qint64 ms = 0;
         for (const char c : value) {
             if (c < '0' || c > '9')
-                return;
+                return false;
             // The spec has no upper bound; saturate instead of overflowing.
             ms = std::min<qint64>(ms * 10 + (c - '0'), INT_MAX);
         }
         m_retryMs = static_cast<int>(ms);
     }
     // Any other field is ignored.
+    return false;
 }
 
-void SseDecoder::dispatch(QList<SseEvent>& out)
+bool SseDecoder::dispatch()
 {
     // The id is committed by every blank line, even one that dispatches nothing.
     m_lastEventId = m_idBuffer;
 
     if (m_data.isEmpty()) {
         m_type.clear();
-        return;
+        return false;
     }
 
     m_data.chop(1); // every data line appended an LF; the last one is not part of the data
-    SseEvent event;
-    if (!m_type.isEmpty())
-        event.type = decodeUtf8(m_type);
-    event.data = decodeUtf8(m_data);
-    event.lastEventId = m_lastEventId;
-    out.append(std::move(event));
+    m_event.type = m_type.isEmpty() ? QStringLiteral("message") : decodeUtf8(m_type);
+    decodeUtf8Into(m_event.data, m_data);
+    m_event.lastEventId = m_lastEventId;
 
     resetBuffer(m_data);
     m_type.clear();
+    return true;
 }
 
 void SseDecoder::fail(const QString& message)

@@ -6,6 +6,7 @@
 #include <QByteArrayView>
 #include <QList>
 #include <QString>
+#include <functional>
 #include <optional>
 
 namespace adminchat {
@@ -23,8 +24,12 @@ public:
     explicit SseDecoder(qsizetype maxLineBytes = defaultMaxLineBytes,
                         qsizetype maxEventBytes = defaultMaxEventBytes);
 
-    // Decodes the bytes and appends every event they complete to out. Returns false once the
-    // decoder has failed (a bound was exceeded); it then ignores further input.
+    // Decodes the bytes and calls onEvent with every event they complete, as it completes, with
+    // no list in between. The event is the decoder's own and only valid during the call: its
+    // buffers are reused for the next one, so copy what is kept. Returns false once the decoder
+    // has failed (a bound was exceeded); it then ignores further input.
+    bool feed(QByteArrayView bytes, const std::function<void(const SseEvent&)>& onEvent);
+    // The same, appending every event to out.
     bool feed(QByteArrayView bytes, QList<SseEvent>& out);
 
     // End of stream. Per the spec an event not terminated by a blank line is discarded.
@@ -40,8 +45,10 @@ public:
     qint64 commentCount() const { return m_commentCount; }
 
 private:
-    void processLine(QByteArrayView line, QList<SseEvent>& out);
-    void dispatch(QList<SseEvent>& out);
+    template <typename OnEvent> bool feedLines(QByteArrayView bytes, OnEvent&& onEvent);
+    // Both return true when a blank line dispatched an event into m_event.
+    bool processLine(QByteArrayView line);
+    bool dispatch();
     void fail(const QString& message);
 
     qsizetype m_maxLineBytes;
@@ -49,6 +56,7 @@ private:
     QByteArray m_line;
     QByteArray m_data; // raw UTF-8 data buffer of the event being built
     QByteArray m_type;
+    SseEvent m_event;   // the event handed out; its data keeps its buffer from event to event
     QString m_idBuffer; // set by `id` fields, committed to m_lastEventId by a blank line
     QString m_lastEventId;
     std::optional<int> m_retryMs;

@@ -35,6 +35,12 @@ QString TerminalText::sanitized(QStringView text)
 QString TerminalText::feed(QStringView piece)
 {
     QString out;
+    feed(piece, out);
+    return out;
+}
+
+void TerminalText::feed(QStringView piece, QString& out)
+{
     qsizetype i = 0;
     if (m_pendingCr && !piece.isEmpty()) {
         m_pendingCr = false;
@@ -68,7 +74,6 @@ QString TerminalText::feed(QStringView piece)
         appendVisible(out, c);
     }
     out += piece.sliced(runStart);
-    return out;
 }
 
 QString TerminalText::finish()

@@ -19,6 +19,8 @@ public:
     static QString sanitized(QStringView text);
 
     QString feed(QStringView piece);
+    // The same, appended to out: a caller that collects many pieces allocates once.
+    void feed(QStringView piece, QString& out);
     QString finish();
 
 private:

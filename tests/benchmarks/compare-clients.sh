@@ -8,14 +8,16 @@
 # Usage: tests/benchmarks/compare-clients.sh ADMINCHAT_BINARY OPENAI_NODE_DIR
 #   OPENAI_NODE_DIR: a scratch folder where `npm install openai` was run.
 # Environment: TOKENS (tokens per stream, default 4000), STREAMS (streams in the long runs,
-# default 200), PROCESSES (one-stream processes per client, default 20).
+# default 200; 0 leaves the long runs out), PROCESSES (one-stream processes per client, default
+# 20), RUNS (each figure measured that many times, the median reported; default 1).
 #
-# Two figures per client:
+# Three figures per client:
 #   per stream   the marginal cost of one more stream in a running process:
 #                (CPU of STREAMS streams - CPU of 10 streams) / (STREAMS - 10), so start-up,
 #                module loading and exit cancel out;
 #   per process  a process started for one stream (start-up, connection, stream, exit), the
-#                mean of PROCESSES runs, as a command line user pays it.
+#                mean of PROCESSES runs, as a command line user pays it;
+#   peak RSS     the largest resident set of those processes (the kernel's maxrss).
 set -eu
 
 here=$(dirname "$(realpath "$0")")
@@ -56,6 +58,7 @@ export ADMINCHAT OPENAI_NODE_DIR
 tokens=${TOKENS:-4000}
 streams=${STREAMS:-200}
 processes=${PROCESSES:-20}
+runs=${RUNS:-1}
 small=10
 
 work=$(mktemp -d)
@@ -82,33 +85,61 @@ done
 BASE="http://127.0.0.1:$(awk '/listening/ {print $2}' "$work/server.out")/v1"
 export BASE
 
-# CPU seconds (user + system) of one measured run.
-cpu() {
-    if ! /usr/bin/time -f '%U %S' -o "$work/time" "$0" --run "$@" > /dev/null 2> "$work/stderr"; then
+# "CPU MAXRSS" of one measured run: user + system seconds, and the largest resident set in KB.
+measure() {
+    if ! /usr/bin/time -f '%U %S %M' -o "$work/time" "$0" --run "$@" > /dev/null 2> "$work/stderr"; then
         echo "failed: $*" >&2
         cat "$work/stderr" >&2
         exit 1
     fi
-    awk '{printf "%.4f", $1 + $2}' "$work/time"
+    awk '{printf "%.4f %d", $1 + $2, $3}' "$work/time"
+}
+
+# The median of RUNS measured runs, per column: "CPU MAXRSS".
+median() {
+    i=0
+    : > "$work/runs"
+    while [ $i -lt "$runs" ]; do
+        measure "$@" >> "$work/runs"
+        echo >> "$work/runs"
+        i=$((i + 1))
+    done
+    for column in 1 2; do
+        cut -d' ' -f$column "$work/runs" | sort -n |
+            awk '{v[NR] = $1} END {printf "%s ", NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'
+    done
 }
 
 bytes=$(wc -c < "$work/stream.sse")
-echo "stream: $tokens tokens, $bytes bytes; long runs of $small and $streams streams;" \
-    "$processes one-stream processes"
-printf '| %-26s | %15s | %11s | %16s |\n' client "per stream (ms)" "per MB (ms)" "per process (ms)"
-printf '|%s|%s|%s|%s|\n' ---------------------------- ----------------- ------------- ------------------
+if [ "$streams" -gt 0 ]; then long="long runs of $small and $streams streams"; else long="no long runs"; fi
+echo "stream: $tokens tokens, $bytes bytes; $long; $processes one-stream processes;" \
+    "medians of $runs runs"
+printf '| %-26s | %15s | %11s | %16s | %13s |\n' client "per stream (ms)" "per MB (ms)" \
+    "per process (ms)" "peak RSS (MB)"
+printf '|%s|%s|%s|%s|%s|\n' ---------------------------- ----------------- ------------- \
+    ------------------ ---------------
 for client in adminchat curl node; do
     case $client in
     adminchat) label='adminchat bench / ask' ;;
     curl) label='curl -N' ;;
     node) label='node + openai package' ;;
     esac
-    a=$(cpu "$client" streams "$small")
-    b=$(cpu "$client" streams "$streams")
-    p=$(cpu "$client" processes "$processes")
-    awk -v a="$a" -v b="$b" -v p="$p" -v n="$streams" -v m="$small" -v k="$processes" \
-        -v mb="$bytes" -v label="$label" 'BEGIN {
-            s = (b - a) / (n - m) * 1000
-            printf "| %-26s | %15.2f | %11.2f | %16.1f |\n", label, s, s / (mb / 1e6), p / k * 1000
+    a=- b=-
+    if [ "$streams" -gt 0 ]; then
+        a=$(median "$client" streams "$small" | cut -d' ' -f1)
+        b=$(median "$client" streams "$streams" | cut -d' ' -f1)
+    fi
+    set -- $(median "$client" processes "$processes")
+    p=$1 rss=$2
+    awk -v a="$a" -v b="$b" -v p="$p" -v rss="$rss" -v n="$streams" -v m="$small" \
+        -v k="$processes" -v mb="$bytes" -v label="$label" 'BEGIN {
+            if (a == "-") {
+                s = "-"; perMb = "-"
+            } else {
+                s = sprintf("%.2f", (b - a) / (n - m) * 1000)
+                perMb = sprintf("%.2f", s / (mb / 1e6))
+            }
+            printf "| %-26s | %15s | %11s | %16.1f | %13.1f |\n", label, s, perMb, p / k * 1000,
+                rss * 1024 / 1e6
         }'
 done
