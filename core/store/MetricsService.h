@@ -1,9 +1,9 @@
 #pragma once
 
-#include "metrics/DashboardSnapshot.h"
 #include "metrics/LatencyCategory.h"
 #include "metrics/MetricsFilter.h"
 #include "metrics/MetricsRecord.h"
+#include "store/DashboardSnapshot.h"
 
 #include <QElapsedTimer>
 #include <QHash>
@@ -67,8 +67,8 @@ private:
     QString m_databasePath;
     std::unique_ptr<MetricsStore> m_store;
     std::vector<MetricsRecord> m_records;
-    QSet<QString> m_endpoints;               // every label seen, kept as records arrive rather than
-    QSet<QString> m_models;                  // recounted over all records on each refresh
+    QSet<QString> m_endpoints; // every label seen, kept as records arrive rather than
+    QSet<QString> m_models;    // recounted over all records on each refresh
     QSet<QString> m_tags;
     QHash<QString, QDateTime> m_experiments; // every experiment seen -> its newest record
     QString m_activeExperiment;

@@ -22,7 +22,7 @@ struct DashboardSnapshot
     QList<Suggestion> suggestions;
     QStringList endpoints; // every endpoint, model and tag seen, for the filter pickers
     QStringList models;
-    QStringList tags; // e.g. bench runs
+    QStringList tags;        // e.g. bench runs
     qint64 totalRecords = 0; // in the database, whatever the filter
 
     // A/B experiments, over all their records whatever the filter: the one shown (the running
