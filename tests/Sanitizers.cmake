@@ -25,7 +25,10 @@ if(ADMINCHAT_FUZZ)
     # defined after this file is included, so the option is attached once the top directory is
     # fully configured.
     function(adminchat_instrument_core_for_fuzzing)
-        target_compile_options(adminchat_core PRIVATE -fsanitize=fuzzer-no-link)
+        get_target_property(core_parts adminchat_core INTERFACE_LINK_LIBRARIES)
+        foreach(part IN LISTS core_parts) # adminchat_core is the folder libraries together
+            target_compile_options(${part} PRIVATE -fsanitize=fuzzer-no-link)
+        endforeach()
     endfunction()
     cmake_language(DEFER DIRECTORY ${PROJECT_SOURCE_DIR} CALL adminchat_instrument_core_for_fuzzing)
 endif()

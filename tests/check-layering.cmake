@@ -1,5 +1,7 @@
-# Fails when core/ includes a widgets or charts header: adminchat_core must stay testable without
-# a screen. Run by ctest as: cmake -DSOURCE_DIR=<repo> -P check-layering.cmake
+# Fails when core/ includes a widgets or charts header (adminchat_core must stay testable without
+# a screen), or when a core folder includes a folder its layer may not use (core/CoreLayers.cmake).
+# Run by ctest as: cmake -DSOURCE_DIR=<repo> -P check-layering.cmake
+cmake_minimum_required(VERSION 3.25) # script mode: IN_LIST and the other policies
 file(GLOB_RECURSE core_files "${SOURCE_DIR}/core/*.h" "${SOURCE_DIR}/core/*.cpp")
 set(violations "")
 foreach(path IN LISTS core_files)
@@ -14,3 +16,12 @@ if(violations)
     message(FATAL_ERROR "core/ must not use widgets, charts or GUI headers:\n  ${text}")
 endif()
 message(STATUS "core/ is free of widgets and GUI headers")
+
+include("${SOURCE_DIR}/core/CoreLayers.cmake")
+adminchat_check_core_layers("${SOURCE_DIR}" violations)
+if(violations)
+    list(JOIN violations "\n  " text)
+    message(FATAL_ERROR "core/ includes across its layers (see core/CoreLayers.cmake):\n  ${text}")
+endif()
+list(JOIN ADMINCHAT_CORE_FOLDERS " " folders)
+message(STATUS "core/ folders include only their own layer's uses: ${folders}")

@@ -1,7 +1,7 @@
 // MetricsService on its own thread with a real SQLite file: records in, coalesced snapshots out,
 // other writers picked up, filters, ratings and CSV exports.
 #include "CsvTestReader.h"
-#include "metrics/DashboardSnapshot.h"
+#include "store/DashboardSnapshot.h"
 #include "store/MetricsService.h"
 #include "store/MetricsStore.h"
 #include "store/MetricsThread.h"

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "metrics/DashboardSnapshot.h"
 #include "metrics/MetricsFilter.h"
+#include "store/DashboardSnapshot.h"
 
 #include <QStringList>
 #include <QWidget>

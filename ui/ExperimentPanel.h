@@ -1,6 +1,6 @@
 #pragma once
 
-#include "metrics/DashboardSnapshot.h"
+#include "store/DashboardSnapshot.h"
 
 #include <QStringList>
 #include <QWidget>

@@ -1,5 +1,6 @@
 #include "store/MetricsService.h"
 
+#include "experiments/ExperimentComparison.h"
 #include "metrics/MetricsAggregator.h"
 #include "metrics/MetricsCsv.h"
 #include "metrics/SuggestionEngine.h"

@@ -1,9 +1,9 @@
 #pragma once
 
-#include "metrics/DashboardSnapshot.h"
 #include "metrics/LatencyCategory.h"
 #include "metrics/MetricsFilter.h"
 #include "metrics/MetricsRecord.h"
+#include "store/DashboardSnapshot.h"
 
 #include <QElapsedTimer>
 #include <QHash>
