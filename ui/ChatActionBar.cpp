@@ -4,6 +4,8 @@
 
 #include <QCoreApplication>
 #include <QFontMetrics>
+#include <QHash>
+#include <QImage>
 #include <QPainter>
 
 namespace adminchat {
@@ -33,8 +35,10 @@ void ChatActionBar::setEntry(const ChatEntry& entry)
     case ChatEntry::State::Done:
         m_buttons = {{A::Copy, tr("Copy")},
                      {A::Regenerate, tr("Regenerate")},
-                     {A::RateUp, QStringLiteral("👍"), entry.rating.value_or(0) > 0},
-                     {A::RateDown, QStringLiteral("👎"), entry.rating.value_or(0) < 0}};
+                     {A::RateUp, tr("Good answer"), entry.rating.value_or(0) > 0,
+                      QStringLiteral(":/ui/thumb-up.png")},
+                     {A::RateDown, tr("Bad answer"), entry.rating.value_or(0) < 0,
+                      QStringLiteral(":/ui/thumb-down.png")}};
         break;
     case ChatEntry::State::Failed:
     case ChatEntry::State::Cancelled:
@@ -49,12 +53,41 @@ QRect ChatActionBar::buttonRect(const QPoint& topLeft, const QString& label, con
     return QRect(topLeft, QSize(fm.horizontalAdvance(label) + 12, fm.height() + 4));
 }
 
+QRect ChatActionBar::iconRect(const QPoint& topLeft, const ChatStyle& style)
+{
+    const int side = QFontMetrics(style.small).height() + 4; // as tall as a text button
+    return QRect(topLeft, QSize(side + 8, side));
+}
+
+void ChatActionBar::paintIcon(QPainter* painter, const QRect& rect, const QString& icon,
+                              const QColor& color)
+{
+    // The mask tinted once per colour: painting happens on every hover.
+    static QHash<QPair<QString, QRgb>, QPixmap> tinted;
+    const auto key = qMakePair(icon, color.rgba());
+    auto it = tinted.constFind(key);
+    if (it == tinted.cend()) {
+        QImage image(icon);
+        image = image.convertToFormat(QImage::Format_ARGB32_Premultiplied);
+        QPainter tint(&image);
+        tint.setCompositionMode(QPainter::CompositionMode_SourceIn);
+        tint.fillRect(image.rect(), color);
+        tint.end();
+        it = tinted.insert(key, QPixmap::fromImage(std::move(image)));
+    }
+    const int side = rect.height() - 2;
+    const QRect target(rect.center().x() - side / 2, rect.top() + 1, side, side);
+    painter->setRenderHint(QPainter::SmoothPixmapTransform);
+    painter->drawPixmap(target, *it);
+}
+
 int ChatActionBar::layout(const QPoint& topLeft, const ChatStyle& style)
 {
     QPoint at = topLeft;
     int height = 0;
     for (Button& button : m_buttons) {
-        button.rect = buttonRect(at, button.label, style);
+        button.rect =
+            button.icon.isEmpty() ? buttonRect(at, button.label, style) : iconRect(at, style);
         at.rx() += button.rect.width() + 4;
         height = qMax(height, button.rect.height());
     }
@@ -78,9 +111,15 @@ void ChatActionBar::paintButton(QPainter* painter, const QRect& rect, const QStr
 
 void ChatActionBar::paint(QPainter* painter, const ChatStyle& style, int hoveredAction) const
 {
-    for (const Button& button : m_buttons)
-        paintButton(painter, button.rect, button.label, style, int(button.action) == hoveredAction,
-                    button.active);
+    for (const Button& button : m_buttons) {
+        const bool hovered = int(button.action) == hoveredAction;
+        // An icon button is drawn with its icon instead of its label.
+        paintButton(painter, button.rect, button.icon.isEmpty() ? button.label : QString(), style,
+                    hovered, button.active);
+        if (!button.icon.isEmpty())
+            paintIcon(painter, button.rect, button.icon,
+                      hovered || button.active ? style.link : style.dim);
+    }
 }
 
 std::optional<ChatView::Action> ChatActionBar::actionAt(const QPoint& pos) const

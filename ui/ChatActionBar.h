@@ -36,8 +36,12 @@ private:
         ChatView::Action action;
         QString label;
         bool active = false;
+        QString icon = {}; // a mask in resources/ui, drawn instead of the label
         QRect rect = {};
     };
+    static QRect iconRect(const QPoint& topLeft, const ChatStyle& style);
+    static void paintIcon(QPainter* painter, const QRect& rect, const QString& icon,
+                          const QColor& color);
     QList<Button> m_buttons;
 };
 

@@ -7,6 +7,7 @@
 
 #include <QComboBox>
 #include <QHBoxLayout>
+#include <QIcon>
 #include <QLabel>
 #include <QSignalBlocker>
 #include <QToolButton>
@@ -17,7 +18,7 @@ EndpointPicker::EndpointPicker(ProfileStore* profiles, QNetworkAccessManager* ne
                                QWidget* parent)
     : QWidget(parent), m_profiles(profiles), m_network(network), m_profileBox(new QComboBox(this)),
       m_modelBox(new QComboBox(this)), m_refreshButton(new QToolButton(this)),
-      m_editButton(new QToolButton(this)), m_note(new QLabel(this)),
+      m_editButton(new QToolButton(this)), m_noteIcon(new QLabel(this)), m_note(new QLabel(this)),
       m_experimentNote(new QLabel(this))
 {
     auto* layout = new QHBoxLayout(this);
@@ -48,6 +49,13 @@ EndpointPicker::EndpointPicker(ProfileStore* profiles, QNetworkAccessManager* ne
     m_experimentNote->setContentsMargins(8, 0, 0, 0);
     m_experimentNote->hide();
     layout->addWidget(m_experimentNote);
+    const int iconSide = fontMetrics().height();
+    m_noteIcon->setObjectName(QStringLiteral("endpointNoteIcon"));
+    m_noteIcon->setPixmap(QIcon(QStringLiteral(":/ui/warning.png")).pixmap(iconSide, iconSide));
+    m_noteIcon->setAccessibleName(tr("Warning"));
+    m_noteIcon->setContentsMargins(8, 0, 0, 0);
+    m_noteIcon->hide();
+    layout->addWidget(m_noteIcon);
     layout->addWidget(m_note, 1);
 
     connect(m_profileBox, &QComboBox::currentIndexChanged, this, &EndpointPicker::onProfileChosen);
@@ -165,10 +173,13 @@ void EndpointPicker::onProfileChosen(int index)
     const Choice choice = m_choices.at(index);
     m_ready = false;
     const int generation = ++m_generation;
+    const bool insecure =
+        !choice.simulated && EndpointProfile::isInsecureRemote(choice.config.baseUrl);
+    m_noteIcon->setVisible(insecure && choice.error.isEmpty());
     if (choice.simulated)
         m_note->setText(tr("simulated answers"));
-    else if (EndpointProfile::isInsecureRemote(choice.config.baseUrl))
-        m_note->setText(tr("⚠ unencrypted http: the key and prompts cross the network in clear"));
+    else if (insecure)
+        m_note->setText(tr("unencrypted http: the key and prompts cross the network in clear"));
     else
         m_note->clear();
     if (!choice.error.isEmpty()) {
@@ -186,6 +197,7 @@ void EndpointPicker::onProfileChosen(int index)
                           if (generation != m_generation)
                               return;
                           if (!result.ok()) {
+                              m_noteIcon->hide(); // the note is the error now
                               m_note->setText(result.error);
                               emit messageChanged(result.error);
                               return;

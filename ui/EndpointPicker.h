@@ -76,6 +76,7 @@ private:
     QComboBox* m_modelBox;
     QToolButton* m_refreshButton;
     QToolButton* m_editButton;
+    QLabel* m_noteIcon; // a warning sign beside m_note, shown for plain http only
     QLabel* m_note;
     QLabel* m_experimentNote;
 };

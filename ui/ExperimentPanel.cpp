@@ -73,7 +73,7 @@ ExperimentPanel::ExperimentPanel(QWidget* parent)
     m_empty->setAlignment(Qt::AlignTop | Qt::AlignLeft);
     m_empty->setText(tr("No experiment yet. Experiment ▸ Start experiment… runs one from a JSON "
                         "file: each new conversation is assigned a variant (its endpoint, model "
-                        "or parameters), and the variants' latency, errors and 👍/👎 are "
+                        "or parameters), and the variants' latency, errors and ratings are "
                         "compared here."));
 
     auto* results = new QWidget(this);
