@@ -29,16 +29,11 @@ EndpointConfig EndpointProfile::toConfig(const QString& apiKey) const
 {
     EndpointConfig config;
     config.baseUrl = baseUrl;
-    config.endpointId = id;
-    if (id.isEmpty()) {
-        if (kind == Kind::Demo)
-            config.endpointId = EndpointIdentity::demoId;
-        else if (kind == Kind::Environment)
-            config.endpointId =
-                EndpointIdentity::environmentId(EndpointConfig::displayUrl(baseUrl));
-        else if (!name.isEmpty())
-            config.endpointId = EndpointIdentity::legacyProfileId(name);
-    }
+    // The built-in profiles carry their reserved names, so the name tells them apart.
+    config.endpointId =
+        !id.isEmpty()
+            ? id
+            : EndpointIdentity::fromProfileName(name, EndpointConfig::displayUrl(baseUrl));
     config.apiKey = apiKey;
     config.keyHeader = keyHeader;
     config.extraHeaders = extraHeaders;

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "net/EndpointConfig.h"
+#include "net/EndpointIdentity.h"
 
 #include <QByteArray>
 #include <QList>
@@ -22,8 +23,8 @@ struct EndpointProfile
         Demo,        // the built-in simulated endpoint, never stored
     };
 
-    static inline const QString environmentName = QStringLiteral("Environment");
-    static inline const QString demoName = QStringLiteral("Demo");
+    static inline const QString environmentName = EndpointIdentity::environmentProfileName;
+    static inline const QString demoName = EndpointIdentity::demoProfileName;
 
     Kind kind = Kind::Saved;
     QString name;

@@ -1,19 +1,11 @@
 #include "metrics/MetricsFilter.h"
 
 #include "metrics/MetricsRecord.h"
+#include "net/EndpointIdentity.h"
 
 namespace adminchat {
 
 namespace {
-
-// "http://host:8000/v1/" and "http://host:8000/v1" name the same endpoint.
-QStringView withoutTrailingSlashes(const QString& url)
-{
-    QStringView view(url);
-    while (view.endsWith(QLatin1Char('/')))
-        view.chop(1);
-    return view;
-}
 
 bool matches(const QString& wanted, const QString& actual)
 {
@@ -35,7 +27,7 @@ QDateTime MetricsFilter::start(const QDateTime& now) const
 bool MetricsFilter::matchesLabels(const MetricsRecord& record) const
 {
     if (!endpoint.isEmpty() && endpoint != record.endpointId && endpoint != record.profile &&
-        withoutTrailingSlashes(endpoint) != withoutTrailingSlashes(record.endpoint))
+        EndpointIdentity::urlKey(endpoint) != EndpointIdentity::urlKey(record.endpoint))
         return false;
     return matches(model, record.model) && matches(experiment, record.experiment) &&
            matches(variant, record.variant) && matches(tag, record.tag);

@@ -77,12 +77,7 @@ MetricsRecord MetricsRecord::fromTrace(const RequestTrace& trace, const RequestM
 
 QString MetricsRecord::endpointKey() const
 {
-    if (!endpointId.isEmpty())
-        return endpointId;
-    QString url = endpoint;
-    while (url.endsWith(QLatin1Char('/')))
-        url.chop(1);
-    return url;
+    return endpointId.isEmpty() ? EndpointIdentity::urlKey(endpoint).toString() : endpointId;
 }
 
 QString MetricsRecord::endpointLabel() const

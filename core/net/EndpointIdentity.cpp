@@ -4,25 +4,17 @@
 
 namespace adminchat {
 
-namespace {
-
-// The profile names EndpointProfile reserves (demoName, environmentName); repeated here because
-// this layer sits below the profiles.
-const QString demoProfile = QStringLiteral("Demo");
-const QString environmentProfile = QStringLiteral("Environment");
-
-QString withoutTrailingSlashes(QString url)
+QStringView EndpointIdentity::urlKey(const QString& url)
 {
-    while (url.endsWith(QLatin1Char('/')))
-        url.chop(1);
-    return url;
+    QStringView view(url);
+    while (view.endsWith(QLatin1Char('/')))
+        view.chop(1);
+    return view;
 }
-
-} // namespace
 
 QString EndpointIdentity::environmentId(const QString& displayUrl)
 {
-    return QStringLiteral("env:") + withoutTrailingSlashes(displayUrl);
+    return QStringLiteral("env:") + urlKey(displayUrl).toString();
 }
 
 QString EndpointIdentity::legacyProfileId(const QString& profileName)
@@ -39,9 +31,9 @@ QString EndpointIdentity::fromProfileName(const QString& profileName, const QStr
 {
     if (profileName.isEmpty())
         return {};
-    if (profileName == demoProfile)
+    if (profileName == demoProfileName)
         return demoId;
-    if (profileName == environmentProfile)
+    if (profileName == environmentProfileName)
         return environmentId(displayUrl);
     return legacyProfileId(profileName);
 }

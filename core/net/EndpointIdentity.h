@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QString>
+#include <QStringView>
 #include <QUrl>
 
 namespace adminchat {
@@ -16,6 +17,13 @@ class EndpointIdentity
 {
 public:
     static inline const QString demoId = QStringLiteral("demo");
+    // The names of the built-in profiles (EndpointProfile::demoName, environmentName).
+    static inline const QString demoProfileName = QStringLiteral("Demo");
+    static inline const QString environmentProfileName = QStringLiteral("Environment");
+
+    // "http://host:8000/v1/" and "http://host:8000/v1" name the same endpoint: the URL without
+    // its trailing slashes (a view into url).
+    static QStringView urlKey(const QString& url);
 
     static QString environmentId(const QString& displayUrl);
     static QString legacyProfileId(const QString& profileName);
