@@ -236,10 +236,19 @@ void TestRollupCell::manySamplesWithinOnePercent()
             std::abs(value - exact) <= 0.01 * exact,
             qPrintable(QStringLiteral("P%1 %2 vs exact %3").arg(q * 100).arg(value).arg(exact)));
     }
-    // Categories from the buckets: off at most by the samples of the bucket at a threshold.
-    const std::size_t below500 =
-        std::size_t(std::count_if(ttft.cbegin(), ttft.cend(), [](double v) { return v < 500; }));
-    const double drift = std::abs(double(stats.categories[0]) - double(below500));
+    // Under the default thresholds the categories stay exact however many samples there are.
+    const auto below = [&](double threshold) {
+        return quint64(
+            std::count_if(ttft.cbegin(), ttft.cend(), [&](double v) { return v < threshold; }));
+    };
+    QCOMPARE(stats.categories[0], below(500));
+    QCOMPARE(stats.categories[1], below(1000) - below(500));
+    // Under other thresholds they come from the buckets: off at most by the samples of the
+    // bucket at a threshold.
+    CategoryRule rule;
+    rule.thresholds = {450, 1000, 3000};
+    const double drift =
+        std::abs(double(fromCell(window, rule).categories[0]) - double(below(450)));
     QVERIFY2(drift <= 0.01 * double(ttft.size()), qPrintable(QString::number(drift)));
 }
 

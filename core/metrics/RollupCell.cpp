@@ -54,7 +54,20 @@ void insertSorted(std::vector<quint64>& into, quint64 value)
 
 std::array<quint64*, RollupCell::counterCount> RollupCell::counters()
 {
-    return {&m_started,
+    auto& c = m_defaultCategories;
+    return {&c[0][0],
+            &c[0][1],
+            &c[0][2],
+            &c[0][3],
+            &c[1][0],
+            &c[1][1],
+            &c[1][2],
+            &c[1][3],
+            &c[2][0],
+            &c[2][1],
+            &c[2][2],
+            &c[2][3],
+            &m_started,
             &m_completed,
             &m_errors,
             &m_cancelled,
@@ -130,8 +143,11 @@ void RollupCell::add(const MetricsRecord& record)
     if (!completed) // latency of completed requests only, as MetricsAggregator counts
         return;
     for (CategoryMetric metric : {CategoryMetric::Ttft, CategoryMetric::Ttfat, CategoryMetric::E2e})
-        if (const std::optional<double> value = judged(record, metric))
+        if (const std::optional<double> value = judged(record, metric)) {
             m_judged[std::size_t(metric)].add(*value);
+            const LatencyCategory category = CategoryThresholds{}.categorize(*value);
+            ++m_defaultCategories[std::size_t(metric)][std::size_t(category)];
+        }
     if (record.ttftMs)
         m_ttft.add(*record.ttftMs);
     if (record.ttfatMs)
@@ -194,13 +210,19 @@ void RollupCell::summarizeInto(GroupStats& stats, const CategoryRule& rule) cons
     stats.longPromptTtft = m_longPromptTtft;
     stats.acceptedPredictionTokens = m_acceptedPredictionTokens;
     stats.rejectedPredictionTokens = m_rejectedPredictionTokens;
-    const QuantileSketch& judgedValues = m_judged[std::size_t(rule.metric)];
     const CategoryThresholds& t = rule.thresholds;
-    const quint64 excellent = judgedValues.countBelow(t.excellentBelowMs);
-    const quint64 good = judgedValues.countBelow(t.goodBelowMs);
-    const quint64 acceptable = judgedValues.countBelow(t.acceptableBelowMs);
-    stats.categories = {excellent, good - excellent, acceptable - good,
-                        judgedValues.count() - acceptable};
+    const CategoryThresholds defaults;
+    if (t.excellentBelowMs == defaults.excellentBelowMs && t.goodBelowMs == defaults.goodBelowMs &&
+        t.acceptableBelowMs == defaults.acceptableBelowMs) {
+        stats.categories = m_defaultCategories[std::size_t(rule.metric)];
+    } else {
+        const QuantileSketch& judgedValues = m_judged[std::size_t(rule.metric)];
+        const quint64 excellent = judgedValues.countBelow(t.excellentBelowMs);
+        const quint64 good = judgedValues.countBelow(t.goodBelowMs);
+        const quint64 acceptable = judgedValues.countBelow(t.acceptableBelowMs);
+        stats.categories = {excellent, good - excellent, acceptable - good,
+                            judgedValues.count() - acceptable};
+    }
     stats.ttft = MetricSummary::fromSketch(m_ttft);
     stats.ttfat = MetricSummary::fromSketch(m_ttfat);
     stats.e2e = MetricSummary::fromSketch(m_e2e);

@@ -23,8 +23,11 @@ struct MetricsRecord;
 // aggregator's figures for the same records: exact while a sketch is exact (at most
 // QuantileSketch::exactLimit samples), within its accuracy above.
 //
-// Categories depend on a setting (CategoryRule), so a cell keeps, per metric a rule may judge
-// on, the sketch of the judged values and counts them against the thresholds when summarised.
+// Categories depend on a setting (CategoryRule). Under the default thresholds a cell counts them
+// exactly, for each metric a rule may judge on; for other thresholds it keeps, per metric, the
+// sketch of the judged values and counts those against the thresholds when summarised (exact
+// while the sketch is; above, only values within its accuracy of a threshold can land on the
+// wrong side).
 class RollupCell
 {
 public:
@@ -51,7 +54,7 @@ public:
     friend bool operator==(const RollupCell&, const RollupCell&) = default;
 
 private:
-    static constexpr int counterCount = 14;
+    static constexpr int counterCount = 14 + 12;
     static constexpr int sketchCount = 10;
     std::array<quint64*, counterCount> counters();
     std::array<QuantileSketch*, sketchCount> sketches();
@@ -72,6 +75,8 @@ private:
     quint64 m_acceptedPredictionTokens = 0;
     quint64 m_rejectedPredictionTokens = 0;
     quint64 m_hashedPrompts = 0;
+    // Under the default thresholds, per CategoryMetric: excellent, good, acceptable, slow.
+    std::array<std::array<quint64, 4>, 3> m_defaultCategories{};
     QMap<QString, quint64> m_errorKinds;
     std::vector<quint64> m_promptHashes; // sorted, distinct: 64 bits of each SHA-256
 

@@ -201,6 +201,13 @@ bool MetricsStore::insert(std::vector<MetricsRecord>& records, QString* error)
         ids.push_back(m_insert->lastInsertId().toLongLong());
     }
     m_insert->finish();
+    QString rollupError;
+    if (!m_rollups.fold(records, &rollupError)) {
+        m_database.run(QStringLiteral("ROLLBACK"));
+        if (error)
+            *error = rollupError;
+        return false;
+    }
     sqlError = m_database.run(QStringLiteral("COMMIT"));
     if (sqlError.isValid()) {
         m_database.run(QStringLiteral("ROLLBACK"));
@@ -315,19 +322,50 @@ bool MetricsStore::updateRating(const QString& column, const QVariant& key,
                     QStringLiteral("rating must be -1 or +1, not %1").arg(*rating));
     if (!isOpen())
         return fail(error, QStringLiteral("cannot set rating"), QStringLiteral("not open"));
+    const QString what = QStringLiteral("cannot set rating");
+    QSqlError sqlError = m_database.run(QStringLiteral("BEGIN IMMEDIATE"));
+    if (sqlError.isValid())
+        return fail(error, what, Database::describe(sqlError));
+    const auto rollback = [&](const QString& detail) {
+        m_database.run(QStringLiteral("ROLLBACK"));
+        return fail(error, what, detail);
+    };
+    // The records first, for the buckets whose rating counts change with them.
+    std::vector<MetricsRecord> rated;
+    {
+        QSqlQuery select(m_database.connection());
+        select.setForwardOnly(true);
+        // column is one of our two literals, never user input.
+        if (!select.prepare(QStringLiteral("SELECT id,%1 FROM requests WHERE %2 = ?")
+                                .arg(QLatin1String(columnList), column)))
+            return rollback(Database::describe(select.lastError()));
+        select.bindValue(0, key);
+        if (!select.exec())
+            return rollback(Database::describe(select.lastError()));
+        while (select.next())
+            rated.push_back(readRecord(select));
+    }
+    if (rated.empty())
+        return rollback(QStringLiteral("no request with %1 %2").arg(column, key.toString()));
     QSqlQuery query(m_database.connection());
-    // column is one of our two literals, never user input.
     if (!query.prepare(QStringLiteral("UPDATE requests SET rating = ? WHERE %1 = ?").arg(column)))
-        return fail(error, QStringLiteral("cannot set rating"),
-                    Database::describe(query.lastError()));
+        return rollback(Database::describe(query.lastError()));
     query.bindValue(0, nullable(rating));
     query.bindValue(1, key);
     if (!query.exec())
-        return fail(error, QStringLiteral("cannot set rating"),
-                    Database::describe(query.lastError()));
-    if (query.numRowsAffected() < 1)
-        return fail(error, QStringLiteral("cannot set rating"),
-                    QStringLiteral("no request with %1 %2").arg(column, key.toString()));
+        return rollback(Database::describe(query.lastError()));
+    for (const MetricsRecord& record : rated) {
+        QString rollupError;
+        if (!m_rollups.changeRating(record, record.rating, rating, &rollupError)) {
+            m_database.run(QStringLiteral("ROLLBACK"));
+            if (error)
+                *error = rollupError;
+            return false;
+        }
+    }
+    sqlError = m_database.run(QStringLiteral("COMMIT"));
+    if (sqlError.isValid())
+        return rollback(Database::describe(sqlError));
     return true;
 }
 

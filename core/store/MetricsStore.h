@@ -3,6 +3,7 @@
 #include "metrics/MetricsFilter.h"
 #include "metrics/MetricsRecord.h"
 #include "store/Database.h"
+#include "store/RollupStore.h"
 
 #include <QString>
 #include <memory>
@@ -39,6 +40,7 @@ public:
     std::vector<MetricsRecord> records(const MetricsFilter& filter, const QDateTime& now,
                                        QString* error = nullptr) const;
     qint64 count() const;
+    const RollupStore& rollups() const { return m_rollups; }
 
     bool setRating(qint64 id, std::optional<int> rating, QString* error = nullptr);
     // The same for the record of the request with this uid (the link a chat message keeps).
@@ -51,6 +53,7 @@ private:
     bool fail(QString* error, const QString& what, const QString& detail) const;
 
     Database m_database;
+    RollupStore m_rollups{m_database};   // written in the same transactions as the rows
     std::unique_ptr<QSqlQuery> m_insert; // prepared once, reused by every insert()
 };
 

@@ -1,0 +1,58 @@
+#pragma once
+
+#include "metrics/RollupCell.h"
+#include "metrics/RollupKey.h"
+
+#include <QString>
+#include <memory>
+#include <vector>
+
+class QSqlQuery;
+
+namespace adminchat {
+
+class Database;
+struct MetricsRecord;
+
+// The rollups table: one RollupCell per bucket (minute, hour and day) and group, with the labels
+// of the newest record folded in (to name the endpoint as its records last did). Works on the
+// connection of the MetricsStore that owns it, inside that store's transactions, so a record and
+// its buckets are written together or not at all.
+class RollupStore
+{
+public:
+    struct StoredCell
+    {
+        RollupKey key;
+        QString endpointId; // the newest record's labels
+        QString endpoint;
+        QString profile;
+        qint64 newestMs = 0;
+        RollupCell cell;
+    };
+
+    explicit RollupStore(Database& database);
+    ~RollupStore();
+    RollupStore(const RollupStore&) = delete;
+    RollupStore& operator=(const RollupStore&) = delete;
+
+    // Folds records (with valid start times) into their buckets of every resolution. Call inside
+    // a transaction.
+    bool fold(const std::vector<MetricsRecord>& records, QString* error);
+    // A rating of a folded record changed from `from` to `to`. Call inside a transaction.
+    bool changeRating(const MetricsRecord& record, std::optional<int> from, std::optional<int> to,
+                      QString* error);
+    // The cells of one resolution whose buckets start in [fromMs, toMs), oldest first.
+    std::vector<StoredCell> cells(RollupKey::Resolution resolution, qint64 fromMs, qint64 toMs,
+                                  QString* error) const;
+
+private:
+    bool load(const RollupKey& key, StoredCell& into, bool& found, QString* error);
+    bool save(const StoredCell& cell, QString* error);
+
+    Database& m_database;
+    std::unique_ptr<QSqlQuery> m_select; // prepared once, reused
+    std::unique_ptr<QSqlQuery> m_save;
+};
+
+} // namespace adminchat
