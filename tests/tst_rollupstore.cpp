@@ -4,8 +4,11 @@
 // name a bucket.
 #include "AggregatorTestData.h"
 #include "metrics/MetricsAggregator.h"
+#include "store/DatabaseSchema.h"
 #include "store/MetricsStore.h"
 
+#include <QSqlDatabase>
+#include <QSqlQuery>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -20,6 +23,7 @@ private slots:
     void everyResolutionAddsUpToTheRows();
     void ratingMovesInEveryResolution();
     void newestLabelsNameTheBucket();
+    void olderRowsAreFoldedInSlices();
 
 private:
     std::vector<MetricsRecord> insertSpread();
@@ -140,6 +144,75 @@ void TestRollupStore::newestLabelsNameTheBucket()
     QCOMPARE(cells[0].key.endpointKey, QStringLiteral("demo"));
     QCOMPARE(cells[0].endpoint, newer.endpoint);
     QCOMPARE(cells[0].cell.started(), quint64(2));
+}
+
+void TestRollupStore::olderRowsAreFoldedInSlices()
+{
+    // A database as the release before the rollups left it: schema steps 1 to 5 and 40 rows.
+    m_store.reset();
+    const QString path = m_dir->filePath(QStringLiteral("older.sqlite"));
+    {
+        QSqlDatabase db =
+            QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("raw"));
+        db.setDatabaseName(path);
+        QVERIFY(db.open());
+        QSqlQuery query(db);
+        for (std::size_t step = 0; step < 5; ++step) {
+            for (const QString& sql : DatabaseSchema::steps()[step])
+                QVERIFY2(query.exec(sql), qPrintable(sql));
+        }
+        for (int i = 0; i < 40; ++i) {
+            const MetricsRecord r = record(qint64(i) * 37 * minute, 100 + 61 * i);
+            QVERIFY(query.exec(
+                QStringLiteral("INSERT INTO requests (started_utc, started_ms, endpoint, model, "
+                               "status, ttft_ms, e2e_ms) VALUES ('', %1, '%2', 'm1', 'ok', %3, %4)")
+                    .arg(r.startedUtc.toMSecsSinceEpoch())
+                    .arg(r.endpoint)
+                    .arg(*r.ttftMs)
+                    .arg(*r.e2eMs)));
+        }
+        QVERIFY(query.exec(QStringLiteral("PRAGMA user_version = 5")));
+        db.close();
+    }
+    QSqlDatabase::removeDatabase(QStringLiteral("raw"));
+
+    m_store = std::make_unique<MetricsStore>(path);
+    QString error;
+    QVERIFY2(m_store->open(&error), qPrintable(error));
+    // Written while the build has not run: folded at once, never twice.
+    std::vector<MetricsRecord> fresh = {record(5 * second, 250)};
+    QVERIFY2(m_store->insert(fresh, &error), qPrintable(error));
+    QCOMPARE(mergedTotal(RollupKey::Resolution::Day).started, quint64(1));
+
+    qint64 last = -1;
+    int slices = 0;
+    for (;;) {
+        const std::optional<MetricsStore::RollupProgress> progress =
+            m_store->buildRollups(7, &error);
+        QVERIFY2(progress, qPrintable(error));
+        QCOMPARE(progress->total, qint64(40));
+        QVERIFY(progress->done > last);
+        last = progress->done;
+        ++slices;
+        if (progress->complete())
+            break;
+    }
+    QCOMPARE(slices, 6);                                   // 7 rows a slice
+    QVERIFY(m_store->buildRollups(7, &error)->complete()); // done stays done
+
+    const std::vector<MetricsRecord> rows =
+        m_store->records(MetricsFilter{}, QDateTime::currentDateTimeUtc(), &error);
+    QCOMPARE(rows.size(), std::size_t(41));
+    MetricsAggregator::Options options;
+    options.timelineBuckets = 0;
+    const GroupStats expected =
+        MetricsAggregator::aggregate(rows, MetricsFilter{}, now, options).total;
+    for (RollupKey::Resolution resolution : RollupKey::resolutions) {
+        const GroupStats stats = mergedTotal(resolution);
+        QCOMPARE(stats.started, quint64(41));
+        QCOMPARE(stats.categories, expected.categories);
+        QCOMPARE(stats.ttft.p95, expected.ttft.p95);
+    }
 }
 
 QTEST_GUILESS_MAIN(TestRollupStore)

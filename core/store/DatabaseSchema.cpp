@@ -102,6 +102,13 @@ const std::vector<QStringList>& DatabaseSchema::steps()
     cell BLOB NOT NULL,
     PRIMARY KEY (resolution_ms, bucket_ms, endpoint_key, model, variant, experiment, tag))
     WITHOUT ROWID)"),
+            // Rows stored before this step are folded in later, in slices
+            // (MetricsStore::buildRollups); rows inserted after it are folded as they come.
+            QStringLiteral(R"(CREATE TABLE rollup_state (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    built_through_id INTEGER NOT NULL, build_until_id INTEGER NOT NULL))"),
+            QStringLiteral(
+                "INSERT INTO rollup_state SELECT 1, 0, coalesce(max(id), 0) FROM requests"),
         },
     };
     return steps;

@@ -369,4 +369,79 @@ bool MetricsStore::updateRating(const QString& column, const QVariant& key,
     return true;
 }
 
+std::optional<MetricsStore::RollupProgress> MetricsStore::buildRollups(int maxRows, QString* error)
+{
+    const QString what = QStringLiteral("cannot build rollups");
+    if (!isOpen()) {
+        fail(error, what, QStringLiteral("not open"));
+        return std::nullopt;
+    }
+    QSqlError sqlError = m_database.run(QStringLiteral("BEGIN IMMEDIATE"));
+    if (sqlError.isValid()) {
+        fail(error, what, Database::describe(sqlError));
+        return std::nullopt;
+    }
+    const auto rollback = [&](const QString& detail) -> std::optional<RollupProgress> {
+        m_database.run(QStringLiteral("ROLLBACK"));
+        if (error && !detail.isEmpty())
+            fail(error, what, detail);
+        return std::nullopt;
+    };
+    QSqlQuery state(m_database.connection());
+    if (!state.exec(QStringLiteral("SELECT built_through_id, build_until_id FROM rollup_state")) ||
+        !state.next())
+        return rollback(Database::describe(state.lastError()));
+    const qint64 builtThrough = state.value(0).toLongLong();
+    const qint64 until = state.value(1).toLongLong();
+    state.finish();
+
+    std::vector<MetricsRecord> rows;
+    QSqlQuery select(m_database.connection());
+    select.setForwardOnly(true);
+    if (!select.prepare(QStringLiteral("SELECT id,%1 FROM requests WHERE id > ? AND id <= ? "
+                                       "ORDER BY id LIMIT ?")
+                            .arg(QLatin1String(columnList))))
+        return rollback(Database::describe(select.lastError()));
+    select.bindValue(0, builtThrough);
+    select.bindValue(1, until);
+    select.bindValue(2, std::max(maxRows, 1));
+    if (!select.exec())
+        return rollback(Database::describe(select.lastError()));
+    while (select.next())
+        rows.push_back(readRecord(select));
+    select.finish();
+
+    QString rollupError;
+    if (!m_rollups.fold(rows, &rollupError)) {
+        rollback({});
+        if (error)
+            *error = rollupError;
+        return std::nullopt;
+    }
+    // No row left below until (deleted ones included): the build is done.
+    const qint64 reached = rows.empty() ? until : rows.back().id;
+    QSqlQuery update(m_database.connection());
+    if (!update.prepare(QStringLiteral("UPDATE rollup_state SET built_through_id = ?")))
+        return rollback(Database::describe(update.lastError()));
+    update.bindValue(0, reached);
+    if (!update.exec())
+        return rollback(Database::describe(update.lastError()));
+    QSqlQuery counts(m_database.connection());
+    if (!counts.exec(QStringLiteral("SELECT count(*) FROM requests WHERE id <= %1").arg(reached)) ||
+        !counts.next())
+        return rollback(Database::describe(counts.lastError()));
+    RollupProgress progress;
+    progress.done = counts.value(0).toLongLong();
+    counts.finish();
+    if (!counts.exec(QStringLiteral("SELECT count(*) FROM requests WHERE id <= %1").arg(until)) ||
+        !counts.next())
+        return rollback(Database::describe(counts.lastError()));
+    progress.total = counts.value(0).toLongLong();
+    counts.finish();
+    sqlError = m_database.run(QStringLiteral("COMMIT"));
+    if (sqlError.isValid())
+        return rollback(Database::describe(sqlError));
+    return progress;
+}
+
 } // namespace adminchat

@@ -41,6 +41,16 @@ public:
                                        QString* error = nullptr) const;
     qint64 count() const;
     const RollupStore& rollups() const { return m_rollups; }
+    // Folds up to maxRows of the rows stored before the rollups existed into their buckets, in
+    // one transaction, and says how far that is: done of total rows (done == total: the rollups
+    // cover every row). Resumable: another process may insert, or build, meanwhile.
+    struct RollupProgress
+    {
+        qint64 done = 0;
+        qint64 total = 0;
+        bool complete() const { return done >= total; }
+    };
+    std::optional<RollupProgress> buildRollups(int maxRows, QString* error = nullptr);
 
     bool setRating(qint64 id, std::optional<int> rating, QString* error = nullptr);
     // The same for the record of the request with this uid (the link a chat message keeps).
