@@ -237,6 +237,10 @@ std::vector<MetricsRecord> MetricsStore::records(const MetricsFilter& filter, co
         conditions << QStringLiteral("id > ?");
         values << filter.afterId;
     }
+    if (filter.before.isValid()) {
+        conditions << QStringLiteral("started_ms < ?");
+        values << filter.before.toMSecsSinceEpoch();
+    }
     if (!filter.endpoint.isEmpty()) {
         // Same rule as MetricsFilter::matchesLabels: the endpoint's id, its profile's name or
         // its URL (trailing slashes ignored; written as a range so the (endpoint, model,
