@@ -214,6 +214,7 @@ void MetricsService::refresh()
     snapshot.models.sort();
     snapshot.totalRecords = qint64(m_records.size());
     compareExperiments(snapshot);
+    snapshot.computeMs = double(m_sinceRefresh.nsecsElapsed()) / 1e6;
     emit snapshotReady(snapshot);
 }
 
