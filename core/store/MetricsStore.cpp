@@ -305,21 +305,31 @@ qint64 MetricsStore::count() const
     return query.value(0).toLongLong();
 }
 
-bool MetricsStore::setRating(qint64 id, std::optional<int> rating, QString* error)
+qint64 MetricsStore::maxId() const
 {
-    return updateRating(QStringLiteral("id"), id, rating, error);
+    QSqlQuery query(m_database.connection());
+    if (!query.exec(QStringLiteral("SELECT max(id) FROM requests")) || !query.next())
+        return 0;
+    return query.value(0).toLongLong();
+}
+
+bool MetricsStore::setRating(qint64 id, std::optional<int> rating, QString* error,
+                             std::vector<MetricsRecord>* rated)
+{
+    return updateRating(QStringLiteral("id"), id, rating, error, rated);
 }
 
 bool MetricsStore::setRatingForRequest(const QString& requestUid, std::optional<int> rating,
-                                       QString* error)
+                                       QString* error, std::vector<MetricsRecord>* rated)
 {
     if (requestUid.isEmpty())
         return fail(error, QStringLiteral("cannot set rating"), QStringLiteral("no request uid"));
-    return updateRating(QStringLiteral("request_uid"), requestUid, rating, error);
+    return updateRating(QStringLiteral("request_uid"), requestUid, rating, error, rated);
 }
 
 bool MetricsStore::updateRating(const QString& column, const QVariant& key,
-                                std::optional<int> rating, QString* error)
+                                std::optional<int> rating, QString* error,
+                                std::vector<MetricsRecord>* ratedOut)
 {
     if (rating && *rating != 1 && *rating != -1)
         return fail(error, QStringLiteral("cannot set rating"),
@@ -370,7 +380,32 @@ bool MetricsStore::updateRating(const QString& column, const QVariant& key,
     sqlError = m_database.run(QStringLiteral("COMMIT"));
     if (sqlError.isValid())
         return rollback(Database::describe(sqlError));
+    if (ratedOut)
+        *ratedOut = std::move(rated);
     return true;
+}
+
+qint64 MetricsStore::pruneRows(qint64 beforeMs, int maxRows, QString* error)
+{
+    if (!isOpen()) {
+        fail(error, QStringLiteral("cannot prune"), QStringLiteral("not open"));
+        return -1;
+    }
+    // The started_ms index finds them; one statement is its own short transaction, so a writer
+    // waits at most for one slice.
+    QSqlQuery query(m_database.connection());
+    if (!query.prepare(QStringLiteral("DELETE FROM requests WHERE id IN (SELECT id FROM requests "
+                                      "WHERE started_ms < ? ORDER BY started_ms LIMIT ?)"))) {
+        fail(error, QStringLiteral("cannot prune"), Database::describe(query.lastError()));
+        return -1;
+    }
+    query.bindValue(0, beforeMs);
+    query.bindValue(1, maxRows);
+    if (!query.exec()) {
+        fail(error, QStringLiteral("cannot prune"), Database::describe(query.lastError()));
+        return -1;
+    }
+    return query.numRowsAffected();
 }
 
 std::optional<MetricsStore::RollupProgress> MetricsStore::buildRollups(int maxRows, QString* error)

@@ -40,6 +40,7 @@ public:
     std::vector<MetricsRecord> records(const MetricsFilter& filter, const QDateTime& now,
                                        QString* error = nullptr) const;
     qint64 count() const;
+    qint64 maxId() const; // the newest row's id; 0 when empty
     const RollupStore& rollups() const { return m_rollups; }
     // Folds up to maxRows of the rows stored before the rollups existed into their buckets, in
     // one transaction, and says how far that is: done of total rows (done == total: the rollups
@@ -52,14 +53,21 @@ public:
     };
     std::optional<RollupProgress> buildRollups(int maxRows, QString* error = nullptr);
 
-    bool setRating(qint64 id, std::optional<int> rating, QString* error = nullptr);
+    // rated, when given, receives the records as they were before (their old rating).
+    bool setRating(qint64 id, std::optional<int> rating, QString* error = nullptr,
+                   std::vector<MetricsRecord>* rated = nullptr);
     // The same for the record of the request with this uid (the link a chat message keeps).
     bool setRatingForRequest(const QString& requestUid, std::optional<int> rating,
-                             QString* error = nullptr);
+                             QString* error = nullptr, std::vector<MetricsRecord>* rated = nullptr);
+
+    // Deletes up to maxRows rows started before beforeMs, oldest first, in one short transaction
+    // (their rollups stay). Returns the rows deleted (fewer than maxRows: none older are left),
+    // or -1 on failure.
+    qint64 pruneRows(qint64 beforeMs, int maxRows, QString* error = nullptr);
 
 private:
     bool updateRating(const QString& column, const QVariant& key, std::optional<int> rating,
-                      QString* error);
+                      QString* error, std::vector<MetricsRecord>* ratedOut);
     bool fail(QString* error, const QString& what, const QString& detail) const;
 
     Database m_database;

@@ -161,6 +161,32 @@ bool RollupStore::changeRating(const MetricsRecord& record, std::optional<int> f
     return true;
 }
 
+MetricsRecord RollupStore::StoredCell::labels() const
+{
+    MetricsRecord labels;
+    labels.endpoint = endpoint;
+    labels.endpointId = endpointId;
+    labels.profile = profile;
+    labels.model = key.model;
+    labels.variant = key.variant;
+    labels.experiment = key.experiment;
+    labels.tag = key.tag;
+    return labels;
+}
+
+std::optional<qint64> RollupStore::firstBucketMs(RollupKey::Resolution resolution,
+                                                 qint64 sinceMs) const
+{
+    QSqlQuery query(m_database.connection());
+    query.prepare(QStringLiteral(
+        "SELECT min(bucket_ms) FROM rollups WHERE resolution_ms = ? AND bucket_ms >= ?"));
+    query.bindValue(0, qint64(resolution));
+    query.bindValue(1, sinceMs);
+    if (!query.exec() || !query.next() || query.value(0).isNull())
+        return std::nullopt;
+    return query.value(0).toLongLong();
+}
+
 std::vector<RollupStore::StoredCell> RollupStore::cells(RollupKey::Resolution resolution,
                                                         qint64 fromMs, qint64 toMs,
                                                         QString* error) const

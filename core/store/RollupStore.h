@@ -1,10 +1,13 @@
 #pragma once
 
+#include "metrics/MetricsRecord.h"
 #include "metrics/RollupCell.h"
 #include "metrics/RollupKey.h"
 
 #include <QString>
+#include <limits>
 #include <memory>
+#include <optional>
 #include <vector>
 
 class QSqlQuery;
@@ -29,6 +32,9 @@ public:
         QString profile;
         qint64 newestMs = 0;
         RollupCell cell;
+
+        // The labels a filter and a report's groups look at, as a record carries them.
+        MetricsRecord labels() const;
     };
 
     explicit RollupStore(Database& database);
@@ -45,6 +51,10 @@ public:
     // The cells of one resolution whose buckets start in [fromMs, toMs), oldest first.
     std::vector<StoredCell> cells(RollupKey::Resolution resolution, qint64 fromMs, qint64 toMs,
                                   QString* error) const;
+
+    // Start of the oldest bucket of this resolution from sinceMs on; std::nullopt when none.
+    std::optional<qint64> firstBucketMs(RollupKey::Resolution resolution,
+                                        qint64 sinceMs = std::numeric_limits<qint64>::min()) const;
 
 private:
     bool load(const RollupKey& key, StoredCell& into, bool& found, QString* error);
