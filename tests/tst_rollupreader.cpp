@@ -2,6 +2,7 @@
 // filter the dashboard offers, the report merged from buckets (raw rows at the edges) has the
 // groups and figures of the aggregation over the rows.
 #include "AggregatorTestData.h"
+#include "RollupCompare.h"
 #include "metrics/MetricsAggregator.h"
 #include "store/MetricsStore.h"
 #include "store/RollupReader.h"
@@ -9,37 +10,10 @@
 #include <QRandomGenerator>
 #include <QTemporaryDir>
 #include <QTest>
-#include <cmath>
 
 using namespace adminchat;
 using namespace aggregatortest;
-
-namespace {
-
-bool close(double a, double b, double relative)
-{
-    return (std::isnan(a) && std::isnan(b)) || std::abs(a - b) <= relative * std::abs(b);
-}
-
-void compare(const GroupStats& got, const GroupStats& want, double relative)
-{
-    QCOMPARE(got.started, want.started);
-    QCOMPARE(got.completed, want.completed);
-    QCOMPARE(got.errors, want.errors);
-    QCOMPARE(got.errorKinds, want.errorKinds);
-    QCOMPARE(got.categories, want.categories);
-    QCOMPARE(got.repeatedPrompts, want.repeatedPrompts);
-    QCOMPARE(got.endpoint, want.endpoint);
-    QCOMPARE(got.endpointId, want.endpointId);
-    for (auto [a, b] : {std::pair{got.ttft.p50, want.ttft.p50},
-                        {got.ttft.p95, want.ttft.p95},
-                        {got.ttft.p99, want.ttft.p99},
-                        {got.e2e.p95, want.e2e.p95},
-                        {got.ttft.mean, want.ttft.mean}})
-        QVERIFY2(close(a, b, relative), qPrintable(QStringLiteral("%1 vs %2").arg(a).arg(b)));
-}
-
-} // namespace
+using namespace rollupcompare;
 
 class TestRollupReader : public QObject
 {
@@ -114,7 +88,7 @@ void TestRollupReader::sameFiguresAsTheRows()
     QVERIFY2(error.isEmpty(), qPrintable(error));
     QVERIFY(want.total.started > 0 || filter.window == MetricsFilter::Window::Last5Minutes);
     // Groups of at most 100 samples are exact; larger ones come from the same buckets.
-    compare(got.total, want.total, want.total.ttft.count > 100 ? 0.01 : 1e-9);
+    compare(got.total, want.total, tolerance(want.total));
     QCOMPARE(got.byModel.size(), want.byModel.size());
     QCOMPARE(got.byEndpoint.size(), want.byEndpoint.size());
     for (const GroupStats& w : want.byModel) {
@@ -122,13 +96,13 @@ void TestRollupReader::sameFiguresAsTheRows()
             return g.endpointId == w.endpointId && g.model == w.model && g.variant == w.variant;
         });
         QVERIFY(it != got.byModel.cend());
-        compare(*it, w, w.ttft.count > 100 ? 0.01 : 1e-9);
+        compare(*it, w, tolerance(w));
     }
     for (const GroupStats& w : want.byEndpoint) {
         const auto it = std::find_if(got.byEndpoint.cbegin(), got.byEndpoint.cend(),
                                      [&](const auto& g) { return g.endpointId == w.endpointId; });
         QVERIFY(it != got.byEndpoint.cend());
-        compare(*it, w, w.ttft.count > 100 ? 0.01 : 1e-9);
+        compare(*it, w, tolerance(w));
     }
 }
 

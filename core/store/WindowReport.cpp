@@ -1,6 +1,5 @@
 #include "store/WindowReport.h"
 
-#include "metrics/MetricsAggregator.h"
 #include "metrics/MetricsRecord.h"
 #include "metrics/RollupKey.h"
 #include "store/MetricsStore.h"
@@ -41,7 +40,7 @@ qint64 WindowReport::sliceWidthMs(qint64 spanMs)
         2 * dayMs,   7 * dayMs,    14 * dayMs,   28 * dayMs,    56 * dayMs,    91 * dayMs,
         182 * dayMs, 364 * dayMs,  728 * dayMs,  1456 * dayMs};
     if (spanMs < 60 * minuteMs)
-        return spanMs <= 6 * minuteMs ? 0 : minuteMs;
+        return minuteMs; // the 5-minute window too: its rows are read only at its first edge
     for (const qint64 width : ladder) {
         // Over half a day, no slice narrower than an hour: minute buckets would be read for
         // every slice of a window that moves with each refresh.
@@ -50,7 +49,7 @@ qint64 WindowReport::sliceWidthMs(qint64 spanMs)
         if (spanMs / width + 1 <= maxSlices)
             return width;
     }
-    return std::size(ladder) ? ladder[std::size(ladder) - 1] : dayMs;
+    return ladder[std::size(ladder) - 1];
 }
 
 bool WindowReport::Part::same(const MetricsFilter& f, qint64 from, qint64 to, qint64 width) const
@@ -99,12 +98,6 @@ AggregateReport WindowReport::compute(const MetricsFilter& filter, const QDateTi
     const qint64 fromMs = windowStart.isValid() ? windowStart.toMSecsSinceEpoch()
                                                 : RollupReader::firstMinuteMs(m_store, toMs);
     const qint64 widthMs = sliceWidthMs(nowMs + 1 - fromMs);
-    if (widthMs == 0) { // a few minutes: their rows, as they come
-        MetricsAggregator::Options options;
-        options.categoryRule = rule;
-        return MetricsAggregator::aggregate(m_store.records(filter, now, error), filter, now,
-                                            options);
-    }
     AggregateReport report;
     report.from = windowStart;
     report.to = now;

@@ -21,8 +21,8 @@ struct MetricsRecord;
 // again when something they cover changes otherwise (invalidate).
 //
 // Timeline slices are a whole number of minutes, hours or days (sliceWidthMs), aligned to
-// multiples of their width, at most 61. Windows too short for minute slices (5 minutes) are
-// aggregated from their rows, which are few.
+// multiples of their width, at most 61 (the first one starts with the window); a 5-minute window
+// has minute slices.
 class WindowReport
 {
 public:
@@ -35,7 +35,7 @@ public:
     // writer's row, a rating).
     void invalidate(qint64 ms);
 
-    // The timeline's slice width for a window of spanMs: 0 below a minute slice (rows instead).
+    // The timeline's slice width for a window of spanMs.
     static qint64 sliceWidthMs(qint64 spanMs);
 
 private:
