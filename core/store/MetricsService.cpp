@@ -255,9 +255,18 @@ void MetricsService::exportCsv(const QString& path, bool summary)
         if (error.isEmpty())
             rows = MetricsCsv::exportToPath(path, {}, &report, &error);
     } else {
-        const std::vector<MetricsRecord> selected = m_store->records(m_filter, now, &error);
-        if (error.isEmpty())
-            rows = MetricsCsv::exportToPath(path, selected, nullptr, &error);
+        // Streamed from the database: a year of rows is never in memory at once.
+        QString readError;
+        rows = MetricsCsv::exportToPath(
+            path,
+            [&](QIODevice* device) {
+                return MetricsCsv::writeRequests(device, [&](const MetricsCsv::Visitor& visit) {
+                    return m_store->forEachRecord(m_filter, now, visit, &readError);
+                });
+            },
+            &error);
+        if (!readError.isEmpty())
+            error = readError; // what failed, rather than the file's generic error
     }
     emit exportFinished(path, rows, error);
 }

@@ -222,10 +222,23 @@ std::vector<MetricsRecord> MetricsStore::records(const MetricsFilter& filter, co
                                                  QString* error) const
 {
     std::vector<MetricsRecord> result;
-    if (!isOpen()) {
-        fail(error, QStringLiteral("cannot read"), QStringLiteral("not open"));
-        return result;
-    }
+    if (!forEachRecord(
+            filter, now,
+            [&result](const MetricsRecord& record) {
+                result.push_back(record);
+                return true;
+            },
+            error))
+        result.clear();
+    return result;
+}
+
+bool MetricsStore::forEachRecord(const MetricsFilter& filter, const QDateTime& now,
+                                 const std::function<bool(const MetricsRecord&)>& visit,
+                                 QString* error) const
+{
+    if (!isOpen())
+        return fail(error, QStringLiteral("cannot read"), QStringLiteral("not open"));
     QStringList conditions;
     QVariantList values;
     const QDateTime start = filter.start(now);
@@ -272,23 +285,20 @@ std::vector<MetricsRecord> MetricsStore::records(const MetricsFilter& filter, co
 
     QSqlQuery query(m_database.connection());
     query.setForwardOnly(true); // no client-side row cache: rows are read once, in order
-    if (!query.prepare(sql)) {
-        fail(error, QStringLiteral("cannot prepare read"), Database::describe(query.lastError()));
-        return result;
-    }
+    if (!query.prepare(sql))
+        return fail(error, QStringLiteral("cannot prepare read"),
+                    Database::describe(query.lastError()));
     for (qsizetype i = 0; i < values.size(); ++i)
         query.bindValue(int(i), values[i]);
-    if (!query.exec()) {
-        fail(error, QStringLiteral("cannot read"), Database::describe(query.lastError()));
-        return result;
+    if (!query.exec())
+        return fail(error, QStringLiteral("cannot read"), Database::describe(query.lastError()));
+    while (query.next()) {
+        if (!visit(readRecord(query)))
+            return true;
     }
-    while (query.next())
-        result.push_back(readRecord(query));
-    if (query.lastError().isValid()) {
-        fail(error, QStringLiteral("cannot read"), Database::describe(query.lastError()));
-        result.clear();
-    }
-    return result;
+    if (query.lastError().isValid())
+        return fail(error, QStringLiteral("cannot read"), Database::describe(query.lastError()));
+    return true;
 }
 
 qint64 MetricsStore::count() const

@@ -6,6 +6,7 @@
 #include "store/RollupStore.h"
 
 #include <QString>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <vector>
@@ -37,6 +38,11 @@ public:
     bool insert(MetricsRecord& record, QString* error = nullptr);
 
     // Records the filter selects at time now, oldest first.
+    // The same, one at a time, without holding them all (an export of millions of rows); visit
+    // returns false to stop. False when reading failed.
+    bool forEachRecord(const MetricsFilter& filter, const QDateTime& now,
+                       const std::function<bool(const MetricsRecord&)>& visit,
+                       QString* error = nullptr) const;
     std::vector<MetricsRecord> records(const MetricsFilter& filter, const QDateTime& now,
                                        QString* error = nullptr) const;
     qint64 count() const;
