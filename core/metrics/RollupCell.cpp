@@ -1,6 +1,5 @@
 #include "metrics/RollupCell.h"
 
-#include "metrics/MetricsAggregator.h"
 #include "metrics/MetricsRecord.h"
 
 #include <QDataStream>
@@ -12,7 +11,7 @@ namespace adminchat {
 namespace {
 
 constexpr quint8 formatVersion = 1;
-// As MetricsAggregator counts them.
+// As the reference aggregation (tests/reference, MetricsAggregator) counts them.
 constexpr qint64 longPromptTokens = 4000;
 constexpr qint64 longPromptChars = 16000;
 constexpr int rateLimitedStatus = 429;

@@ -18,10 +18,10 @@ struct MetricsRecord;
 // What a set of records adds up to, in a form that merges exactly: counters, error kinds, the
 // latency sketches and the distinct prompt hashes. A rollup bucket (one time bucket of one
 // endpoint, model, variant, experiment and tag) is one cell; a window merges its buckets' cells,
-// so its cost depends on the number of buckets, not of records. Counted as MetricsAggregator
-// counts (latency of completed requests only, and so on), so a cell's summary is the
-// aggregator's figures for the same records: exact while a sketch is exact (at most
-// QuantileSketch::exactLimit samples), within its accuracy above.
+// so its cost depends on the number of buckets, not of records. Counted as the reference
+// MetricsAggregator (tests/reference) counts (latency of completed requests only, and so on), so a
+// cell's summary is the aggregator's figures for the same records: exact while a sketch is exact
+// (at most QuantileSketch::exactLimit samples), within its accuracy above.
 //
 // Categories depend on a setting (CategoryRule). Under the default thresholds a cell counts them
 // exactly, for each metric a rule may judge on; for other thresholds it keeps, per metric, the

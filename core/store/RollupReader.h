@@ -17,7 +17,7 @@ struct MetricsRecord;
 
 // Reads windows from the rollups (RollupPlan): whole buckets merged, raw rows only at the partial
 // minutes of the edges, so the cost follows the number of buckets, not of records. The same
-// groups and figures as MetricsAggregator over the window's rows.
+// groups and figures as the reference MetricsAggregator (tests/reference) over the rows.
 class RollupReader
 {
 public:
