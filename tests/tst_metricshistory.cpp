@@ -100,13 +100,21 @@ private slots:
 
         const DashboardSnapshot snapshot = lastSnapshot(snapshots);
         QCOMPARE(snapshot.totalRecords, 12'000);
+        // Minute buckets past their 8 days are gone (the rows are 60 days old at most); the
+        // figures below come from hours and days there.
+        MetricsStore reader(m_path);
+        QVERIFY(reader.open());
+        QTRY_VERIFY_WITH_TIMEOUT(
+            reader.rollups().firstBucketMs(RollupKey::Resolution::Minute).value_or(0) >=
+                RollupStore::kept(QDateTime::currentMSecsSinceEpoch()).minuteSinceMs,
+            10'000);
+        QVERIFY(reader.rollups().firstBucketMs(RollupKey::Resolution::Hour).value() <
+                QDateTime::currentMSecsSinceEpoch() - 50 * dayMs);
         QCOMPARE(snapshot.endpoints.size(), 2);
         QCOMPARE(snapshot.models.size(), 3);
         // The figures of the rows themselves.
         MetricsAggregator::Options options;
         options.timelineBuckets = 0;
-        MetricsStore reader(m_path);
-        QVERIFY(reader.open());
         const AggregateReport want =
             MetricsAggregator::aggregate(reader.records(MetricsFilter{}, snapshot.computedAt),
                                          MetricsFilter{}, snapshot.computedAt, options);

@@ -7,6 +7,7 @@
 #include "metrics/QuantileSketch.h"
 #include "metrics/RollupCell.h"
 
+#include <QCryptographicHash>
 #include <QRandomGenerator>
 #include <QTest>
 #include <algorithm>
@@ -134,6 +135,7 @@ private slots:
     void countBelowMatchesBruteForce();
     void bytesRoundTrip();
     void refusesWhatItDidNotWrite();
+    void manyDistinctPromptsStayBounded();
 };
 
 void TestRollupCell::foldMatchesAggregator()
@@ -303,7 +305,7 @@ void TestRollupCell::refusesWhatItDidNotWrite()
         cell.add(r);
     const QByteArray bytes = cell.toBytes();
     QVERIFY(!RollupCell::fromBytes(QByteArray()));
-    QVERIFY(!RollupCell::fromBytes(QByteArray("\x02", 1))); // another version
+    QVERIFY(!RollupCell::fromBytes(QByteArray("\x01", 1))); // another version
     for (qsizetype cut : {qsizetype(1), qsizetype(9), bytes.size() / 2, bytes.size() - 1})
         QVERIFY2(!RollupCell::fromBytes(bytes.left(cut)), qPrintable(QString::number(cut)));
     QVERIFY(!RollupCell::fromBytes(bytes + QByteArray("x"))); // trailing bytes
@@ -314,6 +316,38 @@ void TestRollupCell::refusesWhatItDidNotWrite()
         damaged[random.bounded(int(damaged.size()))] = char(random.bounded(256));
         (void)RollupCell::fromBytes(damaged);
     }
+}
+
+void TestRollupCell::manyDistinctPromptsStayBounded()
+{
+    // 30,000 chats with 20,000 distinct prompts, folded into 30 day cells and merged: the
+    // fingerprints kept stay bounded and the repeats are estimated closely.
+    QRandomGenerator random(9);
+    RollupCell total;
+    const auto hashOf = [](int prompt) {
+        return QString::fromLatin1(
+            QCryptographicHash::hash(QByteArray::number(prompt), QCryptographicHash::Sha256)
+                .toHex());
+    };
+    for (int day = 0; day < 30; ++day) {
+        RollupCell cell;
+        for (int i = 0; i < 1000; ++i) {
+            MetricsRecord r = record(i * second);
+            const int n = day * 1000 + i;
+            r.promptHash = hashOf(n < 20'000 ? n : int(random.bounded(20'000)));
+            cell.add(r);
+        }
+        if (day < 20)
+            QCOMPARE(cell.repeatedPrompts(), 0u); // 1,000 distinct: exact
+        total.merge(cell);
+    }
+    QVERIFY(total.toBytes().size() < qsizetype(RollupCell::maxPromptHashes * 8 + 1024));
+    const double repeated = double(total.repeatedPrompts());
+    // 10,000 repeats of 30,000; the distinct count's estimate is within a few per cent.
+    QVERIFY2(std::abs(repeated - 10'000) < 800, qPrintable(QString::number(repeated)));
+    const std::optional<RollupCell> back = RollupCell::fromBytes(total.toBytes());
+    QVERIFY(back);
+    QCOMPARE(back->repeatedPrompts(), total.repeatedPrompts());
 }
 
 QTEST_GUILESS_MAIN(TestRollupCell)

@@ -1,16 +1,18 @@
 #include "metrics/RollupCell.h"
 
 #include "metrics/MetricsRecord.h"
+#include "metrics/VarintReader.h"
+#include "metrics/VarintWriter.h"
 
-#include <QDataStream>
-#include <QIODevice>
 #include <algorithm>
+#include <bit>
+#include <cmath>
 
 namespace adminchat {
 
 namespace {
 
-constexpr quint8 formatVersion = 1;
+constexpr quint8 formatVersion = 2; // 1: QDataStream, fixed-width
 // As the reference aggregation (tests/reference, MetricsAggregator) counts them.
 constexpr qint64 longPromptTokens = 4000;
 constexpr qint64 longPromptChars = 16000;
@@ -131,6 +133,7 @@ void RollupCell::add(const MetricsRecord& record)
     if (!record.promptHash.isEmpty()) {
         ++m_hashedPrompts;
         insertSorted(m_promptHashes, promptFingerprint(record.promptHash));
+        capHashes();
     }
     const bool longPrompt = record.promptTokens ? *record.promptTokens > longPromptTokens
                                                 : record.promptChars > longPromptChars;
@@ -184,6 +187,8 @@ void RollupCell::merge(const RollupCell& other)
         both.reserve(m_promptHashes.size() + other.m_promptHashes.size());
         std::ranges::set_union(m_promptHashes, other.m_promptHashes, std::back_inserter(both));
         m_promptHashes.swap(both);
+        m_hashesCapped = m_hashesCapped || other.m_hashesCapped;
+        capHashes();
     }
     const auto into = sketches();
     const auto from = other.sketches();
@@ -232,66 +237,127 @@ void RollupCell::summarizeInto(GroupStats& stats, const CategoryRule& rule) cons
 
 QByteArray RollupCell::toBytes() const
 {
+    // Compact: most buckets hold a handful of records, so counters are varints (zero is one
+    // byte), only non-empty sketches are written (a bitmap says which) and hashes are fixed
+    // 8 bytes. A bucket of one record takes about 200 bytes and stays within SQLite's page.
     QByteArray bytes;
-    QDataStream out(&bytes, QIODevice::WriteOnly);
-    out.setVersion(QDataStream::Qt_6_4);
-    out << formatVersion;
+    const auto putVarint = [&bytes](quint64 value) {
+        char buffer[10];
+        VarintWriter writer(buffer);
+        writer.putVarint(value);
+        bytes.append(buffer, writer.end() - buffer);
+    };
+    bytes.append(char(formatVersion));
     for (const quint64* counter : counters())
-        out << *counter;
-    out << quint32(m_errorKinds.size());
-    for (auto it = m_errorKinds.cbegin(); it != m_errorKinds.cend(); ++it)
-        out << it.key() << it.value();
-    out << quint32(m_promptHashes.size());
-    for (quint64 hash : m_promptHashes)
-        out << hash;
-    for (const QuantileSketch* sketch : sketches())
-        out << (sketch->isEmpty() ? QByteArray() : sketch->toBytes());
+        putVarint(*counter);
+    putVarint(quint64(m_errorKinds.size()));
+    for (auto it = m_errorKinds.cbegin(); it != m_errorKinds.cend(); ++it) {
+        const QByteArray kind = it.key().toUtf8();
+        putVarint(quint64(kind.size()));
+        bytes.append(kind);
+        putVarint(it.value());
+    }
+    putVarint(quint64(m_promptHashes.size()) << 1 | (m_hashesCapped ? 1 : 0));
+    for (quint64 hash : m_promptHashes) {
+        char buffer[8];
+        VarintWriter writer(buffer);
+        writer.putDouble(std::bit_cast<double>(hash)); // 8 little-endian bytes
+        bytes.append(buffer, 8);
+    }
+    quint64 present = 0;
+    const auto all = sketches();
+    for (std::size_t i = 0; i < all.size(); ++i)
+        present |= all[i]->isEmpty() ? 0 : quint64(1) << i;
+    putVarint(present);
+    for (const QuantileSketch* sketch : all) {
+        if (sketch->isEmpty())
+            continue;
+        const QByteArray blob = sketch->toBytes();
+        putVarint(quint64(blob.size()));
+        bytes.append(blob);
+    }
     return bytes;
+}
+
+void RollupCell::capHashes()
+{
+    if (m_promptHashes.size() <= maxPromptHashes)
+        return;
+    m_promptHashes.resize(maxPromptHashes); // the smallest: a bottom-k sketch of the set
+    m_hashesCapped = true;
+}
+
+quint64 RollupCell::repeatedPrompts() const
+{
+    if (!m_hashesCapped)
+        return m_hashedPrompts - m_promptHashes.size();
+    // k smallest of uniformly spread 64-bit fingerprints: about (k - 1) / (k-th / 2^64)
+    // distinct ones (Bar-Yossef et al., "Counting distinct elements in a data stream").
+    const double kth = double(m_promptHashes.back()) / 18446744073709551616.0;
+    const double distinct = double(maxPromptHashes - 1) / std::max(kth, 1e-300);
+    return quint64(std::max(0.0, double(m_hashedPrompts) - std::round(distinct)));
 }
 
 std::optional<RollupCell> RollupCell::fromBytes(QByteArrayView bytes)
 {
-    const QByteArray data = bytes.toByteArray();
-    QDataStream in(data);
-    in.setVersion(QDataStream::Qt_6_4);
+    VarintReader in(bytes);
     quint8 version = 0;
-    in >> version;
-    if (version != formatVersion)
+    if (!in.getByte(version) || version != formatVersion)
         return std::nullopt;
     RollupCell cell;
-    for (quint64* counter : cell.counters())
-        in >> *counter;
-    quint32 kinds = 0;
-    in >> kinds;
-    if (kinds > maxListSize)
+    for (quint64* counter : cell.counters()) {
+        if (!in.getVarint(*counter))
+            return std::nullopt;
+    }
+    quint64 kinds = 0;
+    if (!in.getVarint(kinds) || kinds > maxListSize)
         return std::nullopt;
-    for (quint32 i = 0; i < kinds && in.status() == QDataStream::Ok; ++i) {
-        QString kind;
+    for (quint64 i = 0; i < kinds; ++i) {
+        quint64 size = 0;
         quint64 count = 0;
-        in >> kind >> count;
+        if (!in.getVarint(size) || size > quint64(in.remaining()))
+            return std::nullopt;
+        const QString kind =
+            QString::fromUtf8(reinterpret_cast<const char*>(in.position()), qsizetype(size));
+        in.skip(qsizetype(size));
+        if (!in.getVarint(count))
+            return std::nullopt;
         cell.m_errorKinds.insert(kind, count);
     }
-    quint32 hashes = 0;
-    in >> hashes;
-    if (hashes > maxListSize || qsizetype(hashes) * 8 > data.size())
+    quint64 hashes = 0;
+    if (!in.getVarint(hashes))
         return std::nullopt;
-    cell.m_promptHashes.resize(hashes);
-    for (quint64& hash : cell.m_promptHashes)
-        in >> hash;
+    cell.m_hashesCapped = hashes & 1;
+    hashes >>= 1;
+    if (hashes > maxPromptHashes || hashes * 8 > quint64(in.remaining()))
+        return std::nullopt;
+    cell.m_promptHashes.resize(std::size_t(hashes));
+    for (quint64& hash : cell.m_promptHashes) {
+        double bits = 0;
+        in.getDouble(bits);
+        hash = std::bit_cast<quint64>(bits);
+    }
     if (!std::ranges::is_sorted(cell.m_promptHashes) ||
         std::ranges::adjacent_find(cell.m_promptHashes) != cell.m_promptHashes.end())
         return std::nullopt;
-    for (QuantileSketch* sketch : cell.sketches()) {
-        QByteArray blob;
-        in >> blob;
-        if (blob.isEmpty())
+    quint64 present = 0;
+    if (!in.getVarint(present) || present >> sketchCount)
+        return std::nullopt;
+    const auto all = cell.sketches();
+    for (std::size_t i = 0; i < all.size(); ++i) {
+        if (!(present & (quint64(1) << i)))
             continue;
-        std::optional<QuantileSketch> decoded = QuantileSketch::fromBytes(blob);
-        if (!decoded)
+        quint64 size = 0;
+        if (!in.getVarint(size) || size == 0 || size > quint64(in.remaining()))
             return std::nullopt;
-        *sketch = std::move(*decoded);
+        std::optional<QuantileSketch> decoded = QuantileSketch::fromBytes(
+            QByteArray(reinterpret_cast<const char*>(in.position()), qsizetype(size)));
+        if (!decoded || decoded->isEmpty())
+            return std::nullopt;
+        *all[i] = std::move(*decoded);
+        in.skip(qsizetype(size));
     }
-    if (in.status() != QDataStream::Ok || !in.atEnd())
+    if (in.remaining() != 0)
         return std::nullopt;
     return cell;
 }

@@ -42,9 +42,12 @@ public:
     // The figures of GroupStats (labels and repeatedPrompts aside: a prompt repeats across the
     // cells of a window, see repeatedPrompts()).
     void summarizeInto(GroupStats& stats, const CategoryRule& rule) const;
-    // Records whose prompt hash another selected record had before: records with a hash,
-    // less the distinct hashes, over this (merged) cell.
-    quint64 repeatedPrompts() const { return m_hashedPrompts - m_promptHashes.size(); }
+    // Records whose prompt hash another selected record had before: records with a hash, less
+    // the distinct hashes, over this (merged) cell. Exact up to maxPromptHashes distinct
+    // prompts; above, the cell keeps the smallest fingerprints only and estimates the distinct
+    // count from them (about 1.6 % of it), so memory stays bounded over a year of chats.
+    static constexpr std::size_t maxPromptHashes = 4096;
+    quint64 repeatedPrompts() const;
 
     // Stored form (a BLOB), versioned; fromBytes returns std::nullopt on anything it did not
     // write.
@@ -60,6 +63,7 @@ private:
     std::array<QuantileSketch*, sketchCount> sketches();
     std::array<const quint64*, counterCount> counters() const;
     std::array<const QuantileSketch*, sketchCount> sketches() const;
+    void capHashes();
 
     quint64 m_started = 0;
     quint64 m_completed = 0;
@@ -79,6 +83,7 @@ private:
     std::array<std::array<quint64, 4>, 3> m_defaultCategories{};
     QMap<QString, quint64> m_errorKinds;
     std::vector<quint64> m_promptHashes; // sorted, distinct: 64 bits of each SHA-256
+    bool m_hashesCapped = false;         // only the smallest maxPromptHashes are kept
 
     QuantileSketch m_ttft, m_ttfat, m_e2e, m_itl, m_tokensPerSecond, m_displayLag;
     QuantileSketch m_longPromptTtft;

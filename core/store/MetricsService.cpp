@@ -280,20 +280,25 @@ void MetricsService::setRetentionDays(int days)
 
 void MetricsService::prune()
 {
-    if (!m_store || m_retentionDays <= 0)
+    if (!m_store)
         return;
-    const qint64 beforeMs =
-        QDateTime::currentMSecsSinceEpoch() - qint64(m_retentionDays) * 86'400'000;
+    const qint64 nowMs = QDateTime::currentMSecsSinceEpoch();
     QString error;
-    const qint64 deleted = m_store->pruneRows(beforeMs, pruneSliceRows, &error);
-    if (deleted < 0) {
+    qint64 rows = 0;
+    if (m_retentionDays > 0) {
+        rows = m_store->pruneRows(nowMs - qint64(m_retentionDays) * 86'400'000, pruneSliceRows,
+                                  &error);
+        if (rows > 0)
+            emit rowsPruned(rows);
+    }
+    // Minute buckets past their 8 days, six hours of them at a time.
+    const qint64 minutes = m_store->pruneRollupMinutes(nowMs, 6 * 3'600'000LL, &error);
+    if (rows < 0 || minutes < 0) {
         qCWarning(lcStore).noquote() << error; // tried again at the next interval
         return;
     }
-    if (deleted > 0)
-        emit rowsPruned(deleted);
     // One slice per pass, so the thread answers (and writers get the database) in between.
-    if (deleted == pruneSliceRows)
+    if (rows == pruneSliceRows || minutes > 0)
         QMetaObject::invokeMethod(this, &MetricsService::prune, Qt::QueuedConnection);
 }
 

@@ -425,6 +425,15 @@ std::optional<MetricsStore::RollupProgress> MetricsStore::buildRollups(int maxRo
         fail(error, what, QStringLiteral("not open"));
         return std::nullopt;
     }
+    {
+        // Nothing to build (nearly always): said without the write lock, so readers of a
+        // read-only database get their answer too.
+        QSqlQuery state(m_database.connection());
+        if (state.exec(QStringLiteral("SELECT built_through_id >= build_until_id FROM "
+                                      "rollup_state")) &&
+            state.next() && state.value(0).toBool())
+            return RollupProgress{}; // complete; no count needed
+    }
     QSqlError sqlError = m_database.run(QStringLiteral("BEGIN IMMEDIATE"));
     if (sqlError.isValid()) {
         fail(error, what, Database::describe(sqlError));

@@ -48,6 +48,11 @@ public:
     qint64 count() const;
     qint64 maxId() const; // the newest row's id; 0 when empty
     const RollupStore& rollups() const { return m_rollups; }
+    // RollupStore::pruneMinutes on this store's connection.
+    qint64 pruneRollupMinutes(qint64 nowMs, qint64 sliceMs, QString* error = nullptr)
+    {
+        return m_rollups.pruneMinutes(nowMs, sliceMs, error);
+    }
     // Folds up to maxRows of the rows stored before the rollups existed into their buckets, in
     // one transaction, and says how far that is: done of total rows (done == total: the rollups
     // cover every row). Resumable: another process may insert, or build, meanwhile.

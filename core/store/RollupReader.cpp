@@ -32,7 +32,8 @@ bool RollupReader::read(const MetricsStore& store, const MetricsFilter& filter, 
         if (error)
             *error = readError;
     };
-    for (const RollupPlan::Segment& segment : RollupPlan::segments(fromMs, toMs, maxWidthMs, {})) {
+    for (const RollupPlan::Segment& segment :
+         RollupPlan::segments(fromMs, toMs, maxWidthMs, RollupStore::kept(toMs))) {
         QString readError;
         if (segment.kind == RollupPlan::Segment::Kind::Raw) {
             MetricsFilter slice = filter;
@@ -58,16 +59,22 @@ bool RollupReader::read(const MetricsStore& store, const MetricsFilter& filter, 
     return ok;
 }
 
-qint64 RollupReader::firstMinuteMs(const MetricsStore& store, qint64 toMs)
+qint64 RollupReader::firstBucketMs(const MetricsStore& store, qint64 toMs)
 {
-    // Narrowed down day, hour, minute: each a lookup on the table's key.
-    qint64 since = std::numeric_limits<qint64>::min();
+    // Narrowed down day, hour, minute, each a lookup on the table's key.
+    const std::optional<qint64> day = store.rollups().firstBucketMs(RollupKey::Resolution::Day);
+    if (!day)
+        return toMs;
+    qint64 since = *day;
+    qint64 width = qint64(RollupKey::Resolution::Day);
     for (RollupKey::Resolution resolution :
-         {RollupKey::Resolution::Day, RollupKey::Resolution::Hour, RollupKey::Resolution::Minute}) {
+         {RollupKey::Resolution::Hour, RollupKey::Resolution::Minute}) {
+        // Within the coarser bucket only: a finer one further on means these were pruned.
         const std::optional<qint64> first = store.rollups().firstBucketMs(resolution, since);
-        if (!first)
-            return toMs;
+        if (!first || *first >= since + width)
+            break;
         since = *first;
+        width = qint64(resolution);
     }
     return std::min(since, toMs);
 }
@@ -80,7 +87,7 @@ AggregateReport RollupReader::report(const MetricsStore& store, const MetricsFil
     report.to = now;
     const qint64 toMs = now.toMSecsSinceEpoch() + 1; // a record started at now is in
     const qint64 fromMs =
-        report.from.isValid() ? report.from.toMSecsSinceEpoch() : firstMinuteMs(store, toMs);
+        report.from.isValid() ? report.from.toMSecsSinceEpoch() : firstBucketMs(store, toMs);
     RollupGroups groups;
     read(store, filter, fromMs, toMs, qint64(RollupKey::Resolution::Day), groups, error);
     groups.finish(report, rule);

@@ -39,8 +39,9 @@ public:
                                   const QDateTime& now, const CategoryRule& rule,
                                   QString* error = nullptr);
 
-    // Start of the first minute with a record, or toMs when there is none.
-    static qint64 firstMinuteMs(const MetricsStore& store, qint64 toMs);
+    // Start of the first bucket with a record (its minute, or its hour or day where minutes were
+    // pruned), or toMs when there is none.
+    static qint64 firstBucketMs(const MetricsStore& store, qint64 toMs);
 };
 
 } // namespace adminchat

@@ -161,6 +161,34 @@ bool RollupStore::changeRating(const MetricsRecord& record, std::optional<int> f
     return true;
 }
 
+RollupPlan::Kept RollupStore::kept(qint64 nowMs)
+{
+    RollupPlan::Kept kept;
+    kept.minuteSinceMs =
+        RollupKey::bucketStart(nowMs - minuteRetentionMs, RollupKey::Resolution::Hour);
+    return kept;
+}
+
+qint64 RollupStore::pruneMinutes(qint64 nowMs, qint64 sliceMs, QString* error)
+{
+    const qint64 before = kept(nowMs).minuteSinceMs;
+    const std::optional<qint64> oldest = firstBucketMs(RollupKey::Resolution::Minute);
+    if (!oldest || *oldest >= before)
+        return 0;
+    QSqlQuery query(m_database.connection());
+    query.prepare(QStringLiteral("DELETE FROM rollups WHERE resolution_ms = ? AND bucket_ms >= ? "
+                                 "AND bucket_ms < ?"));
+    query.bindValue(0, qint64(RollupKey::Resolution::Minute));
+    query.bindValue(1, *oldest);
+    query.bindValue(2, std::min(before, *oldest + sliceMs));
+    if (!query.exec()) {
+        m_database.fail(error, QStringLiteral("cannot prune rollups"),
+                        Database::describe(query.lastError()));
+        return -1;
+    }
+    return std::max(1, query.numRowsAffected()); // a slice was pruned; more may be left
+}
+
 MetricsRecord RollupStore::StoredCell::labels() const
 {
     MetricsRecord labels;

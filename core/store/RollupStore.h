@@ -3,6 +3,7 @@
 #include "metrics/MetricsRecord.h"
 #include "metrics/RollupCell.h"
 #include "metrics/RollupKey.h"
+#include "metrics/RollupPlan.h"
 
 #include <QString>
 #include <limits>
@@ -37,6 +38,14 @@ public:
         MetricsRecord labels() const;
     };
 
+    // Minute buckets are kept for 8 days (whole hours), for the short windows and the edges of
+    // long ones; hour and day buckets for good. A minute bucket is about one record when traffic
+    // is sparse, so keeping them all would cost as much as the rows.
+    static constexpr qint64 minuteRetentionMs = 8 * 86'400'000LL;
+    // What a reader at nowMs may count on: minute buckets from this on (pruning deletes only
+    // older ones, see pruneMinutes).
+    static RollupPlan::Kept kept(qint64 nowMs);
+
     explicit RollupStore(Database& database);
     ~RollupStore();
     RollupStore(const RollupStore&) = delete;
@@ -51,6 +60,11 @@ public:
     // The cells of one resolution whose buckets start in [fromMs, toMs), oldest first.
     std::vector<StoredCell> cells(RollupKey::Resolution resolution, qint64 fromMs, qint64 toMs,
                                   QString* error) const;
+
+    // Deletes minute buckets older than kept(nowMs) allows, at most a span of sliceMs of them
+    // (the oldest) per call, in one statement. Returns how many were deleted, -1 on failure; 0
+    // when none is left to prune.
+    qint64 pruneMinutes(qint64 nowMs, qint64 sliceMs, QString* error);
 
     // Start of the oldest bucket of this resolution from sinceMs on; std::nullopt when none.
     std::optional<qint64> firstBucketMs(RollupKey::Resolution resolution,

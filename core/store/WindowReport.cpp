@@ -96,7 +96,7 @@ AggregateReport WindowReport::compute(const MetricsFilter& filter, const QDateTi
     const qint64 toMs = minuteStart + minuteMs; // nothing starts after now
     const QDateTime windowStart = filter.start(now);
     const qint64 fromMs = windowStart.isValid() ? windowStart.toMSecsSinceEpoch()
-                                                : RollupReader::firstMinuteMs(m_store, toMs);
+                                                : RollupReader::firstBucketMs(m_store, toMs);
     const qint64 widthMs = sliceWidthMs(nowMs + 1 - fromMs);
     AggregateReport report;
     report.from = windowStart;
