@@ -1,12 +1,12 @@
 #include "MetricsCommand.h"
 
 #include "CommandLine.h"
-#include "metrics/MetricsAggregator.h"
 #include "metrics/MetricsCsv.h"
 #include "metrics/ReportJson.h"
 #include "metrics/SuggestionEngine.h"
 #include "settings/AppSettings.h"
 #include "store/MetricsStore.h"
+#include "store/RollupReader.h"
 
 #include <QCommandLineParser>
 #include <QJsonDocument>
@@ -169,25 +169,46 @@ int runMetricsCommand(const QStringList& arguments)
                      "adminchat metrics: the metrics database was unreadable; it was "
                      "moved to %s and a new one started\n",
                      qPrintable(store.movedAsidePath()));
-    const QDateTime now = QDateTime::currentDateTimeUtc();
-    const std::vector<MetricsRecord> records = store.records(filter, now, &error);
-    if (!error.isEmpty()) {
-        writeErr(QStringLiteral("adminchat metrics: %1\n").arg(error));
-        return 1;
+    // A database from an older release gets its rollups first (once; the window does the same).
+    for (bool told = false;;) {
+        const std::optional<MetricsStore::RollupProgress> progress =
+            store.buildRollups(50'000, &error);
+        if (!progress) {
+            writeErr(QStringLiteral("adminchat metrics: %1\n").arg(error));
+            return 1;
+        }
+        if (progress->complete())
+            break;
+        if (!told)
+            std::fprintf(stderr, "adminchat metrics: preparing rollups for %lld requests\n",
+                         static_cast<long long>(progress->total));
+        told = true;
     }
-
+    const QDateTime now = QDateTime::currentDateTimeUtc();
     const bool summary = !exporting || parser.isSet(QStringLiteral("summary"));
+    const CategoryRule rule = AppSettings().categoryRule();
     AggregateReport report;
     if (summary) {
-        MetricsAggregator::Options options;
-        options.categoryRule = AppSettings().categoryRule();
-        report = MetricsAggregator::aggregate(records, filter, now, options);
+        report = RollupReader::report(store, filter, now, rule, &error);
+        if (!error.isEmpty()) {
+            writeErr(QStringLiteral("adminchat metrics: %1\n").arg(error));
+            return 1;
+        }
     }
     if (exporting) {
-        const qint64 rows = MetricsCsv::exportToPath(parser.value(QStringLiteral("csv")), records,
-                                                     summary ? &report : nullptr, &error);
+        // Request rows are streamed from the database, never all in memory.
+        QString readError;
+        const auto write = [&](QIODevice* device) {
+            return summary ? MetricsCsv::writeSummary(device, report)
+                           : MetricsCsv::writeRequests(device, [&](const MetricsCsv::Visitor& v) {
+                                 return store.forEachRecord(filter, now, v, &readError);
+                             });
+        };
+        const qint64 rows =
+            MetricsCsv::exportToPath(parser.value(QStringLiteral("csv")), write, &error);
         if (rows < 0) {
-            writeErr(QStringLiteral("adminchat metrics: %1\n").arg(error));
+            writeErr(QStringLiteral("adminchat metrics: %1\n")
+                         .arg(readError.isEmpty() ? error : readError));
             return 1;
         }
         if (parser.value(QStringLiteral("csv")) != QLatin1String("-"))
@@ -197,11 +218,17 @@ int runMetricsCommand(const QStringList& arguments)
     }
 
     // The suggestions look at fixed windows up to 24 h back; the filter's labels still apply.
-    MetricsFilter recent = filter;
-    recent.since = QDateTime();
-    recent.window = MetricsFilter::Window::Last24Hours;
-    const QList<Suggestion> suggestions =
-        SuggestionEngine::evaluate(store.records(recent, now), filter, now);
+    const auto window = [&](MetricsFilter::Window w) {
+        MetricsFilter windowed = filter;
+        windowed.since = QDateTime();
+        windowed.window = w;
+        return RollupReader::report(store, windowed, now, rule);
+    };
+    SuggestionEngine::Input input;
+    input.last5Minutes = window(MetricsFilter::Window::Last5Minutes);
+    input.lastHour = window(MetricsFilter::Window::LastHour);
+    input.last24Hours = window(MetricsFilter::Window::Last24Hours);
+    const QList<Suggestion> suggestions = SuggestionEngine::evaluate(input);
     if (parser.isSet(QStringLiteral("json"))) {
         const QByteArray json =
             QJsonDocument(reportToJson(report, suggestions)).toJson(QJsonDocument::Indented);

@@ -37,8 +37,8 @@ endfunction()
 
 expect_refused(sse/SseDecoder.cpp "chat/ChatSession.h"
                "core/sse/SseDecoder.cpp: #include \"chat/ChatSession.h\": sse \\(layer 0\\) must not include chat \\(layer 6\\), a higher layer")
-expect_refused(metrics/MetricsAggregator.h "experiments/ExperimentComparison.h"
-               "core/metrics/MetricsAggregator.h: #include \"experiments/ExperimentComparison.h\": metrics \\(layer 3\\) must not include experiments \\(layer 4\\)")
+expect_refused(metrics/RollupCell.h "experiments/ExperimentComparison.h"
+               "core/metrics/RollupCell.h: #include \"experiments/ExperimentComparison.h\": metrics \\(layer 3\\) must not include experiments \\(layer 4\\)")
 expect_refused(chat/ChatSession.h "bench/LoadRunner.h"
                "core/chat/ChatSession.h: #include \"bench/LoadRunner.h\": chat \\(layer 6\\) must not include bench \\(layer 6\\), a folder of its own layer")
 expect_refused(openai/ChatRequest.cpp "../store/Database.h"

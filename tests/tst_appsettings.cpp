@@ -61,6 +61,22 @@ private slots:
         QCOMPARE(AppSettings(path).maxDisplayLagMs(), 0);
     }
 
+    void metricsRetention()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("s.ini"));
+        QCOMPARE(AppSettings(path).metricsRetentionDays(), 90);
+        AppSettings(path).setMetricsRetentionDays(30);
+        QCOMPARE(QSettings(path, QSettings::IniFormat).value("metrics/retentionDays").toInt(), 30);
+        QCOMPARE(AppSettings(path).metricsRetentionDays(), 30);
+        for (auto [raw, want] : {std::pair{QVariant(-3), 0},
+                                 {QVariant(100000), 3650},
+                                 {QVariant(QStringLiteral("a year")), 90}}) {
+            QSettings(path, QSettings::IniFormat).setValue("metrics/retentionDays", raw);
+            QCOMPARE(AppSettings(path).metricsRetentionDays(), want);
+        }
+    }
+
     void experimentIsStoredAsItsDefinition()
     {
         QTemporaryDir dir;

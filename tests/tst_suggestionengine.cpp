@@ -1,6 +1,7 @@
 // SuggestionEngine: every rule fires on figures just past its threshold and stays quiet just
 // below it and below its minimum sample count. Most cases build the three windows' groups by
 // hand; a few go through the records -> aggregate -> evaluate path.
+#include "metrics/MetricsAggregator.h"
 #include "metrics/SuggestionEngine.h"
 
 #include <QTest>
@@ -100,7 +101,7 @@ private slots:
     {
         const SuggestionEngine::Input empty;
         QVERIFY(SuggestionEngine::evaluate(empty).isEmpty());
-        QVERIFY(SuggestionEngine::evaluate({}, {}, now).isEmpty());
+        QVERIFY(MetricsAggregator::suggest({}, {}, now).isEmpty());
     }
 
     void enableStreaming()
@@ -131,7 +132,7 @@ private slots:
             records.back().streamed = i < 6;
         }
         const QList<Suggestion> fired =
-            only(SuggestionEngine::evaluate(records, {}, now), "enable-streaming");
+            only(MetricsAggregator::suggest(records, {}, now), "enable-streaming");
         QCOMPARE(fired.size(), 1);
         QVERIFY(fired[0].evidence.contains("6 of 30"));
     }
@@ -185,7 +186,7 @@ private slots:
             records.push_back(record(7200 + i, endpointA, "small", 800));
         }
         const QList<Suggestion> fired =
-            only(SuggestionEngine::evaluate(records, {}, now), "faster-model");
+            only(MetricsAggregator::suggest(records, {}, now), "faster-model");
         QCOMPARE(fired.size(), 1);
         QVERIFY2(fired[0].evidence.contains("6.0 s") && fired[0].evidence.contains("800 ms"),
                  qPrintable(fired[0].evidence));
@@ -219,7 +220,7 @@ private slots:
     {
         // 2 errors in 100 before (2%), 4 in the last 20 (20% > 3 x 2%).
         const QList<Suggestion> fired =
-            only(SuggestionEngine::evaluate(spikeTraffic(100, 2, 20, 4), {}, now), "error-spike");
+            only(MetricsAggregator::suggest(spikeTraffic(100, 2, 20, 4), {}, now), "error-spike");
         QCOMPARE(fired.size(), 1);
         QCOMPARE(fired[0].severity, Severity::Alert);
         QCOMPARE(fired[0].endpoint, endpointA);
@@ -248,7 +249,7 @@ private slots:
         QFETCH(int, recent);
         QFETCH(int, recentErrors);
         const auto records = spikeTraffic(base, baseErrors, recent, recentErrors);
-        QVERIFY(only(SuggestionEngine::evaluate(records, {}, now), "error-spike").isEmpty());
+        QVERIFY(only(MetricsAggregator::suggest(records, {}, now), "error-spike").isEmpty());
     }
 
     void errorSpikeWithoutBaselineErrors()
@@ -256,11 +257,11 @@ private slots:
         // No error in the hour before: 20% in the last 5 minutes is a spike on its own.
         const auto records = spikeTraffic(100, 0, 15, 3);
         const QList<Suggestion> fired =
-            only(SuggestionEngine::evaluate(records, {}, now), "error-spike");
+            only(MetricsAggregator::suggest(records, {}, now), "error-spike");
         QCOMPARE(fired.size(), 1);
         QVERIFY(fired[0].evidence.contains("3 errors in 15 requests (20.0%)"));
         // Nothing at all before the last 5 minutes counts the same way.
-        QCOMPARE(only(SuggestionEngine::evaluate(spikeTraffic(0, 0, 15, 3), {}, now), "error-spike")
+        QCOMPARE(only(MetricsAggregator::suggest(spikeTraffic(0, 0, 15, 3), {}, now), "error-spike")
                      .size(),
                  1);
     }
@@ -296,7 +297,7 @@ private slots:
         for (int i = 0; i < 12; ++i)
             records.push_back(record(10 + i * 10, endpointA, "m1", 2500));
         const QList<Suggestion> fired =
-            only(SuggestionEngine::evaluate(records, {}, now), "ttft-degradation");
+            only(MetricsAggregator::suggest(records, {}, now), "ttft-degradation");
         QCOMPARE(fired.size(), 1);
         QVERIFY2(fired[0].evidence.contains("2.5 s over 12 requests"),
                  qPrintable(fired[0].evidence));
@@ -311,7 +312,7 @@ private slots:
             records.back().promptHash = i < 6 ? QStringLiteral("same") : QString::number(i);
         }
         QList<Suggestion> fired =
-            only(SuggestionEngine::evaluate(records, {}, now), "prompt-caching");
+            only(MetricsAggregator::suggest(records, {}, now), "prompt-caching");
         QCOMPARE(fired.size(), 1);
         QCOMPARE(fired[0].severity, Severity::Info);
         QVERIFY2(fired[0].evidence.contains("5 of 25") && fired[0].evidence.contains("20.0%"),
@@ -319,11 +320,11 @@ private slots:
         QVERIFY(fired[0].message.contains("first"));
 
         records[5].promptHash = QStringLiteral("other"); // 4 repeats = 16%
-        QVERIFY(only(SuggestionEngine::evaluate(records, {}, now), "prompt-caching").isEmpty());
+        QVERIFY(only(MetricsAggregator::suggest(records, {}, now), "prompt-caching").isEmpty());
         records.resize(19);
         for (MetricsRecord& r : records)
             r.promptHash = QStringLiteral("same"); // 18 repeats, but under 20 requests
-        QVERIFY(only(SuggestionEngine::evaluate(records, {}, now), "prompt-caching").isEmpty());
+        QVERIFY(only(MetricsAggregator::suggest(records, {}, now), "prompt-caching").isEmpty());
     }
 
     void promptCachingForLongPrompts()
@@ -413,7 +414,7 @@ private slots:
         filter.window = MetricsFilter::Window::Last5Minutes; // ignored: the rules pick windows
         filter.since = now.addSecs(-60);                     // ignored too
         const QList<Suggestion> fired =
-            only(SuggestionEngine::evaluate(records, filter, now), "enable-streaming");
+            only(MetricsAggregator::suggest(records, filter, now), "enable-streaming");
         QCOMPARE(fired.size(), 1);
         QCOMPARE(fired[0].endpoint, endpointB);
     }

@@ -29,6 +29,7 @@
 #include <QHBoxLayout>
 #include <QKeySequence>
 #include <QLabel>
+#include <QLocale>
 #include <QMenu>
 #include <QMenuBar>
 #include <QNetworkAccessManager>
@@ -134,9 +135,19 @@ void MainWindow::startMetrics(const GuiOptions& options)
     MetricsFilter filter;
     filter.window = m_settings->dashboardWindow();
     const CategoryRule rule = m_settings->categoryRule();
-    QMetaObject::invokeMethod(service, [service, filter, rule] {
+    const int retentionDays = m_settings->metricsRetentionDays();
+    QMetaObject::invokeMethod(service, [service, filter, rule, retentionDays] {
+        service->setRetentionDays(retentionDays);
         service->setCategoryRule(rule);
         service->setFilter(filter);
+    });
+    // An older database gets its rollups once, before the first snapshot.
+    connect(service, &MetricsService::rollupsProgressed, this, [this](qint64 done, qint64 total) {
+        statusBar()->showMessage(
+            done < total ? tr("Preparing the dashboard: %1 of %2 requests")
+                               .arg(QLocale().toString(done), QLocale().toString(total))
+                         : tr("Dashboard ready: %1 requests").arg(QLocale().toString(total)),
+            done < total ? 0 : 5'000);
     });
     m_metrics->start();
 }

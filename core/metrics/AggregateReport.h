@@ -53,7 +53,7 @@ struct GroupStats
     QuantileSketch longPromptTtft; // TTFT of those long-prompt records
 
     // Latency figures over completed requests only (no errors, no cancellations; see
-    // MetricsAggregator): a fast failure must not make an endpoint look fast.
+    // RollupCell): a fast failure must not make an endpoint look fast.
     MetricSummary ttft;
     MetricSummary ttfat;
     MetricSummary e2e;

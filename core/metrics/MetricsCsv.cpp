@@ -182,6 +182,19 @@ qint64 MetricsCsv::writeRequests(QIODevice* device, const std::vector<MetricsRec
     return writer.rowsWritten() - 1;
 }
 
+qint64 MetricsCsv::writeRequests(QIODevice* device, const Source& source)
+{
+    CsvWriter writer(device);
+    if (!writer.writeRow(requestHeader()))
+        return -1;
+    bool written = true;
+    const bool read = source([&](const MetricsRecord& record) {
+        written = writer.writeRow(requestRow(record));
+        return written;
+    });
+    return read && written ? writer.rowsWritten() - 1 : -1;
+}
+
 qint64 MetricsCsv::writeSummary(QIODevice* device, const AggregateReport& report)
 {
     CsvWriter writer(device);
@@ -197,9 +210,17 @@ qint64 MetricsCsv::writeSummary(QIODevice* device, const AggregateReport& report
 qint64 MetricsCsv::exportToPath(const QString& path, const std::vector<MetricsRecord>& records,
                                 const AggregateReport* summary, QString* error)
 {
-    auto write = [&](QIODevice* device) {
-        return summary ? writeSummary(device, *summary) : writeRequests(device, records);
-    };
+    return exportToPath(
+        path,
+        [&](QIODevice* device) {
+            return summary ? writeSummary(device, *summary) : writeRequests(device, records);
+        },
+        error);
+}
+
+qint64 MetricsCsv::exportToPath(const QString& path, const std::function<qint64(QIODevice*)>& write,
+                                QString* error)
+{
     if (path == QLatin1String("-")) {
         QFile out;
         if (!out.open(stdout, QIODevice::WriteOnly)) {

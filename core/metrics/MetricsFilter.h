@@ -27,6 +27,7 @@ struct MetricsFilter
     QString variant;
     QString tag;
     qint64 afterId = 0; // only records stored after this row id (picking up other writers)
+    QDateTime before;   // only records started before this time (a slice of a window)
 
     // Start of the covered interval at time now (invalid: no lower bound).
     QDateTime start(const QDateTime& now) const;

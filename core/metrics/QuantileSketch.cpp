@@ -247,4 +247,29 @@ std::optional<double> QuantileSketch::quantile(double q) const
     return std::clamp(low + (high - low) * fraction, low, high);
 }
 
+quint64 QuantileSketch::countBelow(double value) const
+{
+    if (m_count == 0 || !(value > m_min))
+        return 0;
+    if (value > m_max)
+        return m_count;
+    if (m_exactKept)
+        return quint64(std::lower_bound(m_exact.cbegin(), m_exact.cend(), value) -
+                       m_exact.cbegin());
+    // Values at or below minTrackedValue are all below a value above min; a bucket counts
+    // whole when its representative value is below: off by at most the one bucket that
+    // straddles value, whose samples are within the relative accuracy of it.
+    quint64 below = m_zeroCount;
+    if (value <= minTrackedValue)
+        return below;
+    const int limit = bucketIndex(value);
+    for (std::size_t i = 0; i < m_counts.size(); ++i) {
+        const int index = m_offset + int(i);
+        if (index > limit || (index == limit && !(bucketValue(index) < value)))
+            break;
+        below += m_counts[i];
+    }
+    return below;
+}
+
 } // namespace adminchat

@@ -52,6 +52,10 @@ public:
     // two is a bucket value within relative accuracy. Never below min nor above max, and never
     // smaller for a larger q. std::nullopt when empty.
     std::optional<double> quantile(double q) const;
+    // How many samples are below value (strictly): exact while isExact(); otherwise the
+    // buckets whose representative value is below, so only samples within the relative
+    // accuracy of value can be counted on the wrong side.
+    quint64 countBelow(double value) const;
     // Whether every sample is still kept (at most exactLimit, and none merged from a blob of the
     // first format version, which carries none).
     bool isExact() const { return m_exactKept; }

@@ -1,7 +1,5 @@
 #include "metrics/SuggestionEngine.h"
 
-#include "metrics/MetricsAggregator.h"
-
 #include <algorithm>
 #include <tuple>
 
@@ -269,25 +267,6 @@ QList<Suggestion> SuggestionEngine::evaluate(const Input& input)
         return std::tie(a.rule, a.endpoint, a.model) < std::tie(b.rule, b.endpoint, b.model);
     });
     return out;
-}
-
-QList<Suggestion> SuggestionEngine::evaluate(const std::vector<MetricsRecord>& records,
-                                             const MetricsFilter& filter, const QDateTime& now)
-{
-    MetricsAggregator::Options options;
-    options.timelineBuckets = 0; // the rules read no timeline
-    options.mergeItl = false;    // nor ITL, the costliest figure to aggregate
-    const auto window = [&](MetricsFilter::Window w) {
-        MetricsFilter windowed = filter;
-        windowed.window = w;
-        windowed.since = QDateTime();
-        return MetricsAggregator::aggregate(records, windowed, now, options);
-    };
-    Input input;
-    input.last5Minutes = window(MetricsFilter::Window::Last5Minutes);
-    input.lastHour = window(MetricsFilter::Window::LastHour);
-    input.last24Hours = window(MetricsFilter::Window::Last24Hours);
-    return evaluate(input);
 }
 
 } // namespace adminchat

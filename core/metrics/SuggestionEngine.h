@@ -6,7 +6,6 @@
 #include "metrics/Suggestion.h"
 
 #include <QList>
-
 #include <vector>
 
 namespace adminchat {
@@ -24,11 +23,6 @@ public:
     };
 
     static QList<Suggestion> evaluate(const Input& input);
-
-    // Aggregates the three windows of records (labels of filter apply, its window does not) and
-    // evaluates them.
-    static QList<Suggestion> evaluate(const std::vector<MetricsRecord>& records,
-                                      const MetricsFilter& filter, const QDateTime& now);
 };
 
 } // namespace adminchat

@@ -4,6 +4,7 @@
 // Header-only: it runs per byte of every blob merged during aggregation.
 #include <QByteArrayView>
 #include <QtEndian>
+#include <algorithm>
 #include <bit>
 #include <cstring>
 

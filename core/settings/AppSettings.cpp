@@ -17,6 +17,7 @@ const QString windowKey = QStringLiteral("dashboard/window");
 const QString experimentKey = QStringLiteral("experiment/definition");
 const QString streamingKey = QStringLiteral("display/streaming");
 const QString maxLagKey = QStringLiteral("display/maxLagMs");
+const QString retentionKey = QStringLiteral("metrics/retentionDays");
 
 } // namespace
 
@@ -100,6 +101,18 @@ int AppSettings::maxDisplayLagMs() const
 void AppSettings::setMaxDisplayLagMs(int ms)
 {
     m_settings->setValue(maxLagKey, std::clamp(ms, 0, maxDisplayLagLimitMs));
+}
+
+int AppSettings::metricsRetentionDays() const
+{
+    bool ok = false;
+    const int days = m_settings->value(retentionKey).toInt(&ok);
+    return ok ? std::clamp(days, 0, maxRetentionDays) : defaultRetentionDays;
+}
+
+void AppSettings::setMetricsRetentionDays(int days)
+{
+    m_settings->setValue(retentionKey, std::clamp(days, 0, maxRetentionDays));
 }
 
 std::optional<ExperimentDefinition> AppSettings::experiment(QString* error) const

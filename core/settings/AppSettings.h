@@ -46,6 +46,12 @@ public:
     static constexpr int maxDisplayLagLimitMs = 1000;
     int maxDisplayLagMs() const;
     void setMaxDisplayLagMs(int ms);
+    // metrics/retentionDays: raw request rows older than this are deleted (the dashboard's
+    // rollups stay); 0 keeps every row. Default 90, at most 3650.
+    static constexpr int defaultRetentionDays = 90;
+    static constexpr int maxRetentionDays = 3650;
+    int metricsRetentionDays() const;
+    void setMetricsRetentionDays(int days);
 
     // The running A/B experiment, kept as its definition (not the file's path) so it survives
     // the file moving or changing. A stored value that no longer parses is ignored with a

@@ -18,6 +18,7 @@ struct DashboardSnapshot
 {
     MetricsFilter filter;
     QDateTime computedAt;
+    double computeMs = 0; // how long computing this snapshot took on the metrics thread
     AggregateReport report;
     QList<Suggestion> suggestions;
     // Every endpoint, model and tag seen, for the filter pickers: endpoints by key

@@ -90,6 +90,26 @@ const std::vector<QStringList>& DatabaseSchema::steps()
     ELSE '' END)"),
             QStringLiteral("CREATE INDEX requests_endpoint_id ON requests (endpoint_id)"),
         },
+        // 6: rollups (RollupStore): one RollupCell per minute, hour and day bucket and group,
+        // written in the same transaction as the rows.
+        {
+            QStringLiteral(R"(CREATE TABLE rollups (
+    resolution_ms INTEGER NOT NULL, bucket_ms INTEGER NOT NULL,
+    endpoint_key TEXT NOT NULL, model TEXT NOT NULL, variant TEXT NOT NULL,
+    experiment TEXT NOT NULL, tag TEXT NOT NULL,
+    endpoint_id TEXT NOT NULL, endpoint TEXT NOT NULL, profile TEXT NOT NULL,
+    newest_ms INTEGER NOT NULL,
+    cell BLOB NOT NULL,
+    PRIMARY KEY (resolution_ms, bucket_ms, endpoint_key, model, variant, experiment, tag))
+    WITHOUT ROWID)"),
+            // Rows stored before this step are folded in later, in slices
+            // (MetricsStore::buildRollups); rows inserted after it are folded as they come.
+            QStringLiteral(R"(CREATE TABLE rollup_state (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    built_through_id INTEGER NOT NULL, build_until_id INTEGER NOT NULL))"),
+            QStringLiteral(
+                "INSERT INTO rollup_state SELECT 1, 0, coalesce(max(id), 0) FROM requests"),
+        },
     };
     return steps;
 }

@@ -1,24 +1,34 @@
 #include "store/MetricsService.h"
 
 #include "experiments/ExperimentComparison.h"
-#include "metrics/MetricsAggregator.h"
 #include "metrics/MetricsCsv.h"
+#include "metrics/RollupKey.h"
 #include "metrics/SuggestionEngine.h"
 #include "store/MetricsStore.h"
+#include "store/RollupReader.h"
 #include "store/StoreLog.h"
+#include "store/WindowReport.h"
 
 #include <algorithm>
 
 namespace adminchat {
 
+namespace {
+
+constexpr qint64 minuteMs = qint64(RollupKey::Resolution::Minute);
+
+} // namespace
+
 MetricsService::MetricsService(QString databasePath, QObject* parent)
     : QObject(parent), m_databasePath(std::move(databasePath)), m_refreshTimer(this),
-      m_pollTimer(this) // children, so that moveToThread() takes the timers along
+      m_pollTimer(this), m_pruneTimer(this) // children: moveToThread() takes the timers along
 {
     m_refreshTimer.setSingleShot(true);
     connect(&m_refreshTimer, &QTimer::timeout, this, &MetricsService::refresh);
     m_pollTimer.setInterval(pollIntervalMs);
     connect(&m_pollTimer, &QTimer::timeout, this, &MetricsService::pollOtherWriters);
+    m_pruneTimer.setInterval(pruneIntervalMs);
+    connect(&m_pruneTimer, &QTimer::timeout, this, &MetricsService::prune);
 }
 
 MetricsService::~MetricsService() = default;
@@ -33,21 +43,65 @@ void MetricsService::open()
         emit failed(error);
         return;
     }
-    for (const MetricsRecord& record :
-         m_store->records(MetricsFilter{}, QDateTime::currentDateTimeUtc(), &error)) {
-        m_pollWatermark = std::max(m_pollWatermark, record.id);
-        keep(record);
+    m_window = std::make_unique<WindowReport>(*m_store);
+    for (auto& window : m_ruleWindows)
+        window = std::make_unique<WindowReport>(*m_store);
+    emit opened(m_store->path(), m_store->movedAsidePath());
+    buildRollups();
+}
+
+void MetricsService::buildRollups()
+{
+    QString error;
+    const std::optional<MetricsStore::RollupProgress> progress =
+        m_store->buildRollups(buildSliceRows, &error);
+    if (!progress) {
+        // Retried on the next pass; a busy database (another process writing) clears by itself.
+        qCWarning(lcStore).noquote() << error;
+        QTimer::singleShot(pollIntervalMs, this, &MetricsService::buildRollups);
+        return;
+    }
+    if (!progress->complete()) {
+        emit rollupsProgressed(progress->done, progress->total);
+        QMetaObject::invokeMethod(this, &MetricsService::buildRollups, Qt::QueuedConnection);
+        return;
+    }
+    if (progress->total > buildSliceRows)
+        emit rollupsProgressed(progress->done, progress->total);
+    m_pollWatermark = m_store->maxId();
+    loadLabels();
+    m_ready = true;
+    m_pollTimer.start();
+    m_pruneTimer.start();
+    prune();
+    scheduleRefresh();
+}
+
+void MetricsService::loadLabels()
+{
+    // Day buckets name every endpoint, model, tag and experiment ever seen, and count every
+    // record, in a few thousand rows however many records there are.
+    QString error;
+    for (const RollupStore::StoredCell& stored :
+         m_store->rollups().cells(RollupKey::Resolution::Day, std::numeric_limits<qint64>::min(),
+                                  std::numeric_limits<qint64>::max(), &error)) {
+        MetricsRecord labels = stored.labels();
+        labels.startedUtc = QDateTime::fromMSecsSinceEpoch(stored.newestMs, Qt::UTC);
+        m_totalRecords += qint64(stored.cell.started());
+        keep(labels);
     }
     if (!error.isEmpty())
         emit failed(error);
-    emit opened(m_store->path(), m_store->movedAsidePath());
-    m_pollTimer.start();
-    scheduleRefresh();
 }
 
 void MetricsService::keep(const MetricsRecord& record)
 {
-    m_endpoints.insert(record.endpointKey(), record.endpointLabel());
+    // Named as its newest record names it.
+    const auto seen = m_endpointSeen.constFind(record.endpointKey());
+    if (seen == m_endpointSeen.cend() || record.startedUtc >= *seen) {
+        m_endpoints.insert(record.endpointKey(), record.endpointLabel());
+        m_endpointSeen.insert(record.endpointKey(), record.startedUtc);
+    }
     m_models.insert(record.model);
     if (!record.tag.isEmpty())
         m_tags.insert(record.tag);
@@ -56,7 +110,21 @@ void MetricsService::keep(const MetricsRecord& record)
         if (!newest.isValid() || record.startedUtc > newest)
             newest = record.startedUtc;
     }
-    m_records.push_back(record);
+}
+
+void MetricsService::forEachWindow(const std::function<void(WindowReport&)>& apply)
+{
+    if (m_window)
+        apply(*m_window);
+    for (auto& window : m_ruleWindows) {
+        if (window)
+            apply(*window);
+    }
+}
+
+void MetricsService::invalidate(qint64 ms)
+{
+    forEachWindow([ms](WindowReport& window) { window.invalidate(ms); });
 }
 
 void MetricsService::pollOtherWriters()
@@ -71,7 +139,13 @@ void MetricsService::pollOtherWriters()
         m_pollWatermark = std::max(m_pollWatermark, record.id);
         if (m_ownIdsUnpolled.remove(record.id))
             continue;
+        // A refresh may already have read this row from the rollups: read its parts again
+        // rather than count it twice.
+        invalidate(record.startedUtc.toMSecsSinceEpoch());
+        ++m_totalRecords;
         keep(record);
+        if (record.experiment == m_loadedExperiment && !m_loadedExperiment.isEmpty())
+            m_experimentRecords.push_back(record);
         emit recordStored(record);
         added = true;
     }
@@ -82,14 +156,23 @@ void MetricsService::pollOtherWriters()
 void MetricsService::addRecord(const MetricsRecord& record)
 {
     MetricsRecord stored = record;
-    if (m_store) {
-        QString error;
-        if (!m_store->insert(stored, &error))
-            emit failed(error); // still shown for this session, just not kept
-        else if (stored.id > m_pollWatermark)
-            m_ownIdsUnpolled.insert(stored.id);
+    if (!m_store) {
+        emit recordStored(stored);
+        return;
     }
+    QString error;
+    if (!m_store->insert(stored, &error)) {
+        emit failed(error);
+        emit recordStored(stored); // still shown in the chat, just not kept
+        return;
+    }
+    if (stored.id > m_pollWatermark)
+        m_ownIdsUnpolled.insert(stored.id);
+    forEachWindow([&stored](WindowReport& window) { window.recordAdded(stored); });
+    ++m_totalRecords;
     keep(stored);
+    if (stored.experiment == m_loadedExperiment && !m_loadedExperiment.isEmpty())
+        m_experimentRecords.push_back(stored);
     emit recordStored(stored);
     scheduleRefresh();
 }
@@ -125,33 +208,33 @@ void MetricsService::setRating(qint64 recordId, int rating)
 {
     const std::optional<int> value = rating == 0 ? std::nullopt : std::optional<int>(rating);
     QString error;
-    if (m_store && !m_store->setRating(recordId, value, &error)) {
+    std::vector<MetricsRecord> changed;
+    if (m_store && !m_store->setRating(recordId, value, &error, &changed)) {
         emit failed(error);
         return;
     }
-    applyRating([recordId](const MetricsRecord& r) { return r.id == recordId; }, value);
+    rated(changed, value);
 }
 
 void MetricsService::setRequestRating(const QString& requestUid, int rating)
 {
     const std::optional<int> value = rating == 0 ? std::nullopt : std::optional<int>(rating);
     QString error;
-    if (m_store && !m_store->setRatingForRequest(requestUid, value, &error)) {
+    std::vector<MetricsRecord> changed;
+    if (m_store && !m_store->setRatingForRequest(requestUid, value, &error, &changed)) {
         emit failed(error);
         return;
     }
-    applyRating([&requestUid](const MetricsRecord& r) { return r.requestUid == requestUid; },
-                value);
+    rated(changed, value);
 }
 
-void MetricsService::applyRating(const std::function<bool(const MetricsRecord&)>& matches,
-                                 std::optional<int> rating)
+void MetricsService::rated(const std::vector<MetricsRecord>& records, std::optional<int> rating)
 {
-    // Newest first: a rating nearly always concerns a recent answer.
-    for (auto it = m_records.rbegin(); it != m_records.rend(); ++it) {
-        if (matches(*it)) {
-            it->rating = rating;
-            break;
+    for (const MetricsRecord& record : records) {
+        invalidate(record.startedUtc.toMSecsSinceEpoch());
+        for (MetricsRecord& kept : m_experimentRecords) {
+            if (kept.id == record.id)
+                kept.rating = rating;
         }
     }
     scheduleRefresh();
@@ -162,44 +245,111 @@ void MetricsService::exportCsv(const QString& path, bool summary)
     const QDateTime now = QDateTime::currentDateTimeUtc();
     QString error;
     qint64 rows = -1;
+    if (!m_store) {
+        emit exportFinished(path, rows, QStringLiteral("the metrics database is not open"));
+        return;
+    }
     if (summary) {
-        MetricsAggregator::Options options;
-        options.categoryRule = m_categoryRule;
         const AggregateReport report =
-            MetricsAggregator::aggregate(m_records, m_filter, now, options);
-        rows = MetricsCsv::exportToPath(path, {}, &report, &error);
+            RollupReader::report(*m_store, m_filter, now, m_categoryRule, &error);
+        if (error.isEmpty())
+            rows = MetricsCsv::exportToPath(path, {}, &report, &error);
     } else {
-        std::vector<MetricsRecord> selected;
-        const QDateTime start = m_filter.start(now);
-        for (const MetricsRecord& record : m_records) {
-            if ((!start.isValid() || record.startedUtc >= start) && m_filter.matchesLabels(record))
-                selected.push_back(record);
-        }
-        rows = MetricsCsv::exportToPath(path, selected, nullptr, &error);
+        // Streamed from the database: a year of rows is never in memory at once.
+        QString readError;
+        rows = MetricsCsv::exportToPath(
+            path,
+            [&](QIODevice* device) {
+                return MetricsCsv::writeRequests(device, [&](const MetricsCsv::Visitor& visit) {
+                    return m_store->forEachRecord(m_filter, now, visit, &readError);
+                });
+            },
+            &error);
+        if (!readError.isEmpty())
+            error = readError; // what failed, rather than the file's generic error
     }
     emit exportFinished(path, rows, error);
 }
 
+void MetricsService::setRetentionDays(int days)
+{
+    m_retentionDays = std::max(0, days);
+    if (m_ready)
+        prune();
+}
+
+void MetricsService::prune()
+{
+    if (!m_store)
+        return;
+    const qint64 nowMs = QDateTime::currentMSecsSinceEpoch();
+    QString error;
+    qint64 rows = 0;
+    if (m_retentionDays > 0) {
+        rows = m_store->pruneRows(nowMs - qint64(m_retentionDays) * 86'400'000, pruneSliceRows,
+                                  &error);
+        if (rows > 0)
+            emit rowsPruned(rows);
+    }
+    // Minute buckets past their 8 days, six hours of them at a time.
+    const qint64 minutes = m_store->pruneRollupMinutes(nowMs, 6 * 3'600'000LL, &error);
+    if (rows < 0 || minutes < 0) {
+        qCWarning(lcStore).noquote() << error; // tried again at the next interval
+        return;
+    }
+    // One slice per pass, so the thread answers (and writers get the database) in between.
+    if (rows == pruneSliceRows || minutes > 0)
+        QMetaObject::invokeMethod(this, &MetricsService::prune, Qt::QueuedConnection);
+}
+
 void MetricsService::scheduleRefresh()
 {
-    if (m_refreshTimer.isActive())
-        return; // coalesced into the refresh already due
+    if (!m_ready || m_refreshTimer.isActive())
+        return; // not yet, or coalesced into the refresh already due
     const qint64 elapsed =
         m_sinceRefresh.isValid() ? m_sinceRefresh.elapsed() : minRefreshIntervalMs;
     m_refreshTimer.start(int(std::max<qint64>(0, minRefreshIntervalMs - elapsed)));
 }
 
+QList<Suggestion> MetricsService::suggest(const QDateTime& now)
+{
+    // The rules look at the filter's labels over 5 minutes, 1 hour and 24 hours, here counted
+    // from the start of their first minute (whole buckets, kept between refreshes).
+    static constexpr MetricsFilter::Window windows[] = {MetricsFilter::Window::Last5Minutes,
+                                                        MetricsFilter::Window::LastHour,
+                                                        MetricsFilter::Window::Last24Hours};
+    std::array<AggregateReport, 3> reports;
+    for (std::size_t i = 0; i < reports.size(); ++i) {
+        MetricsFilter windowed = m_filter;
+        const qint64 startMs =
+            now.toMSecsSinceEpoch() - MetricsFilter::windowSeconds(windows[i]) * 1000;
+        windowed.since = QDateTime::fromMSecsSinceEpoch(startMs - startMs % minuteMs, Qt::UTC);
+        QString error;
+        reports[i] = m_ruleWindows[i]->compute(windowed, now, m_categoryRule, &error);
+        if (!error.isEmpty())
+            qCWarning(lcStore).noquote() << error;
+    }
+    SuggestionEngine::Input input;
+    input.last5Minutes = std::move(reports[0]);
+    input.lastHour = std::move(reports[1]);
+    input.last24Hours = std::move(reports[2]);
+    return SuggestionEngine::evaluate(input);
+}
+
 void MetricsService::refresh()
 {
+    if (!m_ready)
+        return;
     m_sinceRefresh.start();
     const QDateTime now = QDateTime::currentDateTimeUtc();
     DashboardSnapshot snapshot;
     snapshot.filter = m_filter;
     snapshot.computedAt = now;
-    MetricsAggregator::Options options;
-    options.categoryRule = m_categoryRule;
-    snapshot.report = MetricsAggregator::aggregate(m_records, m_filter, now, options);
-    snapshot.suggestions = SuggestionEngine::evaluate(m_records, m_filter, now);
+    QString error;
+    snapshot.report = m_window->compute(m_filter, now, m_categoryRule, &error);
+    if (!error.isEmpty())
+        emit failed(error);
+    snapshot.suggestions = suggest(now);
     QList<std::pair<QString, QString>> endpoints; // label, key: sorted by label
     for (auto it = m_endpoints.cbegin(); it != m_endpoints.cend(); ++it)
         endpoints.append({it.value(), it.key()});
@@ -212,12 +362,13 @@ void MetricsService::refresh()
     snapshot.tags = m_tags.values();
     snapshot.tags.sort();
     snapshot.models.sort();
-    snapshot.totalRecords = qint64(m_records.size());
+    snapshot.totalRecords = m_totalRecords;
     compareExperiments(snapshot);
+    snapshot.computeMs = double(m_sinceRefresh.nsecsElapsed()) / 1e6;
     emit snapshotReady(snapshot);
 }
 
-void MetricsService::compareExperiments(DashboardSnapshot& snapshot) const
+void MetricsService::compareExperiments(DashboardSnapshot& snapshot)
 {
     snapshot.activeExperiment = m_activeExperiment;
     QList<std::pair<QDateTime, QString>> seen;
@@ -237,10 +388,21 @@ void MetricsService::compareExperiments(DashboardSnapshot& snapshot) const
         shown = snapshot.experiments.value(0);
     if (shown.isEmpty())
         return;
+    if (shown != m_loadedExperiment) {
+        // The comparison's tests need every value, so the shown experiment's records are read
+        // (through the experiment index) and then kept up to date as records arrive.
+        MetricsFilter filter;
+        filter.experiment = shown;
+        QString error;
+        m_experimentRecords = m_store->records(filter, QDateTime::currentDateTimeUtc(), &error);
+        m_loadedExperiment = shown;
+        if (!error.isEmpty())
+            emit failed(error);
+    }
     // Variants in file order for the running experiment; for an earlier one, as its records
     // name them (the first of them sorted is then the control).
     const QStringList order = shown == m_activeExperiment ? m_activeVariants : QStringList();
-    snapshot.experiment = ExperimentComparison::compute(shown, order, m_records);
+    snapshot.experiment = ExperimentComparison::compute(shown, order, m_experimentRecords);
 }
 
 } // namespace adminchat

@@ -10,6 +10,7 @@
 #include <QObject>
 #include <QSet>
 #include <QTimer>
+#include <array>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -18,17 +19,26 @@
 namespace adminchat {
 
 class MetricsStore;
+class WindowReport;
 
-// Owns the metrics database and an in-memory copy of its records, on the thread it lives in
-// (MetricsThread): stores new records, recomputes the dashboard at most every 250 ms when
-// something changed, rates answers and writes CSV exports, so none of it runs on the GUI thread.
-// Call its slots with queued invocations from other threads.
+// Owns the metrics database on the thread it lives in (MetricsThread): stores new records,
+// recomputes the dashboard at most every 250 ms when something changed, rates answers, prunes
+// old rows and writes CSV exports, so none of it runs on the GUI thread. The dashboard is read
+// from the rollups (WindowReport), so a refresh costs what the window's buckets cost, however
+// many records the database holds; only the shown experiment's records are kept in memory.
+// A database whose rollups are incomplete (from an older release) has them built first, a slice
+// per pass of the event loop, with progress. Call its slots with queued invocations from other
+// threads.
 class MetricsService : public QObject
 {
     Q_OBJECT
 public:
     static constexpr int minRefreshIntervalMs = 250;
     static constexpr int pollIntervalMs = 500; // other writers: `adminchat ask`, a second window
+    static constexpr int defaultRetentionDays = 90;
+    static constexpr int buildSliceRows = 5000; // rollups built per pass of the event loop
+    static constexpr int pruneSliceRows = 2000; // rows deleted per transaction
+    static constexpr int pruneIntervalMs = 3'600'000;
 
     explicit MetricsService(QString databasePath, QObject* parent = nullptr);
     ~MetricsService() override;
@@ -47,6 +57,8 @@ public:
     Q_INVOKABLE void setShownExperiment(const QString& name);
     // Writes what the current filter selects: one row per request, or one per group (summary).
     Q_INVOKABLE void exportCsv(const QString& path, bool summary);
+    // Raw rows older than this many days are deleted (their rollups stay); 0 keeps every row.
+    Q_INVOKABLE void setRetentionDays(int days);
 
 signals:
     void opened(const QString& path, const QString& movedAsidePath);
@@ -54,22 +66,39 @@ signals:
     void recordStored(const adminchat::MetricsRecord& record);
     void snapshotReady(const adminchat::DashboardSnapshot& snapshot);
     void exportFinished(const QString& path, qint64 rows, const QString& error);
+    // Building the rollups of an older database: done of total rows; snapshots follow when done.
+    void rollupsProgressed(qint64 done, qint64 total);
+    void rowsPruned(qint64 rows);
 
 private:
+    void buildRollups();
+    void loadLabels();
     void scheduleRefresh();
     void pollOtherWriters();
-    void keep(const MetricsRecord& record); // into m_records and the label sets
+    void keep(const MetricsRecord& record); // into the label sets and the experiment shown
     void refresh();
-    void compareExperiments(DashboardSnapshot& snapshot) const;
-    void applyRating(const std::function<bool(const MetricsRecord&)>& matches,
-                     std::optional<int> rating);
+    QList<Suggestion> suggest(const QDateTime& now);
+    void compareExperiments(DashboardSnapshot& snapshot);
+    void rated(const std::vector<MetricsRecord>& records, std::optional<int> rating);
+    void prune();
+    void invalidate(qint64 ms);
+    void forEachWindow(const std::function<void(WindowReport&)>& apply);
 
     QString m_databasePath;
     std::unique_ptr<MetricsStore> m_store;
-    std::vector<MetricsRecord> m_records;
+    std::unique_ptr<WindowReport> m_window;
+    // The suggestion rules' windows (5 min, 1 h, 24 h), from the start of their first minute so
+    // they hold whole buckets.
+    std::array<std::unique_ptr<WindowReport>, 3> m_ruleWindows;
+    bool m_ready = false; // rollups complete: snapshots may be computed
+    qint64 m_totalRecords = 0;
+    int m_retentionDays = defaultRetentionDays;
+    QString m_loadedExperiment; // whose records m_experimentRecords holds
+    std::vector<MetricsRecord> m_experimentRecords;
     // Every label seen, kept as records arrive rather than recounted over all records on each
     // refresh; endpoints by key (MetricsRecord::endpointKey) with the newest label.
     QHash<QString, QString> m_endpoints;
+    QHash<QString, QDateTime> m_endpointSeen; // endpoint key -> start of the record it is named by
     QSet<QString> m_models;
     QSet<QString> m_tags;
     QHash<QString, QDateTime> m_experiments; // every experiment seen -> its newest record
@@ -80,6 +109,7 @@ private:
     CategoryRule m_categoryRule;
     QTimer m_refreshTimer;
     QTimer m_pollTimer;
+    QTimer m_pruneTimer;
     qint64 m_pollWatermark = 0;    // highest row id seen by open() or a poll
     QSet<qint64> m_ownIdsUnpolled; // ids we inserted above the watermark: not to be added twice
     QElapsedTimer m_sinceRefresh;

@@ -201,6 +201,13 @@ bool MetricsStore::insert(std::vector<MetricsRecord>& records, QString* error)
         ids.push_back(m_insert->lastInsertId().toLongLong());
     }
     m_insert->finish();
+    QString rollupError;
+    if (!m_rollups.fold(records, &rollupError)) {
+        m_database.run(QStringLiteral("ROLLBACK"));
+        if (error)
+            *error = rollupError;
+        return false;
+    }
     sqlError = m_database.run(QStringLiteral("COMMIT"));
     if (sqlError.isValid()) {
         m_database.run(QStringLiteral("ROLLBACK"));
@@ -215,10 +222,23 @@ std::vector<MetricsRecord> MetricsStore::records(const MetricsFilter& filter, co
                                                  QString* error) const
 {
     std::vector<MetricsRecord> result;
-    if (!isOpen()) {
-        fail(error, QStringLiteral("cannot read"), QStringLiteral("not open"));
-        return result;
-    }
+    if (!forEachRecord(
+            filter, now,
+            [&result](const MetricsRecord& record) {
+                result.push_back(record);
+                return true;
+            },
+            error))
+        result.clear();
+    return result;
+}
+
+bool MetricsStore::forEachRecord(const MetricsFilter& filter, const QDateTime& now,
+                                 const std::function<bool(const MetricsRecord&)>& visit,
+                                 QString* error) const
+{
+    if (!isOpen())
+        return fail(error, QStringLiteral("cannot read"), QStringLiteral("not open"));
     QStringList conditions;
     QVariantList values;
     const QDateTime start = filter.start(now);
@@ -229,6 +249,10 @@ std::vector<MetricsRecord> MetricsStore::records(const MetricsFilter& filter, co
     if (filter.afterId > 0) {
         conditions << QStringLiteral("id > ?");
         values << filter.afterId;
+    }
+    if (filter.before.isValid()) {
+        conditions << QStringLiteral("started_ms < ?");
+        values << filter.before.toMSecsSinceEpoch();
     }
     if (!filter.endpoint.isEmpty()) {
         // Same rule as MetricsFilter::matchesLabels: the endpoint's id, its profile's name or
@@ -261,23 +285,20 @@ std::vector<MetricsRecord> MetricsStore::records(const MetricsFilter& filter, co
 
     QSqlQuery query(m_database.connection());
     query.setForwardOnly(true); // no client-side row cache: rows are read once, in order
-    if (!query.prepare(sql)) {
-        fail(error, QStringLiteral("cannot prepare read"), Database::describe(query.lastError()));
-        return result;
-    }
+    if (!query.prepare(sql))
+        return fail(error, QStringLiteral("cannot prepare read"),
+                    Database::describe(query.lastError()));
     for (qsizetype i = 0; i < values.size(); ++i)
         query.bindValue(int(i), values[i]);
-    if (!query.exec()) {
-        fail(error, QStringLiteral("cannot read"), Database::describe(query.lastError()));
-        return result;
+    if (!query.exec())
+        return fail(error, QStringLiteral("cannot read"), Database::describe(query.lastError()));
+    while (query.next()) {
+        if (!visit(readRecord(query)))
+            return true;
     }
-    while (query.next())
-        result.push_back(readRecord(query));
-    if (query.lastError().isValid()) {
-        fail(error, QStringLiteral("cannot read"), Database::describe(query.lastError()));
-        result.clear();
-    }
-    return result;
+    if (query.lastError().isValid())
+        return fail(error, QStringLiteral("cannot read"), Database::describe(query.lastError()));
+    return true;
 }
 
 qint64 MetricsStore::count() const
@@ -294,41 +315,191 @@ qint64 MetricsStore::count() const
     return query.value(0).toLongLong();
 }
 
-bool MetricsStore::setRating(qint64 id, std::optional<int> rating, QString* error)
+qint64 MetricsStore::maxId() const
 {
-    return updateRating(QStringLiteral("id"), id, rating, error);
+    QSqlQuery query(m_database.connection());
+    if (!query.exec(QStringLiteral("SELECT max(id) FROM requests")) || !query.next())
+        return 0;
+    return query.value(0).toLongLong();
+}
+
+bool MetricsStore::setRating(qint64 id, std::optional<int> rating, QString* error,
+                             std::vector<MetricsRecord>* rated)
+{
+    return updateRating(QStringLiteral("id"), id, rating, error, rated);
 }
 
 bool MetricsStore::setRatingForRequest(const QString& requestUid, std::optional<int> rating,
-                                       QString* error)
+                                       QString* error, std::vector<MetricsRecord>* rated)
 {
     if (requestUid.isEmpty())
         return fail(error, QStringLiteral("cannot set rating"), QStringLiteral("no request uid"));
-    return updateRating(QStringLiteral("request_uid"), requestUid, rating, error);
+    return updateRating(QStringLiteral("request_uid"), requestUid, rating, error, rated);
 }
 
 bool MetricsStore::updateRating(const QString& column, const QVariant& key,
-                                std::optional<int> rating, QString* error)
+                                std::optional<int> rating, QString* error,
+                                std::vector<MetricsRecord>* ratedOut)
 {
     if (rating && *rating != 1 && *rating != -1)
         return fail(error, QStringLiteral("cannot set rating"),
                     QStringLiteral("rating must be -1 or +1, not %1").arg(*rating));
     if (!isOpen())
         return fail(error, QStringLiteral("cannot set rating"), QStringLiteral("not open"));
+    const QString what = QStringLiteral("cannot set rating");
+    QSqlError sqlError = m_database.run(QStringLiteral("BEGIN IMMEDIATE"));
+    if (sqlError.isValid())
+        return fail(error, what, Database::describe(sqlError));
+    const auto rollback = [&](const QString& detail) {
+        m_database.run(QStringLiteral("ROLLBACK"));
+        return fail(error, what, detail);
+    };
+    // The records first, for the buckets whose rating counts change with them.
+    std::vector<MetricsRecord> rated;
+    {
+        QSqlQuery select(m_database.connection());
+        select.setForwardOnly(true);
+        // column is one of our two literals, never user input.
+        if (!select.prepare(QStringLiteral("SELECT id,%1 FROM requests WHERE %2 = ?")
+                                .arg(QLatin1String(columnList), column)))
+            return rollback(Database::describe(select.lastError()));
+        select.bindValue(0, key);
+        if (!select.exec())
+            return rollback(Database::describe(select.lastError()));
+        while (select.next())
+            rated.push_back(readRecord(select));
+    }
+    if (rated.empty())
+        return rollback(QStringLiteral("no request with %1 %2").arg(column, key.toString()));
     QSqlQuery query(m_database.connection());
-    // column is one of our two literals, never user input.
     if (!query.prepare(QStringLiteral("UPDATE requests SET rating = ? WHERE %1 = ?").arg(column)))
-        return fail(error, QStringLiteral("cannot set rating"),
-                    Database::describe(query.lastError()));
+        return rollback(Database::describe(query.lastError()));
     query.bindValue(0, nullable(rating));
     query.bindValue(1, key);
     if (!query.exec())
-        return fail(error, QStringLiteral("cannot set rating"),
-                    Database::describe(query.lastError()));
-    if (query.numRowsAffected() < 1)
-        return fail(error, QStringLiteral("cannot set rating"),
-                    QStringLiteral("no request with %1 %2").arg(column, key.toString()));
+        return rollback(Database::describe(query.lastError()));
+    for (const MetricsRecord& record : rated) {
+        QString rollupError;
+        if (!m_rollups.changeRating(record, record.rating, rating, &rollupError)) {
+            m_database.run(QStringLiteral("ROLLBACK"));
+            if (error)
+                *error = rollupError;
+            return false;
+        }
+    }
+    sqlError = m_database.run(QStringLiteral("COMMIT"));
+    if (sqlError.isValid())
+        return rollback(Database::describe(sqlError));
+    if (ratedOut)
+        *ratedOut = std::move(rated);
     return true;
+}
+
+qint64 MetricsStore::pruneRows(qint64 beforeMs, int maxRows, QString* error)
+{
+    if (!isOpen()) {
+        fail(error, QStringLiteral("cannot prune"), QStringLiteral("not open"));
+        return -1;
+    }
+    // The started_ms index finds them; one statement is its own short transaction, so a writer
+    // waits at most for one slice.
+    QSqlQuery query(m_database.connection());
+    if (!query.prepare(QStringLiteral("DELETE FROM requests WHERE id IN (SELECT id FROM requests "
+                                      "WHERE started_ms < ? ORDER BY started_ms LIMIT ?)"))) {
+        fail(error, QStringLiteral("cannot prune"), Database::describe(query.lastError()));
+        return -1;
+    }
+    query.bindValue(0, beforeMs);
+    query.bindValue(1, maxRows);
+    if (!query.exec()) {
+        fail(error, QStringLiteral("cannot prune"), Database::describe(query.lastError()));
+        return -1;
+    }
+    return query.numRowsAffected();
+}
+
+std::optional<MetricsStore::RollupProgress> MetricsStore::buildRollups(int maxRows, QString* error)
+{
+    const QString what = QStringLiteral("cannot build rollups");
+    if (!isOpen()) {
+        fail(error, what, QStringLiteral("not open"));
+        return std::nullopt;
+    }
+    {
+        // Nothing to build (nearly always): said without the write lock, so readers of a
+        // read-only database get their answer too.
+        QSqlQuery state(m_database.connection());
+        if (state.exec(QStringLiteral("SELECT built_through_id >= build_until_id FROM "
+                                      "rollup_state")) &&
+            state.next() && state.value(0).toBool())
+            return RollupProgress{}; // complete; no count needed
+    }
+    QSqlError sqlError = m_database.run(QStringLiteral("BEGIN IMMEDIATE"));
+    if (sqlError.isValid()) {
+        fail(error, what, Database::describe(sqlError));
+        return std::nullopt;
+    }
+    const auto rollback = [&](const QString& detail) -> std::optional<RollupProgress> {
+        m_database.run(QStringLiteral("ROLLBACK"));
+        if (error && !detail.isEmpty())
+            fail(error, what, detail);
+        return std::nullopt;
+    };
+    QSqlQuery state(m_database.connection());
+    if (!state.exec(QStringLiteral("SELECT built_through_id, build_until_id FROM rollup_state")) ||
+        !state.next())
+        return rollback(Database::describe(state.lastError()));
+    const qint64 builtThrough = state.value(0).toLongLong();
+    const qint64 until = state.value(1).toLongLong();
+    state.finish();
+
+    std::vector<MetricsRecord> rows;
+    QSqlQuery select(m_database.connection());
+    select.setForwardOnly(true);
+    if (!select.prepare(QStringLiteral("SELECT id,%1 FROM requests WHERE id > ? AND id <= ? "
+                                       "ORDER BY id LIMIT ?")
+                            .arg(QLatin1String(columnList))))
+        return rollback(Database::describe(select.lastError()));
+    select.bindValue(0, builtThrough);
+    select.bindValue(1, until);
+    select.bindValue(2, std::max(maxRows, 1));
+    if (!select.exec())
+        return rollback(Database::describe(select.lastError()));
+    while (select.next())
+        rows.push_back(readRecord(select));
+    select.finish();
+
+    QString rollupError;
+    if (!m_rollups.fold(rows, &rollupError)) {
+        rollback({});
+        if (error)
+            *error = rollupError;
+        return std::nullopt;
+    }
+    // No row left below until (deleted ones included): the build is done.
+    const qint64 reached = rows.empty() ? until : rows.back().id;
+    QSqlQuery update(m_database.connection());
+    if (!update.prepare(QStringLiteral("UPDATE rollup_state SET built_through_id = ?")))
+        return rollback(Database::describe(update.lastError()));
+    update.bindValue(0, reached);
+    if (!update.exec())
+        return rollback(Database::describe(update.lastError()));
+    QSqlQuery counts(m_database.connection());
+    if (!counts.exec(QStringLiteral("SELECT count(*) FROM requests WHERE id <= %1").arg(reached)) ||
+        !counts.next())
+        return rollback(Database::describe(counts.lastError()));
+    RollupProgress progress;
+    progress.done = counts.value(0).toLongLong();
+    counts.finish();
+    if (!counts.exec(QStringLiteral("SELECT count(*) FROM requests WHERE id <= %1").arg(until)) ||
+        !counts.next())
+        return rollback(Database::describe(counts.lastError()));
+    progress.total = counts.value(0).toLongLong();
+    counts.finish();
+    sqlError = m_database.run(QStringLiteral("COMMIT"));
+    if (sqlError.isValid())
+        return rollback(Database::describe(sqlError));
+    return progress;
 }
 
 } // namespace adminchat

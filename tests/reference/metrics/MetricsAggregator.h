@@ -4,6 +4,7 @@
 #include "metrics/LatencyCategory.h"
 #include "metrics/MetricsFilter.h"
 #include "metrics/MetricsRecord.h"
+#include "metrics/Suggestion.h"
 
 #include <vector>
 
@@ -52,6 +53,11 @@ public:
     // no value for the rule's metric but an E2E (an answer without output) is judged on E2E,
     // as RequestMetrics::fromTrace does; std::nullopt when it has neither. The report's category
     // counts use the same judgement.
+    // The suggestion rules over the three windows of records (the filter's labels apply, its
+    // window does not).
+    static QList<Suggestion> suggest(const std::vector<MetricsRecord>& records,
+                                     const MetricsFilter& filter, const QDateTime& now);
+
     static std::optional<LatencyCategory> categorize(const MetricsRecord& record,
                                                      const CategoryRule& rule);
 };

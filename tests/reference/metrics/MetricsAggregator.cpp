@@ -1,6 +1,7 @@
 #include "metrics/MetricsAggregator.h"
 
 #include "metrics/PromptRepeatCounter.h"
+#include "metrics/SuggestionEngine.h"
 
 #include <QHash>
 #include <algorithm>
@@ -537,6 +538,25 @@ std::optional<LatencyCategory> MetricsAggregator::categorize(const MetricsRecord
     if (!value)
         return std::nullopt;
     return rule.thresholds.categorize(*value);
+}
+
+QList<Suggestion> MetricsAggregator::suggest(const std::vector<MetricsRecord>& records,
+                                             const MetricsFilter& filter, const QDateTime& now)
+{
+    Options options;
+    options.timelineBuckets = 0; // the rules read no timeline
+    options.mergeItl = false;
+    const auto window = [&](MetricsFilter::Window w) {
+        MetricsFilter windowed = filter;
+        windowed.window = w;
+        windowed.since = QDateTime();
+        return aggregate(records, windowed, now, options);
+    };
+    SuggestionEngine::Input input;
+    input.last5Minutes = window(MetricsFilter::Window::Last5Minutes);
+    input.lastHour = window(MetricsFilter::Window::LastHour);
+    input.last24Hours = window(MetricsFilter::Window::Last24Hours);
+    return SuggestionEngine::evaluate(input);
 }
 
 } // namespace adminchat

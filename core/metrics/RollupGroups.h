@@ -1,0 +1,51 @@
+#pragma once
+
+#include "metrics/AggregateReport.h"
+#include "metrics/LatencyCategory.h"
+#include "metrics/MetricsRecord.h"
+#include "metrics/RollupCell.h"
+
+#include <QHash>
+#include <limits>
+
+namespace adminchat {
+
+// The groups of a report being merged from rollup cells: per (endpoint, model, variant), per
+// endpoint and the total, each named by the labels of its newest record. Adding cells in any
+// order gives the same figures; groups of equal size keep the order they were first seen in.
+class RollupGroups
+{
+public:
+    // labels: the endpoint (endpoint, endpointId, profile), model and variant of the cell's
+    // newest record, which started at newestMs.
+    void add(const MetricsRecord& labels, qint64 newestMs, const RollupCell& cell);
+    void merge(const RollupGroups& other);
+    bool isEmpty() const { return m_total.isEmpty(); }
+    const RollupCell& total() const { return m_total; }
+
+    // Fills report.total, byModel and byEndpoint.
+    void finish(AggregateReport& report, const CategoryRule& rule) const;
+
+private:
+    struct Group
+    {
+        RollupCell cell;
+        MetricsRecord labels;
+        qint64 newestMs = std::numeric_limits<qint64>::min();
+        qsizetype order = 0; // first seen: ties in size keep it
+
+        void take(const MetricsRecord& record, qint64 ms);
+    };
+
+    static Group& find(QHash<QString, Group>& in, const QString& key);
+    static void mergeInto(QHash<QString, Group>& into, const QHash<QString, Group>& from);
+    template <typename Label>
+    static QList<GroupStats> summaries(const QHash<QString, Group>& groups,
+                                       const CategoryRule& rule, const Label& label);
+
+    QHash<QString, Group> m_byModel; // endpoint key, model, variant
+    QHash<QString, Group> m_byEndpoint;
+    RollupCell m_total;
+};
+
+} // namespace adminchat

@@ -1,0 +1,219 @@
+// RollupStore through MetricsStore on a real SQLite file: every insert lands in its minute, hour
+// and day buckets in the same transaction, each resolution adds up to what MetricsAggregator
+// computes from the raw rows, a rating moves between buckets' counts, and the newest labels
+// name a bucket.
+#include "AggregatorTestData.h"
+#include "metrics/MetricsAggregator.h"
+#include "store/DatabaseSchema.h"
+#include "store/MetricsStore.h"
+
+#include <QSqlDatabase>
+#include <QSqlQuery>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace adminchat;
+using namespace aggregatortest;
+
+class TestRollupStore : public QObject
+{
+    Q_OBJECT
+private slots:
+    void init();
+    void everyResolutionAddsUpToTheRows();
+    void ratingMovesInEveryResolution();
+    void newestLabelsNameTheBucket();
+    void olderRowsAreFoldedInSlices();
+
+private:
+    std::vector<MetricsRecord> insertSpread();
+    GroupStats mergedTotal(RollupKey::Resolution resolution);
+
+    std::unique_ptr<QTemporaryDir> m_dir;
+    std::unique_ptr<MetricsStore> m_store;
+};
+
+void TestRollupStore::init()
+{
+    m_dir = std::make_unique<QTemporaryDir>();
+    m_store = std::make_unique<MetricsStore>(m_dir->filePath(QStringLiteral("adminchat.sqlite")));
+    QString error;
+    QVERIFY2(m_store->open(&error), qPrintable(error));
+}
+
+// Records over three days, two endpoints and two models, inserted in batches as the services do.
+std::vector<MetricsRecord> TestRollupStore::insertSpread()
+{
+    std::vector<MetricsRecord> all;
+    for (int batch = 0; batch < 6; ++batch) {
+        std::vector<MetricsRecord> records;
+        for (int i = 0; i < 25; ++i) {
+            const int n = batch * 25 + i;
+            MetricsRecord r = record(qint64(n) * 29 * minute, 80 + (n * 53) % 2000,
+                                     n % 2 ? endpointA : endpointB, n % 3 ? "m1" : "m2");
+            r.promptHash = QString::number(n % 5).repeated(64);
+            if (n % 7 == 0)
+                r = failed(qint64(n) * 29 * minute);
+            records.push_back(r);
+        }
+        QString error;
+        if (!m_store->insert(records, &error))
+            qFatal("cannot insert: %s", qPrintable(error));
+        all.insert(all.end(), records.begin(), records.end());
+    }
+    return all;
+}
+
+GroupStats TestRollupStore::mergedTotal(RollupKey::Resolution resolution)
+{
+    QString error;
+    RollupCell total;
+    for (const RollupStore::StoredCell& stored :
+         m_store->rollups().cells(resolution, std::numeric_limits<qint64>::min(),
+                                  std::numeric_limits<qint64>::max(), &error))
+        total.merge(stored.cell);
+    GroupStats stats;
+    total.summarizeInto(stats, CategoryRule{});
+    return stats;
+}
+
+void TestRollupStore::everyResolutionAddsUpToTheRows()
+{
+    const std::vector<MetricsRecord> records = insertSpread();
+    MetricsAggregator::Options options;
+    options.timelineBuckets = 0;
+    const GroupStats expected =
+        MetricsAggregator::aggregate(records, MetricsFilter{}, now, options).total;
+    QCOMPARE(expected.started, quint64(150));
+    for (RollupKey::Resolution resolution : RollupKey::resolutions) {
+        const GroupStats stats = mergedTotal(resolution);
+        QCOMPARE(stats.started, expected.started);
+        QCOMPARE(stats.errors, expected.errors);
+        QCOMPARE(stats.categories, expected.categories);
+        QCOMPARE(stats.repeatedPrompts, expected.repeatedPrompts);
+        QCOMPARE(stats.ttft.count, expected.ttft.count);
+        QCOMPARE(stats.ttft.p50, expected.ttft.p50);
+        QCOMPARE(stats.ttft.p95, expected.ttft.p95);
+        QCOMPARE(stats.e2e.p99, expected.e2e.p99);
+    }
+    // Fewer, wider buckets at each step up.
+    QString error;
+    const auto count = [&](RollupKey::Resolution resolution) {
+        return m_store->rollups()
+            .cells(resolution, 0, std::numeric_limits<qint64>::max(), &error)
+            .size();
+    };
+    QVERIFY(count(RollupKey::Resolution::Minute) > count(RollupKey::Resolution::Hour));
+    QVERIFY(count(RollupKey::Resolution::Hour) > count(RollupKey::Resolution::Day));
+}
+
+void TestRollupStore::ratingMovesInEveryResolution()
+{
+    std::vector<MetricsRecord> records = insertSpread();
+    QString error;
+    QVERIFY2(m_store->setRating(records[3].id, 1, &error), qPrintable(error));
+    QVERIFY2(m_store->setRating(records[4].id, -1, &error), qPrintable(error));
+    QVERIFY2(m_store->setRating(records[4].id, 1, &error), qPrintable(error));
+    QVERIFY2(m_store->setRating(records[3].id, std::nullopt, &error), qPrintable(error));
+    for (RollupKey::Resolution resolution : RollupKey::resolutions) {
+        const GroupStats stats = mergedTotal(resolution);
+        QCOMPARE(stats.ratedUp, quint64(1));
+        QCOMPARE(stats.ratedDown, quint64(0));
+    }
+    // A rating for no record changes nothing and says so.
+    QVERIFY(!m_store->setRating(999999, 1, &error));
+    QVERIFY(error.contains(QStringLiteral("no request")));
+    QCOMPARE(mergedTotal(RollupKey::Resolution::Day).ratedUp, quint64(1));
+}
+
+void TestRollupStore::newestLabelsNameTheBucket()
+{
+    MetricsRecord older = record(10 * second);
+    older.endpointId = QStringLiteral("demo");
+    older.profile = QStringLiteral("Demo");
+    older.endpoint = QStringLiteral("http://127.0.0.1:40049/v1");
+    MetricsRecord newer = older;
+    newer.startedUtc = older.startedUtc.addSecs(5);
+    newer.endpoint = QStringLiteral("http://127.0.0.1:34995/v1");
+    std::vector<MetricsRecord> records = {newer, older}; // stored out of order
+    QString error;
+    QVERIFY2(m_store->insert(records, &error), qPrintable(error));
+    const auto cells = m_store->rollups().cells(RollupKey::Resolution::Day, 0,
+                                                std::numeric_limits<qint64>::max(), &error);
+    QCOMPARE(cells.size(), std::size_t(1));
+    QCOMPARE(cells[0].key.endpointKey, QStringLiteral("demo"));
+    QCOMPARE(cells[0].endpoint, newer.endpoint);
+    QCOMPARE(cells[0].cell.started(), quint64(2));
+}
+
+void TestRollupStore::olderRowsAreFoldedInSlices()
+{
+    // A database as the release before the rollups left it: schema steps 1 to 5 and 40 rows.
+    m_store.reset();
+    const QString path = m_dir->filePath(QStringLiteral("older.sqlite"));
+    {
+        QSqlDatabase db =
+            QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("raw"));
+        db.setDatabaseName(path);
+        QVERIFY(db.open());
+        QSqlQuery query(db);
+        for (std::size_t step = 0; step < 5; ++step) {
+            for (const QString& sql : DatabaseSchema::steps()[step])
+                QVERIFY2(query.exec(sql), qPrintable(sql));
+        }
+        for (int i = 0; i < 40; ++i) {
+            const MetricsRecord r = record(qint64(i) * 37 * minute, 100 + 61 * i);
+            QVERIFY(query.exec(
+                QStringLiteral("INSERT INTO requests (started_utc, started_ms, endpoint, model, "
+                               "status, ttft_ms, e2e_ms) VALUES ('', %1, '%2', 'm1', 'ok', %3, %4)")
+                    .arg(r.startedUtc.toMSecsSinceEpoch())
+                    .arg(r.endpoint)
+                    .arg(*r.ttftMs)
+                    .arg(*r.e2eMs)));
+        }
+        QVERIFY(query.exec(QStringLiteral("PRAGMA user_version = 5")));
+        db.close();
+    }
+    QSqlDatabase::removeDatabase(QStringLiteral("raw"));
+
+    m_store = std::make_unique<MetricsStore>(path);
+    QString error;
+    QVERIFY2(m_store->open(&error), qPrintable(error));
+    // Written while the build has not run: folded at once, never twice.
+    std::vector<MetricsRecord> fresh = {record(5 * second, 250)};
+    QVERIFY2(m_store->insert(fresh, &error), qPrintable(error));
+    QCOMPARE(mergedTotal(RollupKey::Resolution::Day).started, quint64(1));
+
+    qint64 last = -1;
+    int slices = 0;
+    for (;;) {
+        const std::optional<MetricsStore::RollupProgress> progress =
+            m_store->buildRollups(7, &error);
+        QVERIFY2(progress, qPrintable(error));
+        QCOMPARE(progress->total, qint64(40));
+        QVERIFY(progress->done > last);
+        last = progress->done;
+        ++slices;
+        if (progress->complete())
+            break;
+    }
+    QCOMPARE(slices, 6);                                   // 7 rows a slice
+    QVERIFY(m_store->buildRollups(7, &error)->complete()); // done stays done
+
+    const std::vector<MetricsRecord> rows =
+        m_store->records(MetricsFilter{}, QDateTime::currentDateTimeUtc(), &error);
+    QCOMPARE(rows.size(), std::size_t(41));
+    MetricsAggregator::Options options;
+    options.timelineBuckets = 0;
+    const GroupStats expected =
+        MetricsAggregator::aggregate(rows, MetricsFilter{}, now, options).total;
+    for (RollupKey::Resolution resolution : RollupKey::resolutions) {
+        const GroupStats stats = mergedTotal(resolution);
+        QCOMPARE(stats.started, quint64(41));
+        QCOMPARE(stats.categories, expected.categories);
+        QCOMPARE(stats.ttft.p95, expected.ttft.p95);
+    }
+}
+
+QTEST_GUILESS_MAIN(TestRollupStore)
+#include "tst_rollupstore.moc"
