@@ -344,23 +344,47 @@ std::optional<DashboardDataset::Generated> DashboardDataset::ensure(const QStrin
     }
     QDir().mkpath(dir);
     const QString partial = result.path + QStringLiteral(".partial");
-    for (const QString& suffix : {QString(), QStringLiteral("-wal"), QStringLiteral("-shm")})
-        QFile::remove(partial + suffix);
+    // An interrupted build resumes: every batch is one transaction and the records come in a
+    // fixed order, so the rows present are exactly the first ones (the WAL is kept: it may hold
+    // committed batches).
+    const bool resuming = QFileInfo::exists(partial);
+    if (!resuming) {
+        for (const QString& suffix : {QStringLiteral("-wal"), QStringLiteral("-shm")})
+            QFile::remove(partial + suffix);
+    }
     QElapsedTimer timer;
     timer.start();
     {
         MetricsStore store(partial);
         if (!store.open(error))
             return std::nullopt;
+        qint64 skip = resuming ? store.count() : 0;
+        if (skip < 0) {
+            if (error)
+                *error = QStringLiteral("cannot count the rows of %1").arg(partial);
+            return std::nullopt;
+        }
+        result.resumedAt = skip;
         for (int d = 0; d < days; ++d) {
+            const qint64 onDay = recordsOnDay(d, n);
+            if (skip >= onDay) {
+                skip -= onDay;
+                continue;
+            }
+            if (skip % batchSize != 0) {
+                if (error)
+                    *error = QStringLiteral("%1 was not written by this generator").arg(partial);
+                return std::nullopt;
+            }
             std::vector<MetricsRecord> records = day(d, n);
-            for (std::size_t i = 0; i < records.size(); i += batchSize) {
+            for (auto i = std::size_t(skip); i < records.size(); i += batchSize) {
                 std::vector<MetricsRecord> batch(
                     records.begin() + qsizetype(i),
                     records.begin() + qsizetype(std::min(records.size(), i + batchSize)));
                 if (!store.insert(batch, error))
                     return std::nullopt;
             }
+            skip = 0;
         }
     } // closed: the last connection checkpoints the WAL into the file
     if (!QFile::rename(partial, result.path)) {

@@ -45,9 +45,10 @@ public:
     struct Generated
     {
         QString path;
-        bool built = false; // false: the cached file was reused
-        double seconds = 0; // building it
-        qint64 bytes = 0;   // file size
+        bool built = false;   // false: the cached file was reused
+        double seconds = 0;   // building it (this run's part of it)
+        qint64 resumedAt = 0; // records an interrupted build had written
+        qint64 bytes = 0;     // file size
     };
 
     DashboardDataset();
@@ -58,7 +59,7 @@ public:
     const std::vector<Endpoint>& endpoints() const { return m_endpoints; }
 
     // <dir>/metrics-<n>-v<version>.sqlite, built when missing (into a temporary name first, so
-    // an interrupted build is never taken for a finished one).
+    // an interrupted build is never taken for a finished one; the next call resumes it).
     std::optional<Generated> ensure(const QString& dir, qint64 n, QString* error) const;
 
     // Records of day `day` (0 = the oldest) when the year holds n, sorted by start time.

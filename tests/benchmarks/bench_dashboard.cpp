@@ -136,7 +136,8 @@ void BM_DashboardGenerate(benchmark::State& state)
         if (!db)
             break;
         state.SetIterationTime(db->seconds);
-        state.counters["records_per_s"] = double(n) / db->seconds;
+        state.counters["records_per_s"] = double(n - db->resumedAt) / db->seconds;
+        state.counters["resumed_at"] = double(db->resumedAt);
         state.counters["file_MB"] = double(db->bytes) / 1e6;
     }
 }
