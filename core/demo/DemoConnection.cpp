@@ -145,6 +145,11 @@ void DemoConnection::pump()
     const QList<DemoTimedWrite>& writes = m_response->writes;
     // Everything already due goes out in one write: "instant" answers need no timer at all.
     QByteArray out;
+    // Lateness of the first write due: the ones behind it were due no earlier. Writes due at
+    // once (a status line, an instant answer) are not paced and not counted.
+    if (m_nextWrite < writes.size() && writes[m_nextWrite].dueMs > 0 &&
+        writes[m_nextWrite].dueMs <= now && m_response->countsInStats)
+        m_handler->stats().recordWrite(now - writes[m_nextWrite].dueMs);
     while (m_nextWrite < writes.size() && writes[m_nextWrite].dueMs <= now)
         out += writes[m_nextWrite++].bytes;
     if (!out.isEmpty()) {
