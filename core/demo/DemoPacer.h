@@ -46,7 +46,7 @@ private:
     // The ticket of each connection's current wake; older wakes left in the heap are skipped.
     QHash<DemoConnection*, quint64> m_tickets;
     quint64 m_nextTicket = 0;
-    qint64 m_armedForNs = -1; // the due time the timer runs for, -1 when stopped
+    qint64 m_armedForNs = -1; // the slot the timer runs for, -1 when stopped
 };
 
 } // namespace adminchat
