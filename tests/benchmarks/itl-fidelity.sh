@@ -102,7 +102,7 @@ for C in $LEVELS; do
         for COLUMN in 3 4 5 6 7 8 9 10 11 12; do
             VALUE="$(awk -v c="$C" -v k="$COLUMN" '$1 == c { v = $k; sub(/%$/, "", v); print v }' \
                 "$WORK/rows.txt" | sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }')"
-            [ "$COLUMN" -eq 10 ] && VALUE="$VALUE%"
+            [ "$COLUMN" -eq 10 ] && [ "$VALUE" != - ] && VALUE="$VALUE%"
             MEDIANS="$MEDIANS $VALUE"
         done
         # shellcheck disable=SC2086
