@@ -22,6 +22,7 @@ private slots:
     void statsCountErrorAnswersOnly();
     void statsResetKeepsStreamsInFlight();
     void statsRouteAndApiKey();
+    void pacedWritesAreTimed();
 };
 
 namespace {
@@ -46,7 +47,7 @@ QList<qint64> httpStats(quint16 port, const QByteArray& method = "GET",
         response->header("content-type") != "application/json")
         return {-1, -1, -1};
     const QJsonObject stats = jsonOf(response->body);
-    if (stats.size() != 3)
+    if (stats.size() != 7) // with the paced writes' lateness, checked in pacedWritesAreTimed()
         return {-1, -1, -1};
     return {stats["in_flight"].toInteger(-1), stats["max_in_flight"].toInteger(-1),
             stats["requests_served"].toInteger(-1)};
@@ -102,6 +103,38 @@ void TestDemoStats::inFlightStats()
     QCOMPARE(m_server->maxInFlight(), 0);
     QCOMPARE(m_server->requestsServed(), 0);
     QCOMPARE(httpStats(port), QList<qint64>({0, 0, 0}));
+}
+
+void TestDemoStats::pacedWritesAreTimed()
+{
+    // 10 tokens 20 ms apart after 20 ms: each token is a paced write, and its lateness is
+    // counted; the reset starts them from zero.
+    constexpr int tokens = 10;
+    const quint16 port = m_server->port();
+    RawClient client;
+    QVERIFY(client.connectTo(port));
+    const auto answer = client.exchange(rawChatRequest(
+        chatBody(QStringLiteral("paced"), QStringLiteral("demo-chat"), true, true, tokens),
+        "X-Demo-Latency: ttft=20,itl=20\r\n"));
+    QVERIFY(answer);
+    QCOMPARE(parseSse(answer->body).contentChunks, tokens);
+    const auto response = statsRequest(port, "GET", "/v1/demo/stats");
+    QVERIFY(response);
+    const QJsonObject stats = jsonOf(response->body);
+    const qint64 writes = stats["paced_writes"].toInteger(-1);
+    const qint64 late1 = stats["late_over_1ms"].toInteger(-1);
+    const qint64 late5 = stats["late_over_5ms"].toInteger(-1);
+    // One per token (the end rides with the last); writes due together go out as one, so a
+    // server late by a whole gap makes fewer, never more.
+    QVERIFY2(writes >= tokens / 2 && writes <= tokens, qPrintable(QString::number(writes)));
+    QVERIFY(late1 >= 0 && late1 <= writes);
+    QVERIFY(late5 >= 0 && late5 <= late1);
+    QVERIFY(stats["max_lateness_ms"].toDouble(-1) >= 0);
+
+    QCOMPARE(httpStats(port, "POST", "/v1/demo/stats/reset"), QList<qint64>({0, 0, 0}));
+    const auto after = statsRequest(port, "GET", "/v1/demo/stats");
+    QVERIFY(after);
+    QCOMPARE(jsonOf(after->body)["paced_writes"].toInteger(-1), 0);
 }
 
 void TestDemoStats::statsCountErrorAnswersOnly()
@@ -210,8 +243,13 @@ void TestDemoStats::statsRouteAndApiKey()
     const auto reset = statsRequest(port, "POST", "/v1/demo/stats/reset", key);
     QVERIFY(reset);
     QCOMPARE(reset->status, 200);
-    QCOMPARE(jsonOf(reset->body),
-             QJsonObject({{"in_flight", 0}, {"max_in_flight", 0}, {"requests_served", 0}}));
+    QCOMPARE(jsonOf(reset->body), QJsonObject({{"in_flight", 0},
+                                               {"max_in_flight", 0},
+                                               {"requests_served", 0},
+                                               {"paced_writes", 0},
+                                               {"late_over_1ms", 0},
+                                               {"late_over_5ms", 0},
+                                               {"max_lateness_ms", 0}}));
 
     // Each stats path takes one method.
     const auto getReset = statsRequest(port, "GET", "/v1/demo/stats/reset", key);

@@ -2,6 +2,7 @@
 
 #include "demo/DemoFaultStream.h"
 #include "demo/DemoLog.h"
+#include "demo/DemoPacer.h"
 #include "demo/DemoRequestHandler.h"
 
 #include <QTcpSocket>
@@ -10,6 +11,7 @@
 #ifdef Q_OS_WIN
 #include <winsock2.h>
 #else
+#include <cerrno>
 #include <sys/socket.h>
 #endif
 
@@ -29,17 +31,14 @@ constexpr qint64 kStreamBufferBytes = 64 * 1024;
 
 } // namespace
 
-DemoConnection::DemoConnection(QTcpSocket* socket, DemoRequestHandler* handler, QObject* parent)
-    : QObject(parent), m_socket(socket), m_handler(handler)
+DemoConnection::DemoConnection(QTcpSocket* socket, DemoRequestHandler* handler, DemoPacer* pacer,
+                               QObject* parent)
+    : QObject(parent), m_socket(socket), m_handler(handler), m_pacer(pacer)
 {
     m_socket->setParent(this);
     m_socket->setReadBufferSize(kReadBufferBytes);
     // Tokens are tiny writes; Nagle's algorithm would hold them back and distort the latency.
     m_socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
-
-    m_timer.setSingleShot(true);
-    m_timer.setTimerType(Qt::PreciseTimer);
-    connect(&m_timer, &QTimer::timeout, this, &DemoConnection::pump);
 
     m_idleTimer.setSingleShot(true);
     m_idleTimer.setInterval(idleTimeoutMs);
@@ -72,6 +71,12 @@ DemoConnection::~DemoConnection()
 {
     // The socket, our child, is deleted after this destructor: keep its last signals away.
     m_socket->disconnect(this);
+    m_pacer->cancel(this);
+}
+
+void DemoConnection::onDue()
+{
+    pump();
 }
 
 void DemoConnection::onReadyRead()
@@ -140,13 +145,15 @@ void DemoConnection::pump()
     const QList<DemoTimedWrite>& writes = m_response->writes;
     // Everything already due goes out in one write: "instant" answers need no timer at all.
     QByteArray out;
+    // Lateness of the first write due: the ones behind it were due no earlier. Writes due at
+    // once (a status line, an instant answer) are not paced and not counted.
+    if (m_nextWrite < writes.size() && writes[m_nextWrite].dueMs > 0 &&
+        writes[m_nextWrite].dueMs <= now && m_response->countsInStats)
+        m_handler->stats().recordWrite(now - writes[m_nextWrite].dueMs);
     while (m_nextWrite < writes.size() && writes[m_nextWrite].dueMs <= now)
         out += writes[m_nextWrite++].bytes;
     if (!out.isEmpty()) {
-        m_socket->write(out);
-        // Hand the bytes to the kernel now rather than on the next write notification, which
-        // with hundreds of streams due at the same moment comes only after all their timers.
-        m_socket->flush();
+        send(out);
         if (!m_response) // the write failed and tore the connection down
             return;
     }
@@ -159,9 +166,9 @@ void DemoConnection::pump()
     const double nextDue =
         m_nextWrite < writes.size() ? writes[m_nextWrite].dueMs : m_response->endingDueMs;
     if (nextDue > now) {
-        // Due times count from the request, not from the previous write, so a late timer
+        // Due times count from the request, not from the previous write, so a late wake
         // does not push back every later token.
-        m_timer.start(qMax(1, qCeil(nextDue - now)));
+        m_pacer->schedule(this, nextDue - now);
         return;
     }
     endResponse();
@@ -176,13 +183,12 @@ bool DemoConnection::pumpStream()
     if (stream->pauseMs() > 0) {
         // One piece, then the pause counted from now: a late timer delays the rest rather
         // than sending pieces together.
-        m_socket->write(stream->next());
-        m_socket->flush();
+        send(stream->next());
         if (!m_response)
             return false;
         if (stream->atEnd())
             return true;
-        m_timer.start(qMax(1, qCeil(stream->pauseMs())));
+        m_pacer->schedule(this, qMax(1.0, stream->pauseMs()));
         return false;
     }
     while (!stream->atEnd() && m_socket->bytesToWrite() < kStreamBufferBytes) {
@@ -205,7 +211,33 @@ void DemoConnection::onBytesWritten()
     // millisecond later, as a network's pace would: Qt's HTTP/1 reader keeps reading a socket
     // that never runs dry without returning to its event loop, so a loopback server that
     // refills at once would grow the client's memory in Qt's thread, not in the client's code.
-    m_timer.start(1);
+    m_pacer->schedule(this, 1);
+}
+
+void DemoConnection::send(const QByteArray& bytes)
+{
+#ifndef Q_OS_WIN
+    // Straight to the kernel while nothing waits in QTcpSocket's own buffer: its write() and
+    // flush() switch the socket's write notifier on and off for every token, and each switch
+    // walks the event loop's list of every connection's notifiers. Whatever the kernel does not
+    // take now, and any error, goes the usual way below.
+    if (m_socket->bytesToWrite() == 0 && m_socket->state() == QAbstractSocket::ConnectedState) {
+        const qintptr descriptor = m_socket->socketDescriptor();
+        const ssize_t sent =
+            ::send(int(descriptor), bytes.constData(), size_t(bytes.size()), MSG_NOSIGNAL);
+        if (sent == bytes.size())
+            return;
+        if (sent > 0) {
+            m_socket->write(bytes.sliced(sent));
+            m_socket->flush();
+            return;
+        }
+    }
+#endif
+    m_socket->write(bytes);
+    // Hand the bytes to the kernel now rather than on the next write notification, which with
+    // hundreds of streams due at the same moment comes only after all their wakes.
+    m_socket->flush();
 }
 
 void DemoConnection::endResponse()
@@ -271,7 +303,7 @@ void DemoConnection::tearDown()
 {
     m_closing = true;
     m_waitingForDrain = false;
-    m_timer.stop();
+    m_pacer->cancel(this);
     m_idleTimer.stop();
     m_handshakeTimer.stop();
     if (m_response) // the client left before the answer ended (or a stall ended): served

@@ -12,21 +12,26 @@ class QTcpSocket;
 
 namespace adminchat {
 
+class DemoPacer;
 class DemoRequestHandler;
 
 // One client connection: parses requests as bytes arrive, asks the handler for a planned
-// answer and writes it on schedule with its own precise timer, then serves the next request
-// (keep-alive). Deletes itself (deleteLater) when the connection is gone.
+// answer and writes it on schedule, woken by the server's DemoPacer, then serves the next
+// request (keep-alive). Deletes itself (deleteLater) when the connection is gone.
 class DemoConnection : public QObject
 {
     Q_OBJECT
 public:
     static constexpr int idleTimeoutMs = 120000; // closes keep-alive connections left unused
 
-    // Takes ownership of the socket. The handler must outlive the connection's use of it; the
-    // server that owns both deletes the connections with itself.
-    DemoConnection(QTcpSocket* socket, DemoRequestHandler* handler, QObject* parent = nullptr);
+    // Takes ownership of the socket. The handler and the pacer must outlive the connection's
+    // use of them; the server that owns them deletes the connections with itself.
+    DemoConnection(QTcpSocket* socket, DemoRequestHandler* handler, DemoPacer* pacer,
+                   QObject* parent = nullptr);
     ~DemoConnection() override;
+
+    // The wake asked of the pacer is due.
+    void onDue();
 
 signals:
     void responseEnded(int httpStatus);
@@ -36,6 +41,8 @@ private:
     void processBuffer();
     void startResponse(DemoResponse response, const QByteArray& method, const QByteArray& path);
     void pump();
+    // Writes and hands the bytes to the kernel now (see the definition).
+    void send(const QByteArray& bytes);
     // Writes the response's stream: the next piece after its pause, or pieces until the
     // socket's buffer is full. False while the stream has more to send.
     bool pumpStream();
@@ -48,8 +55,8 @@ private:
 
     QTcpSocket* m_socket;
     DemoRequestHandler* m_handler;
+    DemoPacer* m_pacer; // paces the current answer: one wake per due write
     DemoRequestParser m_parser;
-    QTimer m_timer; // paces the current answer, single shot, re-armed per due write
     QTimer m_idleTimer;
     QTimer m_handshakeTimer; // holds back the first read of the connection (handshake delay)
     QElapsedTimer m_clock;   // since the current request was parsed; due times count from it

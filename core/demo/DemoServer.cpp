@@ -1,6 +1,7 @@
 #include "demo/DemoServer.h"
 
 #include "demo/DemoConnection.h"
+#include "demo/DemoPacer.h"
 #include "demo/DemoRequestHandler.h"
 
 #include <QTcpServer>
@@ -18,7 +19,7 @@ constexpr int kListenBacklog = 1024;
 
 DemoServer::DemoServer(DemoConfig config, QObject* parent)
     : QObject(parent), m_handler(std::make_unique<DemoRequestHandler>(std::move(config))),
-      m_server(new QTcpServer(this))
+      m_server(new QTcpServer(this)), m_pacer(new DemoPacer(this))
 {
     m_server->setListenBacklogSize(kListenBacklog);
     connect(m_server, &QTcpServer::newConnection, this, &DemoServer::onNewConnection);
@@ -26,9 +27,10 @@ DemoServer::DemoServer(DemoConfig config, QObject* parent)
 
 DemoServer::~DemoServer()
 {
-    // Connections are children and go with ~QObject, after the handler they point to; none of
-    // them uses it while being destroyed. Closing the listener first refuses newcomers.
+    // Closing the listener first refuses newcomers. The connections go before the pacer, a
+    // child made earlier, which they tell to forget them; the handler outlives them too.
     m_server->close();
+    qDeleteAll(findChildren<DemoConnection*>(Qt::FindDirectChildrenOnly));
 }
 
 bool DemoServer::listen(const QHostAddress& address, quint16 port)
@@ -103,7 +105,7 @@ void DemoServer::resetStats()
 void DemoServer::onNewConnection()
 {
     while (QTcpSocket* socket = m_server->nextPendingConnection()) {
-        auto* connection = new DemoConnection(socket, m_handler.get(), this);
+        auto* connection = new DemoConnection(socket, m_handler.get(), m_pacer, this);
         ++m_connectionCount;
         m_connectionsAccepted.fetch_add(1, std::memory_order_relaxed);
         connect(connection, &QObject::destroyed, this, [this] { --m_connectionCount; });

@@ -12,12 +12,13 @@ class QTcpServer;
 
 namespace adminchat {
 
+class DemoPacer;
 class DemoRequestHandler;
 
 // A real OpenAI-compatible HTTP/1.1 server (GET /v1/models, POST /v1/chat/completions, streamed
 // and not, plus GET /v1/demo/stats and POST /v1/demo/stats/reset for load tests) generating
 // deterministic text with simulated latency and faults. Event driven: one
-// thread serves many concurrent streams, each paced by its own precise timer.
+// thread serves many concurrent streams, paced by one DemoPacer.
 //
 // Per request, the header "X-Demo-Fault: <name>" forces a fault ("none": no fault),
 // "X-Demo-Profile: <name>" a latency profile and "X-Demo-Latency: ttft=<ms>,itl=<ms>" fixed
@@ -61,6 +62,7 @@ private:
 
     std::unique_ptr<DemoRequestHandler> m_handler; // owns the config and the request counter
     QTcpServer* m_server;
+    DemoPacer* m_pacer; // wakes every connection's due writes
     int m_connectionCount = 0;
     std::atomic<qint64> m_connectionsAccepted{0};
 };

@@ -91,7 +91,7 @@ void ChatStream::start()
     m_redirects.emplace(request, m_endpoint, QByteArrayLiteral("POST"));
 
     m_trace.startedUtc = QDateTime::currentDateTimeUtc();
-    m_clock.start();
+    m_originNs = monotonicNs();
     if (setupError) {
         // Nothing is sent; finished() still comes from the event loop, like any other end.
         m_abortError = setupError;
@@ -244,14 +244,16 @@ void ChatStream::onHeadersReceived()
         followRedirect(status);
         return;
     }
+    // On the clock of the body's arrival times: the body may have come in the same read.
     if (m_trace.headersNs < 0)
-        m_trace.headersNs = nowNs();
+        m_trace.headersNs = m_multi->readyNs() > 0 ? sinceOrigin(m_multi->readyNs()) : nowNs();
 }
 
-void ChatStream::onBodyReceived(QByteArrayView bytes)
+void ChatStream::onBodyReceived(QByteArrayView bytes, qint64 readyNs)
 {
-    // The arrival time comes first: everything after it is our own work, not the server's.
-    const qint64 arrivalNs = nowNs();
+    // The arrival is when the socket was seen readable: what ran since is our own work, not the
+    // server's.
+    const qint64 arrivalNs = sinceOrigin(readyNs);
     m_lastActivityNs = arrivalNs;
     m_requestSent = true;
     if (bytes.isEmpty() || m_finished || m_abortError)
@@ -261,7 +263,7 @@ void ChatStream::onBodyReceived(QByteArrayView bytes)
 
     switch (m_mode) {
     case BodyMode::EventStream:
-        handleEventStreamBytes(bytes, arrivalNs);
+        handleEventStreamBytes(bytes, readyNs);
         break;
     case BodyMode::Json:
     case BodyMode::ErrorBody: {
@@ -307,13 +309,12 @@ void ChatStream::decideBodyMode(QByteArrayView firstBytes)
         m_trace.streamed = false;
 }
 
-void ChatStream::handleEventStreamBytes(QByteArrayView bytes, qint64 arrivalNs)
+void ChatStream::handleEventStreamBytes(QByteArrayView bytes, qint64 readyNs)
 {
     m_eventStreamBytes += bytes.size();
-    // The same arrival on the shared monotonic clock, for consumers on other threads (display
-    // lag); m_clock only counts from this request's start.
-    const qint64 monotonicArrivalNs =
-        QDeadlineTimer::current(Qt::PreciseTimer).deadlineNSecs() - (nowNs() - arrivalNs);
+    // The trace counts from this request's start; updates carry the shared monotonic clock, for
+    // consumers on other threads (display lag).
+    const qint64 arrivalNs = sinceOrigin(readyNs);
     // Each event is decoded and applied as the event-stream decoder completes it. Once the
     // answer has ended or failed, the rest of this read is still counted but not applied.
     const bool ok = m_sse.feed(bytes, [&](const SseEvent& event) {
@@ -321,7 +322,7 @@ void ChatStream::handleEventStreamBytes(QByteArrayView bytes, qint64 arrivalNs)
         if (m_finished || m_abortError)
             return;
         ChunkUpdate update = ChunkDecoder::decodeEvent(event);
-        update.arrivalNs = monotonicArrivalNs;
+        update.arrivalNs = readyNs;
         applyUpdate(update, arrivalNs);
     });
     if (!ok)
@@ -410,8 +411,7 @@ std::optional<ApiError> ChatStream::endOfBodyError(qint64 endNs)
 
     if (m_mode == BodyMode::Json) {
         ChunkUpdate update = ChunkDecoder::decodeCompletion(m_body);
-        update.arrivalNs = QDeadlineTimer::current(Qt::PreciseTimer).deadlineNSecs() -
-                           (nowNs() - endNs); // the whole body arrived with its end
+        update.arrivalNs = m_originNs + endNs; // the whole body arrived with its end
         m_body.clear();
         applyUpdate(update, endNs);
         if (update.error)

@@ -9,20 +9,22 @@
 #include "openai/ResponseAccumulator.h"
 #include "sse/SseDecoder.h"
 
-#include <QElapsedTimer>
+#include <QDeadlineTimer>
 #include <QNetworkRequest>
 #include <QObject>
 #include <QPointer>
 #include <QSslCertificate>
 #include <QTimer>
+#include <algorithm>
 
 namespace adminchat {
 
 class CurlMulti;
 class CurlTransfer;
 
-// One chat-completion request: sends it, reads the answer incrementally on readyRead, times
-// every output-bearing event at arrival and ends with a complete RequestTrace.
+// One chat-completion request: sends it, reads the answer incrementally as curl hands it over,
+// times every output-bearing event at arrival (when its socket was seen readable, see
+// CurlTransfer::bodyReceived) and ends with a complete RequestTrace.
 //
 // A streamed request whose stream_options the server rejects (HTTP 400 naming the field) is sent
 // once more without it, under the same id and before any output was delivered, so the caller
@@ -68,7 +70,17 @@ private:
         ErrorBody
     };
 
-    qint64 nowNs() const { return m_clock.nsecsElapsed(); }
+    static qint64 monotonicNs()
+    {
+        return QDeadlineTimer::current(Qt::PreciseTimer).deadlineNSecs();
+    }
+    qint64 nowNs() const { return monotonicNs() - m_originNs; }
+    // A time on the monotonic clock as the trace counts it; a socket seen readable in the pass
+    // that started this request counts as at its start.
+    qint64 sinceOrigin(qint64 monotonic) const
+    {
+        return std::max<qint64>(0, monotonic - m_originNs);
+    }
     void send();
     bool streamOptionsRejected() const;
     void retryWithoutStreamOptions();
@@ -77,11 +89,11 @@ private:
     void onHeadersReceived();
     void followRedirect(int status);
     void restartFromFirstHop();
-    void onBodyReceived(QByteArrayView bytes);
+    void onBodyReceived(QByteArrayView bytes, qint64 readyNs);
     void onTransferFinished();
     void onTimerFired();
     void decideBodyMode(QByteArrayView firstBytes);
-    void handleEventStreamBytes(QByteArrayView bytes, qint64 arrivalNs);
+    void handleEventStreamBytes(QByteArrayView bytes, qint64 readyNs);
     void applyUpdate(const ChunkUpdate& update, qint64 arrivalNs);
     void abortWith(ApiError error);
     std::optional<ApiError> endOfBodyError(qint64 nowNs);
@@ -96,7 +108,9 @@ private:
     // A refused redirect or an oversized header block: sending again cannot help.
     bool m_notRetried = false;
     RequestTrace m_trace;
-    QElapsedTimer m_clock; // started when the request is handed to the network stack
+    // When the request was handed to the network stack, on the monotonic clock that
+    // CurlTransfer times reads with; the trace's times count from it.
+    qint64 m_originNs = 0;
     QList<QSslCertificate> m_caCertificates; // the endpoint's CA file, read once
     QPointer<CurlTransfer> m_transfer;
     QTimer m_timer;      // one single-shot timer serves all three timeouts, see onTimerFired()

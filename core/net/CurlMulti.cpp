@@ -4,9 +4,17 @@
 #include "net/NetLog.h"
 #include "net/Preconnector.h"
 
+#include <QDeadlineTimer>
 #include <QSocketNotifier>
 #include <curl/curl.h>
 #include <mutex>
+
+#ifdef Q_OS_LINUX
+#include <cerrno>
+#include <cstring>
+#include <sys/epoll.h>
+#include <unistd.h>
+#endif
 
 namespace adminchat {
 
@@ -16,6 +24,17 @@ CURLM* multiOf(void* handle)
 {
     return static_cast<CURLM*>(handle);
 }
+
+qint64 monotonicNs()
+{
+    return QDeadlineTimer::current(Qt::PreciseTimer).deadlineNSecs();
+}
+
+#ifdef Q_OS_LINUX
+// Ready sockets taken per epoll_wait; a fuller set is read again before returning to the loop.
+constexpr int kEpollBatch = 256;
+constexpr int kEpollRounds = 4;
+#endif
 
 // A flag that clears itself, so that every return path leaves m_inCurl as it found it.
 class InCurl
@@ -58,6 +77,11 @@ CurlMulti::~CurlMulti()
         delete watch.read;
         delete watch.write;
     }
+    delete m_epollNotifier;
+#ifdef Q_OS_LINUX
+    if (m_epoll >= 0)
+        ::close(m_epoll);
+#endif
 }
 
 void CurlMulti::add(CurlTransfer* transfer)
@@ -108,6 +132,47 @@ int CurlMulti::onTimer(void*, long timeoutMs, void* self)
 
 void CurlMulti::watch(int socket, int what)
 {
+#ifdef Q_OS_LINUX
+    if (!m_epollTried) {
+        m_epollTried = true;
+        m_epoll = ::epoll_create1(EPOLL_CLOEXEC);
+        if (m_epoll >= 0) {
+            // Created here, in the thread that runs curl, not where the multi was constructed.
+            m_epollNotifier = new QSocketNotifier(m_epoll, QSocketNotifier::Read, this);
+            connect(m_epollNotifier, &QSocketNotifier::activated, this, &CurlMulti::onEpollReady);
+        } else {
+            qCWarning(lcNet) << "epoll unavailable, watching sockets one by one:"
+                             << strerror(errno);
+        }
+    }
+    if (m_epoll >= 0) {
+        if (what == CURL_POLL_REMOVE) {
+            // Fails harmlessly when curl closed the socket first: the set dropped it then.
+            ::epoll_ctl(m_epoll, EPOLL_CTL_DEL, socket, nullptr);
+            m_epollSockets.remove(socket);
+            return;
+        }
+        epoll_event event{};
+        event.events = (what == CURL_POLL_IN || what == CURL_POLL_INOUT ? EPOLLIN : 0u) |
+                       (what == CURL_POLL_OUT || what == CURL_POLL_INOUT ? EPOLLOUT : 0u);
+        event.data.fd = socket;
+        // A closed socket leaves the set by itself and its number may come back: the known
+        // state is only a first guess.
+        const bool known = m_epollSockets.contains(socket);
+        int result = ::epoll_ctl(m_epoll, known ? EPOLL_CTL_MOD : EPOLL_CTL_ADD, socket, &event);
+        if (result != 0 && (errno == ENOENT || errno == EEXIST))
+            result = ::epoll_ctl(m_epoll, known ? EPOLL_CTL_ADD : EPOLL_CTL_MOD, socket, &event);
+        if (result != 0)
+            qCWarning(lcNet) << "cannot watch socket" << socket << strerror(errno);
+        m_epollSockets.insert(socket);
+        return;
+    }
+#endif
+    watchWithNotifiers(socket, what);
+}
+
+void CurlMulti::watchWithNotifiers(int socket, int what)
+{
     Watch& watch = m_watches[socket];
     const bool wantRead = what == CURL_POLL_IN || what == CURL_POLL_INOUT;
     const bool wantWrite = what == CURL_POLL_OUT || what == CURL_POLL_INOUT;
@@ -133,7 +198,40 @@ void CurlMulti::watch(int socket, int what)
     }
 }
 
+void CurlMulti::onEpollReady()
+{
+#ifdef Q_OS_LINUX
+    epoll_event events[kEpollBatch];
+    for (int round = 0; round < kEpollRounds; ++round) {
+        const int count = ::epoll_wait(m_epoll, events, kEpollBatch, 0);
+        // One reading of the clock for the whole pass: every socket in it was readable now.
+        m_readyNs = monotonicNs();
+        for (int i = 0; i < count; ++i) {
+            const quint32 ready = events[i].events;
+            int mask = 0;
+            if (ready & (EPOLLIN | EPOLLHUP | EPOLLERR))
+                mask |= CURL_CSELECT_IN;
+            if (ready & EPOLLOUT)
+                mask |= CURL_CSELECT_OUT;
+            if (ready & EPOLLERR)
+                mask |= CURL_CSELECT_ERR;
+            socketAction(events[i].data.fd, mask);
+        }
+        if (count < kEpollBatch)
+            break;
+    }
+    m_readyNs = 0;
+#endif
+}
+
 void CurlMulti::act(int socket, int eventMask)
+{
+    m_readyNs = monotonicNs();
+    socketAction(socket, eventMask);
+    m_readyNs = 0;
+}
+
+void CurlMulti::socketAction(int socket, int eventMask)
 {
     {
         InCurl guard(m_inCurl);

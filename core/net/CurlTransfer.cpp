@@ -3,6 +3,7 @@
 #include "net/CurlMulti.h"
 #include "net/Preconnector.h"
 
+#include <QDeadlineTimer>
 #include <QFileInfo>
 #include <cerrno>
 #include <cstring>
@@ -208,7 +209,10 @@ size_t CurlTransfer::onBody(char* data, size_t size, size_t count, void* self)
     if (transfer->m_aborted)
         return 0;
     const size_t bytes = size * count;
-    emit transfer->bodyReceived(QByteArrayView(data, qsizetype(bytes)));
+    qint64 readyNs = transfer->m_multi ? transfer->m_multi->readyNs() : 0;
+    if (readyNs == 0)
+        readyNs = QDeadlineTimer::current(Qt::PreciseTimer).deadlineNSecs();
+    emit transfer->bodyReceived(QByteArrayView(data, qsizetype(bytes)), readyNs);
     return transfer->m_aborted ? 0 : bytes;
 }
 

@@ -22,7 +22,9 @@ class CurlMulti;
 //
 // bodyReceived() is emitted from within curl's read of the socket: curl reads no more until the
 // receiver has returned, which is the back-pressure the client relies on. Receivers may call
-// abort() there; a new transfer may be started from any signal.
+// abort() there; a new transfer may be started from any signal. It carries when the socket was
+// seen readable (CurlMulti::readyNs()): the bytes' arrival, whatever ran since, even the
+// receiver's handling of an earlier HTTP chunk of the same read.
 //
 // The body cannot be rewound: curl's own retry of a request on a connection that died under it
 // fails instead (the server sees each attempt the caller makes, and no other).
@@ -67,7 +69,8 @@ public:
 signals:
     void requestSent();
     void headersReceived();
-    void bodyReceived(QByteArrayView bytes);
+    // readyNs: QDeadlineTimer's monotonic clock, in nanoseconds.
+    void bodyReceived(QByteArrayView bytes, qint64 readyNs);
     void finished();
 
 private:
