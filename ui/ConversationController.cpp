@@ -2,9 +2,9 @@
 
 #include "chat/ChatSession.h"
 #include "chat/ExperimentSteering.h"
+#include "chat/RequestFinisher.h"
 #include "chat/SessionRecorder.h"
 #include "chat/StreamPacer.h"
-#include "metrics/MetricsRecord.h"
 #include "net/ChatClient.h"
 #include "store/ConversationStore.h"
 #include "store/HistoryService.h"
@@ -28,7 +28,12 @@ template <typename Service, typename Call> void post(Service* service, Call call
 ConversationController::ConversationController(ChatClient* client, HistoryService* history,
                                                MetricsService* metrics, ChatView* view,
                                                QObject* parent)
-    : QObject(parent), m_client(client), m_history(history), m_metrics(metrics), m_view(view)
+    : QObject(parent), m_client(client), m_history(history), m_metrics(metrics), m_view(view),
+      m_finisher(
+          [metrics](const MetricsRecord& record) {
+              post(metrics, [record](MetricsService* m) { m->addRecord(record); });
+          },
+          [this](const QString& profile) { emit streamOptionsRejected(profile); })
 {
     connect(m_history, &HistoryService::loaded, this, &ConversationController::onLoaded);
     connect(m_view, &ChatView::actionTriggered, this, &ConversationController::onViewAction);
@@ -130,11 +135,11 @@ ConversationController::Open ConversationController::create(const QString& id, b
             release(id);
     });
     connect(session, &ChatSession::requestCompleted, this,
-            [this, session, pacing = open.pacing](
+            [this, session, recorder = open.recorder, pacing = open.pacing](
                 const RequestTrace& trace, const RequestMetrics& metrics, const QString& uid) {
                 const std::optional<double> lag =
                     pacing->endedUid == uid ? pacing->endedLagP95Ms : std::nullopt;
-                onRequestCompleted(session, trace, metrics, uid, lag);
+                onRequestCompleted(session, recorder, trace, metrics, uid, lag);
             });
     m_open.insert(id, open);
     return open;
@@ -426,22 +431,13 @@ void ConversationController::flushAll()
         open.recorder->flush();
 }
 
-void ConversationController::onRequestCompleted(ChatSession* session, const RequestTrace& trace,
+void ConversationController::onRequestCompleted(ChatSession* session, SessionRecorder* recorder,
+                                                const RequestTrace& trace,
                                                 const RequestMetrics& metrics,
                                                 const QString& requestUid,
                                                 std::optional<double> displayLagP95Ms)
 {
-    const ChatEntry* entry = session->entryForRequest(requestUid);
-    const QString profile =
-        entry && !entry->profile.isEmpty() ? entry->profile : session->profileName();
-    MetricsRecord record =
-        MetricsRecord::fromTrace(trace, metrics, profile, entry ? entry->variant : QString());
-    record.experiment = entry ? entry->experiment : QString();
-    record.requestUid = requestUid;
-    record.displayLagP95Ms = displayLagP95Ms;
-    post(m_metrics, [record](MetricsService* m) { m->addRecord(record); });
-    if (trace.streamOptionsRejected)
-        emit streamOptionsRejected(session->profileName());
+    m_finisher.finishAnswer(*session, recorder, trace, metrics, requestUid, displayLagP95Ms);
     if (session == m_current)
         emit requestCompleted(trace, metrics);
 }

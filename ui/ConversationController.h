@@ -1,6 +1,7 @@
 #pragma once
 
 #include "ChatView.h"
+#include "chat/RequestFinisher.h"
 #include "metrics/LatencyCategory.h"
 #include "net/EndpointConfig.h"
 #include "settings/AppSettings.h"
@@ -26,7 +27,8 @@ struct RequestTrace;
 // Keeps one ChatSession per open conversation and shows the current one in the ChatView.
 // Conversations are saved through the HistoryService (on its own thread) while they stream; a
 // conversation left while it streams keeps streaming and saving in the background. Every
-// finished request becomes a metrics record, linked to its message by the request uid.
+// finished request goes through a RequestFinisher: its record, linked to its message by the
+// request uid, to the MetricsService.
 //
 // The answer shown streams through a StreamPacer (one per open conversation): the session keeps
 // the full text at once (and saves it), the view gets it paced. What the pacer holds back is
@@ -78,8 +80,8 @@ signals:
     void editRequested(int index, const QString& text);
     void requestCompleted(const adminchat::RequestTrace& trace,
                           const adminchat::RequestMetrics& metrics);
-    // A finished request of the current conversation asked the profile to stop sending
-    // stream_options (the endpoint rejected it).
+    // A finished request asked its profile to stop sending stream_options (the endpoint
+    // rejected them).
     void streamOptionsRejected(const QString& profile);
 
 private:
@@ -106,9 +108,9 @@ private:
     void flushPacer(ChatSession* session); // shows what it holds back
     void release(const QString& id);       // frees a session that is neither shown nor streaming
     void onLoaded(const ConversationRecord& conversation, const QList<MessageRecord>& messages);
-    void onRequestCompleted(ChatSession* session, const RequestTrace& trace,
-                            const RequestMetrics& metrics, const QString& requestUid,
-                            std::optional<double> displayLagP95Ms);
+    void onRequestCompleted(ChatSession* session, SessionRecorder* recorder,
+                            const RequestTrace& trace, const RequestMetrics& metrics,
+                            const QString& requestUid, std::optional<double> displayLagP95Ms);
     void toggleRating(int index, int rating);
     void assignExperiment(ChatSession* session) const; // a conversation not stored yet
 
@@ -116,6 +118,7 @@ private:
     HistoryService* m_history;
     MetricsService* m_metrics;
     ChatView* m_view;
+    RequestFinisher m_finisher;
     QHash<QString, Open> m_open;
     QHash<QString, QHash<int, QString>> m_notSaved; // conversation -> seq -> why
     ChatSession* m_current = nullptr;
