@@ -170,7 +170,7 @@ void TestRequestFinisher::answerIsSavedBeforeItsRecord()
     QCOMPARE(storedAtRecord.size(), 2);
     const MessageRecord& answer = storedAtRecord.at(1);
     QCOMPARE(answer.requestUid, record.requestUid);
-    QCOMPARE(answer.status, QStringLiteral("done"));
+    QCOMPARE(answer.status, MessageStatus::Done);
     QCOMPARE(answer.content, done->trace.text);
     QVERIFY(!answer.content.isEmpty());
 }
