@@ -1,6 +1,7 @@
 #include "AskRun.h"
 
 #include "CommandLine.h"
+#include "chat/RequestFinisher.h"
 #include "chat/SessionRecorder.h"
 #include "endpoints/ProfileStore.h"
 #include "metrics/MetricsRecord.h"
@@ -272,22 +273,22 @@ void AskRun::onRequestCompleted(const RequestTrace& trace, const RequestMetrics&
                                 const QString& requestUid)
 {
     flushOutput(); // what arrived is shown before anything else happens
-    // The answer is saved when the last write (the flush) and what failed before went in; a
-    // history that could not even be opened saved nothing.
-    bool saved = !m_options.save || m_recorder;
-    if (m_recorder) {
-        m_recorder->flush();
-        saved = writeUnsaved();
-    }
-    MetricsRecord record = MetricsRecord::fromTrace(trace, metrics, m_session.profileName());
-    record.requestUid = requestUid;
-    const QString metricsError = recordMetrics(record);
-    if (trace.streamOptionsRejected && !m_options.profile.isEmpty()) {
-        // Remembered, so the next request does not pay for the rejected one.
-        ProfileStore profiles;
-        if (profiles.contains(m_session.profileName()))
-            profiles.setSendStreamOptions(m_session.profileName(), false);
-    }
+    QString metricsError;
+    const RequestFinisher finisher(
+        [&metricsError](const MetricsRecord& record) { metricsError = recordMetrics(record); },
+        [this](const QString& profile) {
+            // Remembered, so the next request does not pay for the rejected one; only for a
+            // profile named on the command line, not the demo or a bare URL.
+            if (m_options.profile.isEmpty())
+                return;
+            ProfileStore profiles;
+            if (profiles.contains(profile))
+                profiles.setSendStreamOptions(profile, false);
+        });
+    finisher.finishAnswer(m_session, m_recorder.get(), trace, metrics, requestUid);
+    // The answer is saved when the last write (the finisher's flush) and what failed before
+    // went in; a history that could not even be opened saved nothing.
+    const bool saved = m_recorder ? writeUnsaved() : !m_options.save;
 
     if (m_options.json) {
         QJsonObject json = traceToJson(trace, metrics);

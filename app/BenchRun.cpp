@@ -3,6 +3,7 @@
 #include "BenchProgress.h"
 #include "BenchReport.h"
 #include "CommandLine.h"
+#include "endpoints/ProfileStore.h"
 #include "experiments/ExperimentComparison.h"
 #include "metrics/MetricsCsv.h"
 #include "metrics/RequestMetrics.h"
@@ -23,7 +24,22 @@ constexpr int tickMs = 250;
 
 BenchRun::BenchRun(BenchOptions options, QObject* parent)
     : QObject(parent), m_options(std::move(options)), m_setup(this),
-      m_rule(AppSettings().categoryRule())
+      m_rule(AppSettings().categoryRule()),
+      m_finisher(
+          [this](const MetricsRecord& record) {
+              // Stored in batches at each tick; every record stays for the CSV and comparison.
+              m_unsaved.push_back(record);
+              m_records.push_back(record);
+          },
+          [this](const QString& profile) {
+              // Once per run: the run's requests are already built, the next run benefits.
+              if (m_streamOptionsNoted.contains(profile))
+                  return;
+              m_streamOptionsNoted.insert(profile);
+              ProfileStore profiles;
+              if (profiles.contains(profile))
+                  profiles.setSendStreamOptions(profile, false);
+          })
 {
     m_thread.setObjectName(QStringLiteral("adminchat-bench"));
     m_tick.setInterval(tickMs);
@@ -135,14 +151,15 @@ void BenchRun::onRequestFinished(qint64 index, bool warmup, const RequestTrace& 
     m_result.add(trace, metrics);
     const int target = targetOf(index);
     const BenchTarget& t = m_inputs.targets.at(target);
-    MetricsRecord record = MetricsRecord::fromTrace(trace, metrics, t.profile, t.variant);
+    RequestLabels labels;
+    labels.profile = t.profile;
+    labels.variant = t.variant;
+    labels.tag = m_options.tag;
     if (m_inputs.experiment) {
         m_variantResults[std::size_t(target)].add(trace, metrics);
-        record.experiment = m_inputs.experiment->name;
+        labels.experiment = m_inputs.experiment->name;
     }
-    record.tag = m_options.tag;
-    m_unsaved.push_back(record);
-    m_records.push_back(std::move(record));
+    m_finisher.finish(trace, metrics, labels);
 }
 
 void BenchRun::openStore()

@@ -4,11 +4,13 @@
 #include "BenchSetup.h"
 #include "bench/BenchResult.h"
 #include "bench/LoadRunner.h"
+#include "chat/RequestFinisher.h"
 #include "experiments/VariantAssigner.h"
 #include "metrics/LatencyCategory.h"
 #include "metrics/MetricsRecord.h"
 
 #include <QObject>
+#include <QSet>
 #include <QThread>
 #include <QTimer>
 #include <memory>
@@ -52,6 +54,8 @@ private:
     BenchInputs m_inputs;
     std::optional<VariantAssigner> m_assigner;
     CategoryRule m_rule;
+    RequestFinisher m_finisher;
+    QSet<QString> m_streamOptionsNoted; // profiles told to stop sending stream_options
     QThread m_thread;
     LoadRunner* m_runner = nullptr;
     BenchResult m_result;

@@ -11,8 +11,10 @@
 namespace aggregatortest {
 
 using adminchat::AggregateReport;
+using adminchat::ApiError;
 using adminchat::GroupStats;
 using adminchat::MetricsRecord;
+using adminchat::RequestStatus;
 
 inline const QDateTime now(QDate(2024, 5, 1), QTime(12, 0), Qt::UTC);
 inline const QString endpointA = QStringLiteral("http://a.example/v1");
@@ -30,7 +32,7 @@ inline MetricsRecord record(qint64 msAgo, double ttftMs = 300, const QString& en
     r.startedUtc = now.addMSecs(-msAgo);
     r.endpoint = endpoint;
     r.model = model;
-    r.status = QStringLiteral("ok");
+    r.status = RequestStatus::Ok;
     r.httpStatus = 200;
     r.ttftMs = ttftMs;
     r.ttfatMs = ttftMs + 10;
@@ -40,11 +42,11 @@ inline MetricsRecord record(qint64 msAgo, double ttftMs = 300, const QString& en
     return r;
 }
 
-inline MetricsRecord failed(qint64 msAgo, const QString& kind = QStringLiteral("server"),
+inline MetricsRecord failed(qint64 msAgo, ApiError::Kind kind = ApiError::Kind::Http,
                             int http = 500)
 {
     MetricsRecord r = record(msAgo, 20);
-    r.status = QStringLiteral("error");
+    r.status = RequestStatus::Error;
     r.errorKind = kind;
     r.httpStatus = http;
     return r;

@@ -54,7 +54,7 @@ private slots:
                  Category(LatencyCategory::Good));
         QCOMPARE(MetricsAggregator::categorize(failed(0), rule), Category(LatencyCategory::Error));
         MetricsRecord cancelled = record(0);
-        cancelled.status = QStringLiteral("cancelled");
+        cancelled.status = RequestStatus::Cancelled;
         QCOMPARE(MetricsAggregator::categorize(cancelled, rule),
                  Category(LatencyCategory::Cancelled));
         rule.metric = CategoryMetric::Ttfat;

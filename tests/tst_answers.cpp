@@ -180,7 +180,7 @@ void TestAnswers::otherChoicesAreLeftOut()
     QVERIFY(outcome.trace.toolCalls.isEmpty());
     const RequestMetrics metrics = RequestMetrics::fromTrace(outcome.trace);
     const MetricsRecord record = MetricsRecord::fromTrace(outcome.trace, metrics);
-    QCOMPARE(record.status, u"ok"_s);
+    QCOMPARE(record.status, RequestStatus::Ok);
     if (stream) {
         // Only choice 0's pieces are timed: two content events.
         QCOMPARE(outcome.trace.outputEventNs.size(), std::size_t(2));
@@ -239,14 +239,14 @@ void TestAnswers::emptyAnswerIsAnError()
     const RequestMetrics metrics = RequestMetrics::fromTrace(outcome.trace);
     QCOMPARE(metrics.category, LatencyCategory::Error);
     const MetricsRecord record = MetricsRecord::fromTrace(outcome.trace, metrics);
-    QCOMPARE(record.status, u"error"_s);
-    QCOMPARE(record.errorKind, u"empty"_s);
+    QCOMPARE(record.status, RequestStatus::Error);
+    QCOMPARE(record.errorKind, std::optional(ApiError::Kind::Empty));
 
     // The dashboard's figures: an error, in no latency percentile or category.
     MetricsRecord answered = record;
-    answered.status = u"ok"_s;
-    answered.errorKind.clear();
-    answered.category = u"excellent"_s;
+    answered.status = RequestStatus::Ok;
+    answered.errorKind.reset();
+    answered.category = LatencyCategory::Excellent;
     const AggregateReport report = MetricsAggregator::aggregate({record, answered}, MetricsFilter{},
                                                                 record.startedUtc.addSecs(1));
     QCOMPARE(report.total.started, quint64(2));
@@ -299,7 +299,7 @@ void TestAnswers::reasoningOnlyIsAnAnswer()
     QCOMPARE(outcome.trace.reasoning, u"Thinking about it"_s);
     QCOMPARE(
         MetricsRecord::fromTrace(outcome.trace, RequestMetrics::fromTrace(outcome.trace)).status,
-        u"length"_s);
+        RequestStatus::Length);
 }
 
 namespace {
@@ -439,7 +439,7 @@ void TestAnswers::unsaneUsageIsIgnored()
     if (promptKept)
         QCOMPARE(*metrics.promptTokens, qint64(9));
     const MetricsRecord record = MetricsRecord::fromTrace(outcome.trace, metrics);
-    QCOMPARE(record.status, u"ok"_s);
+    QCOMPARE(record.status, RequestStatus::Ok);
     QVERIFY(record.outputTokens >= 0);
 }
 

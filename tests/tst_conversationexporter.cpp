@@ -27,14 +27,14 @@ QList<MessageRecord> messages()
     MessageRecord question;
     question.conversationId = QStringLiteral("018f2a3b4c5d9e0f");
     question.seq = 0;
-    question.role = QStringLiteral("user");
+    question.role = MessageRole::User;
     question.content = QStringLiteral("How do I sort?\n\n```cpp\nstd::vector<int> v;\n```");
     question.createdUtc = QDateTime(QDate(2024, 5, 6), QTime(7, 8, 10), Qt::UTC);
-    question.status = QStringLiteral("done");
+    question.status = MessageStatus::Done;
 
     MessageRecord answer = question;
     answer.seq = 1;
-    answer.role = QStringLiteral("assistant");
+    answer.role = MessageRole::Assistant;
     answer.content = QStringLiteral("Use `std::sort`.");
     answer.reasoning = QStringLiteral("The user wants the standard algorithm.");
     answer.toolCallsJson =
@@ -49,17 +49,17 @@ QList<MessageRecord> messages()
     failed.content = QStringLiteral("Half an ans");
     failed.reasoning.clear();
     failed.toolCallsJson.clear();
-    failed.status = QStringLiteral("failed");
+    failed.status = MessageStatus::Failed;
     failed.error = QStringLiteral("no data for 30 s");
-    failed.errorKind = QStringLiteral("idle_timeout");
+    failed.errorKind = ApiError::Kind::IdleTimeout;
     failed.requestUid.clear();
     failed.rating = -1;
 
     MessageRecord cancelled = failed;
     cancelled.seq = 3;
-    cancelled.status = QStringLiteral("cancelled");
+    cancelled.status = MessageStatus::Cancelled;
     cancelled.error.clear();
-    cancelled.errorKind.clear();
+    cancelled.errorKind.reset();
     cancelled.rating.reset();
     return {question, answer, failed, cancelled};
 }

@@ -167,7 +167,7 @@ void TestConversationFlow::editAndResendReplacesTheRest()
     QTRY_VERIFY([&] {
         ConversationStore store(dbPath());
         const auto messages = store.open() ? store.messages(id) : QList<MessageRecord>();
-        return messages.size() == 2 && messages.at(1).status == QLatin1String("done") &&
+        return messages.size() == 2 && messages.at(1).status == MessageStatus::Done &&
                messages.at(0).content == entries.at(0).text;
     }());
 }

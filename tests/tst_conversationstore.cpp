@@ -74,9 +74,9 @@ MessageRecord TestConversationStore::message(const QString& id, int seq, const Q
     MessageRecord m;
     m.conversationId = id;
     m.seq = seq;
-    m.role = role;
+    m.role = *roleFromName(role);
     m.content = content;
-    m.status = QStringLiteral("done");
+    m.status = MessageStatus::Done;
     m.createdUtc = QDateTime::fromMSecsSinceEpoch(1'700'000'000'000 + seq, Qt::UTC);
     return m;
 }
@@ -434,9 +434,9 @@ void TestConversationStore::survivesReopening()
     full.toolCallsJson = QStringLiteral(R"([{"id":"t1","name":"f","arguments":"{}"}])");
     full.model = QStringLiteral("demo-model");
     full.endpoint = QStringLiteral("http://127.0.0.1:8000/v1");
-    full.status = QStringLiteral("failed");
+    full.status = MessageStatus::Failed;
     full.error = QStringLiteral("stream stalled");
-    full.errorKind = QStringLiteral("idle_timeout");
+    full.errorKind = ApiError::Kind::IdleTimeout;
     full.requestUid = QStringLiteral("req-1");
     full.rating = -1;
     full.experiment = QStringLiteral("prompt-test");

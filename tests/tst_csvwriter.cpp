@@ -92,7 +92,7 @@ private slots:
         record.startedUtc = QDateTime(QDate(2026, 11, 24), QTime(10, 0, 0, 123), Qt::UTC);
         record.endpoint = QStringLiteral("http://h/v1");
         record.model = QStringLiteral("m,1");
-        record.status = QStringLiteral("ok");
+        record.status = RequestStatus::Ok;
         record.ttftMs = 312.5;
         record.outputTokens = 12;
         record.outputTokensEstimated = false;

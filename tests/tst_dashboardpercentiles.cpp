@@ -43,7 +43,7 @@ void TestDashboardPercentiles::twoRequests()
         r.startedUtc = QDateTime::currentDateTimeUtc().addSecs(-10);
         r.endpoint = QStringLiteral("http://127.0.0.1:9/v1");
         r.model = QStringLiteral("m");
-        r.status = QStringLiteral("ok");
+        r.status = RequestStatus::Ok;
         r.httpStatus = 200;
         r.ttftMs = r.ttfatMs = ttft;
         r.e2eMs = ttft + 500;

@@ -163,7 +163,7 @@ void TestDatabase::migratesFromVersionOne()
         QVERIFY2(conversations.create(c, &error), qPrintable(error));
         MessageRecord m;
         m.conversationId = c.id;
-        m.role = QStringLiteral("user");
+        m.role = MessageRole::User;
         m.content = QStringLiteral("after the migration");
         QVERIFY2(conversations.saveMessage(m, &error), qPrintable(error));
         QCOMPARE(conversations.conversations().size(), 1);

@@ -13,7 +13,7 @@ namespace {
 const QString experimentName = QStringLiteral("prompt-test");
 
 MetricsRecord record(const QString& variant, double ttft, double e2e, double tokensPerSecond,
-                     const QString& status = QStringLiteral("ok"))
+                     RequestStatus status = RequestStatus::Ok)
 {
     MetricsRecord r;
     r.experiment = experimentName;
@@ -48,9 +48,9 @@ std::vector<MetricsRecord> threeVariants()
         records.insert(records.end(), {a, b, c});
     }
     for (int i = 0; i < 10; ++i)
-        records.push_back(record(QStringLiteral("B"), 5, 6, 0, QStringLiteral("error")));
+        records.push_back(record(QStringLiteral("B"), 5, 6, 0, RequestStatus::Error));
     for (int i = 0; i < 2; ++i)
-        records.push_back(record(QStringLiteral("C"), 290, 500, 10, QStringLiteral("cancelled")));
+        records.push_back(record(QStringLiteral("C"), 290, 500, 10, RequestStatus::Cancelled));
     return records;
 }
 

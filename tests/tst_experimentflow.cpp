@@ -200,7 +200,7 @@ void TestExperimentFlow::variantsSteerLabelAndCompare()
         QCOMPARE(record->profile, QStringLiteral("Demo"));
         const bool b = it.value() == QLatin1String("B");
         QCOMPARE(record->model, b ? QStringLiteral("demo-chat") : QStringLiteral("demo-reasoner"));
-        QCOMPARE(record->status, b ? QStringLiteral("length") : QStringLiteral("ok"));
+        QCOMPARE(record->status, b ? RequestStatus::Length : RequestStatus::Ok);
         QCOMPARE(record->promptChars, question.size() + (b ? systemPrompt.size() : 0));
     }
 

@@ -71,14 +71,14 @@ void TestHistoryCommand::seed(const QString& id, const QStringList& contents,
         MessageRecord m;
         m.conversationId = id;
         m.seq = seq;
-        m.role = seq % 2 ? QStringLiteral("assistant") : QStringLiteral("user");
+        m.role = seq % 2 ? MessageRole::Assistant : MessageRole::User;
         m.content = contents[seq];
         m.model = seq % 2 ? QStringLiteral("demo-model") : QString();
-        m.status = QStringLiteral("done");
+        m.status = MessageStatus::Done;
         if (seq == contents.size() - 1 && !lastStatus.isEmpty()) {
-            m.status = lastStatus;
+            m.status = *messageStatusFromName(lastStatus);
             m.error = QStringLiteral("HTTP 500 from the server");
-            m.errorKind = QStringLiteral("server");
+            m.errorKind = ApiError::Kind::Http;
         }
         QVERIFY2(store.saveMessage(m, &error), qPrintable(error));
     }
@@ -160,7 +160,7 @@ void TestHistoryCommand::show()
     QVERIFY(text.contains(QLatin1String("0190bbbb00003333")));
     QVERIFY(text.contains(QLatin1String("## User\n\nThird one\n")));
     QVERIFY(text.contains(QStringLiteral("## Assistant · demo-model\n\nPartial answ\n")));
-    QVERIFY(text.contains(QLatin1String("> **Error (server):** HTTP 500 from the server")));
+    QVERIFY(text.contains(QLatin1String("> **Error (http):** HTTP 500 from the server")));
     QVERIFY(run.err.isEmpty());
 }
 

@@ -20,12 +20,12 @@ const QString bigAnswer =
     QString(QStringLiteral("Every answer counts. ")).repeated(15000); // 315 KB
 
 MessageRecord message(const QString& conversationId, int seq, const QString& content,
-                      const QString& status = QStringLiteral("done"))
+                      MessageStatus status = MessageStatus::Done)
 {
     MessageRecord m;
     m.conversationId = conversationId;
     m.seq = seq;
-    m.role = seq % 2 ? QStringLiteral("assistant") : QStringLiteral("user");
+    m.role = seq % 2 ? MessageRole::Assistant : MessageRole::User;
     m.content = content;
     m.status = status;
     m.createdUtc = QDateTime::currentDateTimeUtc();
@@ -82,7 +82,7 @@ bool TestHistoryDiskFull::start()
     conversation.id = m_id = ConversationStore::newId();
     m_service->create(conversation);
     m_service->saveMessage(message(m_id, 0, QStringLiteral("Tell me everything")));
-    m_service->saveMessage(message(m_id, 1, QString(), QStringLiteral("streaming")));
+    m_service->saveMessage(message(m_id, 1, QString(), MessageStatus::Streaming));
     return failed.isEmpty() && m_service->unsavedCount() == 0;
 }
 
@@ -96,8 +96,8 @@ void TestHistoryDiskFull::keptSaidOnceAndRetriedByTimer()
     QVERIFY(ScratchMounts::fill(m_mount) > 0);
 
     // The answer streams in and ends while the disk is full.
-    m_service->saveMessage(message(m_id, 1, bigAnswer.left(100000), QStringLiteral("streaming")));
-    m_service->saveMessage(message(m_id, 1, bigAnswer.left(200000), QStringLiteral("streaming")));
+    m_service->saveMessage(message(m_id, 1, bigAnswer.left(100000), MessageStatus::Streaming));
+    m_service->saveMessage(message(m_id, 1, bigAnswer.left(200000), MessageStatus::Streaming));
     m_service->saveMessage(message(m_id, 1, bigAnswer));
     QCOMPARE(saveFailed.count(), 1); // once, not for every streaming save
     QCOMPARE(saveFailed.at(0).at(0).toString(), m_id);
@@ -138,7 +138,7 @@ void TestHistoryDiskFull::keptSaidOnceAndRetriedByTimer()
     const QList<MessageRecord> stored = store.messages(m_id);
     QCOMPARE(stored.size(), 2);
     QCOMPARE(stored.at(1).content, bigAnswer);
-    QCOMPARE(stored.at(1).status, QStringLiteral("done"));
+    QCOMPARE(stored.at(1).status, MessageStatus::Done);
 }
 
 void TestHistoryDiskFull::writtenAtTheNextWriteThatWorks()

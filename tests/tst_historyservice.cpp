@@ -13,12 +13,12 @@ using namespace adminchat;
 namespace {
 
 MessageRecord message(const QString& id, int seq, const QString& role, const QString& content,
-                      const QString& status = QStringLiteral("done"))
+                      MessageStatus status = MessageStatus::Done)
 {
     MessageRecord m;
     m.conversationId = id;
     m.seq = seq;
-    m.role = role;
+    m.role = *roleFromName(role);
     m.content = content;
     m.status = status;
     return m;
@@ -179,7 +179,7 @@ void TestHistoryService::signalsFollowTheListing()
          {QStringLiteral("Qu"), QStringLiteral("Queues are"), QStringLiteral("Queues are FIFO.")})
         call("saveMessage",
              Q_ARG(adminchat::MessageRecord, message(c.id, 1, QStringLiteral("assistant"), partial,
-                                                     QStringLiteral("streaming"))));
+                                                     MessageStatus::Streaming)));
     QList<ConversationRecord> list = listNow();
     QCOMPARE(seen.changed, 2);
     QCOMPARE(list.size(), 1);

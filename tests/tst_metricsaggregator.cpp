@@ -164,12 +164,12 @@ private slots:
     void rates()
     {
         std::vector<MetricsRecord> records(10, record(minute));
-        records[0] = failed(minute, QStringLiteral("rate_limit"), 429);
+        records[0] = failed(minute, ApiError::Kind::Http, 429);
         records[1] = failed(minute);
-        records[2].status = QStringLiteral("cancelled");
-        records[3].status = QStringLiteral("length");
-        records[4].status = QStringLiteral("length");
-        records[5].status = QStringLiteral("tool_calls");
+        records[2].status = RequestStatus::Cancelled;
+        records[3].status = RequestStatus::Length;
+        records[4].status = RequestStatus::Length;
+        records[5].status = RequestStatus::ToolCalls;
         records[6].streamed = false;
         records[7].streamed = false;
         records[8].retries = 2;
@@ -199,10 +199,12 @@ private slots:
     void errorKinds()
     {
         const std::vector<MetricsRecord> records = {
-            failed(minute, "timeout"), failed(minute, "timeout"), failed(minute, "server"),
-            record(minute), failed(minute, "rate_limit", 429)};
+            failed(minute, ApiError::Kind::IdleTimeout),
+            failed(minute, ApiError::Kind::IdleTimeout), failed(minute, ApiError::Kind::Http),
+            record(minute), failed(minute, ApiError::Kind::Connection)};
         const AggregateReport report = MetricsAggregator::aggregate(records, {}, now);
-        const QMap<QString, quint64> expected = {{"timeout", 2}, {"server", 1}, {"rate_limit", 1}};
+        const QMap<QString, quint64> expected = {
+            {"idle_timeout", 2}, {"http", 1}, {"connection", 1}};
         QCOMPARE(report.total.errorKinds, expected);
         QCOMPARE(report.byModel.first().errorKinds, expected);
         QCOMPARE(report.byEndpoint.first().errorKinds, expected);
@@ -239,7 +241,7 @@ private slots:
         for (int i = 0; i < 200; ++i) {
             MetricsRecord r = record(i * second);
             if (i % 4 == 3) {
-                r.status = QStringLiteral("cancelled"); // shown text counts whatever the status
+                r.status = RequestStatus::Cancelled; // shown text counts whatever the status
             }
             if (i % 5 != 0) { // some records come from outside the window: no figure
                 r.displayLagP95Ms = 1.0 + (i * 37) % 150;
@@ -365,7 +367,7 @@ private slots:
             records.push_back(record(minute, 1000));
             records.push_back(failed(minute)); // a fast 500: TTFT 20 ms
             MetricsRecord cancelled = record(minute, 5);
-            cancelled.status = QStringLiteral("cancelled");
+            cancelled.status = RequestStatus::Cancelled;
             records.push_back(cancelled);
         }
         const GroupStats total = MetricsAggregator::aggregate(records, {}, now).total;

@@ -69,9 +69,9 @@ private slots:
         QCOMPARE(r.variant, QStringLiteral("B"));
         QVERIFY(r.tag.isEmpty());
         QVERIFY(r.streamed);
-        QCOMPARE(r.status, QStringLiteral("ok"));
+        QCOMPARE(r.status, RequestStatus::Ok);
         QCOMPARE(r.httpStatus, 200);
-        QVERIFY(r.errorKind.isEmpty());
+        QVERIFY(!r.errorKind);
         QCOMPARE(r.ttftMs, m.ttftMs);
         QCOMPARE(r.ttfatMs, m.ttfatMs);
         QCOMPARE(r.e2eMs, m.e2eMs);
@@ -85,7 +85,7 @@ private slots:
         QCOMPARE(r.promptTokens, std::optional<qint64>(17));
         QCOMPARE(r.tokensPerSecond, m.tokensPerSecond);
         QCOMPARE(r.retries, 2);
-        QCOMPARE(r.category, QStringLiteral("excellent"));
+        QCOMPARE(r.category, std::optional(LatencyCategory::Excellent));
         QVERIFY(!r.rating);
         QCOMPARE(r.promptHash, QStringLiteral("ab12cd34"));
         QCOMPARE(r.promptChars, 321);
@@ -197,8 +197,10 @@ private slots:
         if (errorKind >= 0)
             trace.error = ApiError{ApiError::Kind(errorKind), QStringLiteral("boom")};
         const MetricsRecord r = MetricsRecord::fromTrace(trace, sampleMetrics());
-        QCOMPARE(r.status, status);
-        QCOMPARE(r.errorKind, errorName);
+        // The names are what the database, CSV and JSON hold.
+        QCOMPARE(statusName(r.status), status);
+        QCOMPARE(statusFromName(status), std::optional(r.status));
+        QCOMPARE(r.errorKind ? ApiError::kindName(*r.errorKind) : QString(), errorName);
         QCOMPARE(r.isError(), status == QLatin1String("error"));
         QCOMPARE(r.isCancelled(), status == QLatin1String("cancelled"));
     }
@@ -207,9 +209,12 @@ private slots:
     {
         RequestMetrics m = sampleMetrics();
         m.category = LatencyCategory::Slow;
-        QCOMPARE(MetricsRecord::fromTrace(sampleTrace(), m).category, QStringLiteral("slow"));
+        QCOMPARE(MetricsRecord::fromTrace(sampleTrace(), m).category,
+                 std::optional(LatencyCategory::Slow));
         m.category = LatencyCategory::Cancelled;
-        QCOMPARE(MetricsRecord::fromTrace(sampleTrace(), m).category, QStringLiteral("cancelled"));
+        QCOMPARE(MetricsRecord::fromTrace(sampleTrace(), m).category,
+                 std::optional(LatencyCategory::Cancelled));
+        QVERIFY(!statusFromName(QStringLiteral("stop"))); // a finish reason, not a status
     }
 
     void sketchHoldsEveryGap()

@@ -15,22 +15,23 @@ using namespace adminchat;
 
 namespace {
 
-MetricsRecord record(const QString& model, double ttftMs, const QString& status = "ok")
+MetricsRecord record(const QString& model, double ttftMs, RequestStatus status = RequestStatus::Ok)
 {
     MetricsRecord r;
     r.startedUtc = QDateTime::currentDateTimeUtc();
     r.endpoint = QStringLiteral("http://127.0.0.1:1/v1");
     r.model = model;
     r.status = status;
-    r.httpStatus = status == QLatin1String("error") ? 500 : 200;
-    r.errorKind = status == QLatin1String("error") ? QStringLiteral("http") : QString();
-    if (status != QLatin1String("error")) {
+    r.httpStatus = status == RequestStatus::Error ? 500 : 200;
+    if (status == RequestStatus::Error)
+        r.errorKind = ApiError::Kind::Http;
+    else {
         r.ttftMs = ttftMs;
         r.e2eMs = ttftMs + 1000;
         r.tokensPerSecond = 40;
         r.outputTokens = 40;
     }
-    r.category = QStringLiteral("excellent");
+    r.category = LatencyCategory::Excellent;
     return r;
 }
 
@@ -63,8 +64,8 @@ private slots:
             QMetaObject::invokeMethod(service, [service, i] {
                 service->addRecord(record(QStringLiteral("m"), 100 + 10 * i));
             });
-        QMetaObject::invokeMethod(service,
-                                  [service] { service->addRecord(record("m", 0, "error")); });
+        QMetaObject::invokeMethod(
+            service, [service] { service->addRecord(record("m", 0, RequestStatus::Error)); });
         QTRY_VERIFY_WITH_TIMEOUT(
             !snapshots.isEmpty() && lastSnapshot(snapshots).report.total.started == 6, 5000);
         const DashboardSnapshot snapshot = lastSnapshot(snapshots);

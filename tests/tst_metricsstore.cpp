@@ -28,9 +28,9 @@ MetricsRecord makeRecord(const QDateTime& started, const QString& model = QStrin
     r.startedUtc = started;
     r.endpoint = QStringLiteral("http://localhost:8000/v1");
     r.model = model;
-    r.status = QStringLiteral("ok");
+    r.status = RequestStatus::Ok;
     r.httpStatus = 200;
-    r.category = QStringLiteral("good");
+    r.category = LatencyCategory::Good;
     r.ttftMs = 600;
     return r;
 }
@@ -49,9 +49,9 @@ MetricsRecord fullRecord()
     r.variant = QStringLiteral("B");
     r.tag = QStringLiteral("bench-7");
     r.streamed = false;
-    r.status = QStringLiteral("length");
+    r.status = RequestStatus::Length;
     r.httpStatus = 200;
-    r.errorKind = QStringLiteral("cut_off");
+    r.errorKind = ApiError::Kind::CutOff;
     r.ttftMs = 412.125;
     r.ttfatMs = 500.5;
     r.e2eMs = 2345.75;
@@ -65,7 +65,7 @@ MetricsRecord fullRecord()
     r.promptTokens = 4096;
     r.tokensPerSecond = 43.07;
     r.retries = 3;
-    r.category = QStringLiteral("acceptable");
+    r.category = LatencyCategory::Acceptable;
     r.rating = -1;
     r.promptHash =
         QStringLiteral("0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef");
@@ -200,7 +200,8 @@ private slots:
 
         QCOMPARE(e.id, batch[1].id);
         QVERIFY(!e.startedUtc.isValid());
-        QVERIFY(e.endpoint.isEmpty() && e.model.isEmpty() && e.status.isEmpty());
+        QVERIFY(e.endpoint.isEmpty() && e.model.isEmpty() && e.status == RequestStatus::Ok &&
+                !e.errorKind && !e.category);
         QVERIFY(e.streamed);
         QVERIFY(e.outputTokensEstimated);
         QVERIFY(!e.ttftMs && !e.ttfatMs && !e.e2eMs && !e.meanItlMs && !e.itlP50Ms);

@@ -126,10 +126,10 @@ private slots:
         const MessageRecord message = SessionRecorder::toMessageRecord(entry, "c1", 3);
         QCOMPARE(message.conversationId, QStringLiteral("c1"));
         QCOMPARE(message.seq, 3);
-        QCOMPARE(message.role, QStringLiteral("assistant"));
-        QCOMPARE(message.status, QStringLiteral("failed"));
+        QCOMPARE(message.role, MessageRole::Assistant);
+        QCOMPARE(message.status, MessageStatus::Failed);
         QCOMPARE(message.error, QStringLiteral("no data for 60 s")); // one line
-        QCOMPARE(message.errorKind, QStringLiteral("idle_timeout"));
+        QCOMPARE(message.errorKind, std::optional(ApiError::Kind::IdleTimeout));
         QCOMPARE(message.toolCallsJson,
                  QStringLiteral("[{\"arguments\":\"{\\\"q\\\":\\\"x\\\"}\",\"id\":\"call_1\","
                                 "\"name\":\"lookup\"},{\"arguments\":\"{}\",\"id\":\"call_2\","
@@ -156,10 +156,10 @@ private slots:
         ChatEntry user;
         user.text = QStringLiteral("hi");
         const MessageRecord userMessage = SessionRecorder::toMessageRecord(user, "c1", 0);
-        QCOMPARE(userMessage.role, QStringLiteral("user"));
-        QCOMPARE(userMessage.status, QStringLiteral("done"));
+        QCOMPARE(userMessage.role, MessageRole::User);
+        QCOMPARE(userMessage.status, MessageStatus::Done);
         QVERIFY(userMessage.toolCallsJson.isEmpty());
-        QVERIFY(userMessage.errorKind.isEmpty());
+        QVERIFY(!userMessage.errorKind);
         QVERIFY(!SessionRecorder::toChatEntry(userMessage).error.has_value());
     }
 
@@ -167,22 +167,25 @@ private slots:
     {
         const QStringList statuses{"pending", "streaming", "done", "failed", "cancelled"};
         for (const QString& status : statuses) {
-            const auto state = SessionRecorder::stateFromStatus(status);
+            const auto state = messageStatusFromName(status);
             QVERIFY2(state, qPrintable(status));
-            QCOMPARE(SessionRecorder::statusName(*state), status);
+            QCOMPARE(messageStatusName(*state), status);
         }
-        QVERIFY(!SessionRecorder::stateFromStatus(QStringLiteral("finished")));
+        QVERIFY(!messageStatusFromName(QStringLiteral("finished")));
+        for (const QString role : {"user", "assistant", "system"})
+            QCOMPARE(roleName(*roleFromName(role)), role);
+        QVERIFY(!roleFromName(QStringLiteral("tool")));
         for (int k = int(ApiError::Kind::Http); k <= int(ApiError::Kind::Cancelled); ++k) {
             const auto kind = ApiError::Kind(k);
             QCOMPARE(ApiError::kindFromName(ApiError::kindName(kind)), std::optional(kind));
         }
         QVERIFY(!ApiError::kindFromName(QStringLiteral("unknown")));
-        // A kind written by a newer version still restores the error text.
+        // A kind written by a newer version reads as none; the error text still comes back.
         MessageRecord message;
-        message.role = QStringLiteral("assistant");
-        message.status = QStringLiteral("failed");
+        message.role = MessageRole::Assistant;
+        message.status = MessageStatus::Failed;
         message.error = QStringLiteral("quota exceeded");
-        message.errorKind = QStringLiteral("quota");
+        message.errorKind = ApiError::kindFromName(QStringLiteral("quota"));
         QCOMPARE(SessionRecorder::toChatEntry(message).error->message, message.error);
     }
 
@@ -198,8 +201,9 @@ private slots:
                     created = c;
                     order << QStringLiteral("conversation");
                 });
-        connect(&recorder, &SessionRecorder::messageSaved, this,
-                [&](const MessageRecord& m) { order << m.role + QLatin1Char(':') + m.status; });
+        connect(&recorder, &SessionRecorder::messageSaved, this, [&](const MessageRecord& m) {
+            order << roleName(m.role) + QLatin1Char(':') + messageStatusName(m.status);
+        });
 
         const QString text = QStringLiteral("How do I   tune\nvLLM for latency?");
         QVERIFY(chat.exchange(text));
@@ -239,9 +243,9 @@ private slots:
         QStringList stateMismatches;
         connect(&chat.session, &ChatSession::entryStateChanged, this, [&](int index) {
             const MessageRecord last = savedAt(saved, saved.size() - 1);
-            const QString status = SessionRecorder::statusName(chat.session.entries()[index].state);
+            const MessageStatus status = chat.session.entries()[index].state;
             if (last.seq != index || last.status != status)
-                stateMismatches << status;
+                stateMismatches << messageStatusName(status);
         });
 
         QVERIFY(chat.exchange(longPrompt(150)));
@@ -258,12 +262,12 @@ private slots:
                  qPrintable(QStringLiteral("%1 saves for %2 deltas")
                                 .arg(answerSaves.size())
                                 .arg(appended.size())));
-        QCOMPARE(answerSaves.last().status, QStringLiteral("done"));
+        QCOMPARE(answerSaves.last().status, MessageStatus::Done);
         QCOMPARE(answerSaves.last().content, shown);
         int partial = 0;
         for (const MessageRecord& save : answerSaves) {
             QVERIFY(shown.startsWith(save.content));
-            if (save.status == QLatin1String("streaming") && !save.content.isEmpty())
+            if (save.status == MessageStatus::Streaming && !save.content.isEmpty())
                 ++partial;
         }
         QVERIFY(partial >= 1); // the timer saved text while it streamed
@@ -287,13 +291,13 @@ private slots:
         recorder.flush();
         QCOMPARE(saved.size(), before + 1);
         const MessageRecord flushed = savedAt(saved, saved.size() - 1);
-        QCOMPARE(flushed.status, QStringLiteral("streaming"));
+        QCOMPARE(flushed.status, MessageStatus::Streaming);
         QCOMPARE(flushed.content, chat.session.entries().at(1).text);
         recorder.flush(); // nothing new since
         QCOMPARE(saved.size(), before + 1);
         chat.session.stop();
         QVERIFY(QTest::qWaitFor([&] { return !chat.session.isBusy(); }, kWaitMs));
-        QCOMPARE(savedAt(saved, saved.size() - 1).status, QStringLiteral("cancelled"));
+        QCOMPARE(savedAt(saved, saved.size() - 1).status, MessageStatus::Cancelled);
     }
 
     void truncationAndRating()
@@ -326,7 +330,7 @@ private slots:
         QCOMPARE(truncated.at(1), (QVariantList{id, 1}));
         QVERIFY(completed.wait(kWaitMs));
         QCOMPARE(savedAt(saved, saved.size() - 1).seq, 1);
-        QCOMPARE(savedAt(saved, saved.size() - 1).status, QStringLiteral("done"));
+        QCOMPARE(savedAt(saved, saved.size() - 1).status, MessageStatus::Done);
     }
 
     void storeSeesPartialTextWhileStreaming()
@@ -355,7 +359,7 @@ private slots:
         QVERIFY(QTest::qWaitFor(
             [&] {
                 const QList<MessageRecord> messages = reader.messages(id);
-                if (messages.size() == 2 && messages[1].status == QLatin1String("streaming") &&
+                if (messages.size() == 2 && messages[1].status == MessageStatus::Streaming &&
                     !messages[1].content.isEmpty()) {
                     partial = messages[1];
                     busyThen = chat.session.isBusy();
@@ -375,7 +379,7 @@ private slots:
         QCOMPARE(stored.size(), 2);
         QCOMPARE(stored[0].content, chat.session.entries().at(0).text);
         QCOMPARE(stored[1].content, shown.text);
-        QCOMPARE(stored[1].status, QStringLiteral("done"));
+        QCOMPARE(stored[1].status, MessageStatus::Done);
         QCOMPARE(stored[1].requestUid, shown.requestUid);
         QCOMPARE(stored[1].endpoint, EndpointConfig::displayUrl(chat.server.baseUrl()));
         QCOMPARE(stored[1].model, QStringLiteral("demo-chat"));
@@ -407,9 +411,9 @@ private slots:
 
         QList<MessageRecord> stored = store.messages(id);
         QCOMPARE(stored.size(), 2);
-        QCOMPARE(stored[1].status, QStringLiteral("failed"));
+        QCOMPARE(stored[1].status, MessageStatus::Failed);
         QCOMPARE(stored[1].content, failed.text);
-        QCOMPARE(stored[1].errorKind, QStringLiteral("cut_off"));
+        QCOMPARE(stored[1].errorKind, std::optional(ApiError::Kind::CutOff));
         QCOMPARE(stored[1].error, failed.error->message);
         QVERIFY(!stored[1].error.isEmpty());
 
@@ -433,7 +437,7 @@ private slots:
         QVERIFY2(errors.isEmpty(), qPrintable(errors.join(QLatin1Char('\n'))));
         stored = store.messages(id);
         QCOMPARE(stored.size(), 2);
-        QCOMPARE(stored[1].status, QStringLiteral("done"));
+        QCOMPARE(stored[1].status, MessageStatus::Done);
         QCOMPARE(stored[1].content, reopened.session.entries().at(1).text);
         QVERIFY(stored[1].error.isEmpty());
         QCOMPARE(stored[1].rating, std::optional<int>(1));

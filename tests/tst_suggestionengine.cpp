@@ -56,7 +56,7 @@ MetricsRecord record(qint64 secondsAgo, const QString& endpoint = endpointA,
     r.startedUtc = now.addSecs(-secondsAgo);
     r.endpoint = endpoint;
     r.model = model;
-    r.status = QStringLiteral("ok");
+    r.status = RequestStatus::Ok;
     r.httpStatus = 200;
     r.ttftMs = ttftMs;
     r.e2eMs = ttftMs + 2000;
@@ -66,8 +66,8 @@ MetricsRecord record(qint64 secondsAgo, const QString& endpoint = endpointA,
 MetricsRecord failed(qint64 secondsAgo)
 {
     MetricsRecord r = record(secondsAgo);
-    r.status = QStringLiteral("error");
-    r.errorKind = QStringLiteral("server");
+    r.status = RequestStatus::Error;
+    r.errorKind = ApiError::Kind::Http;
     r.httpStatus = 503;
     return r;
 }
@@ -225,7 +225,7 @@ private slots:
         QCOMPARE(fired[0].severity, Severity::Alert);
         QCOMPARE(fired[0].endpoint, endpointA);
         QVERIFY2(fired[0].evidence.contains("4 errors in 20 requests (20.0%)") &&
-                     fired[0].evidence.contains("2.0%") && fired[0].evidence.contains("server"),
+                     fired[0].evidence.contains("2.0%") && fired[0].evidence.contains("http"),
                  qPrintable(fired[0].evidence));
     }
 

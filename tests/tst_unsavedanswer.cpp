@@ -97,7 +97,7 @@ void TestUnsavedAnswer::markedKeptAndSavedOnRetry()
         const QList<MessageRecord> messages = store.messages(id);
         QCOMPARE(messages.size(), 2);
         QCOMPARE(messages.at(1).content, expected);
-        QCOMPARE(messages.at(1).status, QStringLiteral("done"));
+        QCOMPARE(messages.at(1).status, MessageStatus::Done);
     }
     qunsetenv("OPENAI_BASE_URL");
 }

@@ -3,6 +3,7 @@
 #include "ChatView.h"
 #include "ComposerEdit.h"
 #include "ConversationController.h"
+#include "ConversationDisplay.h"
 #include "ConversationSidebar.h"
 #include "DashboardWidget.h"
 #include "EndpointPicker.h"
@@ -10,6 +11,7 @@
 #include "MetricsPanelController.h"
 #include "ProfileEditorDialog.h"
 #include "chat/ChatSession.h"
+#include "chat/ConversationPersistence.h"
 #include "demo/DemoServerThread.h"
 #include "endpoints/KeyStore.h"
 #include "endpoints/ProfileStore.h"
@@ -71,8 +73,10 @@ MainWindow::MainWindow(const GuiOptions& options, QWidget* parent)
     // Both databases open on their own threads: the window is up before any disk work.
     startMetrics(options);
     startHistory(options);
-    m_conversations = new ConversationController(m_network->client(), m_history->service(),
-                                                 m_metrics->service(), m_chatView, this);
+    m_conversations = new ConversationController(
+        m_network->client(),
+        new ConversationPersistence(m_history->service(), m_metrics->service()),
+        new ConversationDisplay(m_chatView), this);
     connectConversations();
     startConnectionWarming();
     m_conversations->setCategoryRule(m_settings->categoryRule());
@@ -264,10 +268,12 @@ void MainWindow::connectConversations()
                 if (!profile.isEmpty())
                     m_picker->selectProfile(profile, model);
             });
-    connect(c, &ConversationController::streamOptionsRejected, this, [this](const QString& name) {
-        if (m_profiles->contains(name))
-            m_profiles->setSendStreamOptions(name, false); // remembered for the next request
-    });
+    connect(c->persistence(), &ConversationPersistence::streamOptionsRejected, this,
+            [this](const QString& name) {
+                if (m_profiles->contains(name))
+                    m_profiles->setSendStreamOptions(name,
+                                                     false); // remembered for the next request
+            });
 
     connect(m_picker, &EndpointPicker::endpointChanged, c, &ConversationController::setEndpoint);
     connect(m_picker, &EndpointPicker::modelChanged, c, &ConversationController::setModel);

@@ -3,6 +3,7 @@
 #include "metrics/RequestMetrics.h"
 #include "openai/ApiError.h"
 #include "openai/ToolCall.h"
+#include "store/ConversationRecord.h"
 
 #include <QDateTime>
 #include <QList>
@@ -19,14 +20,9 @@ struct ChatEntry
         User,
         Assistant
     };
-    enum class State
-    {
-        Pending,   // sent, nothing arrived yet
-        Streaming, // output arriving
-        Done,
-        Failed, // keeps the partial text, with the error
-        Cancelled,
-    };
+    // Pending: sent, nothing arrived yet; Streaming: output arriving; Failed keeps the partial
+    // text, with the error. The same as a stored message's status.
+    using State = MessageStatus;
 
     Role role = Role::User;
     State state = State::Done;

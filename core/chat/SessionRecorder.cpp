@@ -124,19 +124,18 @@ MessageRecord SessionRecorder::toMessageRecord(const ChatEntry& entry,
     MessageRecord message;
     message.conversationId = conversationId;
     message.seq = seq;
-    message.role =
-        entry.role == ChatEntry::Role::User ? QStringLiteral("user") : QStringLiteral("assistant");
+    message.role = entry.role == ChatEntry::Role::User ? MessageRole::User : MessageRole::Assistant;
     message.content = entry.text;
     message.reasoning = entry.reasoning;
     message.toolCallsJson = toolCallsToJson(entry.toolCalls);
     message.model = entry.model;
     message.endpoint = entry.endpoint;
     message.createdUtc = entry.createdUtc;
-    message.status = statusName(entry.state);
+    message.status = entry.state;
     if (entry.error) {
         // One line, as the store and the history view show it.
         message.error = entry.error->message.simplified();
-        message.errorKind = entry.error->kindName();
+        message.errorKind = entry.error->kind;
     }
     message.requestUid = entry.requestUid;
     message.rating = entry.rating;
@@ -149,9 +148,9 @@ ChatEntry SessionRecorder::toChatEntry(const MessageRecord& message)
 {
     ChatEntry entry;
     // A stored system message has no entry role of its own; it is shown as the user's.
-    entry.role = message.role == QLatin1String("assistant") ? ChatEntry::Role::Assistant
-                                                            : ChatEntry::Role::User;
-    entry.state = stateFromStatus(message.status).value_or(ChatEntry::State::Done);
+    entry.role =
+        message.role == MessageRole::Assistant ? ChatEntry::Role::Assistant : ChatEntry::Role::User;
+    entry.state = message.status;
     entry.text = message.content;
     entry.reasoning = message.reasoning;
     entry.toolCalls = toolCallsFromJson(message.toolCallsJson);
@@ -159,43 +158,12 @@ ChatEntry SessionRecorder::toChatEntry(const MessageRecord& message)
     entry.endpoint = message.endpoint;
     entry.createdUtc = message.createdUtc;
     entry.requestUid = message.requestUid;
-    if (!message.error.isEmpty() || !message.errorKind.isEmpty()) {
-        entry.error =
-            ApiError{ApiError::kindFromName(message.errorKind).value_or(ApiError::Kind::Protocol),
-                     message.error};
-    }
+    if (!message.error.isEmpty() || message.errorKind)
+        entry.error = ApiError{message.errorKind.value_or(ApiError::Kind::Protocol), message.error};
     entry.rating = message.rating;
     entry.experiment = message.experiment;
     entry.variant = message.variant;
     return entry;
-}
-
-QString SessionRecorder::statusName(ChatEntry::State state)
-{
-    switch (state) {
-    case ChatEntry::State::Pending:
-        return QStringLiteral("pending");
-    case ChatEntry::State::Streaming:
-        return QStringLiteral("streaming");
-    case ChatEntry::State::Done:
-        return QStringLiteral("done");
-    case ChatEntry::State::Failed:
-        return QStringLiteral("failed");
-    case ChatEntry::State::Cancelled:
-        return QStringLiteral("cancelled");
-    }
-    return QStringLiteral("done");
-}
-
-std::optional<ChatEntry::State> SessionRecorder::stateFromStatus(const QString& status)
-{
-    for (ChatEntry::State state :
-         {ChatEntry::State::Pending, ChatEntry::State::Streaming, ChatEntry::State::Done,
-          ChatEntry::State::Failed, ChatEntry::State::Cancelled}) {
-        if (statusName(state) == status)
-            return state;
-    }
-    return std::nullopt;
 }
 
 QString SessionRecorder::toolCallsToJson(const QList<ToolCall>& toolCalls)

@@ -36,8 +36,6 @@ public:
     static MessageRecord toMessageRecord(const ChatEntry& entry, const QString& conversationId,
                                          int seq);
     static ChatEntry toChatEntry(const MessageRecord& message);
-    static QString statusName(ChatEntry::State state); // "pending", "streaming", "done", ...
-    static std::optional<ChatEntry::State> stateFromStatus(const QString& status);
     static QString toolCallsToJson(const QList<ToolCall>& toolCalls); // empty when none
     static QList<ToolCall> toolCallsFromJson(const QString& json);
 

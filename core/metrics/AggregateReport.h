@@ -47,6 +47,8 @@ struct GroupStats
     quint64 ratedUp = 0;
     quint64 ratedDown = 0;
     std::array<quint64, 4> categories{}; // excellent, good, acceptable, slow
+    // By ApiError::kindName() (empty: an error without a kind): what the JSON report and the
+    // suggestions name, in that order.
     QMap<QString, quint64> errorKinds;
     quint64 repeatedPrompts = 0;   // records whose prompt hash was seen earlier in the set
     quint64 longPrompts = 0;       // prompt over 4,000 tokens (or 16,000 chars without usage)

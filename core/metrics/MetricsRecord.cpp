@@ -6,28 +6,62 @@
 #include "net/EndpointIdentity.h"
 #include "net/RequestTrace.h"
 
+#include <array>
+
 namespace adminchat {
 
 namespace {
 
-QString statusOf(const RequestTrace& trace)
+constexpr std::array statuses = {
+    RequestStatus::Ok,     RequestStatus::Error,         RequestStatus::Cancelled,
+    RequestStatus::Length, RequestStatus::ContentFilter, RequestStatus::ToolCalls};
+
+RequestStatus statusOf(const RequestTrace& trace)
 {
     // An error or cancellation outranks whatever finish_reason arrived before it.
     if (trace.error)
-        return trace.error->kind == ApiError::Kind::Cancelled ? QStringLiteral("cancelled")
-                                                              : QStringLiteral("error");
+        return trace.error->kind == ApiError::Kind::Cancelled ? RequestStatus::Cancelled
+                                                              : RequestStatus::Error;
     const QString& reason = trace.finishReason;
     if (reason == QLatin1String("length"))
-        return QStringLiteral("length");
+        return RequestStatus::Length;
     if (reason == QLatin1String("content_filter"))
-        return QStringLiteral("content_filter");
+        return RequestStatus::ContentFilter;
     // function_call is the legacy (pre-tools) spelling of the same outcome.
     if (reason == QLatin1String("tool_calls") || reason == QLatin1String("function_call"))
-        return QStringLiteral("tool_calls");
-    return QStringLiteral("ok");
+        return RequestStatus::ToolCalls;
+    return RequestStatus::Ok;
 }
 
 } // namespace
+
+QString statusName(RequestStatus status)
+{
+    switch (status) {
+    case RequestStatus::Ok:
+        return QStringLiteral("ok");
+    case RequestStatus::Error:
+        return QStringLiteral("error");
+    case RequestStatus::Cancelled:
+        return QStringLiteral("cancelled");
+    case RequestStatus::Length:
+        return QStringLiteral("length");
+    case RequestStatus::ContentFilter:
+        return QStringLiteral("content_filter");
+    case RequestStatus::ToolCalls:
+        return QStringLiteral("tool_calls");
+    }
+    return QStringLiteral("ok");
+}
+
+std::optional<RequestStatus> statusFromName(const QString& name)
+{
+    for (RequestStatus status : statuses) {
+        if (statusName(status) == name)
+            return status;
+    }
+    return std::nullopt;
+}
 
 MetricsRecord MetricsRecord::fromTrace(const RequestTrace& trace, const RequestMetrics& metrics,
                                        const QString& profile, const QString& variant)
@@ -44,7 +78,8 @@ MetricsRecord MetricsRecord::fromTrace(const RequestTrace& trace, const RequestM
     record.streamed = trace.streamed;
     record.status = statusOf(trace);
     record.httpStatus = trace.httpStatus;
-    record.errorKind = trace.error ? trace.error->kindName() : QString();
+    if (trace.error)
+        record.errorKind = trace.error->kind;
     record.ttftMs = metrics.ttftMs;
     record.ttfatMs = metrics.ttfatMs;
     record.e2eMs = metrics.e2eMs;
@@ -58,7 +93,7 @@ MetricsRecord MetricsRecord::fromTrace(const RequestTrace& trace, const RequestM
     record.promptTokens = metrics.promptTokens;
     record.tokensPerSecond = metrics.tokensPerSecond;
     record.retries = trace.retries;
-    record.category = categoryName(metrics.category);
+    record.category = metrics.category;
     record.promptHash = trace.promptHash;
     record.promptChars = trace.promptChars;
     record.acceptedPredictionTokens =

@@ -1,5 +1,8 @@
 #pragma once
 
+#include "metrics/LatencyCategory.h"
+#include "openai/ApiError.h"
+
 #include <QByteArray>
 #include <QDateTime>
 #include <QString>
@@ -9,6 +12,23 @@ namespace adminchat {
 
 struct RequestMetrics;
 struct RequestTrace;
+
+// How a request ended: an error or a cancellation first, else the finish reason that ended the
+// answer.
+enum class RequestStatus
+{
+    Ok,
+    Error,
+    Cancelled,
+    Length,        // the model hit max_tokens
+    ContentFilter, // the provider's filter stopped it
+    ToolCalls,     // the model asked for tool calls (or the legacy function_call)
+};
+
+// "ok", "error", "cancelled", "length", "content_filter", "tool_calls": the database, CSV, JSON
+// and the command line's spelling.
+QString statusName(RequestStatus status);
+std::optional<RequestStatus> statusFromName(const QString& name);
 
 // One request as stored in the metrics database and exported to CSV. Never holds a secret:
 // the endpoint is a display URL and prompts are kept only as a hash and a length.
@@ -24,9 +44,9 @@ struct MetricsRecord
     QString variant;    // the experiment's variant this request was assigned
     QString tag;        // e.g. a benchmark run
     bool streamed = true;
-    QString status; // ok, error, cancelled, length, content_filter, tool_calls
+    RequestStatus status = RequestStatus::Ok;
     int httpStatus = 0;
-    QString errorKind; // ApiError::kindName(), empty on success
+    std::optional<ApiError::Kind> errorKind; // none on success
     std::optional<double> ttftMs;
     std::optional<double> ttfatMs;
     std::optional<double> e2eMs;
@@ -40,9 +60,9 @@ struct MetricsRecord
     std::optional<qint64> promptTokens;
     std::optional<double> tokensPerSecond;
     int retries = 0;
-    QString category;          // categoryName()
-    std::optional<int> rating; // +1 thumbs up, -1 thumbs down
-    QString promptHash;        // SHA-256 of the request's messages, hex; for caching advice
+    std::optional<LatencyCategory> category; // none when not judged
+    std::optional<int> rating;               // +1 thumbs up, -1 thumbs down
+    QString promptHash; // SHA-256 of the request's messages, hex; for caching advice
     qint64 promptChars = 0;
     QByteArray itlSketch; // QuantileSketch::toBytes() of every ITL gap, for ITL over all gaps
     QString requestUid;   // links a chat message to this record; empty for one-off requests
@@ -64,8 +84,8 @@ struct MetricsRecord
     // the Environment profile, whose identity is its URL); the URL without a profile.
     QString endpointLabel() const;
 
-    bool isError() const { return status == QLatin1String("error"); }
-    bool isCancelled() const { return status == QLatin1String("cancelled"); }
+    bool isError() const { return status == RequestStatus::Error; }
+    bool isCancelled() const { return status == RequestStatus::Cancelled; }
     // Finished normally: the model ended the answer (stop, length, content_filter, tool_calls).
     bool isCompleted() const { return !isError() && !isCancelled(); }
 };

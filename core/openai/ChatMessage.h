@@ -6,7 +6,10 @@ namespace adminchat {
 
 struct ChatMessage
 {
-    QString role; // "system", "user", "assistant"
+    // The wire's word, kept as text: the set is open (OpenAI added "developer" and "tool"), and
+    // prompt files and the demo endpoint pass on whatever a request names. Stored messages have
+    // a closed MessageRole.
+    QString role;
     QString content;
 };
 

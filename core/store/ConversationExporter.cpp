@@ -17,12 +17,11 @@ QString isoUtc(const QDateTime& time, Qt::DateFormat format = Qt::ISODate)
 
 QString heading(const MessageRecord& message)
 {
-    if (message.role == QLatin1String("assistant"))
+    if (message.role == MessageRole::Assistant)
         return message.model.isEmpty() ? QStringLiteral("Assistant")
                                        : QStringLiteral("Assistant · %1").arg(message.model);
-    if (message.role.isEmpty())
-        return QStringLiteral("Message");
-    return message.role.left(1).toUpper() + message.role.mid(1);
+    const QString role = roleName(message.role);
+    return role.left(1).toUpper() + role.mid(1);
 }
 
 // A fence longer than any backtick run inside, so the block cannot end early.
@@ -80,15 +79,16 @@ QString ConversationExporter::toMarkdown(const ConversationRecord& conversation,
             out += QStringLiteral("\n**Tool calls:**\n\n") +
                    fenced(prettyToolCalls(m.toolCallsJson), QStringLiteral("json"));
         // An answer that did not finish says so, next to what arrived of it.
-        if (m.status == QLatin1String("cancelled"))
+        if (m.status == MessageStatus::Cancelled)
             out += QStringLiteral("\n*(cancelled; partial answer)*\n");
-        else if (m.status == QLatin1String("failed") || m.status == QLatin1String("streaming") ||
-                 m.status == QLatin1String("pending"))
+        else if (m.status == MessageStatus::Failed || m.status == MessageStatus::Streaming ||
+                 m.status == MessageStatus::Pending)
             out += m.content.isEmpty() ? QStringLiteral("\n*(no answer)*\n")
                                        : QStringLiteral("\n*(partial answer)*\n");
-        if (!m.error.isEmpty() || m.status == QLatin1String("failed")) {
-            const QString kind =
-                m.errorKind.isEmpty() ? QString() : QStringLiteral(" (%1)").arg(m.errorKind);
+        if (!m.error.isEmpty() || m.status == MessageStatus::Failed) {
+            const QString kind = m.errorKind
+                                     ? QStringLiteral(" (%1)").arg(ApiError::kindName(*m.errorKind))
+                                     : QString();
             out += QStringLiteral("\n> **Error%1:** %2\n")
                        .arg(kind, m.error.isEmpty() ? QStringLiteral("failed") : m.error);
         }
@@ -105,12 +105,12 @@ QByteArray ConversationExporter::toJson(const ConversationRecord& conversation,
     for (const MessageRecord& m : messages) {
         QJsonObject o{
             {QStringLiteral("seq"), m.seq},
-            {QStringLiteral("role"), m.role},
+            {QStringLiteral("role"), roleName(m.role)},
             {QStringLiteral("content"), m.content},
             {QStringLiteral("model"), m.model},
             {QStringLiteral("endpoint"), m.endpoint},
             {QStringLiteral("created"), isoUtc(m.createdUtc, Qt::ISODateWithMs)},
-            {QStringLiteral("status"), m.status},
+            {QStringLiteral("status"), messageStatusName(m.status)},
         };
         if (!m.reasoning.isEmpty())
             o.insert(QStringLiteral("reasoning"), m.reasoning);
@@ -122,8 +122,8 @@ QByteArray ConversationExporter::toJson(const ConversationRecord& conversation,
         }
         if (!m.error.isEmpty())
             o.insert(QStringLiteral("error"), m.error);
-        if (!m.errorKind.isEmpty())
-            o.insert(QStringLiteral("error_kind"), m.errorKind);
+        if (m.errorKind)
+            o.insert(QStringLiteral("error_kind"), ApiError::kindName(*m.errorKind));
         if (!m.requestUid.isEmpty())
             o.insert(QStringLiteral("request_uid"), m.requestUid);
         if (m.rating)

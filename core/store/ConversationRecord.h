@@ -1,5 +1,7 @@
 #pragma once
 
+#include "openai/ApiError.h"
+
 #include <QDateTime>
 #include <QList>
 #include <QMetaType>
@@ -24,22 +26,49 @@ struct ConversationRecord
     QString snippet;      // filled by searches: where the text matched, one line
 };
 
+// Who wrote a stored message. The window and ask store user and assistant messages; system is
+// kept apart so a conversation written elsewhere reads back as it was.
+enum class MessageRole
+{
+    User,
+    Assistant,
+    System,
+};
+
+// Where a stored answer got to. Pending and streaming are saved while it streams; one left so
+// (the app was closed or killed) is shown as failed when read back.
+enum class MessageStatus
+{
+    Pending,
+    Streaming,
+    Done,
+    Failed,
+    Cancelled,
+};
+
+// The database's and the exports' spelling: "user", "assistant", "system"; "pending",
+// "streaming", "done", "failed", "cancelled". std::nullopt for a name not listed.
+QString roleName(MessageRole role);
+std::optional<MessageRole> roleFromName(const QString& name);
+QString messageStatusName(MessageStatus status);
+std::optional<MessageStatus> messageStatusFromName(const QString& name);
+
 // One message (table messages), keyed by (conversationId, seq): seq is its position in the
 // conversation, 0-based, so a session can save a message before any id comes back.
 struct MessageRecord
 {
     QString conversationId;
     int seq = 0;
-    QString role; // "user", "assistant" or "system"
+    MessageRole role = MessageRole::User;
     QString content;
     QString reasoning;
     QString toolCallsJson; // JSON array of {id, name, arguments}; empty when none
     QString model;
     QString endpoint; // display URL, no credentials
     QDateTime createdUtc;
-    QString status;            // "done", "pending", "streaming", "failed", "cancelled"
-    QString error;             // one line, shown with the partial text
-    QString errorKind;         // ApiError::kindName()
+    MessageStatus status = MessageStatus::Done;
+    QString error; // one line, shown with the partial text
+    std::optional<ApiError::Kind> errorKind;
     QString requestUid;        // the request's metrics record (MetricsRecord::requestUid)
     std::optional<int> rating; // +1, -1
     QString experiment;        // A/B labels of the request that produced an answer

@@ -67,16 +67,17 @@ MessageRecord readMessage(const QSqlQuery& query)
     int i = 0;
     m.conversationId = query.value(i++).toString();
     m.seq = query.value(i++).toInt();
-    m.role = query.value(i++).toString();
+    // Names this build does not know read as the plainest: a user's message, finished.
+    m.role = roleFromName(query.value(i++).toString()).value_or(MessageRole::User);
     m.content = query.value(i++).toString();
     m.reasoning = query.value(i++).toString();
     m.toolCallsJson = query.value(i++).toString();
     m.model = query.value(i++).toString();
     m.endpoint = query.value(i++).toString();
     m.createdUtc = utc(query.value(i++));
-    m.status = query.value(i++).toString();
+    m.status = messageStatusFromName(query.value(i++).toString()).value_or(MessageStatus::Done);
     m.error = query.value(i++).toString();
-    m.errorKind = query.value(i++).toString();
+    m.errorKind = ApiError::kindFromName(query.value(i++).toString());
     m.requestUid = query.value(i++).toString();
     const QVariant rating = query.value(i++);
     if (!rating.isNull())
@@ -436,16 +437,16 @@ bool ConversationStore::saveMessage(const MessageRecord& message, QString* error
     const QVariantList values = {
         id,
         message.seq,
-        text(message.role),
+        roleName(message.role),
         text(message.content),
         text(message.reasoning),
         text(message.toolCallsJson),
         text(message.model),
         text(message.endpoint),
         msOrNow(message.createdUtc, now),
-        message.status.isEmpty() ? QStringLiteral("done") : message.status,
+        messageStatusName(message.status),
         text(message.error),
-        text(message.errorKind),
+        text(message.errorKind ? ApiError::kindName(*message.errorKind) : QString()),
         text(message.requestUid),
         message.rating ? QVariant(*message.rating) : QVariant(),
         text(message.experiment),
@@ -455,7 +456,7 @@ bool ConversationStore::saveMessage(const MessageRecord& message, QString* error
         return rollback(Database::describe(query.lastError()));
 
     QString title = oldTitle;
-    if (!titleEdited && message.role == QLatin1String("user")) {
+    if (!titleEdited && message.role == MessageRole::User) {
         if (!prepareAndExec(query,
                             QStringLiteral("SELECT min(seq) FROM messages WHERE "
                                            "conversation_id = ? AND role = 'user'"),

@@ -55,9 +55,9 @@ void bindRecord(QSqlQuery& query, const MetricsRecord& r)
     query.bindValue(i++, text(r.variant));
     query.bindValue(i++, text(r.tag));
     query.bindValue(i++, int(r.streamed));
-    query.bindValue(i++, text(r.status));
+    query.bindValue(i++, statusName(r.status));
     query.bindValue(i++, r.httpStatus);
-    query.bindValue(i++, text(r.errorKind));
+    query.bindValue(i++, text(r.errorKind ? ApiError::kindName(*r.errorKind) : QString()));
     query.bindValue(i++, nullable(r.ttftMs));
     query.bindValue(i++, nullable(r.ttfatMs));
     query.bindValue(i++, nullable(r.e2eMs));
@@ -71,7 +71,7 @@ void bindRecord(QSqlQuery& query, const MetricsRecord& r)
     query.bindValue(i++, nullable(r.promptTokens));
     query.bindValue(i++, nullable(r.tokensPerSecond));
     query.bindValue(i++, r.retries);
-    query.bindValue(i++, text(r.category));
+    query.bindValue(i++, text(r.category ? categoryName(*r.category) : QString()));
     query.bindValue(i++, nullable(r.rating));
     query.bindValue(i++, text(r.promptHash));
     query.bindValue(i++, r.promptChars);
@@ -100,9 +100,10 @@ MetricsRecord readRecord(const QSqlQuery& query)
     r.variant = query.value(i++).toString();
     r.tag = query.value(i++).toString();
     r.streamed = query.value(i++).toInt() != 0;
-    r.status = query.value(i++).toString();
+    // A name this build does not know (a newer one wrote it) reads as the plainest outcome.
+    r.status = statusFromName(query.value(i++).toString()).value_or(RequestStatus::Ok);
     r.httpStatus = query.value(i++).toInt();
-    r.errorKind = query.value(i++).toString();
+    r.errorKind = ApiError::kindFromName(query.value(i++).toString());
     r.ttftMs = optionalValue<double>(query.value(i++));
     r.ttfatMs = optionalValue<double>(query.value(i++));
     r.e2eMs = optionalValue<double>(query.value(i++));
@@ -116,7 +117,7 @@ MetricsRecord readRecord(const QSqlQuery& query)
     r.promptTokens = optionalValue<qint64>(query.value(i++));
     r.tokensPerSecond = optionalValue<double>(query.value(i++));
     r.retries = query.value(i++).toInt();
-    r.category = query.value(i++).toString();
+    r.category = categoryFromName(query.value(i++).toString());
     r.rating = optionalValue<int>(query.value(i++));
     r.promptHash = query.value(i++).toString();
     r.promptChars = query.value(i++).toLongLong();

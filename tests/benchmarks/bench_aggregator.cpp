@@ -60,8 +60,8 @@ QString hexHash(Random& random)
 std::vector<MetricsRecord> syntheticDay(std::size_t n, bool withItl, quint64 seed,
                                         Strings strings = Strings::Shared)
 {
-    const QStringList statuses = {"error", "cancelled", "length", "stop"};
-    const QStringList errorKinds = {"rate_limit", "server"};
+    const RequestStatus statuses[] = {RequestStatus::Error, RequestStatus::Cancelled,
+                                      RequestStatus::Length, RequestStatus::Ok};
     const QStringList endpoints = {"https://api.openai.example/v1", "http://gpu-box:8000/v1",
                                    "https://gateway.example/openai/v1"};
     const QStringList models = {"small-8b", "medium-32b", "large-70b", "reasoner-405b"};
@@ -89,15 +89,15 @@ std::vector<MetricsRecord> syntheticDay(std::size_t n, bool withItl, quint64 see
                                                : hexHash(random);
         const double u = random.uniform();
         if (u < 0.02) {
-            r.status = label(statuses[0], strings);
+            r.status = statuses[0];
             const bool limited = u < 0.005;
             r.httpStatus = limited ? 429 : 503;
-            r.errorKind = label(errorKinds[limited ? 0 : 1], strings);
+            r.errorKind = ApiError::Kind::Http;
             r.e2eMs = 50 + 100 * random.uniform();
             r.retries = int(random.below(3));
             continue;
         }
-        r.status = label(statuses[u < 0.03 ? 1 : u < 0.06 ? 2 : 3], strings);
+        r.status = statuses[u < 0.03 ? 1 : u < 0.06 ? 2 : 3];
         r.httpStatus = 200;
         const double ttft = medianTtftMs[m] * endpointFactor[e] * std::exp(0.5 * random.normal());
         const double itl = 25 * endpointFactor[e] * std::exp(0.3 * random.normal());

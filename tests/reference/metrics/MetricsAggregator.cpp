@@ -367,12 +367,12 @@ void count(Group& group, const MetricsRecord& record, bool error, bool cancelled
     ++stats.started;
     if (error) {
         ++stats.errors;
-        ++stats.errorKinds[record.errorKind];
+        ++stats.errorKinds[record.errorKind ? ApiError::kindName(*record.errorKind) : QString()];
     } else if (cancelled) {
         ++stats.cancelled;
     } else {
         ++stats.completed;
-        if (record.status == QLatin1String("length"))
+        if (record.status == RequestStatus::Length)
             ++stats.lengthFinishes;
     }
     stats.streamed += record.streamed;
@@ -474,7 +474,6 @@ AggregateReport MetricsAggregator::aggregate(const std::vector<MetricsRecord>& r
             prefetchRecord(records[selected[i + 2 * prefetchDistance].index]);
         if (i + prefetchDistance < selected.size()) {
             const MetricsRecord& ahead = records[selected[i + prefetchDistance].index];
-            prefetchText(ahead.status);
             prefetchText(ahead.promptHash);
             if (options.mergeItl)
                 prefetchData(ahead.itlSketch.constData(), ahead.itlSketch.size());
