@@ -31,7 +31,7 @@ std::vector<MetricsRecord> variedRecords()
         if (i % 9 == 0)
             r.rating = i % 2 ? 1 : -1;
         if (i % 8 == 0)
-            r.status = QStringLiteral("length");
+            r.status = RequestStatus::Length;
         if (i % 10 == 0)
             r.ttftMs.reset(); // an answer without output: judged on E2E
         if (i % 3 == 0) {
@@ -49,9 +49,9 @@ std::vector<MetricsRecord> variedRecords()
         records.push_back(r);
     }
     records.push_back(failed(50 * second));
-    records.push_back(failed(51 * second, QStringLiteral("rate_limited"), 429));
+    records.push_back(failed(51 * second, ApiError::Kind::Http, 429));
     MetricsRecord cancelled = record(52 * second, 900);
-    cancelled.status = QStringLiteral("cancelled");
+    cancelled.status = RequestStatus::Cancelled;
     records.push_back(cancelled);
     return records;
 }

@@ -112,12 +112,12 @@ void RollupCell::add(const MetricsRecord& record)
     const bool completed = !error && !cancelled;
     if (error) {
         ++m_errors;
-        ++m_errorKinds[record.errorKind];
+        ++m_errorKinds[record.errorKind ? ApiError::kindName(*record.errorKind) : QString()];
     } else if (cancelled) {
         ++m_cancelled;
     } else {
         ++m_completed;
-        if (record.status == QLatin1String("length"))
+        if (record.status == RequestStatus::Length)
             ++m_lengthFinishes;
     }
     m_streamed += record.streamed;

@@ -266,22 +266,22 @@ void DashboardDataset::fill(MetricsRecord& r, Engine& engine, Source source,
 
     const double u = uniform(engine);
     if (u < 0.02) {
-        r.status = QStringLiteral("error");
-        r.category = categoryName(LatencyCategory::Error);
+        r.status = RequestStatus::Error;
+        r.category = LatencyCategory::Error;
         const double k = uniform(engine);
         r.httpStatus = k < 0.35 ? 429 : k < 0.65 ? (k < 0.5 ? 503 : 500) : 0;
-        r.errorKind = k < 0.65  ? QStringLiteral("http")
-                      : k < 0.8 ? QStringLiteral("connection")
-                      : k < 0.9 ? QStringLiteral("idle_timeout")
-                                : QStringLiteral("cut_off");
+        r.errorKind = k < 0.65  ? ApiError::Kind::Http
+                      : k < 0.8 ? ApiError::Kind::Connection
+                      : k < 0.9 ? ApiError::Kind::IdleTimeout
+                                : ApiError::Kind::CutOff;
         r.retries = r.httpStatus ? int(below(engine, 3)) : 0;
-        if (r.errorKind == QLatin1String("cut_off")) {
+        if (r.errorKind == ApiError::Kind::CutOff) {
             r.httpStatus = 200;
             r.ttftMs = ttft;
             r.e2eMs = ttft + itl * double(20 + below(engine, 200));
         } else {
-            r.e2eMs = r.errorKind == QLatin1String("idle_timeout") ? 30'000.0
-                                                                   : 40 + 200 * uniform(engine);
+            r.e2eMs =
+                r.errorKind == ApiError::Kind::IdleTimeout ? 30'000.0 : 40 + 200 * uniform(engine);
         }
         return;
     }
@@ -296,11 +296,11 @@ void DashboardDataset::fill(MetricsRecord& r, Engine& engine, Source source,
         tokens = 1024;
     if (cancelled)
         tokens = std::max<qint64>(1, tokens / 3);
-    r.status = cancelled ? QStringLiteral("cancelled")
-               : length  ? QStringLiteral("length")
-                         : QStringLiteral("ok");
+    r.status = cancelled ? RequestStatus::Cancelled
+               : length  ? RequestStatus::Length
+                         : RequestStatus::Ok;
     if (cancelled)
-        r.errorKind = QStringLiteral("cancelled");
+        r.errorKind = ApiError::Kind::Cancelled;
     r.outputTokens = tokens;
     r.ttftMs = ttft;
     r.ttfatMs = model.name.contains(QLatin1String("r1")) || model.name.startsWith(QLatin1Char('o'))
@@ -326,8 +326,7 @@ void DashboardDataset::fill(MetricsRecord& r, Engine& engine, Source source,
         }
         r.itlSketch = gaps.toBytes();
     }
-    r.category = cancelled ? categoryName(LatencyCategory::Cancelled)
-                           : categoryName(CategoryThresholds{}.categorize(ttft));
+    r.category = cancelled ? LatencyCategory::Cancelled : CategoryThresholds{}.categorize(ttft);
     if (source == Source::Chat && !cancelled && uniform(engine) < 0.04)
         r.rating = uniform(engine) < 0.85 ? 1 : -1;
 }

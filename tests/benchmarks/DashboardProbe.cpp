@@ -29,6 +29,11 @@ MetricsService* DashboardProbe::service() const
 
 void DashboardProbe::start()
 {
+    // The data ends at a fixed moment, which the wall clock leaves behind: its rows must not be
+    // pruned as they age (the accuracy check reads them, the cached file stays as built).
+    MetricsService* service = m_thread->service();
+    QMetaObject::invokeMethod(
+        service, [service] { service->setRetentionDays(0); }, Qt::QueuedConnection);
     m_thread->start();
 }
 
