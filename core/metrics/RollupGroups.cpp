@@ -28,10 +28,14 @@ void RollupGroups::add(const MetricsRecord& labels, qint64 newestMs, const Rollu
         find(m_byModel, labels.endpointKey() + QChar(0) + labels.model + QChar(0) + labels.variant);
     group.cell.merge(cell);
     group.take(labels, newestMs);
-    Group& endpoint = find(m_byEndpoint, labels.endpointKey());
-    endpoint.cell.merge(cell);
-    endpoint.take(labels, newestMs);
-    m_total.merge(cell);
+}
+
+RollupCell RollupGroups::total() const
+{
+    RollupCell total;
+    for (const Group& group : m_byModel)
+        total.merge(group.cell);
+    return total;
 }
 
 void RollupGroups::mergeInto(QHash<QString, Group>& into, const QHash<QString, Group>& from)
@@ -51,8 +55,6 @@ void RollupGroups::mergeInto(QHash<QString, Group>& into, const QHash<QString, G
 void RollupGroups::merge(const RollupGroups& other)
 {
     mergeInto(m_byModel, other.m_byModel);
-    mergeInto(m_byEndpoint, other.m_byEndpoint);
-    m_total.merge(other.m_total);
 }
 
 template <typename Label>
@@ -78,8 +80,22 @@ QList<GroupStats> RollupGroups::summaries(const QHash<QString, Group>& groups,
 
 void RollupGroups::finish(AggregateReport& report, const CategoryRule& rule) const
 {
+    // Endpoints in the order their first group was seen.
+    std::vector<const Group*> inOrder;
+    for (const Group& group : m_byModel)
+        inOrder.push_back(&group);
+    std::sort(inOrder.begin(), inOrder.end(),
+              [](const Group* a, const Group* b) { return a->order < b->order; });
+    QHash<QString, Group> byEndpoint;
+    RollupCell total;
+    for (const Group* group : inOrder) {
+        Group& endpoint = find(byEndpoint, group->labels.endpointKey());
+        endpoint.cell.merge(group->cell);
+        endpoint.take(group->labels, group->newestMs);
+        total.merge(group->cell);
+    }
     const auto labelsOf = [&](const Group& group, GroupStats& stats, bool model) {
-        const Group& endpoint = m_byEndpoint[group.labels.endpointKey()];
+        const Group& endpoint = byEndpoint[group.labels.endpointKey()];
         stats.endpoint = endpoint.labels.endpointLabel();
         stats.endpointId = group.labels.endpointKey();
         stats.endpointUrl = endpoint.labels.endpoint;
@@ -90,9 +106,9 @@ void RollupGroups::finish(AggregateReport& report, const CategoryRule& rule) con
     };
     report.byModel =
         summaries(m_byModel, rule, [&](const Group& g, GroupStats& s) { labelsOf(g, s, true); });
-    report.byEndpoint = summaries(m_byEndpoint, rule,
-                                  [&](const Group& g, GroupStats& s) { labelsOf(g, s, false); });
-    m_total.summarizeInto(report.total, rule);
+    report.byEndpoint =
+        summaries(byEndpoint, rule, [&](const Group& g, GroupStats& s) { labelsOf(g, s, false); });
+    total.summarizeInto(report.total, rule);
 }
 
 } // namespace adminchat

@@ -10,9 +10,9 @@
 
 namespace adminchat {
 
-// The groups of a report being merged from rollup cells: per (endpoint, model, variant), per
-// endpoint and the total, each named by the labels of its newest record. Adding cells in any
-// order gives the same figures; groups of equal size keep the order they were first seen in.
+// The groups of a report being merged from rollup cells: per (endpoint, model, variant), and from
+// those per endpoint and the total, each named by the labels of its newest record. Adding cells in
+// any order gives the same figures; groups of equal size keep the order they were first seen in.
 class RollupGroups
 {
 public:
@@ -20,8 +20,8 @@ public:
     // newest record, which started at newestMs.
     void add(const MetricsRecord& labels, qint64 newestMs, const RollupCell& cell);
     void merge(const RollupGroups& other);
-    bool isEmpty() const { return m_total.isEmpty(); }
-    const RollupCell& total() const { return m_total; }
+    bool isEmpty() const { return m_byModel.isEmpty(); }
+    RollupCell total() const;
 
     // Fills report.total, byModel and byEndpoint.
     void finish(AggregateReport& report, const CategoryRule& rule) const;
@@ -43,9 +43,9 @@ private:
     static QList<GroupStats> summaries(const QHash<QString, Group>& groups,
                                        const CategoryRule& rule, const Label& label);
 
-    QHash<QString, Group> m_byModel; // endpoint key, model, variant
-    QHash<QString, Group> m_byEndpoint;
-    RollupCell m_total;
+    // Per endpoint key, model and variant only: endpoints and the total are merged from these
+    // once, in finish(), rather than once per cell added.
+    QHash<QString, Group> m_byModel;
 };
 
 } // namespace adminchat

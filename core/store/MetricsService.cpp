@@ -82,14 +82,16 @@ void MetricsService::loadLabels()
     // Day buckets name every endpoint, model, tag and experiment ever seen, and count every
     // record, in a few thousand rows however many records there are.
     QString error;
-    for (const RollupStore::StoredCell& stored :
-         m_store->rollups().cells(RollupKey::Resolution::Day, std::numeric_limits<qint64>::min(),
-                                  std::numeric_limits<qint64>::max(), &error)) {
-        MetricsRecord labels = stored.labels();
-        labels.startedUtc = QDateTime::fromMSecsSinceEpoch(stored.newestMs, Qt::UTC);
-        m_totalRecords += qint64(stored.cell.started());
-        keep(labels);
-    }
+    m_store->rollups().forEachCell(
+        RollupKey::Resolution::Day, std::numeric_limits<qint64>::min(),
+        std::numeric_limits<qint64>::max(),
+        [this](const RollupStore::StoredCell& stored) {
+            MetricsRecord labels = stored.labels();
+            labels.startedUtc = QDateTime::fromMSecsSinceEpoch(stored.newestMs, Qt::UTC);
+            m_totalRecords += qint64(stored.cell.started());
+            keep(labels);
+        },
+        &error);
     if (!error.isEmpty())
         emit failed(error);
 }

@@ -48,12 +48,14 @@ bool RollupReader::read(const MetricsStore& store, const MetricsFilter& filter, 
             failed(readError);
             continue;
         }
-        for (const RollupStore::StoredCell& stored :
-             store.rollups().cells(segment.resolution, segment.fromMs, segment.toMs, &readError)) {
-            const MetricsRecord labels = stored.labels();
-            if (filter.matchesLabels(labels))
-                visit(labels, stored.key.bucketMs, stored.newestMs, stored.cell);
-        }
+        store.rollups().forEachCell(
+            segment.resolution, segment.fromMs, segment.toMs,
+            [&](const RollupStore::StoredCell& stored) {
+                const MetricsRecord labels = stored.labels();
+                if (filter.matchesLabels(labels))
+                    visit(labels, stored.key.bucketMs, stored.newestMs, stored.cell);
+            },
+            &readError);
         failed(readError);
     }
     return ok;

@@ -220,33 +220,38 @@ std::vector<RollupStore::StoredCell> RollupStore::cells(RollupKey::Resolution re
                                                         QString* error) const
 {
     std::vector<StoredCell> result;
+    if (!forEachCell(
+            resolution, fromMs, toMs, [&result](const StoredCell& cell) { result.push_back(cell); },
+            error))
+        result.clear();
+    return result;
+}
+
+bool RollupStore::forEachCell(RollupKey::Resolution resolution, qint64 fromMs, qint64 toMs,
+                              const std::function<void(const StoredCell&)>& visit,
+                              QString* error) const
+{
     QSqlQuery query(m_database.connection());
     query.setForwardOnly(true);
     if (!query.prepare(QStringLiteral(
             "SELECT bucket_ms, endpoint_key, model, variant, experiment, tag, endpoint_id, "
             "endpoint, profile, newest_ms, cell FROM rollups WHERE resolution_ms = ? AND "
-            "bucket_ms >= ? AND bucket_ms < ? ORDER BY bucket_ms"))) {
-        m_database.fail(error, QStringLiteral("cannot prepare rollup read"),
-                        Database::describe(query.lastError()));
-        return result;
-    }
+            "bucket_ms >= ? AND bucket_ms < ? ORDER BY bucket_ms")))
+        return m_database.fail(error, QStringLiteral("cannot prepare rollup read"),
+                               Database::describe(query.lastError()));
     query.bindValue(0, qint64(resolution));
     query.bindValue(1, fromMs);
     query.bindValue(2, toMs);
-    if (!query.exec()) {
-        m_database.fail(error, QStringLiteral("cannot read rollups"),
-                        Database::describe(query.lastError()));
-        return result;
-    }
+    if (!query.exec())
+        return m_database.fail(error, QStringLiteral("cannot read rollups"),
+                               Database::describe(query.lastError()));
+    StoredCell stored;
+    stored.key.resolution = resolution;
     while (query.next()) {
         std::optional<RollupCell> cell = RollupCell::fromBytes(query.value(10).toByteArray());
-        if (!cell) {
-            m_database.fail(error, QStringLiteral("cannot read rollups"),
-                            QStringLiteral("a stored bucket does not decode"));
-            return {};
-        }
-        StoredCell stored;
-        stored.key.resolution = resolution;
+        if (!cell)
+            return m_database.fail(error, QStringLiteral("cannot read rollups"),
+                                   QStringLiteral("a stored bucket does not decode"));
         stored.key.bucketMs = query.value(0).toLongLong();
         stored.key.endpointKey = query.value(1).toString();
         stored.key.model = query.value(2).toString();
@@ -258,9 +263,9 @@ std::vector<RollupStore::StoredCell> RollupStore::cells(RollupKey::Resolution re
         stored.profile = query.value(8).toString();
         stored.newestMs = query.value(9).toLongLong();
         stored.cell = std::move(*cell);
-        result.push_back(std::move(stored));
+        visit(stored);
     }
-    return result;
+    return true;
 }
 
 } // namespace adminchat

@@ -6,6 +6,7 @@
 #include "metrics/RollupPlan.h"
 
 #include <QString>
+#include <functional>
 #include <limits>
 #include <memory>
 #include <optional>
@@ -60,6 +61,10 @@ public:
     // The cells of one resolution whose buckets start in [fromMs, toMs), oldest first.
     std::vector<StoredCell> cells(RollupKey::Resolution resolution, qint64 fromMs, qint64 toMs,
                                   QString* error) const;
+    // The same one at a time, decoded into one reused cell, so reading a year of buckets holds
+    // one. False (error set) when reading or decoding failed.
+    bool forEachCell(RollupKey::Resolution resolution, qint64 fromMs, qint64 toMs,
+                     const std::function<void(const StoredCell&)>& visit, QString* error) const;
 
     // Deletes minute buckets older than kept(nowMs) allows, at most a span of sliceMs of them
     // (the oldest) per call, in one statement. Returns how many were deleted, -1 on failure; 0
