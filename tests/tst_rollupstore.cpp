@@ -68,10 +68,9 @@ GroupStats TestRollupStore::mergedTotal(RollupKey::Resolution resolution)
 {
     QString error;
     RollupCell total;
-    for (const RollupStore::StoredCell& stored :
-         m_store->rollups().cells(resolution, std::numeric_limits<qint64>::min(),
-                                  std::numeric_limits<qint64>::max(), &error))
-        total.merge(stored.cell);
+    m_store->rollups().forEachCell(
+        resolution, std::numeric_limits<qint64>::min(), std::numeric_limits<qint64>::max(),
+        [&total](const RollupStore::StoredCell& stored) { total.merge(stored.cell); }, &error);
     GroupStats stats;
     total.summarizeInto(stats, CategoryRule{});
     return stats;
@@ -99,9 +98,11 @@ void TestRollupStore::everyResolutionAddsUpToTheRows()
     // Fewer, wider buckets at each step up.
     QString error;
     const auto count = [&](RollupKey::Resolution resolution) {
-        return m_store->rollups()
-            .cells(resolution, 0, std::numeric_limits<qint64>::max(), &error)
-            .size();
+        std::size_t n = 0;
+        m_store->rollups().forEachCell(
+            resolution, 0, std::numeric_limits<qint64>::max(),
+            [&n](const RollupStore::StoredCell&) { ++n; }, &error);
+        return n;
     };
     QVERIFY(count(RollupKey::Resolution::Minute) > count(RollupKey::Resolution::Hour));
     QVERIFY(count(RollupKey::Resolution::Hour) > count(RollupKey::Resolution::Day));
@@ -138,8 +139,10 @@ void TestRollupStore::newestLabelsNameTheBucket()
     std::vector<MetricsRecord> records = {newer, older}; // stored out of order
     QString error;
     QVERIFY2(m_store->insert(records, &error), qPrintable(error));
-    const auto cells = m_store->rollups().cells(RollupKey::Resolution::Day, 0,
-                                                std::numeric_limits<qint64>::max(), &error);
+    std::vector<RollupStore::StoredCell> cells;
+    QVERIFY(m_store->rollups().forEachCell(
+        RollupKey::Resolution::Day, 0, std::numeric_limits<qint64>::max(),
+        [&cells](const RollupStore::StoredCell& stored) { cells.push_back(stored); }, &error));
     QCOMPARE(cells.size(), std::size_t(1));
     QCOMPARE(cells[0].key.endpointKey, QStringLiteral("demo"));
     QCOMPARE(cells[0].endpoint, newer.endpoint);

@@ -215,18 +215,6 @@ std::optional<qint64> RollupStore::firstBucketMs(RollupKey::Resolution resolutio
     return query.value(0).toLongLong();
 }
 
-std::vector<RollupStore::StoredCell> RollupStore::cells(RollupKey::Resolution resolution,
-                                                        qint64 fromMs, qint64 toMs,
-                                                        QString* error) const
-{
-    std::vector<StoredCell> result;
-    if (!forEachCell(
-            resolution, fromMs, toMs, [&result](const StoredCell& cell) { result.push_back(cell); },
-            error))
-        result.clear();
-    return result;
-}
-
 bool RollupStore::forEachCell(RollupKey::Resolution resolution, qint64 fromMs, qint64 toMs,
                               const std::function<void(const StoredCell&)>& visit,
                               QString* error) const

@@ -58,11 +58,9 @@ public:
     // A rating of a folded record changed from `from` to `to`. Call inside a transaction.
     bool changeRating(const MetricsRecord& record, std::optional<int> from, std::optional<int> to,
                       QString* error);
-    // The cells of one resolution whose buckets start in [fromMs, toMs), oldest first.
-    std::vector<StoredCell> cells(RollupKey::Resolution resolution, qint64 fromMs, qint64 toMs,
-                                  QString* error) const;
-    // The same one at a time, decoded into one reused cell, so reading a year of buckets holds
-    // one. False (error set) when reading or decoding failed.
+    // The cells of one resolution whose buckets start in [fromMs, toMs), oldest first, one at a
+    // time, decoded into one reused cell, so reading a year of buckets holds one. False (error
+    // set) when reading or decoding failed.
     bool forEachCell(RollupKey::Resolution resolution, qint64 fromMs, qint64 toMs,
                      const std::function<void(const StoredCell&)>& visit, QString* error) const;
 
