@@ -381,6 +381,68 @@ private slots:
         QCOMPARE(ttft.verdict, Verdict::NotSignificant);
         QVERIFY(std::abs(*ttft.effectSize - 0.002) < 1e-12);
     }
+
+    void fromCellsMatchesRecords()
+    {
+        // At most 100 samples per variant the sketches are exact: the comparison from one
+        // merged cell per variant is the comparison from the records, figure for figure.
+        const std::vector<MetricsRecord> records = threeVariants();
+        QHash<QString, RollupCell> cells;
+        for (const MetricsRecord& r : records)
+            cells[r.variant].add(r);
+        const QStringList order = {QStringLiteral("A"), QStringLiteral("B"), QStringLiteral("C"),
+                                   QStringLiteral("D")};
+        const auto expected = ExperimentComparison::compute(experimentName, order, records);
+        const auto fromCells = ExperimentComparison::fromCells(experimentName, order, cells);
+        QCOMPARE(fromCells.toJson(), expected.toJson());
+        QCOMPARE(fromCells.variants.size(), 4); // D declared, without records
+        for (const MetricComparison& c : fromCells.comparisons)
+            QCOMPARE(c.summary(), expected.find(c.metric, c.variant)->summary());
+    }
+
+    void fromCellsOverManyRecords()
+    {
+        // 40,000 records: the sketches keep buckets, not samples. Counts and rates stay exact;
+        // medians and rank statistics stay within the sketches' 1 % accuracy.
+        std::vector<MetricsRecord> records;
+        QHash<QString, RollupCell> cells;
+        for (int i = 0; i < 40'000; ++i) {
+            const bool isB = i % 2 == 1;
+            MetricsRecord r =
+                record(isB ? QStringLiteral("B") : QStringLiteral("A"),
+                       200 + (i * 7919) % 600 + (isB ? 15 : 0), 2000 + i % 500, 30 + i % 20);
+            if (i % 50 == 0)
+                r.status = RequestStatus::Error;
+            if (i % 9 == 0)
+                r.rating = isB ? 1 : -1;
+            records.push_back(r);
+            cells[r.variant].add(r);
+        }
+        const QStringList order = {QStringLiteral("A"), QStringLiteral("B")};
+        const auto exact = ExperimentComparison::compute(experimentName, order, records);
+        const auto sketched = ExperimentComparison::fromCells(experimentName, order, cells);
+        for (const QString& v : order) {
+            const VariantSummary& e = *exact.summaryOf(v);
+            const VariantSummary& s = *sketched.summaryOf(v);
+            QCOMPARE(s.requests, e.requests);
+            QCOMPARE(s.completed, e.completed);
+            QCOMPARE(s.errors, e.errors);
+            QCOMPARE(s.rated, e.rated);
+            QCOMPARE(s.errorRate, e.errorRate);
+            QCOMPARE(s.satisfaction, e.satisfaction);
+            QVERIFY(std::abs(*s.ttftP50Ms / *e.ttftP50Ms - 1) < 0.01);
+            QVERIFY(std::abs(*s.e2eP95Ms / *e.e2eP95Ms - 1) < 0.01);
+        }
+        for (const MetricComparison& c : sketched.comparisons) {
+            const MetricComparison& e = *exact.find(c.metric, c.variant);
+            QCOMPARE(c.verdict, e.verdict);
+            QCOMPARE(c.variantSamples, e.variantSamples);
+            QVERIFY2(std::abs(*c.effectSize - *e.effectSize) < 0.01,
+                     qPrintable(ExperimentComparison::metricName(c.metric)));
+        }
+        const MetricComparison& ttft = *sketched.find(ComparisonMetric::Ttft, QStringLiteral("B"));
+        QCOMPARE(ttft.verdict, Verdict::Worse); // 15 ms slower over 20,000 samples each
+    }
 };
 
 QTEST_GUILESS_MAIN(TestExperimentComparison)

@@ -82,6 +82,40 @@ private slots:
         QCOMPARE(reader.count(), 6);
     }
 
+    void suggestionsFollowTheFilter()
+    {
+        // Six errors in twelve requests this minute: an error spike on the endpoint. The rules
+        // run on their own cadence; their advice reaches a snapshot without a further record,
+        // and another filter's labels show none until the rules have looked at them.
+        MetricsThread thread(m_path);
+        MetricsService* service = thread.service();
+        QSignalSpy opened(service, &MetricsService::opened);
+        QSignalSpy snapshots(service, &MetricsService::snapshotReady);
+        thread.start();
+        QTRY_COMPARE_WITH_TIMEOUT(opened.count(), 1, 5000);
+        for (int i = 0; i < 12; ++i)
+            QMetaObject::invokeMethod(service, [service, i] {
+                service->addRecord(record(QStringLiteral("m"), 100,
+                                          i % 2 ? RequestStatus::Error : RequestStatus::Ok));
+            });
+        const auto spike = [](const DashboardSnapshot& s) {
+            return std::any_of(s.suggestions.begin(), s.suggestions.end(),
+                               [](const Suggestion& g) { return g.rule == "error-spike"; });
+        };
+        QTRY_VERIFY_WITH_TIMEOUT(!snapshots.isEmpty() && spike(lastSnapshot(snapshots)),
+                                 MetricsService::suggestIntervalMs + 5000);
+
+        MetricsFilter other;
+        other.model = QStringLiteral("another-model");
+        QMetaObject::invokeMethod(service, [service, other] { service->setFilter(other); });
+        QTRY_VERIFY_WITH_TIMEOUT(lastSnapshot(snapshots).filter.model == "another-model", 5000);
+        QVERIFY(!spike(lastSnapshot(snapshots)));
+        MetricsFilter back;
+        QMetaObject::invokeMethod(service, [service, back] { service->setFilter(back); });
+        QTRY_VERIFY_WITH_TIMEOUT(
+            lastSnapshot(snapshots).filter.model.isEmpty() && spike(lastSnapshot(snapshots)), 5000);
+    }
+
     void otherWritersArePickedUp()
     {
         MetricsThread thread(m_path);

@@ -202,6 +202,32 @@ private slots:
         QCOMPARE(weighted.toBytes(), before);
     }
 
+    void valueCounts()
+    {
+        QuantileSketch small;
+        for (double v : {5.0, 1.0, 5.0, 0.0, 3.0})
+            small.add(v);
+        using Counts = std::vector<std::pair<double, quint64>>;
+        QCOMPARE(small.valueCounts(), (Counts{{0.0, 1}, {1.0, 1}, {3.0, 1}, {5.0, 2}}));
+
+        // Past exactLimit: the buckets, ascending, every sample counted once, each value within
+        // the accuracy of the samples it stands for.
+        QuantileSketch large;
+        for (int i = 0; i < 5000; ++i)
+            large.add(i % 7 == 0 ? 0.0 : 10.0 + i % 900);
+        QVERIFY(!large.isExact());
+        const Counts counts = large.valueCounts();
+        quint64 total = 0;
+        for (std::size_t i = 0; i < counts.size(); ++i) {
+            total += counts[i].second;
+            QVERIFY(counts[i].second > 0);
+            QVERIFY(i == 0 || counts[i - 1].first < counts[i].first);
+        }
+        QCOMPARE(total, large.count());
+        QCOMPARE(counts.front(), (std::pair<double, quint64>{0.0, 715})); // the zero bucket
+        QVERIFY(counts[1].first >= 10 * 0.99 && counts.back().first <= 909 * 1.01);
+    }
+
     void nonFiniteIgnored()
     {
         QuantileSketch sketch;

@@ -24,6 +24,7 @@ private slots:
     void ratingMovesInEveryResolution();
     void newestLabelsNameTheBucket();
     void olderRowsAreFoldedInSlices();
+    void labelsSelectCellsBeforeDecoding();
 
 private:
     std::vector<MetricsRecord> insertSpread();
@@ -106,6 +107,42 @@ void TestRollupStore::everyResolutionAddsUpToTheRows()
     };
     QVERIFY(count(RollupKey::Resolution::Minute) > count(RollupKey::Resolution::Hour));
     QVERIFY(count(RollupKey::Resolution::Hour) > count(RollupKey::Resolution::Day));
+}
+
+void TestRollupStore::labelsSelectCellsBeforeDecoding()
+{
+    const std::vector<MetricsRecord> records = insertSpread();
+    QString error;
+    // A model (matched by SQLite) and an endpoint (matched before decoding) select the cells of
+    // those records, which add up to them; forEachCount counts every day cell without decoding.
+    MetricsFilter filter;
+    filter.model = QStringLiteral("m2");
+    filter.endpoint = endpointA;
+    quint64 started = 0;
+    QVERIFY2(m_store->rollups().forEachCell(
+                 RollupKey::Resolution::Hour, std::numeric_limits<qint64>::min(),
+                 std::numeric_limits<qint64>::max(),
+                 [&](const RollupStore::StoredCell& stored) {
+                     QCOMPARE(stored.key.model, QStringLiteral("m2"));
+                     started += stored.cell.started();
+                 },
+                 &error, &filter),
+             qPrintable(error));
+    const auto selected = std::count_if(records.begin(), records.end(),
+                                        [&](const auto& r) { return filter.matchesLabels(r); });
+    QVERIFY(selected > 0 && selected < qsizetype(records.size()));
+    QCOMPARE(started, quint64(selected));
+
+    quint64 counted = 0;
+    QVERIFY2(m_store->rollups().forEachCount(
+                 RollupKey::Resolution::Day,
+                 [&counted](const RollupStore::StoredCell& stored, quint64 n) {
+                     QVERIFY(stored.cell.isEmpty()); // not decoded
+                     counted += n;
+                 },
+                 &error),
+             qPrintable(error));
+    QCOMPARE(counted, quint64(records.size()));
 }
 
 void TestRollupStore::ratingMovesInEveryResolution()

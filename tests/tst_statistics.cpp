@@ -194,6 +194,41 @@ private slots:
         QVERIFY(r->pValue < 1e-300);
         QCOMPARE(r->medianDifference, -1000.0);
     }
+
+    void mannWhitneyCountedEqualsWrittenOut()
+    {
+        // The same samples as (value, count) pairs, in any order (a zero count adds nothing),
+        // give the test of the samples written out (U = 3, worked out above).
+        const auto written = mannWhitneyU({1, 2, 2, 4}, {2, 3, 5});
+        const auto counted = mannWhitneyUCounted(ValueCounts{{4, 1}, {2, 2}, {1, 1}, {2, 0}},
+                                                 ValueCounts{{5, 1}, {3, 1}, {2, 1}});
+        QVERIFY(written && counted);
+        QCOMPARE(counted->u, 3.0);
+        QCOMPARE(counted->u, written->u);
+        QCOMPARE(counted->z, written->z);
+        QCOMPARE(counted->pValue, written->pValue);
+        QCOMPARE(counted->rankBiserial, written->rankBiserial);
+        QCOMPARE(counted->medianDifference, written->medianDifference);
+
+        // Heavy ties: 10,000 samples over 7 values each side.
+        std::vector<double> first, second;
+        ValueCounts firstCounts, secondCounts;
+        for (int v = 0; v < 7; ++v) {
+            const quint64 n1 = quint64(100 + 300 * v), n2 = quint64(2000 - 250 * v);
+            firstCounts.push_back({10.0 * v, n1});
+            secondCounts.push_back({10.0 * v, n2});
+            first.insert(first.end(), n1, 10.0 * v);
+            second.insert(second.end(), n2, 10.0 * v);
+        }
+        const auto many = mannWhitneyU(first, second);
+        const auto manyCounted = mannWhitneyUCounted(firstCounts, secondCounts);
+        QCOMPARE(manyCounted->u, many->u);
+        QCOMPARE_NEAR(manyCounted->z, many->z, 1e-9);
+        QCOMPARE(manyCounted->medianDifference, many->medianDifference);
+        QVERIFY(many->z > 10); // the first leans to the larger values
+
+        QVERIFY(!mannWhitneyUCounted(ValueCounts{{1, 0}}, ValueCounts{{2, 3}})); // no samples
+    }
 };
 
 QTEST_GUILESS_MAIN(TestStatistics)

@@ -12,11 +12,14 @@ namespace adminchat {
 
 namespace {
 
-// Per-variant accumulation: counts and the raw samples the tests need.
+// Per-variant accumulation: counts, percentiles and the samples the tests need, as (value,
+// count) pairs: each record's value once, or a sketch's values with their counts.
 struct Group
 {
     VariantSummary summary;
-    std::vector<double> ttft, e2e, tokensPerSecond; // sorted once all records are in
+    statistics::ValueCounts ttft, e2e, tokensPerSecond;
+    // Records' values, until finishRecords() takes their percentiles and counts them.
+    std::vector<double> ttftValues, e2eValues, tokensPerSecondValues;
 };
 
 void addSample(std::vector<double>& samples, const std::optional<double>& value)
@@ -33,23 +36,52 @@ std::optional<double> share(qint64 part, qint64 whole)
     return double(part) / double(whole);
 }
 
-void finish(Group& group)
+void finishRates(VariantSummary& s)
 {
-    VariantSummary& s = group.summary;
-    for (auto* samples : {&group.ttft, &group.e2e, &group.tokensPerSecond})
-        std::sort(samples->begin(), samples->end());
-    s.ttftP50Ms = RequestMetrics::percentile(group.ttft, 0.50);
-    s.ttftP95Ms = RequestMetrics::percentile(group.ttft, 0.95);
-    s.e2eP50Ms = RequestMetrics::percentile(group.e2e, 0.50);
-    s.e2eP95Ms = RequestMetrics::percentile(group.e2e, 0.95);
-    s.tokensPerSecondP50 = RequestMetrics::percentile(group.tokensPerSecond, 0.50);
-    s.tokensPerSecondP95 = RequestMetrics::percentile(group.tokensPerSecond, 0.95);
     s.errorRate = share(s.errors, s.requests);
     s.completionRate = share(s.completed, s.requests);
     s.satisfaction = share(s.ratedUp, s.rated);
 }
 
-const std::vector<double>& samplesOf(const Group& group, ComparisonMetric metric)
+void finishRecords(Group& group)
+{
+    VariantSummary& s = group.summary;
+    const auto take = [](std::vector<double>& values, std::optional<double>& p50,
+                         std::optional<double>& p95, statistics::ValueCounts& samples) {
+        std::sort(values.begin(), values.end());
+        p50 = RequestMetrics::percentile(values, 0.50);
+        p95 = RequestMetrics::percentile(values, 0.95);
+        samples = statistics::countValues(values);
+        values = {};
+    };
+    take(group.ttftValues, s.ttftP50Ms, s.ttftP95Ms, group.ttft);
+    take(group.e2eValues, s.e2eP50Ms, s.e2eP95Ms, group.e2e);
+    take(group.tokensPerSecondValues, s.tokensPerSecondP50, s.tokensPerSecondP95,
+         group.tokensPerSecond);
+    finishRates(s);
+}
+
+void takeCell(Group& group, const RollupCell& cell)
+{
+    VariantSummary& s = group.summary;
+    s.requests = qint64(cell.started());
+    s.completed = qint64(cell.completed());
+    s.errors = qint64(cell.errors());
+    s.rated = qint64(cell.ratedUp() + cell.ratedDown());
+    s.ratedUp = qint64(cell.ratedUp());
+    const auto take = [](const QuantileSketch& sketch, std::optional<double>& p50,
+                         std::optional<double>& p95, statistics::ValueCounts& samples) {
+        p50 = sketch.quantile(0.50);
+        p95 = sketch.quantile(0.95);
+        samples = sketch.valueCounts();
+    };
+    take(cell.ttft(), s.ttftP50Ms, s.ttftP95Ms, group.ttft);
+    take(cell.e2e(), s.e2eP50Ms, s.e2eP95Ms, group.e2e);
+    take(cell.tokensPerSecond(), s.tokensPerSecondP50, s.tokensPerSecondP95, group.tokensPerSecond);
+    finishRates(s);
+}
+
+const statistics::ValueCounts& samplesOf(const Group& group, ComparisonMetric metric)
 {
     switch (metric) {
     case ComparisonMetric::Ttft:
@@ -59,6 +91,26 @@ const std::vector<double>& samplesOf(const Group& group, ComparisonMetric metric
     default:
         return group.tokensPerSecond;
     }
+}
+
+std::optional<double> medianOf(const VariantSummary& s, ComparisonMetric metric)
+{
+    switch (metric) {
+    case ComparisonMetric::Ttft:
+        return s.ttftP50Ms;
+    case ComparisonMetric::E2e:
+        return s.e2eP50Ms;
+    default:
+        return s.tokensPerSecondP50;
+    }
+}
+
+qint64 sampleCount(const statistics::ValueCounts& samples)
+{
+    quint64 n = 0;
+    for (const auto& [value, count] : samples)
+        n += count;
+    return qint64(n);
 }
 
 // Successes and trials of a rate metric.
@@ -105,17 +157,16 @@ MetricComparison compare(ComparisonMetric metric, const Group& variant, const Gr
         c.pValue = test->pValue;
         direction = test->z;
     } else {
-        const std::vector<double>& first = samplesOf(variant, metric);
-        const std::vector<double>& second = samplesOf(control, metric);
-        c.variantSamples = qint64(first.size());
-        c.controlSamples = qint64(second.size());
-        if (first.empty() || second.empty())
+        const statistics::ValueCounts& first = samplesOf(variant, metric);
+        const statistics::ValueCounts& second = samplesOf(control, metric);
+        c.variantSamples = sampleCount(first);
+        c.controlSamples = sampleCount(second);
+        if (c.variantSamples == 0 || c.controlSamples == 0)
             return c;
-        c.difference =
-            *RequestMetrics::percentile(first, 0.5) - *RequestMetrics::percentile(second, 0.5);
+        c.difference = *medianOf(variant.summary, metric) - *medianOf(control.summary, metric);
         if (c.variantSamples < c.minimumSamples || c.controlSamples < c.minimumSamples)
             return c;
-        const auto test = statistics::mannWhitneyU(first, second);
+        const auto test = statistics::mannWhitneyUCounted(first, second);
         c.effectSize = test->rankBiserial;
         c.pValue = test->pValue;
         direction = test->z;
@@ -202,39 +253,81 @@ QString MetricComparison::verdictName(Verdict verdict)
     return {};
 }
 
+namespace {
+
+// Groups named in variantOrder first (even those without samples), then any other, by name.
+class Groups
+{
+public:
+    explicit Groups(const QStringList& variantOrder)
+    {
+        for (const QString& name : variantOrder)
+            find(name);
+        m_declared = m_groups.size();
+    }
+
+    Group& find(const QString& name)
+    {
+        auto it = m_index.constFind(name);
+        if (it == m_index.constEnd()) {
+            it = m_index.insert(name, m_groups.size());
+            m_groups.emplace_back();
+            m_groups.back().summary.variant = name;
+        }
+        return m_groups[*it];
+    }
+
+    std::vector<Group>& ordered()
+    {
+        // Undeclared variants (e.g. removed from the file since) follow in name order.
+        std::sort(
+            m_groups.begin() + qsizetype(m_declared), m_groups.end(),
+            [](const Group& a, const Group& b) { return a.summary.variant < b.summary.variant; });
+        return m_groups;
+    }
+
+private:
+    std::vector<Group> m_groups;
+    QHash<QString, std::size_t> m_index;
+    std::size_t m_declared = 0;
+};
+
+ExperimentComparison compareGroups(const QString& experiment, const std::vector<Group>& groups,
+                                   const ComparisonOptions& options)
+{
+    ExperimentComparison result;
+    result.experiment = experiment;
+    result.options = options;
+    for (const Group& group : groups)
+        result.variants.append(group.summary);
+    for (std::size_t i = 1; i < groups.size(); ++i) {
+        for (ComparisonMetric metric : ExperimentComparison::allMetrics())
+            result.comparisons.append(compare(metric, groups[i], groups[0], options));
+    }
+    return result;
+}
+
+} // namespace
+
 ExperimentComparison ExperimentComparison::compute(const QString& experiment,
                                                    const QStringList& variantOrder,
                                                    const std::vector<MetricsRecord>& records,
                                                    const ComparisonOptions& options)
 {
-    std::vector<Group> groups;
-    QHash<QString, std::size_t> groupOf;
-    auto groupFor = [&](const QString& name) -> Group& {
-        auto it = groupOf.constFind(name);
-        if (it == groupOf.constEnd()) {
-            it = groupOf.insert(name, groups.size());
-            groups.emplace_back();
-            groups.back().summary.variant = name;
-        }
-        return groups[*it];
-    };
-    for (const QString& name : variantOrder)
-        groupFor(name);
-    const std::size_t declared = groups.size();
-
+    Groups groups(variantOrder);
     for (const MetricsRecord& record : records) {
         if (record.experiment != experiment || record.variant.isEmpty())
             continue;
-        Group& group = groupFor(record.variant);
+        Group& group = groups.find(record.variant);
         VariantSummary& s = group.summary;
         ++s.requests;
         if (record.isError())
             ++s.errors;
         if (record.isCompleted()) {
             ++s.completed;
-            addSample(group.ttft, record.ttftMs);
-            addSample(group.e2e, record.e2eMs);
-            addSample(group.tokensPerSecond, record.tokensPerSecond);
+            addSample(group.ttftValues, record.ttftMs);
+            addSample(group.e2eValues, record.e2eMs);
+            addSample(group.tokensPerSecondValues, record.tokensPerSecond);
         }
         // A rating of 0 carries no opinion either way.
         if (record.rating && *record.rating != 0) {
@@ -243,23 +336,28 @@ ExperimentComparison ExperimentComparison::compute(const QString& experiment,
                 ++s.ratedUp;
         }
     }
+    std::vector<Group>& ordered = groups.ordered();
+    for (Group& group : ordered)
+        finishRecords(group);
+    return compareGroups(experiment, ordered, options);
+}
 
-    // Undeclared variants (e.g. removed from the file since) follow in name order.
-    std::sort(groups.begin() + qsizetype(declared), groups.end(),
-              [](const Group& a, const Group& b) { return a.summary.variant < b.summary.variant; });
-
-    ExperimentComparison result;
-    result.experiment = experiment;
-    result.options = options;
-    for (Group& group : groups) {
-        finish(group);
-        result.variants.append(group.summary);
+ExperimentComparison ExperimentComparison::fromCells(const QString& experiment,
+                                                     const QStringList& variantOrder,
+                                                     const QHash<QString, RollupCell>& variants,
+                                                     const ComparisonOptions& options)
+{
+    Groups groups(variantOrder);
+    for (auto it = variants.cbegin(); it != variants.cend(); ++it) {
+        if (!it.key().isEmpty())
+            takeCell(groups.find(it.key()), it.value());
     }
-    for (std::size_t i = 1; i < groups.size(); ++i) {
-        for (ComparisonMetric metric : allMetrics())
-            result.comparisons.append(compare(metric, groups[i], groups[0], options));
+    std::vector<Group>& ordered = groups.ordered();
+    for (Group& group : ordered) {
+        if (group.summary.requests == 0)
+            finishRates(group.summary); // declared, without records: nothing to take
     }
-    return result;
+    return compareGroups(experiment, ordered, options);
 }
 
 QJsonObject ExperimentComparison::toJson() const

@@ -1,7 +1,9 @@
 #pragma once
 
 #include "metrics/MetricsRecord.h"
+#include "metrics/RollupCell.h"
 
+#include <QHash>
 #include <QJsonObject>
 #include <QList>
 #include <QString>
@@ -78,7 +80,8 @@ struct ComparisonOptions
 // Variants of an A/B experiment compared from stored metrics records: Mann-Whitney U for TTFT,
 // E2E and tokens/s, a pooled two-proportion z-test for error rate, completion rate and
 // satisfaction. Each variant after the first is compared with the first (the control) on each
-// of the six metrics. O(n log n) in the number of records.
+// of the six metrics. O(n log n) in the number of records, or in
+// the number of sketch buckets.
 struct ExperimentComparison
 {
     QString experiment;
@@ -92,6 +95,16 @@ struct ExperimentComparison
     static ExperimentComparison compute(const QString& experiment, const QStringList& variantOrder,
                                         const std::vector<MetricsRecord>& records,
                                         const ComparisonOptions& options = {});
+
+    // The same from each variant's records merged into one rollup cell (variants keyed by
+    // name): counts and rates exact; percentiles and the rank tests exact while a variant's
+    // sketches are (at most QuantileSketch::exactLimit values), above from their buckets, each
+    // value within the sketch's relative accuracy. What a year of an experiment costs to compare
+    // in a few kilobytes per variant.
+    static ExperimentComparison fromCells(const QString& experiment,
+                                          const QStringList& variantOrder,
+                                          const QHash<QString, RollupCell>& variants,
+                                          const ComparisonOptions& options = {});
 
     // {"experiment", "minimum_samples", "alpha", "variants": [...], "comparisons": [...]};
     // absent values are null.

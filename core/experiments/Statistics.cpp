@@ -25,45 +25,90 @@ std::optional<double> median(std::vector<double> values)
     return RequestMetrics::percentile(values, 0.5);
 }
 
+namespace {
+
+// The q-quantile of counted samples sorted by value, interpolated between the closest ranks as
+// RequestMetrics::percentile does over the samples written out.
+double countedPercentile(const ValueCounts& sorted, quint64 total, double q)
+{
+    const double h = q * double(total - 1);
+    const auto valueAt = [&sorted](quint64 rank) {
+        quint64 upTo = 0;
+        for (const auto& [value, count] : sorted) {
+            upTo += count;
+            if (rank < upTo)
+                return value;
+        }
+        return sorted.back().first;
+    };
+    const auto lower = quint64(std::floor(h));
+    const double low = valueAt(lower);
+    const double high = valueAt(std::min(lower + 1, total - 1));
+    return low + (high - low) * (h - double(lower));
+}
+
+} // namespace
+
+ValueCounts countValues(const std::vector<double>& sorted)
+{
+    ValueCounts out;
+    for (double value : sorted) {
+        if (!out.empty() && out.back().first == value)
+            ++out.back().second;
+        else
+            out.push_back({value, 1});
+    }
+    return out;
+}
+
 std::optional<MannWhitneyResult> mannWhitneyU(const std::vector<double>& first,
                                               const std::vector<double>& second)
 {
-    if (first.empty() || second.empty())
-        return std::nullopt;
-    const double n1 = double(first.size());
-    const double n2 = double(second.size());
+    // Runs of equal values only group when sorted; unsorted input still counts every value.
+    return mannWhitneyUCounted(countValues(first), countValues(second));
+}
 
-    // Pool both samples, remembering which one each value came from, and rank them.
-    struct Item
-    {
-        double value;
-        bool fromFirst;
+std::optional<MannWhitneyResult> mannWhitneyUCounted(ValueCounts first, ValueCounts second)
+{
+    const auto byValue = [](const auto& a, const auto& b) {
+        return a.first < b.first;
     };
-    std::vector<Item> pooled;
-    pooled.reserve(first.size() + second.size());
-    for (double v : first)
-        pooled.push_back({v, true});
-    for (double v : second)
-        pooled.push_back({v, false});
-    std::sort(pooled.begin(), pooled.end(),
-              [](const Item& a, const Item& b) { return a.value < b.value; });
+    std::sort(first.begin(), first.end(), byValue);
+    std::sort(second.begin(), second.end(), byValue);
+    quint64 total1 = 0;
+    quint64 total2 = 0;
+    for (const auto& [value, count] : first)
+        total1 += count;
+    for (const auto& [value, count] : second)
+        total2 += count;
+    if (total1 == 0 || total2 == 0)
+        return std::nullopt;
+    const double n1 = double(total1);
+    const double n2 = double(total2);
 
-    // Tied values share the mean of their ranks; sum(t^3 - t) over tie groups feeds the
-    // variance's tie correction.
+    // Walk both in value order: tied values share the mean of their ranks, and sum(t^3 - t)
+    // over tie groups feeds the variance's tie correction.
     double rankSumFirst = 0;
     double tieTerm = 0;
-    for (std::size_t start = 0; start < pooled.size();) {
-        std::size_t end = start + 1;
-        while (end < pooled.size() && pooled[end].value == pooled[start].value)
-            ++end;
-        const double t = double(end - start);
-        const double meanRank = (double(start + 1) + double(end)) / 2.0;
-        for (std::size_t i = start; i < end; ++i) {
-            if (pooled[i].fromFirst)
-                rankSumFirst += meanRank;
-        }
+    double ranked = 0; // samples ranked so far
+    std::size_t i = 0;
+    std::size_t j = 0;
+    while (i < first.size() || j < second.size()) {
+        const double value =
+            j == second.size() || (i < first.size() && first[i].first <= second[j].first)
+                ? first[i].first
+                : second[j].first;
+        double fromFirst = 0;
+        double t = 0;
+        for (; i < first.size() && first[i].first == value; ++i)
+            fromFirst += double(first[i].second);
+        t += fromFirst;
+        for (; j < second.size() && second[j].first == value; ++j)
+            t += double(second[j].second);
+        const double meanRank = (ranked + 1 + ranked + t) / 2.0;
+        rankSumFirst += meanRank * fromFirst;
         tieTerm += t * t * t - t;
-        start = end;
+        ranked += t;
     }
 
     MannWhitneyResult result;
@@ -78,7 +123,8 @@ std::optional<MannWhitneyResult> mannWhitneyU(const std::vector<double>& first,
         result.pValue = twoSidedPValue(result.z);
     }
     result.rankBiserial = 2.0 * result.u / (n1 * n2) - 1.0;
-    result.medianDifference = *median(first) - *median(second);
+    result.medianDifference =
+        countedPercentile(first, total1, 0.5) - countedPercentile(second, total2, 0.5);
     return result;
 }
 

@@ -2,6 +2,7 @@
 
 #include <QtGlobal>
 #include <optional>
+#include <utility>
 #include <vector>
 
 namespace adminchat::statistics {
@@ -33,6 +34,13 @@ struct MannWhitneyResult
 // std::nullopt when either sample is empty.
 std::optional<MannWhitneyResult> mannWhitneyU(const std::vector<double>& first,
                                               const std::vector<double>& second);
+
+// Samples given as (value, how many times), in any order: a sketch's valueCounts(). The same
+// test as above on the samples written out, in O(k log k) for k distinct values.
+using ValueCounts = std::vector<std::pair<double, quint64>>;
+// Sorted values, each with how many times it occurs.
+ValueCounts countValues(const std::vector<double>& sorted);
+std::optional<MannWhitneyResult> mannWhitneyUCounted(ValueCounts first, ValueCounts second);
 
 struct TwoProportionResult
 {

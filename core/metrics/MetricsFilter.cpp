@@ -33,6 +33,12 @@ bool MetricsFilter::matchesLabels(const MetricsRecord& record) const
            matches(variant, record.variant) && matches(tag, record.tag);
 }
 
+bool MetricsFilter::sameLabels(const MetricsFilter& other) const
+{
+    return endpoint == other.endpoint && model == other.model && experiment == other.experiment &&
+           variant == other.variant && tag == other.tag;
+}
+
 QString MetricsFilter::windowName(Window window)
 {
     switch (window) {

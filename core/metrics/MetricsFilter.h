@@ -33,6 +33,8 @@ struct MetricsFilter
     QDateTime start(const QDateTime& now) const;
     bool matchesLabels(const MetricsRecord& record) const;
 
+    // The same endpoint, model, experiment, variant and tag (time and row bounds aside).
+    bool sameLabels(const MetricsFilter& other) const;
     static QString windowName(Window window);   // "5m", "1h", "24h", "all"
     static qint64 windowSeconds(Window window); // 0 for All
 };

@@ -191,6 +191,27 @@ double QuantileSketch::max() const
     return m_count ? m_max : std::numeric_limits<double>::quiet_NaN();
 }
 
+std::vector<std::pair<double, quint64>> QuantileSketch::valueCounts() const
+{
+    std::vector<std::pair<double, quint64>> out;
+    if (m_exactKept) {
+        for (double value : m_exact) {
+            if (!out.empty() && out.back().first == value)
+                ++out.back().second;
+            else
+                out.push_back({value, 1});
+        }
+        return out;
+    }
+    if (m_zeroCount > 0)
+        out.push_back({0.0, m_zeroCount});
+    for (std::size_t i = 0; i < m_counts.size(); ++i) {
+        if (m_counts[i] > 0)
+            out.push_back({bucketValue(m_offset + int(i)), m_counts[i]});
+    }
+    return out;
+}
+
 double QuantileSketch::rankValue(quint64 rank) const
 {
     // min and max are exact, so the extreme ranks need no bucket.

@@ -5,6 +5,7 @@
 #include <QtGlobal>
 #include <cstdint>
 #include <optional>
+#include <utility>
 #include <vector>
 
 namespace adminchat {
@@ -59,6 +60,10 @@ public:
     // Whether every sample is still kept (at most exactLimit, and none merged from a blob of the
     // first format version, which carries none).
     bool isExact() const { return m_exactKept; }
+    // The samples as (value, count), ascending, equal values together: the samples themselves
+    // while isExact(), else each non-empty bucket's representative value (zero for the zero
+    // bucket). What rank statistics over several sketches need.
+    std::vector<std::pair<double, quint64>> valueCounts() const;
 
     // Compact, versioned binary form for storage (a BLOB column); fromBytes returns std::nullopt
     // on anything it did not write.

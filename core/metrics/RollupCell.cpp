@@ -298,6 +298,26 @@ quint64 RollupCell::repeatedPrompts() const
     return quint64(std::max(0.0, double(m_hashedPrompts) - std::round(distinct)));
 }
 
+std::optional<quint64> RollupCell::startedFromBytes(QByteArrayView bytes)
+{
+    // Where m_started stands among the counters, which come first after the version.
+    static const auto startedIndex = [] {
+        RollupCell cell;
+        const auto all = cell.counters();
+        return std::ranges::find(all, &cell.m_started) - all.begin();
+    }();
+    VarintReader in(bytes);
+    quint8 version = 0;
+    if (!in.getByte(version) || version != formatVersion)
+        return std::nullopt;
+    quint64 counter = 0;
+    for (qsizetype i = 0; i <= startedIndex; ++i) {
+        if (!in.getVarint(counter))
+            return std::nullopt;
+    }
+    return counter;
+}
+
 std::optional<RollupCell> RollupCell::fromBytes(QByteArrayView bytes)
 {
     VarintReader in(bytes);

@@ -38,6 +38,14 @@ public:
 
     bool isEmpty() const { return m_started == 0; }
     quint64 started() const { return m_started; }
+    quint64 completed() const { return m_completed; }
+    quint64 errors() const { return m_errors; }
+    quint64 ratedUp() const { return m_ratedUp; }
+    quint64 ratedDown() const { return m_ratedDown; }
+    // Completed records' figures.
+    const QuantileSketch& ttft() const { return m_ttft; }
+    const QuantileSketch& e2e() const { return m_e2e; }
+    const QuantileSketch& tokensPerSecond() const { return m_tokensPerSecond; }
 
     // The figures of GroupStats (labels and repeatedPrompts aside: a prompt repeats across the
     // cells of a window, see repeatedPrompts()).
@@ -53,6 +61,8 @@ public:
     // write.
     QByteArray toBytes() const;
     static std::optional<RollupCell> fromBytes(QByteArrayView bytes);
+    // started() of a stored cell, read without decoding the rest.
+    static std::optional<quint64> startedFromBytes(QByteArrayView bytes);
 
     friend bool operator==(const RollupCell&, const RollupCell&) = default;
 

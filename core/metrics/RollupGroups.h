@@ -22,6 +22,12 @@ public:
     void merge(const RollupGroups& other);
     bool isEmpty() const { return m_byModel.isEmpty(); }
     RollupCell total() const;
+    // Each (endpoint, model, variant) group: the labels of its newest record and its cell.
+    template <typename Visit> void forEachGroup(const Visit& visit) const
+    {
+        for (const Group& group : m_byModel)
+            visit(group.labels, group.cell);
+    }
 
     // Fills report.total, byModel and byEndpoint.
     void finish(AggregateReport& report, const CategoryRule& rule) const;

@@ -21,7 +21,8 @@ constexpr qint64 minuteMs = qint64(RollupKey::Resolution::Minute);
 
 MetricsService::MetricsService(QString databasePath, QObject* parent)
     : QObject(parent), m_databasePath(std::move(databasePath)), m_refreshTimer(this),
-      m_pollTimer(this), m_pruneTimer(this) // children: moveToThread() takes the timers along
+      m_pollTimer(this), m_pruneTimer(this),
+      m_suggestTimer(this) // children: moveToThread() takes the timers along
 {
     m_refreshTimer.setSingleShot(true);
     connect(&m_refreshTimer, &QTimer::timeout, this, &MetricsService::refresh);
@@ -29,6 +30,8 @@ MetricsService::MetricsService(QString databasePath, QObject* parent)
     connect(&m_pollTimer, &QTimer::timeout, this, &MetricsService::pollOtherWriters);
     m_pruneTimer.setInterval(pruneIntervalMs);
     connect(&m_pruneTimer, &QTimer::timeout, this, &MetricsService::prune);
+    m_suggestTimer.setInterval(suggestIntervalMs);
+    connect(&m_suggestTimer, &QTimer::timeout, this, &MetricsService::updateSuggestions);
 }
 
 MetricsService::~MetricsService() = default;
@@ -46,6 +49,7 @@ void MetricsService::open()
     m_window = std::make_unique<WindowReport>(*m_store);
     for (auto& window : m_ruleWindows)
         window = std::make_unique<WindowReport>(*m_store);
+    m_experimentWindow = std::make_unique<WindowReport>(*m_store, WindowReport::Timeline::None);
     emit opened(m_store->path(), m_store->movedAsidePath());
     buildRollups();
 }
@@ -73,8 +77,11 @@ void MetricsService::buildRollups()
     m_ready = true;
     m_pollTimer.start();
     m_pruneTimer.start();
+    m_suggestTimer.start();
     prune();
     scheduleRefresh();
+    // After the first snapshot, which does not wait for them.
+    QMetaObject::invokeMethod(this, &MetricsService::updateSuggestions, Qt::QueuedConnection);
 }
 
 void MetricsService::loadLabels()
@@ -82,13 +89,12 @@ void MetricsService::loadLabels()
     // Day buckets name every endpoint, model, tag and experiment ever seen, and count every
     // record, in a few thousand rows however many records there are.
     QString error;
-    m_store->rollups().forEachCell(
-        RollupKey::Resolution::Day, std::numeric_limits<qint64>::min(),
-        std::numeric_limits<qint64>::max(),
-        [this](const RollupStore::StoredCell& stored) {
+    m_store->rollups().forEachCount(
+        RollupKey::Resolution::Day,
+        [this](const RollupStore::StoredCell& stored, quint64 started) {
             MetricsRecord labels = stored.labels();
             labels.startedUtc = QDateTime::fromMSecsSinceEpoch(stored.newestMs, Qt::UTC);
-            m_totalRecords += qint64(stored.cell.started());
+            m_totalRecords += qint64(started);
             keep(labels);
         },
         &error);
@@ -122,6 +128,8 @@ void MetricsService::forEachWindow(const std::function<void(WindowReport&)>& app
         if (window)
             apply(*window);
     }
+    if (m_experimentWindow)
+        apply(*m_experimentWindow);
 }
 
 void MetricsService::invalidate(qint64 ms)
@@ -146,8 +154,6 @@ void MetricsService::pollOtherWriters()
         invalidate(record.startedUtc.toMSecsSinceEpoch());
         ++m_totalRecords;
         keep(record);
-        if (record.experiment == m_loadedExperiment && !m_loadedExperiment.isEmpty())
-            m_experimentRecords.push_back(record);
         emit recordStored(record);
         added = true;
     }
@@ -173,8 +179,6 @@ void MetricsService::addRecord(const MetricsRecord& record)
     forEachWindow([&stored](WindowReport& window) { window.recordAdded(stored); });
     ++m_totalRecords;
     keep(stored);
-    if (stored.experiment == m_loadedExperiment && !m_loadedExperiment.isEmpty())
-        m_experimentRecords.push_back(stored);
     emit recordStored(stored);
     scheduleRefresh();
 }
@@ -184,6 +188,7 @@ void MetricsService::setFilter(const MetricsFilter& filter)
     m_filter = filter;
     m_refreshTimer.stop();
     refresh(); // the user asked for it: answer at once
+    QMetaObject::invokeMethod(this, &MetricsService::updateSuggestions, Qt::QueuedConnection);
 }
 
 void MetricsService::setCategoryRule(const CategoryRule& rule)
@@ -215,7 +220,7 @@ void MetricsService::setRating(qint64 recordId, int rating)
         emit failed(error);
         return;
     }
-    rated(changed, value);
+    rated(changed);
 }
 
 void MetricsService::setRequestRating(const QString& requestUid, int rating)
@@ -227,18 +232,13 @@ void MetricsService::setRequestRating(const QString& requestUid, int rating)
         emit failed(error);
         return;
     }
-    rated(changed, value);
+    rated(changed);
 }
 
-void MetricsService::rated(const std::vector<MetricsRecord>& records, std::optional<int> rating)
+void MetricsService::rated(const std::vector<MetricsRecord>& records)
 {
-    for (const MetricsRecord& record : records) {
+    for (const MetricsRecord& record : records)
         invalidate(record.startedUtc.toMSecsSinceEpoch());
-        for (MetricsRecord& kept : m_experimentRecords) {
-            if (kept.id == record.id)
-                kept.rating = rating;
-        }
-    }
     scheduleRefresh();
 }
 
@@ -313,13 +313,16 @@ void MetricsService::scheduleRefresh()
     m_refreshTimer.start(int(std::max<qint64>(0, minRefreshIntervalMs - elapsed)));
 }
 
-QList<Suggestion> MetricsService::suggest(const QDateTime& now)
+void MetricsService::updateSuggestions()
 {
+    if (!m_ready)
+        return;
     // The rules look at the filter's labels over 5 minutes, 1 hour and 24 hours, here counted
-    // from the start of their first minute (whole buckets, kept between refreshes).
+    // from the start of their first minute (whole buckets, kept between evaluations).
     static constexpr MetricsFilter::Window windows[] = {MetricsFilter::Window::Last5Minutes,
                                                         MetricsFilter::Window::LastHour,
                                                         MetricsFilter::Window::Last24Hours};
+    const QDateTime now = QDateTime::currentDateTimeUtc();
     std::array<AggregateReport, 3> reports;
     for (std::size_t i = 0; i < reports.size(); ++i) {
         MetricsFilter windowed = m_filter;
@@ -335,7 +338,19 @@ QList<Suggestion> MetricsService::suggest(const QDateTime& now)
     input.last5Minutes = std::move(reports[0]);
     input.lastHour = std::move(reports[1]);
     input.last24Hours = std::move(reports[2]);
-    return SuggestionEngine::evaluate(input);
+    const QList<Suggestion> suggestions = SuggestionEngine::evaluate(input);
+    const auto said = [](const QList<Suggestion>& list) {
+        QStringList lines;
+        for (const Suggestion& s : list)
+            lines << s.rule + s.message + s.evidence;
+        return lines;
+    };
+    const bool changed =
+        !m_suggestionsFilter.sameLabels(m_filter) || said(suggestions) != said(m_suggestions);
+    m_suggestions = suggestions;
+    m_suggestionsFilter = m_filter;
+    if (changed)
+        scheduleRefresh();
 }
 
 void MetricsService::refresh()
@@ -351,7 +366,9 @@ void MetricsService::refresh()
     snapshot.report = m_window->compute(m_filter, now, m_categoryRule, &error);
     if (!error.isEmpty())
         emit failed(error);
-    snapshot.suggestions = suggest(now);
+    // Those of another filter's labels are not shown while the new ones are computed.
+    if (m_suggestionsFilter.sameLabels(m_filter))
+        snapshot.suggestions = m_suggestions;
     QList<std::pair<QString, QString>> endpoints; // label, key: sorted by label
     for (auto it = m_endpoints.cbegin(); it != m_endpoints.cend(); ++it)
         endpoints.append({it.value(), it.key()});
@@ -390,21 +407,20 @@ void MetricsService::compareExperiments(DashboardSnapshot& snapshot)
         shown = snapshot.experiments.value(0);
     if (shown.isEmpty())
         return;
-    if (shown != m_loadedExperiment) {
-        // The comparison's tests need every value, so the shown experiment's records are read
-        // (through the experiment index) and then kept up to date as records arrive.
-        MetricsFilter filter;
-        filter.experiment = shown;
-        QString error;
-        m_experimentRecords = m_store->records(filter, QDateTime::currentDateTimeUtc(), &error);
-        m_loadedExperiment = shown;
-        if (!error.isEmpty())
-            emit failed(error);
-    }
+    MetricsFilter filter;
+    filter.experiment = shown;
+    QString error;
+    QHash<QString, RollupCell> variants;
+    m_experimentWindow->groups(filter, QDateTime::currentDateTimeUtc(), &error)
+        .forEachGroup([&variants](const MetricsRecord& labels, const RollupCell& cell) {
+            variants[labels.variant].merge(cell);
+        });
+    if (!error.isEmpty())
+        emit failed(error);
     // Variants in file order for the running experiment; for an earlier one, as its records
     // name them (the first of them sorted is then the control).
     const QStringList order = shown == m_activeExperiment ? m_activeVariants : QStringList();
-    snapshot.experiment = ExperimentComparison::compute(shown, order, m_experimentRecords);
+    snapshot.experiment = ExperimentComparison::fromCells(shown, order, variants);
 }
 
 } // namespace adminchat

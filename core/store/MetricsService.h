@@ -25,7 +25,7 @@ class WindowReport;
 // recomputes the dashboard at most every 250 ms when something changed, rates answers, prunes
 // old rows and writes CSV exports, so none of it runs on the GUI thread. The dashboard is read
 // from the rollups (WindowReport), so a refresh costs what the window's buckets cost, however
-// many records the database holds; only the shown experiment's records are kept in memory.
+// many records the database holds; the experiment comparison comes from the rollups too.
 // A database whose rollups are incomplete (from an older release) has them built first, a slice
 // per pass of the event loop, with progress. Call its slots with queued invocations from other
 // threads.
@@ -39,6 +39,10 @@ public:
     static constexpr int buildSliceRows = 5000; // rollups built per pass of the event loop
     static constexpr int pruneSliceRows = 2000; // rows deleted per transaction
     static constexpr int pruneIntervalMs = 3'600'000;
+    // The suggestion rules look at whole minutes of 5 min, 1 h and 24 h: evaluated this often
+    // (and when the filter changes) rather than on every refresh, which then costs only the
+    // shown window.
+    static constexpr int suggestIntervalMs = 5000;
 
     explicit MetricsService(QString databasePath, QObject* parent = nullptr);
     ~MetricsService() override;
@@ -75,11 +79,11 @@ private:
     void loadLabels();
     void scheduleRefresh();
     void pollOtherWriters();
-    void keep(const MetricsRecord& record); // into the label sets and the experiment shown
+    void keep(const MetricsRecord& record); // into the label sets
     void refresh();
-    QList<Suggestion> suggest(const QDateTime& now);
+    void updateSuggestions();
     void compareExperiments(DashboardSnapshot& snapshot);
-    void rated(const std::vector<MetricsRecord>& records, std::optional<int> rating);
+    void rated(const std::vector<MetricsRecord>& records);
     void prune();
     void invalidate(qint64 ms);
     void forEachWindow(const std::function<void(WindowReport&)>& apply);
@@ -93,8 +97,8 @@ private:
     bool m_ready = false; // rollups complete: snapshots may be computed
     qint64 m_totalRecords = 0;
     int m_retentionDays = defaultRetentionDays;
-    QString m_loadedExperiment; // whose records m_experimentRecords holds
-    std::vector<MetricsRecord> m_experimentRecords;
+    // The shown experiment over all time, per variant, without a timeline.
+    std::unique_ptr<WindowReport> m_experimentWindow;
     // Every label seen, kept as records arrive rather than recounted over all records on each
     // refresh; endpoints by key (MetricsRecord::endpointKey) with the newest label.
     QHash<QString, QString> m_endpoints;
@@ -110,8 +114,11 @@ private:
     QTimer m_refreshTimer;
     QTimer m_pollTimer;
     QTimer m_pruneTimer;
-    qint64 m_pollWatermark = 0;    // highest row id seen by open() or a poll
-    QSet<qint64> m_ownIdsUnpolled; // ids we inserted above the watermark: not to be added twice
+    QTimer m_suggestTimer;
+    QList<Suggestion> m_suggestions;
+    MetricsFilter m_suggestionsFilter; // whose labels m_suggestions looked at
+    qint64 m_pollWatermark = 0;        // highest row id seen by open() or a poll
+    QSet<qint64> m_ownIdsUnpolled;     // ids we inserted above the watermark: not to be added twice
     QElapsedTimer m_sinceRefresh;
 };
 

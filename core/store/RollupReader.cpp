@@ -51,11 +51,9 @@ bool RollupReader::read(const MetricsStore& store, const MetricsFilter& filter, 
         store.rollups().forEachCell(
             segment.resolution, segment.fromMs, segment.toMs,
             [&](const RollupStore::StoredCell& stored) {
-                const MetricsRecord labels = stored.labels();
-                if (filter.matchesLabels(labels))
-                    visit(labels, stored.key.bucketMs, stored.newestMs, stored.cell);
+                visit(stored.labels(), stored.key.bucketMs, stored.newestMs, stored.cell);
             },
-            &readError);
+            &readError, &filter);
         failed(readError);
     }
     return ok;

@@ -215,43 +215,97 @@ std::optional<qint64> RollupStore::firstBucketMs(RollupKey::Resolution resolutio
     return query.value(0).toLongLong();
 }
 
-bool RollupStore::forEachCell(RollupKey::Resolution resolution, qint64 fromMs, qint64 toMs,
-                              const std::function<void(const StoredCell&)>& visit,
-                              QString* error) const
+void RollupStore::readLabels(const QSqlQuery& query, StoredCell& into)
 {
+    into.key.bucketMs = query.value(0).toLongLong();
+    into.key.endpointKey = query.value(1).toString();
+    into.key.model = query.value(2).toString();
+    into.key.variant = query.value(3).toString();
+    into.key.experiment = query.value(4).toString();
+    into.key.tag = query.value(5).toString();
+    into.endpointId = query.value(6).toString();
+    into.endpoint = query.value(7).toString();
+    into.profile = query.value(8).toString();
+    into.newestMs = query.value(9).toLongLong();
+}
+
+bool RollupStore::forEachCell(RollupKey::Resolution resolution, qint64 fromMs, qint64 toMs,
+                              const std::function<void(const StoredCell&)>& visit, QString* error,
+                              const MetricsFilter* labels) const
+{
+    // Exact labels are left to SQLite, so the cells of other groups are neither copied nor
+    // decoded; the endpoint (a key, a profile name or a URL) is matched before decoding.
+    QString sql = QStringLiteral(
+        "SELECT bucket_ms, endpoint_key, model, variant, experiment, tag, endpoint_id, "
+        "endpoint, profile, newest_ms, cell FROM rollups WHERE resolution_ms = ? AND "
+        "bucket_ms >= ? AND bucket_ms < ?");
+    QStringList values;
+    if (labels) {
+        for (const auto& [column, value] : {std::pair{"model", &labels->model},
+                                            {"variant", &labels->variant},
+                                            {"experiment", &labels->experiment},
+                                            {"tag", &labels->tag}}) {
+            if (!value->isEmpty()) {
+                sql += QStringLiteral(" AND %1 = ?").arg(QLatin1String(column));
+                values << *value;
+            }
+        }
+    }
+    sql += QStringLiteral(" ORDER BY bucket_ms");
     QSqlQuery query(m_database.connection());
     query.setForwardOnly(true);
-    if (!query.prepare(QStringLiteral(
-            "SELECT bucket_ms, endpoint_key, model, variant, experiment, tag, endpoint_id, "
-            "endpoint, profile, newest_ms, cell FROM rollups WHERE resolution_ms = ? AND "
-            "bucket_ms >= ? AND bucket_ms < ? ORDER BY bucket_ms")))
+    if (!query.prepare(sql))
         return m_database.fail(error, QStringLiteral("cannot prepare rollup read"),
                                Database::describe(query.lastError()));
     query.bindValue(0, qint64(resolution));
     query.bindValue(1, fromMs);
     query.bindValue(2, toMs);
+    for (int i = 0; i < values.size(); ++i)
+        query.bindValue(3 + i, values[i]);
     if (!query.exec())
         return m_database.fail(error, QStringLiteral("cannot read rollups"),
                                Database::describe(query.lastError()));
     StoredCell stored;
     stored.key.resolution = resolution;
     while (query.next()) {
+        readLabels(query, stored);
+        if (labels && !labels->endpoint.isEmpty() && !labels->matchesLabels(stored.labels()))
+            continue;
         std::optional<RollupCell> cell = RollupCell::fromBytes(query.value(10).toByteArray());
         if (!cell)
             return m_database.fail(error, QStringLiteral("cannot read rollups"),
                                    QStringLiteral("a stored bucket does not decode"));
-        stored.key.bucketMs = query.value(0).toLongLong();
-        stored.key.endpointKey = query.value(1).toString();
-        stored.key.model = query.value(2).toString();
-        stored.key.variant = query.value(3).toString();
-        stored.key.experiment = query.value(4).toString();
-        stored.key.tag = query.value(5).toString();
-        stored.endpointId = query.value(6).toString();
-        stored.endpoint = query.value(7).toString();
-        stored.profile = query.value(8).toString();
-        stored.newestMs = query.value(9).toLongLong();
         stored.cell = std::move(*cell);
         visit(stored);
+    }
+    return true;
+}
+
+bool RollupStore::forEachCount(RollupKey::Resolution resolution,
+                               const std::function<void(const StoredCell&, quint64)>& visit,
+                               QString* error) const
+{
+    QSqlQuery query(m_database.connection());
+    query.setForwardOnly(true);
+    if (!query.prepare(QStringLiteral(
+            "SELECT bucket_ms, endpoint_key, model, variant, experiment, tag, endpoint_id, "
+            "endpoint, profile, newest_ms, cell FROM rollups WHERE resolution_ms = ?")))
+        return m_database.fail(error, QStringLiteral("cannot prepare rollup read"),
+                               Database::describe(query.lastError()));
+    query.bindValue(0, qint64(resolution));
+    if (!query.exec())
+        return m_database.fail(error, QStringLiteral("cannot read rollups"),
+                               Database::describe(query.lastError()));
+    StoredCell stored;
+    stored.key.resolution = resolution;
+    while (query.next()) {
+        readLabels(query, stored);
+        const std::optional<quint64> started =
+            RollupCell::startedFromBytes(query.value(10).toByteArray());
+        if (!started)
+            return m_database.fail(error, QStringLiteral("cannot read rollups"),
+                                   QStringLiteral("a stored bucket does not decode"));
+        visit(stored, *started);
     }
     return true;
 }

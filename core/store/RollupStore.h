@@ -1,5 +1,6 @@
 #pragma once
 
+#include "metrics/MetricsFilter.h"
 #include "metrics/MetricsRecord.h"
 #include "metrics/RollupCell.h"
 #include "metrics/RollupKey.h"
@@ -59,10 +60,19 @@ public:
     bool changeRating(const MetricsRecord& record, std::optional<int> from, std::optional<int> to,
                       QString* error);
     // The cells of one resolution whose buckets start in [fromMs, toMs), oldest first, one at a
-    // time, decoded into one reused cell, so reading a year of buckets holds one. False (error
-    // set) when reading or decoding failed.
+    // time, decoded into one reused cell, so reading a year of buckets holds one; with labels,
+    // only the cells whose labels it matches (MetricsFilter::matchesLabels). False (error set)
+    // when reading or decoding failed.
     bool forEachCell(RollupKey::Resolution resolution, qint64 fromMs, qint64 toMs,
-                     const std::function<void(const StoredCell&)>& visit, QString* error) const;
+                     const std::function<void(const StoredCell&)>& visit, QString* error,
+                     const MetricsFilter* labels = nullptr) const;
+
+    // Every bucket of one resolution, in no particular order, with its labels (the cell left
+    // empty) and how many records it counts: what naming every label ever seen needs, without
+    // decoding a year of cells.
+    bool forEachCount(RollupKey::Resolution resolution,
+                      const std::function<void(const StoredCell&, quint64 started)>& visit,
+                      QString* error) const;
 
     // Deletes minute buckets older than kept(nowMs) allows, at most a span of sliceMs of them
     // (the oldest) per call, in one statement. Returns how many were deleted, -1 on failure; 0
@@ -74,6 +84,8 @@ public:
                                         qint64 sinceMs = std::numeric_limits<qint64>::min()) const;
 
 private:
+    // Columns 0-9 of a rollup read: bucket, key and the newest record's labels.
+    static void readLabels(const QSqlQuery& query, StoredCell& into);
     bool load(const RollupKey& key, StoredCell& into, bool& found, QString* error);
     bool save(const StoredCell& cell, QString* error);
 

@@ -16,12 +16,6 @@ constexpr qint64 hourMs = qint64(RollupKey::Resolution::Hour);
 constexpr qint64 dayMs = qint64(RollupKey::Resolution::Day);
 constexpr qint64 maxSlices = 61; // 60, and one more where the window does not start aligned
 
-bool sameLabels(const MetricsFilter& a, const MetricsFilter& b)
-{
-    return a.endpoint == b.endpoint && a.model == b.model && a.experiment == b.experiment &&
-           a.variant == b.variant && a.tag == b.tag;
-}
-
 qint64 floorTo(qint64 ms, qint64 width)
 {
     const qint64 q = ms / width;
@@ -30,7 +24,9 @@ qint64 floorTo(qint64 ms, qint64 width)
 
 } // namespace
 
-WindowReport::WindowReport(const MetricsStore& store) : m_store(store) {}
+WindowReport::WindowReport(const MetricsStore& store, Timeline timeline)
+    : m_store(store), m_timeline(timeline)
+{}
 
 qint64 WindowReport::sliceWidthMs(qint64 spanMs)
 {
@@ -54,7 +50,7 @@ qint64 WindowReport::sliceWidthMs(qint64 spanMs)
 
 bool WindowReport::Part::same(const MetricsFilter& f, qint64 from, qint64 to, qint64 width) const
 {
-    return valid && sameLabels(filter, f) && fromMs == from && toMs == to && widthMs == width;
+    return valid && filter.sameLabels(f) && fromMs == from && toMs == to && widthMs == width;
 }
 
 void WindowReport::Part::fold(const MetricsRecord& labels, qint64 ms, qint64 newestMs,
@@ -88,47 +84,69 @@ bool WindowReport::fill(Part& part, const MetricsFilter& filter, qint64 fromMs, 
     return ok;
 }
 
-AggregateReport WindowReport::compute(const MetricsFilter& filter, const QDateTime& now,
-                                      const CategoryRule& rule, QString* error)
+WindowReport::Collected WindowReport::collect(const MetricsFilter& filter, qint64 nowMs,
+                                              QString* error)
 {
-    const qint64 nowMs = now.toMSecsSinceEpoch();
     const qint64 minuteStart = floorTo(nowMs, minuteMs);
     const qint64 toMs = minuteStart + minuteMs; // nothing starts after now
-    const QDateTime windowStart = filter.start(now);
-    const qint64 fromMs = windowStart.isValid() ? windowStart.toMSecsSinceEpoch()
-                                                : RollupReader::firstBucketMs(m_store, toMs);
-    const qint64 widthMs = sliceWidthMs(nowMs + 1 - fromMs);
-    AggregateReport report;
-    report.from = windowStart;
-    report.to = now;
-    const qint64 originMs = floorTo(fromMs, widthMs);
-    const qint64 lastSlice = std::max(fromMs, floorTo(nowMs, widthMs));
-    const qint64 currentFrom = std::max(lastSlice, std::min(minuteStart, toMs));
+    const QDateTime windowStart = filter.start(QDateTime::fromMSecsSinceEpoch(nowMs, Qt::UTC));
+    Collected c;
+    c.fromMs = windowStart.isValid() ? windowStart.toMSecsSinceEpoch()
+                                     : RollupReader::firstBucketMs(m_store, toMs);
+    c.widthMs = sliceWidthMs(nowMs + 1 - c.fromMs);
+    c.originMs = floorTo(c.fromMs, c.widthMs);
+    c.lastSliceMs = std::max(c.fromMs, floorTo(nowMs, c.widthMs));
+    const qint64 currentFrom = std::max(c.lastSliceMs, std::min(minuteStart, toMs));
+    const bool slices = m_timeline == Timeline::Kept;
     bool ok = true;
-    if (!m_closed.same(filter, fromMs, lastSlice, widthMs))
-        ok = fill(m_closed, filter, fromMs, lastSlice, originMs, widthMs, true, error) && ok;
-    if (!m_current.same(filter, lastSlice, std::max(lastSlice, minuteStart), widthMs))
-        ok = fill(m_current, filter, lastSlice, std::max(lastSlice, minuteStart), lastSlice,
-                  widthMs, false, error) &&
+    if (!m_closed.same(filter, c.fromMs, c.lastSliceMs, c.widthMs))
+        ok =
+            fill(m_closed, filter, c.fromMs, c.lastSliceMs, c.originMs, c.widthMs, slices, error) &&
+            ok;
+    const qint64 currentTo = std::max(c.lastSliceMs, minuteStart);
+    if (!m_current.same(filter, c.lastSliceMs, currentTo, c.widthMs))
+        ok = fill(m_current, filter, c.lastSliceMs, currentTo, c.lastSliceMs, c.widthMs, false,
+                  error) &&
              ok;
-    RollupGroups groups = m_closed.groups;
-    groups.merge(m_current.groups);
-    RollupCell lastCell = m_current.groups.total();
+    c.groups = m_closed.groups;
+    c.groups.merge(m_current.groups);
+    if (slices)
+        c.lastSlice = m_current.groups.total();
     ok = RollupReader::read(
-             m_store, filter, currentFrom, toMs, widthMs,
+             m_store, filter, currentFrom, toMs, c.widthMs,
              [&](const MetricsRecord& labels, qint64, qint64 newestMs, const RollupCell& cell) {
-                 groups.add(labels, newestMs, cell);
-                 lastCell.merge(cell);
+                 c.groups.add(labels, newestMs, cell);
+                 if (slices)
+                     c.lastSlice.merge(cell);
              },
              error) &&
          ok;
-    groups.finish(report, rule);
+    if (!ok) // read again next time
+        m_closed.valid = m_current.valid = false;
+    return c;
+}
+
+RollupGroups WindowReport::groups(const MetricsFilter& filter, const QDateTime& now, QString* error)
+{
+    return collect(filter, now.toMSecsSinceEpoch(), error).groups;
+}
+
+AggregateReport WindowReport::compute(const MetricsFilter& filter, const QDateTime& now,
+                                      const CategoryRule& rule, QString* error)
+{
+    const Collected c = collect(filter, now.toMSecsSinceEpoch(), error);
+    AggregateReport report;
+    report.from = filter.start(now);
+    report.to = now;
+    c.groups.finish(report, rule);
+    if (m_timeline == Timeline::None)
+        return report;
 
     const auto bucketOf = [&](qint64 startMs, const RollupCell& cell) {
         GroupStats stats;
         cell.summarizeInto(stats, rule);
         TimeBucket bucket;
-        bucket.start = QDateTime::fromMSecsSinceEpoch(std::max(startMs, fromMs), Qt::UTC);
+        bucket.start = QDateTime::fromMSecsSinceEpoch(std::max(startMs, c.fromMs), Qt::UTC);
         bucket.ttft = stats.ttft;
         bucket.e2e = stats.e2e;
         bucket.tokensPerSecond = stats.tokensPerSecond;
@@ -137,10 +155,8 @@ AggregateReport WindowReport::compute(const MetricsFilter& filter, const QDateTi
         return bucket;
     };
     for (std::size_t i = 0; i < m_closed.slices.size(); ++i)
-        report.timeline.append(bucketOf(originMs + qint64(i) * widthMs, m_closed.slices[i]));
-    report.timeline.append(bucketOf(lastSlice, lastCell));
-    if (!ok) // read again next time
-        m_closed.valid = m_current.valid = false;
+        report.timeline.append(bucketOf(c.originMs + qint64(i) * c.widthMs, m_closed.slices[i]));
+    report.timeline.append(bucketOf(c.lastSliceMs, c.lastSlice));
     return report;
 }
 

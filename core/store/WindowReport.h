@@ -26,10 +26,19 @@ struct MetricsRecord;
 class WindowReport
 {
 public:
-    explicit WindowReport(const MetricsStore& store);
+    enum class Timeline
+    {
+        Kept,
+        None // groups only: no timeline slices to keep or merge into
+    };
+
+    explicit WindowReport(const MetricsStore& store, Timeline timeline = Timeline::Kept);
 
     AggregateReport compute(const MetricsFilter& filter, const QDateTime& now,
                             const CategoryRule& rule, QString* error = nullptr);
+    // The window's cells merged per (endpoint, model, variant), without the report.
+    RollupGroups groups(const MetricsFilter& filter, const QDateTime& now,
+                        QString* error = nullptr);
     void recordAdded(const MetricsRecord& record);
     // A record started at ms changed or appeared in a way recordAdded did not see (another
     // writer's row, a rating).
@@ -55,10 +64,23 @@ private:
         void fold(const MetricsRecord& labels, qint64 ms, qint64 newestMs, const RollupCell& cell);
     };
 
+    struct Collected
+    {
+        RollupGroups groups;
+        RollupCell lastSlice; // the timeline's last slice: the one holding now
+        qint64 fromMs = 0;
+        qint64 originMs = 0;
+        qint64 widthMs = 0;
+        qint64 lastSliceMs = 0;
+    };
+
+    // Brings the kept parts up to the filter and now, and merges the current minute on top.
+    Collected collect(const MetricsFilter& filter, qint64 nowMs, QString* error);
     bool fill(Part& part, const MetricsFilter& filter, qint64 fromMs, qint64 toMs, qint64 originMs,
               qint64 widthMs, bool slices, QString* error);
 
     const MetricsStore& m_store;
+    const Timeline m_timeline;
     Part m_closed;  // the slices before the one holding now
     Part m_current; // that slice's whole minutes before now's
 };
