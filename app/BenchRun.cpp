@@ -104,6 +104,7 @@ void BenchRun::run(const BenchInputs& inputs)
         m_progress->note(QStringLiteral("warming up with %1 requests").arg(m_options.plan.warmup));
 
     m_runner = new LoadRunner(m_options.plan, [this](qint64 index) { return makeRequest(index); });
+    m_runner->setCategoryRule(m_rule); // the metrics are computed on the runner's thread
     m_runner->moveToThread(&m_thread);
     connect(&m_thread, &QThread::finished, m_runner, &QObject::deleteLater);
     connect(m_runner, &LoadRunner::measurementStarted, this, [this] {
@@ -142,12 +143,12 @@ BenchRequest BenchRun::makeRequest(qint64 index) const
     return made;
 }
 
-void BenchRun::onRequestFinished(qint64 index, bool warmup, const RequestTrace& trace)
+void BenchRun::onRequestFinished(qint64 index, bool warmup, const RequestTrace& trace,
+                                 const RequestMetrics& metrics)
 {
     if (warmup)
         return;
     --m_inFlight;
-    const RequestMetrics metrics = RequestMetrics::fromTrace(trace, m_rule);
     m_result.add(trace, metrics);
     const int target = targetOf(index);
     const BenchTarget& t = m_inputs.targets.at(target);

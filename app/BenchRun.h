@@ -41,7 +41,8 @@ private:
     void run(const BenchInputs& inputs);
     BenchRequest makeRequest(qint64 index) const; // on the runner's thread: reads only
     int targetOf(qint64 index) const;
-    void onRequestFinished(qint64 index, bool warmup, const RequestTrace& trace);
+    void onRequestFinished(qint64 index, bool warmup, const RequestTrace& trace,
+                           const RequestMetrics& metrics);
     void onFinished(double seconds, int maxInFlight);
     void openStore();
     void flushRecords();

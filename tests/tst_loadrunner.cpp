@@ -3,6 +3,8 @@
 #include "bench/LoadRunner.h"
 #include "demo/DemoServer.h"
 
+#include <QMutex>
+#include <QMutexLocker>
 #include <QSet>
 #include <QSignalSpy>
 #include <QThread>
@@ -37,6 +39,7 @@ private slots:
     void durationStopsSendingAndLetsTheRestFinish();
     void stopLetsRequestsInFlightFinish();
     void cancelCancelsRequestsInFlight();
+    void metricsAreComputedOnTheRunnersThread();
 
 private:
     LoadRunner* makeRunner(const LoadPlan& plan, double ttftMs, double itlMs, int maxTokens = 5);
@@ -235,6 +238,68 @@ void TestLoadRunner::cancelCancelsRequestsInFlight()
     }
     QCOMPARE(started.count(), 3);
     QTRY_COMPARE_WITH_TIMEOUT(m_server->inFlight(), 0, timeoutMs);
+}
+
+void TestLoadRunner::metricsAreComputedOnTheRunnersThread()
+{
+    // As bench runs it: the runner on a thread of its own, the results folded on this one.
+    LoadPlan plan;
+    plan.requests = 6;
+    plan.concurrency = 3;
+    plan.warmup = 1;
+    LoadRunner* runner = makeRunner(plan, 10, 3, 8);
+    runner->setParent(nullptr);
+    // Judged on E2E against thresholds no answer meets: the rule must reach the runner.
+    CategoryRule rule;
+    rule.metric = CategoryMetric::E2e;
+    rule.thresholds = {0.001, 0.002, 0.003};
+    runner->setCategoryRule(rule);
+
+    struct Measured
+    {
+        QThread* thread;
+        RequestTrace trace;
+        RequestMetrics metrics;
+    };
+    QMutex mutex;
+    std::vector<Measured> measured; // written on the runner's thread
+    connect(
+        runner, &LoadRunner::requestFinished, runner,
+        [&](qint64, bool, const RequestTrace& trace, const RequestMetrics& metrics) {
+            QMutexLocker lock(&mutex);
+            measured.push_back({QThread::currentThread(), trace, metrics});
+        },
+        Qt::DirectConnection);
+    std::vector<RequestMetrics> received; // what the queued receiver got, on this thread
+    connect(runner, &LoadRunner::requestFinished, this,
+            [&](qint64, bool, const RequestTrace&, const RequestMetrics& metrics) {
+                received.push_back(metrics);
+            });
+
+    QThread thread;
+    runner->moveToThread(&thread);
+    connect(&thread, &QThread::finished, runner, &QObject::deleteLater);
+    thread.start();
+    QSignalSpy finished(runner, &LoadRunner::finished);
+    QMetaObject::invokeMethod(runner, &LoadRunner::start, Qt::QueuedConnection);
+    QVERIFY(finished.wait(timeoutMs));
+    QTRY_COMPARE(received.size(), std::size_t(7));
+    thread.quit();
+    thread.wait();
+
+    QCOMPARE(measured.size(), std::size_t(7));
+    for (std::size_t i = 0; i < measured.size(); ++i) {
+        const Measured& m = measured[i];
+        QCOMPARE(m.thread, &thread);
+        QVERIFY(m.thread != QThread::currentThread());
+        QVERIFY(m.trace.succeeded());
+        QCOMPARE(m.metrics.category, LatencyCategory::Slow);
+        QCOMPARE(m.metrics.itlMs.size(), std::size_t(7));
+        QVERIFY(!m.metrics.itlSketch.isEmpty());
+        QCOMPARE(m.metrics.itlMs, RequestMetrics::fromTrace(m.trace, rule).itlMs);
+        QCOMPARE(received[i].itlMs, m.metrics.itlMs);
+        QCOMPARE(received[i].category, LatencyCategory::Slow);
+    }
 }
 
 QTEST_GUILESS_MAIN(TestLoadRunner)

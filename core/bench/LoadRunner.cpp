@@ -92,10 +92,11 @@ void LoadRunner::onStreamFinished(ChatStream* stream)
     m_running.erase(it);
     const RequestTrace trace = stream->trace();
     stream->deleteLater();
+    const RequestMetrics metrics = RequestMetrics::fromTrace(trace, m_rule);
 
     if (running.warmup) {
         ++m_warmupDone;
-        emit requestFinished(running.index, true, trace);
+        emit requestFinished(running.index, true, trace, metrics);
         if (m_stopped) {
             if (m_running.isEmpty())
                 startMeasurement();
@@ -108,7 +109,7 @@ void LoadRunner::onStreamFinished(ChatStream* stream)
     }
     --m_inFlight;
     m_lastEndNs = m_clock.nsecsElapsed();
-    emit requestFinished(running.index, false, trace);
+    emit requestFinished(running.index, false, trace, metrics);
     if (!m_plan.isOpenLoop())
         fill();
     finishIfDone();

@@ -1,6 +1,8 @@
 #pragma once
 
 #include "bench/LoadPlan.h"
+#include "metrics/LatencyCategory.h"
+#include "metrics/RequestMetrics.h"
 #include "net/EndpointConfig.h"
 #include "net/RequestTrace.h"
 #include "openai/ChatRequest.h"
@@ -24,9 +26,10 @@ struct BenchRequest
     ChatRequest request;
 };
 
-// Sends the requests of a load run and reports each one's trace. Lives on a thread that does
-// nothing else, so arrival times are taken as the bytes come in, not when a busy thread gets to
-// them; the results are folded elsewhere. Closed loop (plan.concurrency requests in flight, a
+// Sends the requests of a load run and reports each one's trace and metrics. Lives on a thread
+// that does nothing else, so arrival times are taken as the bytes come in, not when a busy
+// thread gets to them; a request's metrics are computed there too as it ends (one trace's work,
+// between arrivals), and only folded elsewhere. Closed loop (plan.concurrency requests in flight, a
 // new one as soon as one ends) or open loop (Poisson arrivals at plan.rate per second, however
 // many are in flight). Warm-up requests run first, at the plan's concurrency, and are reported
 // as such. The maker runs on this object's thread: it must only read data that does not change.
@@ -39,6 +42,9 @@ public:
     LoadRunner(LoadPlan plan, RequestMaker maker, QObject* parent = nullptr);
     ~LoadRunner() override;
 
+    // How the metrics judge a request's category; set before start().
+    void setCategoryRule(const CategoryRule& rule) { m_rule = rule; }
+
     Q_INVOKABLE void start();
     Q_INVOKABLE void stop();   // sends no more; the requests in flight run to their end
     Q_INVOKABLE void cancel(); // sends no more and cancels the requests in flight
@@ -46,7 +52,8 @@ public:
 signals:
     void measurementStarted();
     void requestStarted(qint64 index, bool warmup);
-    void requestFinished(qint64 index, bool warmup, const adminchat::RequestTrace& trace);
+    void requestFinished(qint64 index, bool warmup, const adminchat::RequestTrace& trace,
+                         const adminchat::RequestMetrics& metrics);
     // After the last measured request: the seconds from the measurement's start to that
     // request's end, and the most measured requests that were in flight at once.
     void finished(double measuredSeconds, int maxInFlight);
@@ -75,6 +82,7 @@ private:
 
     LoadPlan m_plan;
     RequestMaker m_maker;
+    CategoryRule m_rule;
     CurlMulti* m_multi; // one connection cache, no cap on connections per host
     QHash<ChatStream*, Running> m_running;
     Phase m_phase = Phase::Idle;

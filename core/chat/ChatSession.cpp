@@ -1,5 +1,6 @@
 #include "chat/ChatSession.h"
 
+#include "chat/RequestMeter.h"
 #include "net/ChatClient.h"
 
 #include <QUuid>
@@ -7,10 +8,16 @@
 
 namespace adminchat {
 
-ChatSession::ChatSession(ChatClient* client, QObject* parent) : QObject(parent), m_client(client)
+ChatSession::ChatSession(ChatClient* client, QObject* parent)
+    : QObject(parent), m_client(client), m_meter(new RequestMeter(client))
 {
     connect(m_client, &ChatClient::outputReceived, this, &ChatSession::onOutputReceived);
-    connect(m_client, &ChatClient::requestFinished, this, &ChatSession::onRequestFinished);
+    connect(m_meter, &RequestMeter::measured, this, &ChatSession::onRequestMeasured);
+}
+
+ChatSession::~ChatSession()
+{
+    RequestMeter::dispose(m_meter);
 }
 
 void ChatSession::setExperiment(const QString& experiment, const QString& variant)
@@ -193,10 +200,12 @@ void ChatSession::startAnswer(QList<ChatMessage> messages, const QString& previo
     emit entryAdded(int(m_entries.size() - 1));
     emit busyChanged(true);
 
+    // Through the meter, which measures the request on the client's thread when it ends; with
+    // the meter as context, a request whose session is gone is not sent.
     QMetaObject::invokeMethod(
-        m_client,
-        [client = m_client, id = answer.requestId, endpoint, request] {
-            client->start(id, endpoint, request);
+        m_meter,
+        [meter = m_meter, id = answer.requestId, endpoint, request, rule = m_categoryRule] {
+            meter->start(id, endpoint, request, rule);
         },
         Qt::QueuedConnection);
 }
@@ -235,11 +244,11 @@ void ChatSession::onOutputReceived(quint64 id, const ChunkUpdate& update)
         emit entryAppended(index, content, update.reasoning, update.arrivalNs);
 }
 
-void ChatSession::onRequestFinished(quint64 id, const RequestTrace& trace)
+void ChatSession::onRequestMeasured(quint64 id, const RequestTrace& trace,
+                                    const RequestMetrics& metrics)
 {
     if (id == 0 || id != m_activeRequest)
         return;
-    const RequestMetrics metrics = RequestMetrics::fromTrace(trace, m_categoryRule);
     const int index = indexOfRequest(id);
     QString requestUid;
     if (index >= 0) {

@@ -16,16 +16,19 @@
 namespace adminchat {
 
 class ChatClient;
+class RequestMeter;
 
 // One conversation: what the user sent, the answers as they stream, and their metrics. The
 // ChatClient may live on another thread; all calls to it are queued. Several sessions may share
 // one client (one per open conversation): each only reacts to its own requests, so a
-// conversation keeps streaming while another is shown.
+// conversation keeps streaming while another is shown. A request's metrics are computed on the
+// client's thread by the session's RequestMeter; the session receives them with the trace.
 class ChatSession : public QObject
 {
     Q_OBJECT
 public:
     explicit ChatSession(ChatClient* client, QObject* parent = nullptr);
+    ~ChatSession() override;
 
     // The stored conversation this session is (ConversationStore::newId()); set before the first
     // message, kept by load().
@@ -83,6 +86,8 @@ public:
     bool isBusy() const { return m_activeRequest != 0; }
 
     const QList<ChatEntry>& entries() const { return m_entries; }
+    // Lives on the client's thread; its `measured` is emitted there.
+    RequestMeter* meter() const { return m_meter; }
     // The entry whose answer carries this request uid, nullptr when there is none.
     const ChatEntry* entryForRequest(const QString& requestUid) const;
 
@@ -112,10 +117,11 @@ private:
     // previousAnswer: the answer a regenerate or an edit replaces (a prediction candidate).
     void startAnswer(QList<ChatMessage> messages, const QString& previousAnswer = {});
     void onOutputReceived(quint64 id, const ChunkUpdate& update);
-    void onRequestFinished(quint64 id, const RequestTrace& trace);
+    void onRequestMeasured(quint64 id, const RequestTrace& trace, const RequestMetrics& metrics);
     int indexOfRequest(quint64 id) const;
 
     ChatClient* m_client;
+    RequestMeter* m_meter;
     QString m_conversationId;
     QString m_profileName;
     EndpointConfig m_endpoint;

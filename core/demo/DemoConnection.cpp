@@ -83,10 +83,11 @@ void DemoConnection::onReadyRead()
 {
     if (m_closing || m_handshakeTimer.isActive())
         return;
-    if (!m_response)
+    if (!m_response && !m_admitting)
         m_idleTimer.start();
-    // While an answer is running, bytes of a next (pipelined) request stay in the socket.
-    if (m_response || m_socket->bytesAvailable() <= 0)
+    // While a request waits or its answer runs, bytes of a next (pipelined) one stay in the
+    // socket.
+    if (m_response || m_admitting || m_socket->bytesAvailable() <= 0)
         return;
     m_parser.append(m_socket->readAll());
     processBuffer();
@@ -94,28 +95,39 @@ void DemoConnection::onReadyRead()
 
 void DemoConnection::processBuffer()
 {
-    if (m_processing)
+    if (m_response || m_admitting || m_closing)
         return;
-    m_processing = true;
-    // A loop, not recursion: an instant answer ends inside startResponse() and the next
-    // pipelined request is then taken here.
-    while (!m_response && !m_closing) {
-        const DemoRequestParser::Status status = m_parser.parse();
-        if (status == DemoRequestParser::Status::NeedMore) {
-            if (m_parser.takeContinueRequest())
-                m_socket->write("HTTP/1.1 100 Continue\r\n\r\n");
-            break;
-        }
-        if (status == DemoRequestParser::Status::Failed) {
-            startResponse(DemoResponse::jsonError(m_parser.errorStatus(), m_parser.errorMessage(),
-                                                  "invalid_request_error", {}, false),
-                          "-", "-");
-            break;
-        }
-        const DemoHttpRequest request = m_parser.takeRequest();
-        startResponse(m_handler->handle(request), request.method, request.path);
+    const DemoRequestParser::Status status = m_parser.parse();
+    if (status == DemoRequestParser::Status::NeedMore) {
+        if (m_parser.takeContinueRequest())
+            m_socket->write("HTTP/1.1 100 Continue\r\n\r\n");
+        return;
     }
-    m_processing = false;
+    if (status == DemoRequestParser::Status::Ready)
+        m_request = m_parser.takeRequest();
+    else
+        m_request.reset(); // answered with the parser's error
+    // Due times count from here: the wait for the pacer is part of the answer's latency, as a
+    // real server's queue is.
+    m_clock.start();
+    m_idleTimer.stop();
+    m_admitting = true;
+    m_pacer->admit(this);
+}
+
+void DemoConnection::onAdmitted()
+{
+    m_admitting = false;
+    if (m_closing)
+        return;
+    if (!m_request) {
+        startResponse(DemoResponse::jsonError(m_parser.errorStatus(), m_parser.errorMessage(),
+                                              "invalid_request_error", {}, false),
+                      "-", "-");
+        return;
+    }
+    const DemoHttpRequest request = *std::exchange(m_request, std::nullopt);
+    startResponse(m_handler->handle(request), request.method, request.path);
 }
 
 void DemoConnection::startResponse(DemoResponse response, const QByteArray& method,
@@ -133,7 +145,6 @@ void DemoConnection::startResponse(DemoResponse response, const QByteArray& meth
         m_handler->stats().begin();
     m_nextWrite = 0;
     m_waitingForDrain = false;
-    m_clock.start();
     pump();
 }
 
@@ -250,8 +261,7 @@ void DemoConnection::endResponse()
         m_idleTimer.start();
         if (m_socket->bytesAvailable() > 0)
             m_parser.append(m_socket->readAll());
-        if (!m_processing)
-            processBuffer();
+        processBuffer(); // a pipelined request: admitted after those waiting
         return;
     case DemoEnding::Close:
         finishResponse();

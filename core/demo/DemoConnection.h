@@ -1,5 +1,7 @@
 #pragma once
 
+#include "demo/DemoHttpRequest.h"
+#include "demo/DemoPacer.h"
 #include "demo/DemoRequestParser.h"
 #include "demo/DemoResponse.h"
 
@@ -12,13 +14,13 @@ class QTcpSocket;
 
 namespace adminchat {
 
-class DemoPacer;
 class DemoRequestHandler;
 
-// One client connection: parses requests as bytes arrive, asks the handler for a planned
-// answer and writes it on schedule, woken by the server's DemoPacer, then serves the next
-// request (keep-alive). Deletes itself (deleteLater) when the connection is gone.
-class DemoConnection : public QObject
+// One client connection: parses requests as bytes arrive, has the server's DemoPacer admit each
+// one, then asks the handler for a planned answer and writes it on schedule, woken by the pacer,
+// then serves the next request (keep-alive). Deletes itself (deleteLater) when the connection is
+// gone.
+class DemoConnection : public QObject, private DemoPacer::Client
 {
     Q_OBJECT
 public:
@@ -30,13 +32,12 @@ public:
                    QObject* parent = nullptr);
     ~DemoConnection() override;
 
-    // The wake asked of the pacer is due.
-    void onDue();
-
 signals:
     void responseEnded(int httpStatus);
 
 private:
+    void onDue() override;      // the wake asked of the pacer is due
+    void onAdmitted() override; // the pacer lets the parsed request be planned now
     void onReadyRead();
     void processBuffer();
     void startResponse(DemoResponse response, const QByteArray& method, const QByteArray& path);
@@ -60,9 +61,11 @@ private:
     QTimer m_idleTimer;
     QTimer m_handshakeTimer; // holds back the first read of the connection (handshake delay)
     QElapsedTimer m_clock;   // since the current request was parsed; due times count from it
+    // Parsed and waiting for the pacer (none with m_admitting: the request could not be parsed).
+    std::optional<DemoHttpRequest> m_request;
+    bool m_admitting = false;
     std::optional<DemoResponse> m_response;
     qsizetype m_nextWrite = 0;
-    bool m_processing = false; // inside processBuffer(): avoids recursion on pipelined requests
     bool m_closing = false;
     bool m_waitingForDrain = false; // the stream waits for the socket's buffer to empty
 };

@@ -1,6 +1,5 @@
 #include "metrics/MetricsRecord.h"
 
-#include "metrics/QuantileSketch.h"
 #include "metrics/RequestMetrics.h"
 #include "metrics/TraceJson.h"
 #include "net/EndpointIdentity.h"
@@ -101,12 +100,9 @@ MetricsRecord MetricsRecord::fromTrace(const RequestTrace& trace, const RequestM
     record.rejectedPredictionTokens =
         completionTokensDetail(trace.usage, QStringLiteral("rejected_prediction_tokens"));
     // Every gap, not just the percentiles, so ITL can later be summarised over all requests.
-    if (!metrics.itlMs.empty()) {
-        QuantileSketch sketch;
-        for (double gapMs : metrics.itlMs)
-            sketch.add(gapMs);
-        record.itlSketch = sketch.toBytes();
-    }
+    // fromTrace made the sketch; figures put together by hand get theirs here.
+    record.itlSketch = metrics.itlSketch.isEmpty() ? RequestMetrics::itlSketchOf(metrics.itlMs)
+                                                   : metrics.itlSketch;
     return record;
 }
 

@@ -1,5 +1,6 @@
 #include "metrics/RequestMetrics.h"
 
+#include "metrics/QuantileSketch.h"
 #include "net/RequestTrace.h"
 
 #include <algorithm>
@@ -31,6 +32,16 @@ std::optional<double> RequestMetrics::percentile(const std::vector<double>& sort
     return sorted[lower] + (sorted[upper] - sorted[lower]) * fraction;
 }
 
+QByteArray RequestMetrics::itlSketchOf(const std::vector<double>& itlMs)
+{
+    if (itlMs.empty())
+        return {};
+    QuantileSketch sketch;
+    for (double gapMs : itlMs)
+        sketch.add(gapMs);
+    return sketch.toBytes();
+}
+
 RequestMetrics RequestMetrics::fromTrace(const RequestTrace& trace, const CategoryRule& rule)
 {
     RequestMetrics m;
@@ -49,6 +60,7 @@ RequestMetrics RequestMetrics::fromTrace(const RequestTrace& trace, const Catego
         m.itlP95Ms = percentile(sorted, 0.95);
         m.itlP99Ms = percentile(sorted, 0.99);
         m.itlMaxMs = sorted.back();
+        m.itlSketch = itlSketchOf(m.itlMs);
     }
 
     m.outputTokens = qint64(events.size());

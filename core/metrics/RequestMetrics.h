@@ -2,6 +2,7 @@
 
 #include "metrics/LatencyCategory.h"
 
+#include <QByteArray>
 #include <QtGlobal>
 #include <optional>
 #include <vector>
@@ -26,6 +27,9 @@ struct RequestMetrics
     std::optional<double> ttfatMs;
     std::optional<double> e2eMs;
     std::vector<double> itlMs; // per gap, in arrival order
+    // QuantileSketch::toBytes() of every gap (empty without gaps), made here so that it is built
+    // where the metrics are, on the network thread, and not where the record is.
+    QByteArray itlSketch;
     std::optional<double> meanItlMs;
     std::optional<double> itlP50Ms;
     std::optional<double> itlP95Ms;
@@ -41,6 +45,9 @@ struct RequestMetrics
     // The category uses rule's metric (TTFT by default); an answer without that figure is
     // judged on its E2E.
     static RequestMetrics fromTrace(const RequestTrace& trace, const CategoryRule& rule = {});
+
+    // QuantileSketch::toBytes() of the gaps; empty when there are none.
+    static QByteArray itlSketchOf(const std::vector<double>& itlMs);
 
     // Exact percentile (0 <= q <= 1) of sorted values, linear interpolation between closest
     // ranks (numpy's default). Empty input gives std::nullopt.
