@@ -163,14 +163,19 @@ void TestChatView::appendedDeltasMakeExactText()
         s.view.appendToEntry(1, delta, QString());
         s.paint();
     }
-    QCOMPARE(s.view.contentDocuments(1).size(), 1); // short: one run, plain while it streams
-    QCOMPARE(s.view.contentDocuments(1).first()->toPlainText(), deltas.join(QString()));
+    // Formatted as it streams: complete blocks, then the one arriving (a list item already).
+    const auto shownText = [&] {
+        QStringList texts;
+        for (const QTextDocument* document : s.view.contentDocuments(1))
+            texts << document->toPlainText();
+        return texts.join(QLatin1Char('\n'));
+    };
+    QCOMPARE(shownText(), QStringLiteral("Hello, world.\nSecond paragraph\nnot a list yet"));
     const QString shown = s.view.toPlainText();
     QVERIFY(shown.contains(QStringLiteral("thinking hard\n") + deltas.join(QString())));
     QVERIFY(!shown.contains(QStringLiteral("waiting for the first token")));
     s.view.appendToEntry(1, QStringLiteral("!"), QString());
-    QCOMPARE(s.view.contentDocuments(1).first()->toPlainText(),
-             deltas.join(QString()) + QLatin1Char('!'));
+    QCOMPARE(shownText(), QStringLiteral("Hello, world.\nSecond paragraph\nnot a list yet!"));
     QVERIFY(s.view.isFollowingEnd());
 }
 
@@ -180,32 +185,35 @@ void TestChatView::rendersMarkdownWhenFinished()
     s.view.addEntry(user(QStringLiteral("Show me")));
     s.view.addEntry(answer(QString(), ChatEntry::State::Streaming));
     s.view.appendToEntry(1, kMarkdown, QString());
-    // While streaming, plain text: the table's pipes are still there.
-    QVERIFY(s.view.contentDocuments(1).first()->toPlainText().contains(
-        QStringLiteral("| a | b |")));
-    QVERIFY(s.view.codeCopyRect(1, 0).isNull());
+    // While streaming, formatted already: no pipes, fences or hashes.
+    for (const QTextDocument* document : s.view.contentDocuments(1)) {
+        QVERIFY(!document->toPlainText().contains(QStringLiteral("| a | b |")));
+        QVERIFY(!document->toPlainText().contains(QStringLiteral("```")));
+        QVERIFY(!document->toPlainText().contains(QStringLiteral("# Title")));
+    }
 
     s.view.updateEntry(1, answer(kMarkdown));
-    QCOMPARE(s.view.contentDocuments(1).size(), 1);
-    const QTextDocument* document = s.view.contentDocuments(1).first();
-    QVERIFY(!document->toPlainText().contains(QStringLiteral("| a | b |")));
     bool heading = false, list = false, code = false;
-    for (QTextBlock block = document->begin(); block.isValid(); block = block.next()) {
-        heading = heading || (block.blockFormat().headingLevel() == 1 && block.text() == "Title");
-        list = list || (block.textList() && block.text() == QStringLiteral("second"));
-        if (block.text() == QStringLiteral("int x = 1;")) {
-            code = true;
-            const QTextCharFormat format = block.begin().fragment().charFormat();
-            QVERIFY(format.fontFixedPitch());
-            QVERIFY(block.blockFormat().background().style() != Qt::NoBrush);
+    QTextTable* table = nullptr;
+    for (const QTextDocument* document : s.view.contentDocuments(1)) {
+        QVERIFY(!document->toPlainText().contains(QStringLiteral("| a | b |")));
+        for (QTextFrame* frame : document->rootFrame()->childFrames())
+            table = table ? table : qobject_cast<QTextTable*>(frame);
+        for (QTextBlock block = document->begin(); block.isValid(); block = block.next()) {
+            heading =
+                heading || (block.blockFormat().headingLevel() == 1 && block.text() == "Title");
+            list = list || (block.textList() && block.text() == QStringLiteral("second"));
+            if (block.text() == QStringLiteral("int x = 1;")) {
+                code = true;
+                const QTextCharFormat format = block.begin().fragment().charFormat();
+                QVERIFY(format.fontFixedPitch());
+                QVERIFY(block.blockFormat().background().style() != Qt::NoBrush);
+            }
         }
     }
     QVERIFY(heading);
     QVERIFY(list);
     QVERIFY(code);
-    QTextTable* table = nullptr;
-    for (QTextFrame* frame : document->rootFrame()->childFrames())
-        table = table ? table : qobject_cast<QTextTable*>(frame);
     QVERIFY(table);
     QCOMPARE(table->rows(), 2);
     QCOMPARE(table->cellAt(1, 1).firstCursorPosition().block().text(), QStringLiteral("2"));
@@ -334,7 +342,7 @@ void TestChatView::updateEntryShowsStateAndMetrics()
     ChatEntry failed = answer(QStringLiteral("Partial"), ChatEntry::State::Failed);
     failed.error = ApiError{ApiError::Kind::IdleTimeout, QStringLiteral("no data for 30 s")};
     s.view.updateEntry(1, failed);
-    QVERIFY(s.view.toPlainText().endsWith(QStringLiteral("Partial\n⚠ no data for 30 s")));
+    QVERIFY(s.view.toPlainText().endsWith(QStringLiteral("Partial\nError: no data for 30 s")));
     QVERIFY(s.view.actionRect(1, ChatView::Action::Stop).isNull());
     QVERIFY(!s.view.actionRect(1, ChatView::Action::Retry).isNull());
 
