@@ -11,6 +11,7 @@
 
 #include <QApplication>
 #include <QClipboard>
+#include <QLabel>
 #include <QMenu>
 #include <QPushButton>
 #include <QSignalSpy>
@@ -105,6 +106,12 @@ void TestKeyboardConversation::wholeConversationFromTheKeyboard()
     QVERIFY(chooseFromMenu(keys, QStringLiteral("Stop")));
     QTRY_COMPARE_WITH_TIMEOUT(completed.count(), 1, 10000);
     QCOMPARE(session->entries().at(1).state, ChatEntry::State::Cancelled);
+    // The status line shows the figures that exist, and the outcome once.
+    const auto* status = window->findChild<QLabel*>(QStringLiteral("statusLine"));
+    QTRY_VERIFY(status->text().contains(QStringLiteral("cancelled")));
+    QVERIFY2(!status->text().contains(QStringLiteral("cancelled · cancelled")) &&
+                 !status->text().contains(QStringLiteral("–")),
+             qPrintable(status->text()));
 
     // Retry the stopped answer; it streams to the end.
     QVERIFY(chooseFromMenu(keys, QStringLiteral("Retry")));

@@ -94,6 +94,16 @@ QString ChatMessageLayout::reasoningLabel() const
                                        int(words));
 }
 
+QString ChatMessageLayout::toolTip(int hitId) const
+{
+    if (hitId >= 0)
+        return m_actions.label(ChatView::Action(hitId));
+    if (hitId == reasoningToggleId)
+        return isReasoningExpanded() ? tr("Hide the thinking (Left)")
+                                     : tr("Show the thinking (Right)");
+    return {};
+}
+
 void ChatMessageLayout::setCopied(bool copied)
 {
     if (copied == m_actions.isCopied())

@@ -24,6 +24,10 @@ class StreamingMarkdown;
 class ChatMessageLayout
 {
 public:
+    // What the view's hit ids mean besides actions (>= 0): the message's other buttons.
+    static constexpr int retrySaveId = -2;
+    static constexpr int reasoningToggleId = -3;
+
     explicit ChatMessageLayout(const ChatEntry& entry);
     ~ChatMessageLayout();
 
@@ -61,6 +65,7 @@ public:
     void setCopied(bool copied);
     const ChatActionBar& actions() const { return m_actions; }
     QString author() const { return m_header; }
+    QString toolTip(int hitId) const; // of an action (>= 0) or the buttons above
     QRect retrySaveRect() const { return m_retrySaveRect; }
     QRect actionRect(ChatView::Action action) const { return m_actions.rect(action); }
     QRect codeCopyRect(int codeBlock) const;

@@ -2,6 +2,7 @@
 
 #include "ChatMessageLayout.h"
 #include "ChatViewAccessible.h"
+#include "ChatViewKeyboard.h"
 #include "ChatWelcome.h"
 
 #include <QAccessible>
@@ -9,10 +10,8 @@
 #include <QClipboard>
 #include <QContextMenuEvent>
 #include <QGuiApplication>
-#include <QMenu>
 #include <QPainter>
 #include <QScrollBar>
-#include <QStyle>
 #include <QStyleOptionFocusRect>
 #include <QTimer>
 #include <QToolTip>
@@ -28,6 +27,8 @@ constexpr int kCacheKeepAround = 40; // entries either side of the viewport that
 constexpr int kCopiedMs = 1500;      // how long a Copy button says "Copied"
 
 } // namespace
+
+static_assert(ChatMessageLayout::retrySaveId == -2 && ChatMessageLayout::reasoningToggleId == -3);
 
 ChatView::ChatView(QWidget* parent) : QAbstractScrollArea(parent)
 {
@@ -336,11 +337,8 @@ bool ChatView::viewportEvent(QEvent* event)
         const auto* help = static_cast<QHelpEvent*>(event);
         const Hit hit = hitAt(help->pos());
         QString tip;
-        if (hit.isValid() && !hit.codeCopy && hit.id >= 0)
-            tip = m_messages[size_t(hit.index)]->actions().label(Action(hit.id));
-        else if (hit.isValid() && hit.id == Hit::reasoningToggleId)
-            tip = isReasoningExpanded(hit.index) ? tr("Hide the thinking (Left)")
-                                                 : tr("Show the thinking (Right)");
+        if (hit.isValid() && !hit.codeCopy)
+            tip = m_messages[size_t(hit.index)]->toolTip(hit.id);
         if (tip.isEmpty())
             QToolTip::hideText();
         else
@@ -435,79 +433,19 @@ bool ChatView::isCopyConfirmed(int index) const
 
 void ChatView::contextMenuEvent(QContextMenuEvent* event)
 {
-    // From the keyboard (Menu key, Shift+F10): the focused message, at its top left.
-    if (event->reason() == QContextMenuEvent::Keyboard) {
-        if (m_current < 0)
-            return;
-        const QRect rect = messageRect(m_current);
-        const QPoint at(rect.left() + m_style.padX, qMax(0, rect.top()) + m_style.padY);
-        showActionMenu(m_current, viewport()->mapToGlobal(at));
-        return;
-    }
+    if (event->reason() == QContextMenuEvent::Keyboard)
+        return ChatViewKeyboard::popupMenuForCurrent(this);
     const int index = entryAt(event->pos());
     if (index < 0)
         return;
     setCurrentIndex(index);
-    showActionMenu(index, event->globalPos());
-}
-
-void ChatView::showActionMenu(int index, const QPoint& globalPos)
-{
-    // popup(), not exec(): no nested event loop while answers stream.
-    auto* menu = new QMenu(this);
-    menu->setObjectName(QStringLiteral("chatMessageMenu"));
-    menu->setAttribute(Qt::WA_DeleteOnClose);
-    for (const auto& [action, label] : actions(index)) {
-        const Action a = action;
-        menu->addAction(label, this, [this, index, a] { triggerAction(index, a); });
-    }
-    if (hasReasoning(index)) {
-        const bool expanded = isReasoningExpanded(index);
-        menu->addAction(expanded ? tr("Hide thinking") : tr("Show thinking"), this,
-                        [this, index, expanded] { setReasoningExpanded(index, !expanded); });
-    }
-    menu->addSeparator();
-    menu->addAction(tr("Copy conversation"), this,
-                    [this] { QGuiApplication::clipboard()->setText(toPlainText()); });
-    menu->popup(globalPos);
-    if (!menu->actions().isEmpty())
-        menu->setActiveAction(menu->actions().constFirst());
+    ChatViewKeyboard::popupMenu(this, index, event->globalPos());
 }
 
 void ChatView::keyPressEvent(QKeyEvent* event)
 {
-    const bool plain =
-        event->modifiers() == Qt::NoModifier || event->modifiers() == Qt::KeypadModifier;
-    if (plain && (event->key() == Qt::Key_Up || event->key() == Qt::Key_Down) && entryCount()) {
-        const int step = event->key() == Qt::Key_Up ? -1 : 1;
-        setCurrentIndex(
-            std::clamp(m_current < 0 ? entryCount() - 1 : m_current + step, 0, entryCount() - 1));
-        return;
-    }
-    if (plain && (event->key() == Qt::Key_Left || event->key() == Qt::Key_Right) &&
-        hasReasoning(m_current)) {
-        setReasoningExpanded(m_current, event->key() == Qt::Key_Right);
-        return;
-    }
-    if (event->matches(QKeySequence::Copy) && m_current >= 0) {
-        copyEntry(m_current);
-        return;
-    }
-    if ((event->key() == Qt::Key_F10 && event->modifiers() == Qt::ShiftModifier) ||
-        (plain && (event->key() == Qt::Key_Return || event->key() == Qt::Key_Enter))) {
-        QContextMenuEvent menu(QContextMenuEvent::Keyboard, QPoint(), QCursor::pos());
-        contextMenuEvent(&menu);
-        return;
-    }
-    if (event->key() == Qt::Key_End && event->modifiers().testFlag(Qt::ControlModifier)) {
-        verticalScrollBar()->setValue(verticalScrollBar()->maximum());
-        return;
-    }
-    if (event->key() == Qt::Key_Home && event->modifiers().testFlag(Qt::ControlModifier)) {
-        verticalScrollBar()->setValue(0);
-        return;
-    }
-    QAbstractScrollArea::keyPressEvent(event);
+    if (!ChatViewKeyboard::handleKey(this, event))
+        QAbstractScrollArea::keyPressEvent(event);
 }
 
 void ChatView::focusInEvent(QFocusEvent* event)
@@ -744,24 +682,8 @@ void ChatView::entriesChanged()
 
 void ChatView::notifyFinished(int index)
 {
-    const ChatMessageLayout& message = *m_messages[size_t(index)];
-    if (message.entry().role != ChatEntry::Role::Assistant)
-        return;
-    QString what;
-    switch (message.entry().state) {
-    case ChatEntry::State::Done:
-        what = tr("Answer finished");
-        break;
-    case ChatEntry::State::Cancelled:
-        what = tr("Answer stopped");
-        break;
-    case ChatEntry::State::Failed:
-        what = tr("Answer failed");
-        break;
-    default:
-        return;
-    }
-    ChatViewAccessible::announce(this, index, what);
+    if (m_messages[size_t(index)]->entry().role == ChatEntry::Role::Assistant)
+        ChatViewAccessible::answerEnded(this, index, m_messages[size_t(index)]->entry().state);
 }
 
 } // namespace adminchat

@@ -117,7 +117,7 @@ private:
     // A button under the mouse: an action of an entry or the Copy button of one of its code blocks.
     struct Hit
     {
-        static constexpr int retrySaveId = -2;
+        static constexpr int retrySaveId = -2; // as ChatMessageLayout numbers them
         static constexpr int reasoningToggleId = -3;
         int index = -1;
         bool codeCopy = false;
@@ -139,7 +139,6 @@ private:
     void trigger(const Hit& hit);
     void copyEntry(int index);
     void confirmCopy(int index);
-    void showActionMenu(int index, const QPoint& globalPos);
     void entriesChanged(); // the welcome state and assistive technology follow
     void notifyFinished(int index);
     void trimCache();

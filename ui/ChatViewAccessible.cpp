@@ -3,6 +3,8 @@
 #include "ChatMessageAccessible.h"
 #include "ChatView.h"
 
+#include <QCoreApplication>
+
 namespace adminchat {
 
 ChatViewAccessible::ChatViewAccessible(ChatView* view) : QAccessibleWidget(view, QAccessible::List)
@@ -103,6 +105,23 @@ void ChatViewAccessible::stateChanged(ChatView* view, int index)
     changed.collapsed = true;
     QAccessibleStateChangeEvent event(self->child(index), changed);
     QAccessible::updateAccessibility(&event);
+}
+
+void ChatViewAccessible::answerEnded(ChatView* view, int index, MessageStatus state)
+{
+    const auto tr = [](const char* text) {
+        return QCoreApplication::translate("adminchat::ChatView", text);
+    };
+    switch (state) {
+    case MessageStatus::Done:
+        return announce(view, index, tr("Answer finished"));
+    case MessageStatus::Cancelled:
+        return announce(view, index, tr("Answer stopped"));
+    case MessageStatus::Failed:
+        return announce(view, index, tr("Answer failed"));
+    default:
+        return;
+    }
 }
 
 void ChatViewAccessible::announce(ChatView* view, int index, const QString& status)

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "store/ConversationRecord.h"
+
 #include <QAccessibleWidget>
 #include <QPointer>
 #include <map>
@@ -34,6 +36,8 @@ public:
     // A short status said for a message ("Answer finished", "Copied"): its name changes to
     // carry it until the next one, so a screen reader reads it as a live region.
     static void announce(ChatView* view, int index, const QString& status);
+    // An answer ended: finished, stopped or failed, said as above.
+    static void answerEnded(ChatView* view, int index, MessageStatus state);
 
 private:
     static ChatViewAccessible* of(ChatView* view);

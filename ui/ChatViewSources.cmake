@@ -8,6 +8,7 @@ target_sources(adminchat_ui PRIVATE
     ChatStyle.h ChatStyle.cpp
     ChatView.h ChatView.cpp
     ChatViewAccessible.h ChatViewAccessible.cpp
+    ChatViewKeyboard.h ChatViewKeyboard.cpp
     ChatWelcome.h ChatWelcome.cpp
     MarkdownPreview.h MarkdownPreview.cpp
     MarkdownRenderer.h MarkdownRenderer.cpp
