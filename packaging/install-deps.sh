@@ -35,6 +35,8 @@ imagemagick
 dpkg-dev
 file
 man-db
+at-spi2-core
+python3-pyatspi
 "
 
 missing=""

@@ -2,6 +2,7 @@
 // become the exact text, finished answers render Markdown, and the buttons act.
 #include "ChatView.h"
 
+#include <QAccessible>
 #include <QClipboard>
 #include <QGuiApplication>
 #include <QScrollBar>
@@ -29,6 +30,7 @@ private slots:
     void followsEndUnlessScrolledUp();
     void truncateKeepsFirstEntries();
     void updateEntryShowsStateAndMetrics();
+    void messagesAreAccessibleItems();
 };
 
 namespace {
@@ -365,6 +367,37 @@ void TestChatView::updateEntryShowsStateAndMetrics()
     QVERIFY(s.view.toPlainText().endsWith(QStringLiteral("Cut\n[stopped]")));
     s.view.updateEntry(5, stopped); // out of range: ignored
     QCOMPARE(s.view.entryCount(), 2);
+}
+
+void TestChatView::messagesAreAccessibleItems()
+{
+    Shown s;
+    s.view.setEntries({user(QStringLiteral("Hi")), answer(QStringLiteral("Some **bold** text"))});
+    QAccessibleInterface* view = QAccessible::queryAccessibleInterface(&s.view);
+    QVERIFY(view);
+    QCOMPARE(view->role(), QAccessible::List);
+    QCOMPARE(view->text(QAccessible::Name), QStringLiteral("Conversation"));
+    QCOMPARE(view->childCount(), 2);
+    QAccessibleInterface* item = view->child(1);
+    QCOMPARE(item->role(), QAccessible::ListItem);
+    QCOMPARE(item->text(QAccessible::Name), QStringLiteral("Assistant · demo-chat"));
+    QCOMPARE(view->indexOfChild(item), 1);
+    QCOMPARE(item->parent(), view);
+    QAccessibleTextInterface* text = item->textInterface();
+    QVERIFY(text);
+    QCOMPARE(text->text(0, -1), QStringLiteral("Some bold text")); // as shown, not the markup
+    QAccessibleActionInterface* actions = item->actionInterface();
+    QVERIFY(actions);
+    QVERIFY(actions->actionNames().contains(QStringLiteral("Regenerate")));
+    QSignalSpy triggered(&s.view, &ChatView::actionTriggered);
+    actions->doAction(QStringLiteral("Good answer"));
+    QCOMPARE(triggered.size(), 1);
+    QCOMPARE(triggered.first().at(1).value<ChatView::Action>(), ChatView::Action::RateUp);
+    QVERIFY(!item->rect().isEmpty());
+    // Fewer messages: the items that went are invalid, not dangling.
+    s.view.truncate(1);
+    QCOMPARE(view->childCount(), 1);
+    QVERIFY(!view->child(1));
 }
 
 QTEST_MAIN(TestChatView)

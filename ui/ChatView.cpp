@@ -32,6 +32,12 @@ static_assert(ChatMessageLayout::retrySaveId == -2 && ChatMessageLayout::reasoni
 
 ChatView::ChatView(QWidget* parent) : QAbstractScrollArea(parent)
 {
+    // Before anything here asks for the view's accessible interface, which is then kept.
+    static const bool factoryInstalled = [] {
+        QAccessible::installFactory(ChatViewAccessible::create);
+        return true;
+    }();
+    Q_UNUSED(factoryInstalled)
     setObjectName(QStringLiteral("chatView"));
     setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
     setFocusPolicy(Qt::StrongFocus);
@@ -43,11 +49,6 @@ ChatView::ChatView(QWidget* parent) : QAbstractScrollArea(parent)
     setAccessibleName(tr("Conversation"));
     m_welcome = new ChatWelcome(viewport());
     connect(m_welcome, &ChatWelcome::addEndpointRequested, this, &ChatView::addEndpointRequested);
-    static const bool factoryInstalled = [] {
-        QAccessible::installFactory(ChatViewAccessible::create);
-        return true;
-    }();
-    Q_UNUSED(factoryInstalled)
     entriesChanged();
 }
 
