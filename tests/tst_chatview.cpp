@@ -1,10 +1,12 @@
 // The chat view offscreen: long conversations open at their end and scroll, streamed deltas
 // become the exact text, finished answers render Markdown, and the buttons act.
 #include "ChatView.h"
+#include "ChatWelcome.h"
 
 #include <QAccessible>
 #include <QClipboard>
 #include <QGuiApplication>
+#include <QPushButton>
 #include <QScrollBar>
 #include <QSignalSpy>
 #include <QTest>
@@ -31,6 +33,8 @@ private slots:
     void truncateKeepsFirstEntries();
     void updateEntryShowsStateAndMetrics();
     void messagesAreAccessibleItems();
+    void emptyConversationWelcomes();
+    void reasoningCollapsesOnceTheAnswerStarts();
 };
 
 namespace {
@@ -398,6 +402,72 @@ void TestChatView::messagesAreAccessibleItems()
     s.view.truncate(1);
     QCOMPARE(view->childCount(), 1);
     QVERIFY(!view->child(1));
+}
+
+void TestChatView::emptyConversationWelcomes()
+{
+    Shown s;
+    auto* welcome = qobject_cast<ChatWelcome*>(s.view.welcome());
+    QVERIFY(welcome && welcome->isVisible());
+    QVERIFY(welcome->text().contains(QStringLiteral("simulated endpoint")));
+    for (const char* shortcut : {"Ctrl+N", "Esc", "Ctrl+R", "Ctrl+Shift+C", "Ctrl+2"})
+        QVERIFY2(welcome->text().contains(QLatin1String(shortcut)), shortcut);
+    // "Add your endpoint" is a real button: in the Tab order, pressed from the keyboard.
+    QSignalSpy add(&s.view, &ChatView::addEndpointRequested);
+    welcome->addEndpointButton()->setFocus();
+    QTest::keyClick(welcome->addEndpointButton(), Qt::Key_Space);
+    QCOMPARE(add.size(), 1);
+    s.view.addEntry(user(QStringLiteral("Hello")));
+    QVERIFY(!welcome->isVisible());
+    s.view.truncate(0);
+    QVERIFY(welcome->isVisible());
+}
+
+void TestChatView::reasoningCollapsesOnceTheAnswerStarts()
+{
+    Shown s;
+    s.view.addEntry(user(QStringLiteral("Think first")));
+    s.view.addEntry(answer(QString(), ChatEntry::State::Streaming));
+    s.view.appendToEntry(1, QString(), QStringLiteral("The user wants **two** steps:\n\n1. a\n"));
+    s.paint();
+    QVERIFY(s.view.hasReasoning(1));
+    QVERIFY(s.view.isReasoningExpanded(1)); // open while it streams
+    QVERIFY(s.view.toPlainText().contains(QStringLiteral("Thinking…")));
+    const int withThinking = s.view.visualRect(1).height();
+    s.view.appendToEntry(1, QStringLiteral("The answer."), QString());
+    s.paint();
+    QVERIFY(!s.view.isReasoningExpanded(1)); // closed once the answer starts
+    QVERIFY(s.view.visualRect(1).height() < withThinking);
+    QVERIFY(s.view.toPlainText().contains(QStringLiteral("Thinking (6 words)")));
+    // The reader opens it again: from the keyboard, by a click on the toggle.
+    s.view.setFocus();
+    s.view.setCurrentIndex(1);
+    QTest::keyClick(&s.view, Qt::Key_Right);
+    QVERIFY(s.view.isReasoningExpanded(1));
+    QTest::keyClick(&s.view, Qt::Key_Left);
+    QVERIFY(!s.view.isReasoningExpanded(1));
+    const QRect toggle = s.view.reasoningToggleRect(1);
+    QVERIFY(!toggle.isNull());
+    QTest::mouseClick(s.view.viewport(), Qt::LeftButton, {}, toggle.center());
+    QVERIFY(s.view.isReasoningExpanded(1));
+    // Its text is rendered Markdown too; the reader's choice holds when the answer ends.
+    s.view.updateEntry(1, [] {
+        ChatEntry done = answer(QStringLiteral("The answer."));
+        done.reasoning = QStringLiteral("The user wants **two** steps:\n\n1. a\n");
+        return done;
+    }());
+    QVERIFY(s.view.isReasoningExpanded(1));
+    // Thinking that arrives after the answer started (some servers interleave) is kept.
+    s.view.addEntry(answer(QString(), ChatEntry::State::Streaming));
+    s.view.appendToEntry(2, QString(), QStringLiteral("First thought."));
+    s.paint();
+    s.view.appendToEntry(2, QStringLiteral("The answer."), QString());
+    s.paint();
+    s.view.appendToEntry(2, QString(), QStringLiteral(" Late thought."));
+    s.view.appendToEntry(2, QStringLiteral(" More."), QString());
+    s.paint();
+    QVERIFY(s.view.toPlainText().contains(QStringLiteral("First thought. Late thought.")));
+    QVERIFY(s.view.toPlainText().endsWith(QStringLiteral("The answer. More.")));
 }
 
 QTEST_MAIN(TestChatView)

@@ -154,8 +154,9 @@ QRect ChatMessageLayout::append(const QString& content, const QString& reasoning
     m_entry.reasoning += reasoning;
     if (!m_content)
         return {}; // laid out from the whole text when it comes into view
-    if (m_content->isFinished()) {
-        release(); // text after the end: rare, so simply render again later
+    if (m_content->isFinished() ||
+        (!reasoning.isEmpty() && m_reasoning && m_reasoning->isFinished())) {
+        release(); // text after the end (or thinking after the answer): rare, render again
         return {};
     }
     const bool laidOut = m_width > 0;

@@ -100,7 +100,15 @@ void ChatView::appendToEntry(int index, const QString& content, const QString& r
     if (index < 0 || index >= entryCount())
         return;
     ChatMessageLayout& message = *m_messages[size_t(index)];
+    const bool hadDocuments = message.hasDocuments();
     const QRect dirty = message.append(content, reasoning);
+    if (hadDocuments && !message.hasDocuments()) {
+        // Text after its end: dropped to be laid out again from the whole text, now if shown.
+        std::erase(m_cached, index);
+        layoutIfShown();
+        viewport()->update();
+        return;
+    }
     if (dirty.isNull() || !message.isLaidOut(layoutWidth()))
         return; // not in view: laid out from its whole text when it comes into view
     const bool grew = message.height() != m_heights.height(index);
