@@ -10,6 +10,7 @@ ninja-build
 pkg-config
 qt6-base-dev
 qt6-charts-dev
+qt6-svg-dev
 libqt6opengl6-dev
 qtkeychain-qt6-dev
 libcurl4-openssl-dev
@@ -34,6 +35,8 @@ imagemagick
 dpkg-dev
 file
 man-db
+at-spi2-core
+python3-pyatspi
 "
 
 missing=""

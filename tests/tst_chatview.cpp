@@ -1,9 +1,12 @@
 // The chat view offscreen: long conversations open at their end and scroll, streamed deltas
 // become the exact text, finished answers render Markdown, and the buttons act.
 #include "ChatView.h"
+#include "ChatWelcome.h"
 
+#include <QAccessible>
 #include <QClipboard>
 #include <QGuiApplication>
+#include <QPushButton>
 #include <QScrollBar>
 #include <QSignalSpy>
 #include <QTest>
@@ -29,6 +32,9 @@ private slots:
     void followsEndUnlessScrolledUp();
     void truncateKeepsFirstEntries();
     void updateEntryShowsStateAndMetrics();
+    void messagesAreAccessibleItems();
+    void emptyConversationWelcomes();
+    void reasoningCollapsesOnceTheAnswerStarts();
 };
 
 namespace {
@@ -163,14 +169,19 @@ void TestChatView::appendedDeltasMakeExactText()
         s.view.appendToEntry(1, delta, QString());
         s.paint();
     }
-    QCOMPARE(s.view.contentDocuments(1).size(), 1); // short: one run, plain while it streams
-    QCOMPARE(s.view.contentDocuments(1).first()->toPlainText(), deltas.join(QString()));
+    // Formatted as it streams: complete blocks, then the one arriving (a list item already).
+    const auto shownText = [&] {
+        QStringList texts;
+        for (const QTextDocument* document : s.view.contentDocuments(1))
+            texts << document->toPlainText();
+        return texts.join(QLatin1Char('\n'));
+    };
+    QCOMPARE(shownText(), QStringLiteral("Hello, world.\nSecond paragraph\nnot a list yet"));
     const QString shown = s.view.toPlainText();
     QVERIFY(shown.contains(QStringLiteral("thinking hard\n") + deltas.join(QString())));
     QVERIFY(!shown.contains(QStringLiteral("waiting for the first token")));
     s.view.appendToEntry(1, QStringLiteral("!"), QString());
-    QCOMPARE(s.view.contentDocuments(1).first()->toPlainText(),
-             deltas.join(QString()) + QLatin1Char('!'));
+    QCOMPARE(shownText(), QStringLiteral("Hello, world.\nSecond paragraph\nnot a list yet!"));
     QVERIFY(s.view.isFollowingEnd());
 }
 
@@ -180,32 +191,35 @@ void TestChatView::rendersMarkdownWhenFinished()
     s.view.addEntry(user(QStringLiteral("Show me")));
     s.view.addEntry(answer(QString(), ChatEntry::State::Streaming));
     s.view.appendToEntry(1, kMarkdown, QString());
-    // While streaming, plain text: the table's pipes are still there.
-    QVERIFY(s.view.contentDocuments(1).first()->toPlainText().contains(
-        QStringLiteral("| a | b |")));
-    QVERIFY(s.view.codeCopyRect(1, 0).isNull());
+    // While streaming, formatted already: no pipes, fences or hashes.
+    for (const QTextDocument* document : s.view.contentDocuments(1)) {
+        QVERIFY(!document->toPlainText().contains(QStringLiteral("| a | b |")));
+        QVERIFY(!document->toPlainText().contains(QStringLiteral("```")));
+        QVERIFY(!document->toPlainText().contains(QStringLiteral("# Title")));
+    }
 
     s.view.updateEntry(1, answer(kMarkdown));
-    QCOMPARE(s.view.contentDocuments(1).size(), 1);
-    const QTextDocument* document = s.view.contentDocuments(1).first();
-    QVERIFY(!document->toPlainText().contains(QStringLiteral("| a | b |")));
     bool heading = false, list = false, code = false;
-    for (QTextBlock block = document->begin(); block.isValid(); block = block.next()) {
-        heading = heading || (block.blockFormat().headingLevel() == 1 && block.text() == "Title");
-        list = list || (block.textList() && block.text() == QStringLiteral("second"));
-        if (block.text() == QStringLiteral("int x = 1;")) {
-            code = true;
-            const QTextCharFormat format = block.begin().fragment().charFormat();
-            QVERIFY(format.fontFixedPitch());
-            QVERIFY(block.blockFormat().background().style() != Qt::NoBrush);
+    QTextTable* table = nullptr;
+    for (const QTextDocument* document : s.view.contentDocuments(1)) {
+        QVERIFY(!document->toPlainText().contains(QStringLiteral("| a | b |")));
+        for (QTextFrame* frame : document->rootFrame()->childFrames())
+            table = table ? table : qobject_cast<QTextTable*>(frame);
+        for (QTextBlock block = document->begin(); block.isValid(); block = block.next()) {
+            heading =
+                heading || (block.blockFormat().headingLevel() == 1 && block.text() == "Title");
+            list = list || (block.textList() && block.text() == QStringLiteral("second"));
+            if (block.text() == QStringLiteral("int x = 1;")) {
+                code = true;
+                const QTextCharFormat format = block.begin().fragment().charFormat();
+                QVERIFY(format.fontFixedPitch());
+                QVERIFY(block.blockFormat().background().style() != Qt::NoBrush);
+            }
         }
     }
     QVERIFY(heading);
     QVERIFY(list);
     QVERIFY(code);
-    QTextTable* table = nullptr;
-    for (QTextFrame* frame : document->rootFrame()->childFrames())
-        table = table ? table : qobject_cast<QTextTable*>(frame);
     QVERIFY(table);
     QCOMPARE(table->rows(), 2);
     QCOMPARE(table->cellAt(1, 1).firstCursorPosition().block().text(), QStringLiteral("2"));
@@ -334,7 +348,7 @@ void TestChatView::updateEntryShowsStateAndMetrics()
     ChatEntry failed = answer(QStringLiteral("Partial"), ChatEntry::State::Failed);
     failed.error = ApiError{ApiError::Kind::IdleTimeout, QStringLiteral("no data for 30 s")};
     s.view.updateEntry(1, failed);
-    QVERIFY(s.view.toPlainText().endsWith(QStringLiteral("Partial\n⚠ no data for 30 s")));
+    QVERIFY(s.view.toPlainText().endsWith(QStringLiteral("Partial\nError: no data for 30 s")));
     QVERIFY(s.view.actionRect(1, ChatView::Action::Stop).isNull());
     QVERIFY(!s.view.actionRect(1, ChatView::Action::Retry).isNull());
 
@@ -357,6 +371,103 @@ void TestChatView::updateEntryShowsStateAndMetrics()
     QVERIFY(s.view.toPlainText().endsWith(QStringLiteral("Cut\n[stopped]")));
     s.view.updateEntry(5, stopped); // out of range: ignored
     QCOMPARE(s.view.entryCount(), 2);
+}
+
+void TestChatView::messagesAreAccessibleItems()
+{
+    Shown s;
+    s.view.setEntries({user(QStringLiteral("Hi")), answer(QStringLiteral("Some **bold** text"))});
+    QAccessibleInterface* view = QAccessible::queryAccessibleInterface(&s.view);
+    QVERIFY(view);
+    QCOMPARE(view->role(), QAccessible::List);
+    QCOMPARE(view->text(QAccessible::Name), QStringLiteral("Conversation"));
+    QCOMPARE(view->childCount(), 2);
+    QAccessibleInterface* item = view->child(1);
+    QCOMPARE(item->role(), QAccessible::ListItem);
+    QCOMPARE(item->text(QAccessible::Name), QStringLiteral("Assistant · demo-chat"));
+    QCOMPARE(view->indexOfChild(item), 1);
+    QCOMPARE(item->parent(), view);
+    QAccessibleTextInterface* text = item->textInterface();
+    QVERIFY(text);
+    QCOMPARE(text->text(0, -1), QStringLiteral("Some bold text")); // as shown, not the markup
+    QAccessibleActionInterface* actions = item->actionInterface();
+    QVERIFY(actions);
+    QVERIFY(actions->actionNames().contains(QStringLiteral("Regenerate")));
+    QSignalSpy triggered(&s.view, &ChatView::actionTriggered);
+    actions->doAction(QStringLiteral("Good answer"));
+    QCOMPARE(triggered.size(), 1);
+    QCOMPARE(triggered.first().at(1).value<ChatView::Action>(), ChatView::Action::RateUp);
+    QVERIFY(!item->rect().isEmpty());
+    // Fewer messages: the items that went are invalid, not dangling.
+    s.view.truncate(1);
+    QCOMPARE(view->childCount(), 1);
+    QVERIFY(!view->child(1));
+}
+
+void TestChatView::emptyConversationWelcomes()
+{
+    Shown s;
+    auto* welcome = qobject_cast<ChatWelcome*>(s.view.welcome());
+    QVERIFY(welcome && welcome->isVisible());
+    QVERIFY(welcome->text().contains(QStringLiteral("simulated endpoint")));
+    for (const char* shortcut : {"Ctrl+N", "Esc", "Ctrl+R", "Ctrl+Shift+C", "Ctrl+2"})
+        QVERIFY2(welcome->text().contains(QLatin1String(shortcut)), shortcut);
+    // "Add your endpoint" is a real button: in the Tab order, pressed from the keyboard.
+    QSignalSpy add(&s.view, &ChatView::addEndpointRequested);
+    welcome->addEndpointButton()->setFocus();
+    QTest::keyClick(welcome->addEndpointButton(), Qt::Key_Space);
+    QCOMPARE(add.size(), 1);
+    s.view.addEntry(user(QStringLiteral("Hello")));
+    QVERIFY(!welcome->isVisible());
+    s.view.truncate(0);
+    QVERIFY(welcome->isVisible());
+}
+
+void TestChatView::reasoningCollapsesOnceTheAnswerStarts()
+{
+    Shown s;
+    s.view.addEntry(user(QStringLiteral("Think first")));
+    s.view.addEntry(answer(QString(), ChatEntry::State::Streaming));
+    s.view.appendToEntry(1, QString(), QStringLiteral("The user wants **two** steps:\n\n1. a\n"));
+    s.paint();
+    QVERIFY(s.view.hasReasoning(1));
+    QVERIFY(s.view.isReasoningExpanded(1)); // open while it streams
+    QVERIFY(s.view.toPlainText().contains(QStringLiteral("Thinking…")));
+    const int withThinking = s.view.visualRect(1).height();
+    s.view.appendToEntry(1, QStringLiteral("The answer."), QString());
+    s.paint();
+    QVERIFY(!s.view.isReasoningExpanded(1)); // closed once the answer starts
+    QVERIFY(s.view.visualRect(1).height() < withThinking);
+    QVERIFY(s.view.toPlainText().contains(QStringLiteral("Thinking (6 words)")));
+    // The reader opens it again: from the keyboard, by a click on the toggle.
+    s.view.setFocus();
+    s.view.setCurrentIndex(1);
+    QTest::keyClick(&s.view, Qt::Key_Right);
+    QVERIFY(s.view.isReasoningExpanded(1));
+    QTest::keyClick(&s.view, Qt::Key_Left);
+    QVERIFY(!s.view.isReasoningExpanded(1));
+    const QRect toggle = s.view.reasoningToggleRect(1);
+    QVERIFY(!toggle.isNull());
+    QTest::mouseClick(s.view.viewport(), Qt::LeftButton, {}, toggle.center());
+    QVERIFY(s.view.isReasoningExpanded(1));
+    // Its text is rendered Markdown too; the reader's choice holds when the answer ends.
+    s.view.updateEntry(1, [] {
+        ChatEntry done = answer(QStringLiteral("The answer."));
+        done.reasoning = QStringLiteral("The user wants **two** steps:\n\n1. a\n");
+        return done;
+    }());
+    QVERIFY(s.view.isReasoningExpanded(1));
+    // Thinking that arrives after the answer started (some servers interleave) is kept.
+    s.view.addEntry(answer(QString(), ChatEntry::State::Streaming));
+    s.view.appendToEntry(2, QString(), QStringLiteral("First thought."));
+    s.paint();
+    s.view.appendToEntry(2, QStringLiteral("The answer."), QString());
+    s.paint();
+    s.view.appendToEntry(2, QString(), QStringLiteral(" Late thought."));
+    s.view.appendToEntry(2, QStringLiteral(" More."), QString());
+    s.paint();
+    QVERIFY(s.view.toPlainText().contains(QStringLiteral("First thought. Late thought.")));
+    QVERIFY(s.view.toPlainText().endsWith(QStringLiteral("The answer. More.")));
 }
 
 QTEST_MAIN(TestChatView)

@@ -6,12 +6,14 @@
 #include "MarkdownRenderer.h"
 #include "StreamingMarkdown.h"
 
+#include <QAbstractTextDocumentLayout>
 #include <QClipboard>
 #include <QGuiApplication>
 #include <QTest>
 #include <QTextBlock>
 #include <QTextDocument>
 #include <QTextList>
+#include <cmath>
 
 using namespace adminchat;
 
@@ -24,6 +26,8 @@ private slots:
     void matchesRenderingTheWholeText();
     void codeCopyButtonsInEveryRun();
     void plainTextIsNeverRendered();
+    void noRawMarkdownWhileStreaming();
+    void endMovesNothing();
 };
 
 namespace {
@@ -93,7 +97,110 @@ struct Streamed
     }
 };
 
+// An answer as reasoning models write them: every kind of block, inline markup in paragraphs
+// and list items, code in several languages.
+const QString kRich = QStringLiteral(
+    "## Plan\n\n"
+    "The **cache** keeps *recent* answers; call `warm()` first and keep ~~old~~ entries out.\n\n"
+    "1. Measure the **baseline**\n2. Change *one* thing\n3. Measure again\n\n"
+    "- a `timeout` of 30 s\n- retries: **two**\n\n"
+    "| metric | value |\n|---|---|\n| TTFT | 312 ms |\n| tokens/s | 41.2 |\n\n"
+    "```python\ndef warm(cache):\n    return cache.fill(limit=10)\n```\n\n"
+    "> A quoted **note** with `code`.\n\n"
+    "```cpp\nint main() { return 0; }\n```\n\n"
+    "### Done\n\n"
+    "That is **all** for *now*.");
+
+// The raw syntax a reader must not see: every document's text, line by line.
+QString rawMarkdownIn(const QList<const QTextDocument*>& documents)
+{
+    for (const QTextDocument* document : documents) {
+        const QStringList lines = document->toPlainText().split(QLatin1Char('\n'));
+        for (const QString& line : lines) {
+            for (const char* marker : {"**", "`", "~~", "|", "##", "> "}) {
+                if (line.contains(QLatin1String(marker)))
+                    return line;
+            }
+            for (const char* start : {"- ", "1. ", "2. ", "3. ", "#"}) {
+                if (line.startsWith(QLatin1String(start)))
+                    return line;
+            }
+            if (line.contains(QLatin1Char('*')) || line.trimmed() == QLatin1String("-"))
+                return line;
+        }
+    }
+    return {};
+}
+
+// Where every block of the answer is, in the view: document origins and block rectangles.
+QList<QRect> blockGeometry(ChatView& view, int index)
+{
+    QList<QRect> rects;
+    QPoint origin = view.contentOrigin(index);
+    for (const QTextDocument* document : view.contentDocuments(index)) {
+        for (QTextBlock block = document->begin(); block.isValid(); block = block.next()) {
+            rects
+                << document->documentLayout()->blockBoundingRect(block).toAlignedRect().translated(
+                       origin);
+        }
+        origin.ry() += int(std::ceil(document->size().height()));
+    }
+    return rects;
+}
+
 } // namespace
+
+void TestStreamingMarkdown::noRawMarkdownWhileStreaming()
+{
+    ChatView view;
+    view.resize(700, 900);
+    view.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&view));
+    // Deltas of every size from one to nine characters, cutting markers at every place.
+    for (int size = 1; size <= 9; ++size) {
+        view.setEntries({answer(QString(), ChatEntry::State::Streaming)});
+        for (qsizetype at = 0; at < kRich.size(); at += size) {
+            view.appendToEntry(0, kRich.mid(at, size), QString());
+            const QString raw = rawMarkdownIn(view.contentDocuments(0));
+            QVERIFY2(
+                raw.isEmpty(),
+                qPrintable(QStringLiteral("delta size %1 at %2: %3").arg(size).arg(at).arg(raw)));
+        }
+    }
+}
+
+void TestStreamingMarkdown::endMovesNothing()
+{
+    ChatView view;
+    view.resize(700, 1400); // the whole answer in view
+    view.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&view));
+    ChatEntry question;
+    question.text = QStringLiteral("How do I warm the cache?");
+    view.setEntries({question, answer(QString(), ChatEntry::State::Streaming)});
+    for (qsizetype at = 0; at < kRich.size(); at += 5) {
+        view.appendToEntry(1, kRich.mid(at, 5), QString());
+        if (at % 100 == 0)
+            view.viewport()->repaint();
+    }
+    view.viewport()->repaint();
+    const QList<QRect> streaming = blockGeometry(view, 1);
+    const QRect message = view.visualRect(1);
+    QVERIFY(streaming.size() > 15);
+
+    ChatEntry done = answer(kRich, ChatEntry::State::Done);
+    RequestMetrics metrics;
+    metrics.ttftMs = 312;
+    metrics.tokensPerSecond = 41.2;
+    metrics.e2eMs = 2100;
+    done.metrics = metrics;
+    view.updateEntry(1, done);
+    view.viewport()->repaint();
+    QCOMPARE(blockGeometry(view, 1), streaming);
+    QCOMPARE(view.visualRect(1), message);
+    QVERIFY(rawMarkdownIn(view.contentDocuments(1)).isEmpty());
+    QVERIFY(view.toPlainText().contains(QStringLiteral("TTFT 312 ms")));
+}
 
 void TestStreamingMarkdown::rendersCompletedRunsWhileStreaming()
 {
@@ -105,10 +212,13 @@ void TestStreamingMarkdown::rendersCompletedRunsWhileStreaming()
     QVERIFY(!first.contains(QStringLiteral("## ")));
     QVERIFY(!first.contains(QStringLiteral("```")));
     QCOMPARE(documents.first()->begin().blockFormat().headingLevel(), 2);
-    // The open run at the end is the plain text that arrived after the last cut.
-    QVERIFY(documents.last()->toPlainText().endsWith(QStringLiteral("The end.\n")));
-    QVERIFY(s.text.endsWith(documents.last()->toPlainText()));
-    QVERIFY(s.view.toPlainText().contains(s.text));
+    // The block still arriving at the end shows formatted too: no raw syntax anywhere.
+    QCOMPARE(documents.last()->toPlainText(), QStringLiteral("The end."));
+    for (const QTextDocument* document : documents) {
+        QVERIFY(!document->toPlainText().contains(QStringLiteral("**")));
+        QVERIFY(!document->toPlainText().contains(QLatin1Char('`')));
+    }
+    QVERIFY(s.view.toPlainText().contains(s.text)); // the source stays what was written
 }
 
 void TestStreamingMarkdown::endRendersOnlyTheLastRun()

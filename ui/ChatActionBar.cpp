@@ -4,8 +4,6 @@
 
 #include <QCoreApplication>
 #include <QFontMetrics>
-#include <QHash>
-#include <QImage>
 #include <QPainter>
 
 namespace adminchat {
@@ -19,32 +17,46 @@ QString tr(const char* text)
 
 } // namespace
 
+QString ChatActionBar::copiedLabel()
+{
+    return tr("Copied");
+}
+
 void ChatActionBar::setEntry(const ChatEntry& entry)
 {
     using A = ChatView::Action;
+    using I = ChatIcons::Icon;
     m_buttons.clear();
     if (entry.role == ChatEntry::Role::User) {
-        m_buttons = {{A::Copy, tr("Copy")}, {A::Edit, tr("Edit")}};
+        m_buttons = {{A::Copy, tr("Copy"), I::Copy}, {A::Edit, tr("Edit"), I::Edit}};
         return;
     }
     switch (entry.state) {
     case ChatEntry::State::Pending:
     case ChatEntry::State::Streaming:
-        m_buttons = {{A::Stop, tr("Stop")}};
+        m_buttons = {{A::Stop, tr("Stop"), I::Stop}};
         break;
     case ChatEntry::State::Done:
-        m_buttons = {{A::Copy, tr("Copy")},
-                     {A::Regenerate, tr("Regenerate")},
-                     {A::RateUp, tr("Good answer"), entry.rating.value_or(0) > 0,
-                      QStringLiteral(":/ui/thumb-up.png")},
-                     {A::RateDown, tr("Bad answer"), entry.rating.value_or(0) < 0,
-                      QStringLiteral(":/ui/thumb-down.png")}};
+        m_buttons = {{A::Copy, tr("Copy"), I::Copy},
+                     {A::Regenerate, tr("Regenerate"), I::Regenerate},
+                     {A::RateUp, tr("Good answer"), I::ThumbUp, entry.rating.value_or(0) > 0},
+                     {A::RateDown, tr("Bad answer"), I::ThumbDown, entry.rating.value_or(0) < 0}};
         break;
     case ChatEntry::State::Failed:
     case ChatEntry::State::Cancelled:
-        m_buttons = {{A::Copy, tr("Copy")}, {A::Retry, tr("Retry")}};
+        m_buttons = {{A::Copy, tr("Copy"), I::Copy}, {A::Retry, tr("Retry"), I::Regenerate}};
         break;
     }
+}
+
+QString ChatActionBar::label(ChatView::Action action) const
+{
+    for (const Button& button : m_buttons) {
+        if (button.action == action)
+            return button.action == ChatView::Action::Copy && m_copied ? copiedLabel()
+                                                                       : button.label;
+    }
+    return {};
 }
 
 QRect ChatActionBar::buttonRect(const QPoint& topLeft, const QString& label, const ChatStyle& style)
@@ -53,45 +65,19 @@ QRect ChatActionBar::buttonRect(const QPoint& topLeft, const QString& label, con
     return QRect(topLeft, QSize(fm.horizontalAdvance(label) + 12, fm.height() + 4));
 }
 
-QRect ChatActionBar::iconRect(const QPoint& topLeft, const ChatStyle& style)
-{
-    const int side = QFontMetrics(style.small).height() + 4; // as tall as a text button
-    return QRect(topLeft, QSize(side + 8, side));
-}
-
-void ChatActionBar::paintIcon(QPainter* painter, const QRect& rect, const QString& icon,
-                              const QColor& color)
-{
-    // The mask tinted once per colour: painting happens on every hover.
-    static QHash<QPair<QString, QRgb>, QPixmap> tinted;
-    const auto key = qMakePair(icon, color.rgba());
-    auto it = tinted.constFind(key);
-    if (it == tinted.cend()) {
-        QImage image(icon);
-        image = image.convertToFormat(QImage::Format_ARGB32_Premultiplied);
-        QPainter tint(&image);
-        tint.setCompositionMode(QPainter::CompositionMode_SourceIn);
-        tint.fillRect(image.rect(), color);
-        tint.end();
-        it = tinted.insert(key, QPixmap::fromImage(std::move(image)));
-    }
-    const int side = rect.height() - 2;
-    const QRect target(rect.center().x() - side / 2, rect.top() + 1, side, side);
-    painter->setRenderHint(QPainter::SmoothPixmapTransform);
-    painter->drawPixmap(target, *it);
-}
-
 int ChatActionBar::layout(const QPoint& topLeft, const ChatStyle& style)
 {
+    const QFontMetrics fm(style.small);
+    const int side = fm.height() + 12; // a comfortable target for the pointer
     QPoint at = topLeft;
-    int height = 0;
     for (Button& button : m_buttons) {
-        button.rect =
-            button.icon.isEmpty() ? buttonRect(at, button.label, style) : iconRect(at, style);
-        at.rx() += button.rect.width() + 4;
-        height = qMax(height, button.rect.height());
+        int width = side + 4;
+        if (button.action == ChatView::Action::Copy && m_copied)
+            width += fm.horizontalAdvance(copiedLabel()) + 6;
+        button.rect = QRect(at, QSize(width, side));
+        at.rx() += width + 2;
     }
-    return height;
+    return m_buttons.isEmpty() ? 0 : side;
 }
 
 void ChatActionBar::paintButton(QPainter* painter, const QRect& rect, const QString& label,
@@ -113,12 +99,19 @@ void ChatActionBar::paint(QPainter* painter, const ChatStyle& style, int hovered
 {
     for (const Button& button : m_buttons) {
         const bool hovered = int(button.action) == hoveredAction;
-        // An icon button is drawn with its icon instead of its label.
-        paintButton(painter, button.rect, button.icon.isEmpty() ? button.label : QString(), style,
-                    hovered, button.active);
-        if (!button.icon.isEmpty())
-            paintIcon(painter, button.rect, button.icon,
-                      hovered || button.active ? style.link : style.dim);
+        paintButton(painter, button.rect, QString(), style, hovered, button.active);
+        const QColor color = hovered || button.active ? style.link : style.dim;
+        const int side = button.rect.height() - 8;
+        const QRect icon(button.rect.left() + (button.rect.height() + 4 - side) / 2,
+                         button.rect.top() + (button.rect.height() - side) / 2, side, side);
+        const bool copied = button.action == ChatView::Action::Copy && m_copied;
+        ChatIcons::paint(painter, icon, copied ? ChatIcons::Icon::Copied : button.icon, color);
+        if (copied) {
+            painter->setFont(style.small);
+            painter->setPen(style.link);
+            painter->drawText(button.rect.adjusted(button.rect.height() + 2, 0, 0, 0),
+                              Qt::AlignLeft | Qt::AlignVCenter, copiedLabel());
+        }
     }
 }
 

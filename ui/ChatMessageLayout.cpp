@@ -1,16 +1,13 @@
 #include "ChatMessageLayout.h"
 
+#include "ChatIcons.h"
 #include "ChatStyle.h"
 #include "StreamingMarkdown.h"
 
-#include <QAbstractTextDocumentLayout>
 #include <QCoreApplication>
 #include <QFontMetrics>
 #include <QPainter>
-#include <QTextBlock>
-#include <QTextCursor>
 #include <QTextDocument>
-#include <cmath>
 
 namespace adminchat {
 
@@ -29,8 +26,15 @@ QString duration(double ms)
 
 QString metricsLine(const ChatEntry& entry)
 {
-    if (!entry.metrics)
+    if (!entry.metrics) {
+        // The row is kept from the start (the figures come at the end and must not push the
+        // answer down); until then it says what is happening.
+        if (entry.role == ChatEntry::Role::Assistant &&
+            (entry.state == ChatEntry::State::Pending ||
+             entry.state == ChatEntry::State::Streaming))
+            return tr("streaming…");
         return {};
+    }
     const RequestMetrics& m = *entry.metrics;
     QStringList parts;
     if (m.ttftMs)
@@ -42,43 +46,9 @@ QString metricsLine(const ChatEntry& entry)
     return parts.join(QStringLiteral(" · "));
 }
 
-std::unique_ptr<QTextDocument> newDocument(const QFont& font)
+QString errorText(const QString& message)
 {
-    auto document = std::make_unique<QTextDocument>();
-    document->setUndoRedoEnabled(false); // streaming would otherwise keep every delta
-    document->setDocumentMargin(0);
-    document->setDefaultFont(font);
-    QTextOption option = document->defaultTextOption();
-    option.setWrapMode(QTextOption::WrapAtWordBoundaryOrAnywhere);
-    document->setDefaultTextOption(option);
-    return document;
-}
-
-void appendText(QTextDocument* document, const QString& text)
-{
-    QTextCursor cursor(document);
-    cursor.movePosition(QTextCursor::End);
-    cursor.insertText(text);
-}
-
-int lastBlockTop(const QTextDocument* document)
-{
-    return int(document->documentLayout()->blockBoundingRect(document->lastBlock()).top());
-}
-
-void drawDocument(QPainter* painter, const QTextDocument* document, const QPoint& pos,
-                  const QRect& clip, const QColor& color)
-{
-    const QRect area(pos, document->size().toSize());
-    if (!area.intersects(clip))
-        return;
-    painter->save();
-    painter->translate(pos);
-    QAbstractTextDocumentLayout::PaintContext context;
-    context.clip = QRectF(clip.translated(-pos)); // lets the layout skip blocks out of view
-    context.palette.setColor(QPalette::Text, color);
-    document->documentLayout()->draw(painter, context);
-    painter->restore();
+    return tr("Error: %1").arg(message);
 }
 
 } // namespace
@@ -99,7 +69,47 @@ bool ChatMessageLayout::isFinished() const
 
 QString notSavedText(const QString& reason)
 {
-    return QStringLiteral("⚠ ") + tr("Not saved: %1").arg(reason);
+    return tr("Not saved: %1").arg(reason);
+}
+
+bool ChatMessageLayout::isReasoningExpanded() const
+{
+    return m_reasoningExpanded.value_or(m_entry.text.isEmpty());
+}
+
+void ChatMessageLayout::setReasoningExpanded(bool expanded)
+{
+    m_reasoningExpanded = expanded;
+    m_width = -1;
+}
+
+QString ChatMessageLayout::reasoningLabel() const
+{
+    const bool thinking = m_entry.text.isEmpty() && (m_entry.state == ChatEntry::State::Pending ||
+                                                     m_entry.state == ChatEntry::State::Streaming);
+    if (thinking)
+        return tr("Thinking…");
+    const qsizetype words = m_entry.reasoning.split(QLatin1Char(' '), Qt::SkipEmptyParts).size();
+    return QCoreApplication::translate("adminchat::ChatView", "Thinking (%n words)", nullptr,
+                                       int(words));
+}
+
+QString ChatMessageLayout::toolTip(int hitId) const
+{
+    if (hitId >= 0)
+        return m_actions.label(ChatView::Action(hitId));
+    if (hitId == reasoningToggleId)
+        return isReasoningExpanded() ? tr("Hide the thinking (Left)")
+                                     : tr("Show the thinking (Right)");
+    return {};
+}
+
+void ChatMessageLayout::setCopied(bool copied)
+{
+    if (copied == m_actions.isCopied())
+        return;
+    m_actions.setCopied(copied);
+    m_width = -1; // the Copy button widens to say so
 }
 
 void ChatMessageLayout::setNotSaved(const QString& reason)
@@ -117,10 +127,14 @@ void ChatMessageLayout::setEntry(const ChatEntry& entry)
     m_entry = entry;
     if (textChanged || (wasFinished && !isFinished()))
         release();
-    else if (!wasFinished && isFinished() && m_content)
+    else if (!wasFinished && isFinished() && m_content) {
         m_content->finish(); // the stream ended: only its last run is left to render
+        if (m_reasoning)
+            m_reasoning->finish();
+    }
     m_width = -1;
     m_actions.setEntry(m_entry);
+    m_actions.setCopied(false);
     if (m_entry.role == ChatEntry::Role::User)
         m_header = tr("You");
     else if (m_entry.model.isEmpty())
@@ -140,22 +154,26 @@ QRect ChatMessageLayout::append(const QString& content, const QString& reasoning
     m_entry.reasoning += reasoning;
     if (!m_content)
         return {}; // laid out from the whole text when it comes into view
-    if (m_content->isFinished()) {
-        release(); // text after the end: rare, so simply render again later
+    if (m_content->isFinished() ||
+        (!reasoning.isEmpty() && m_reasoning && m_reasoning->isFinished())) {
+        release(); // text after the end (or thinking after the answer): rare, render again
         return {};
     }
     const bool laidOut = m_width > 0;
     int dirtyTop = wasEmpty || !laidOut ? 0 : m_height;
     if (!reasoning.isEmpty()) {
         if (m_reasoning) {
-            dirtyTop = qMin(dirtyTop, m_reasoningPos.y() + lastBlockTop(m_reasoning.get()));
-            appendText(m_reasoning.get(), reasoning);
+            const int changedTop = m_reasoning->append(reasoning);
+            dirtyTop = qMin(dirtyTop, isReasoningExpanded() ? m_reasoningPos.y() + changedTop
+                                                            : m_reasoningToggleRect.top());
         } else {
             buildDocuments();
             dirtyTop = 0;
         }
     }
     if (!content.isEmpty()) {
+        if (m_reasoning && !m_reasoning->isFinished())
+            m_reasoning->finish(); // the answer started: the thinking is complete
         const int changedTop = m_content->append(content);
         if (content.size() == m_entry.text.size())
             dirtyTop = 0; // the answer's first text: everything below the header moves
@@ -171,10 +189,11 @@ QRect ChatMessageLayout::append(const QString& content, const QString& reasoning
 void ChatMessageLayout::buildDocuments()
 {
     const ChatStyle& s = *m_style;
-    const qreal textWidth = m_content ? m_content->textWidth() : -1;
+    const qreal textWidth = m_content ? m_content->textWidth() - 10 : -1; // indented
     if (!m_entry.reasoning.isEmpty() && !m_reasoning) {
-        m_reasoning = newDocument(s.reasoning);
-        m_reasoning->setPlainText(m_entry.reasoning);
+        // Thinking is Markdown too; it ends when the answer starts (or the answer does).
+        m_reasoning = std::make_unique<StreamingMarkdown>(s, true);
+        m_reasoning->setText(m_entry.reasoning, !m_entry.text.isEmpty() || isFinished());
         m_reasoning->setTextWidth(textWidth);
     }
     if (m_content)
@@ -199,8 +218,6 @@ int ChatMessageLayout::layout(int width, const ChatStyle& style)
     buildDocuments();
     const qreal textWidth = qMax(20, width - 2 * style.padX);
     m_content->setTextWidth(textWidth);
-    if (m_reasoning && m_reasoning->textWidth() != textWidth)
-        m_reasoning->setTextWidth(textWidth);
     m_width = width;
     computeGeometry();
     return m_height;
@@ -212,10 +229,13 @@ int ChatMessageLayout::estimateHeight(int width, const ChatStyle& style) const
     auto lines = [perLine](const QString& text) {
         return text.isEmpty() ? 0 : int(text.size() / perLine + text.count(QLatin1Char('\n')) + 1);
     };
-    int height = 2 * style.padY + style.boldHeight + 2 * style.gap + style.smallHeight + 4;
-    if (!m_metrics.isEmpty())
+    int height = 2 * style.padY + style.boldHeight + 2 * style.gap + style.smallHeight + 8;
+    if (!m_metrics.isEmpty() || m_entry.role == ChatEntry::Role::Assistant)
         height += style.smallHeight;
-    const int textLines = lines(m_entry.text) + lines(m_entry.reasoning);
+    if (!m_entry.reasoning.isEmpty())
+        height += style.lineHeight + style.gap;
+    const int textLines =
+        lines(m_entry.text) + (isReasoningExpanded() ? lines(m_entry.reasoning) : 0);
     return height + qMax(1, textLines) * style.lineHeight;
 }
 
@@ -243,11 +263,21 @@ void ChatMessageLayout::computeGeometry()
     int y = s.padY;
     m_headerRect = QRect(s.padX, y, textWidth, s.boldHeight);
     y += s.boldHeight;
-    m_metricsRect = m_metrics.isEmpty() ? QRect() : QRect(s.padX, y, textWidth, s.smallHeight);
+    const bool metricsRow = !m_metrics.isEmpty() || m_entry.role == ChatEntry::Role::Assistant;
+    m_metricsRect = metricsRow ? QRect(s.padX, y, textWidth, s.smallHeight) : QRect();
     y += m_metricsRect.height() + s.gap;
+    m_reasoningToggleRect = QRect();
     if (m_reasoning && !m_entry.reasoning.isEmpty()) {
-        m_reasoningPos = QPoint(s.padX, y);
-        y += int(std::ceil(m_reasoning->size().height())) + s.gap;
+        const QFontMetrics fm(s.small);
+        m_reasoningToggleRect =
+            QRect(s.padX - 4, y, fm.height() + 12 + fm.horizontalAdvance(reasoningLabel()),
+                  fm.height() + 6);
+        y += m_reasoningToggleRect.height() + s.gap;
+        if (isReasoningExpanded()) {
+            m_reasoningPos = QPoint(s.padX + 10, y); // indented under its toggle
+            m_reasoning->setTextWidth(qMax(20, textWidth - 10));
+            y += m_reasoning->height() + s.gap;
+        }
     }
     m_codeCopyRects.clear();
     m_codeTexts.clear();
@@ -266,12 +296,13 @@ void ChatMessageLayout::computeGeometry()
     if (!mark.isEmpty())
         y += s.lineHeight + s.gap;
     m_errorRect = QRect();
+    const int iconSpace = s.lineHeight + 4; // the warning icon before an error
     if (m_entry.state == ChatEntry::State::Failed && m_entry.error) {
-        const QString error = QStringLiteral("⚠ ") + m_entry.error->message;
-        m_errorRect = QFontMetrics(s.font).boundingRect(QRect(s.padX, y, textWidth, 1 << 20),
-                                                        Qt::TextWordWrap, error);
-        m_errorRect.setLeft(s.padX);
-        m_errorRect.setWidth(textWidth);
+        m_errorRect = QFontMetrics(s.font).boundingRect(
+            QRect(s.padX + iconSpace, y, textWidth - iconSpace, 1 << 20), Qt::TextWordWrap,
+            errorText(m_entry.error->message));
+        m_errorRect.setLeft(s.padX + iconSpace);
+        m_errorRect.setWidth(textWidth - iconSpace);
         y += m_errorRect.height() + s.gap;
     }
     m_notSavedRect = QRect();
@@ -279,9 +310,10 @@ void ChatMessageLayout::computeGeometry()
     if (!m_notSaved.isEmpty()) {
         // The answer is still here, in memory; the button writes it again (Copy keeps it too).
         m_notSavedRect = QFontMetrics(s.font).boundingRect(
-            QRect(s.padX, y, textWidth, 1 << 20), Qt::TextWordWrap, notSavedText(m_notSaved));
-        m_notSavedRect.setLeft(s.padX);
-        m_notSavedRect.setWidth(textWidth);
+            QRect(s.padX + iconSpace, y, textWidth - iconSpace, 1 << 20), Qt::TextWordWrap,
+            notSavedText(m_notSaved));
+        m_notSavedRect.setLeft(s.padX + iconSpace);
+        m_notSavedRect.setWidth(textWidth - iconSpace);
         y += m_notSavedRect.height() + 2;
         m_retrySaveRect = ChatActionBar::buttonRect(QPoint(s.padX - 6, y), tr("Retry save"), s);
         y += m_retrySaveRect.height() + s.gap;
@@ -310,8 +342,24 @@ void ChatMessageLayout::paint(QPainter* painter, const QRect& clip, bool codeHov
                           m_entry.createdUtc.toLocalTime().toString(QStringLiteral("HH:mm")));
     if (!m_metricsRect.isNull())
         painter->drawText(m_metricsRect, Qt::AlignLeft | Qt::AlignVCenter, m_metrics);
-    if (m_reasoning && !m_entry.reasoning.isEmpty())
-        drawDocument(painter, m_reasoning.get(), m_reasoningPos, clip, s.dim);
+    if (!m_reasoningToggleRect.isNull()) {
+        const QRect toggle = m_reasoningToggleRect;
+        const int side = QFontMetrics(s.small).height();
+        const bool expanded = isReasoningExpanded();
+        ChatIcons::paint(painter, QRect(toggle.left() + 2, toggle.top() + 3, side, side),
+                         expanded ? ChatIcons::Icon::Collapse : ChatIcons::Icon::Expand, s.dim);
+        painter->setFont(s.small);
+        painter->setPen(s.dim);
+        painter->drawText(toggle.adjusted(side + 8, 0, 0, 0), Qt::AlignLeft | Qt::AlignVCenter,
+                          reasoningLabel());
+        if (expanded) {
+            // A rule along the thinking sets it apart from the answer without a box.
+            const int bottom = m_reasoningPos.y() + m_reasoning->height();
+            painter->fillRect(QRect(s.padX + 2, m_reasoningPos.y(), 2, bottom - m_reasoningPos.y()),
+                              s.codeBackground.darker(110));
+            m_reasoning->draw(painter, m_reasoningPos, clip, s.dim);
+        }
+    }
     if (!m_entry.text.isEmpty()) {
         m_content->draw(painter, m_contentPos, clip, s.text);
         for (int i = 0; i < m_codeCopyRects.size(); ++i)
@@ -323,14 +371,18 @@ void ChatMessageLayout::paint(QPainter* painter, const QRect& clip, bool codeHov
         painter->setPen(s.dim);
         painter->drawText(m_markerRect, Qt::AlignLeft | Qt::AlignVCenter, marker());
     }
+    const int iconSide = s.lineHeight;
     if (!m_errorRect.isNull()) {
+        ChatIcons::paint(painter, QRect(s.padX, m_errorRect.top(), iconSide, iconSide),
+                         ChatIcons::Icon::Warning, s.error);
         painter->setFont(s.font);
         painter->setPen(s.error);
-        painter->drawText(m_errorRect, Qt::TextWordWrap,
-                          QStringLiteral("⚠ ") + m_entry.error->message);
+        painter->drawText(m_errorRect, Qt::TextWordWrap, errorText(m_entry.error->message));
     }
     if (!m_notSavedRect.isNull()) {
         ChatActionBar::paintButton(painter, m_retrySaveRect, tr("Retry save"), s, false, false);
+        ChatIcons::paint(painter, QRect(s.padX, m_notSavedRect.top(), iconSide, iconSide),
+                         ChatIcons::Icon::Warning, s.error);
         painter->setFont(s.font);
         painter->setPen(s.error);
         painter->drawText(m_notSavedRect, Qt::TextWordWrap, notSavedText(m_notSaved));
@@ -373,14 +425,14 @@ QString ChatMessageLayout::plainText() const
     if (!m_metrics.isEmpty())
         parts << m_metrics;
     if (!m_entry.reasoning.isEmpty())
-        parts << m_entry.reasoning;
+        parts << reasoningLabel() << m_entry.reasoning;
     if (!m_entry.text.isEmpty())
         parts << m_entry.text;
     const QString mark = marker();
     if (!mark.isEmpty())
         parts << mark;
     if (m_entry.state == ChatEntry::State::Failed && m_entry.error)
-        parts << QStringLiteral("⚠ ") + m_entry.error->message;
+        parts << errorText(m_entry.error->message);
     if (!m_notSaved.isEmpty())
         parts << notSavedText(m_notSaved);
     return parts.join(QLatin1Char('\n'));

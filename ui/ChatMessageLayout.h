@@ -17,10 +17,17 @@ class StreamingMarkdown;
 // One message with its layout cache: the documents for its reasoning and answer, and where
 // everything sits for the width it was laid out at. Streaming text goes into the answer's
 // StreamingMarkdown (O(delta) plus its last paragraph, or one run's render when a run of
-// Markdown blocks completes); a width change only re-wraps the documents.
+// Markdown blocks completes); a width change only re-wraps the documents. The reasoning sits
+// under a "Thinking" toggle, open while it streams and closed once the answer starts, unless
+// the reader chose; an assistant message keeps a row for its figures from the start, so their
+// arrival moves nothing.
 class ChatMessageLayout
 {
 public:
+    // What the view's hit ids mean besides actions (>= 0): the message's other buttons.
+    static constexpr int retrySaveId = -2;
+    static constexpr int reasoningToggleId = -3;
+
     explicit ChatMessageLayout(const ChatEntry& entry);
     ~ChatMessageLayout();
 
@@ -46,11 +53,25 @@ public:
     std::optional<ChatView::Action> actionAt(const QPoint& pos) const;
     int codeCopyAt(const QPoint& pos) const; // -1 for none
     bool isRetrySaveAt(const QPoint& pos) const { return m_retrySaveRect.contains(pos); }
+    bool isReasoningToggleAt(const QPoint& pos) const
+    {
+        return m_reasoningToggleRect.contains(pos);
+    }
+    bool hasReasoning() const { return !m_entry.reasoning.isEmpty(); }
+    bool isReasoningExpanded() const;
+    void setReasoningExpanded(bool expanded);
+    QRect reasoningToggleRect() const { return m_reasoningToggleRect; }
+    QString reasoningLabel() const;
+    void setCopied(bool copied);
+    const ChatActionBar& actions() const { return m_actions; }
+    QString author() const { return m_header; }
+    QString toolTip(int hitId) const; // of an action (>= 0) or the buttons above
     QRect retrySaveRect() const { return m_retrySaveRect; }
     QRect actionRect(ChatView::Action action) const { return m_actions.rect(action); }
     QRect codeCopyRect(int codeBlock) const;
     QString codeText(int codeBlock) const;
     QList<const QTextDocument*> contentDocuments() const;
+    QPoint contentPos() const { return m_contentPos; }
     QString plainText() const;
 
 private:
@@ -60,7 +81,8 @@ private:
     void computeGeometry();
 
     ChatEntry m_entry;
-    std::unique_ptr<QTextDocument> m_reasoning;
+    std::unique_ptr<StreamingMarkdown> m_reasoning;
+    std::optional<bool> m_reasoningExpanded; // the reader's choice, else by the answer's start
     std::unique_ptr<StreamingMarkdown> m_content;
     ChatActionBar m_actions;
     const ChatStyle* m_style = nullptr;
@@ -71,6 +93,7 @@ private:
     QString m_metrics;
     QRect m_headerRect;
     QRect m_metricsRect;
+    QRect m_reasoningToggleRect;
     QPoint m_reasoningPos;
     QPoint m_contentPos;
     QRect m_markerRect;

@@ -1,14 +1,20 @@
 #include "ChatView.h"
 
 #include "ChatMessageLayout.h"
+#include "ChatViewAccessible.h"
+#include "ChatViewKeyboard.h"
+#include "ChatWelcome.h"
 
+#include <QAccessible>
 #include <QApplication>
 #include <QClipboard>
 #include <QContextMenuEvent>
 #include <QGuiApplication>
-#include <QMenu>
 #include <QPainter>
 #include <QScrollBar>
+#include <QStyleOptionFocusRect>
+#include <QTimer>
+#include <QToolTip>
 #include <algorithm>
 
 namespace adminchat {
@@ -18,11 +24,20 @@ namespace {
 // Entries holding documents beyond this many are released when out of view.
 constexpr int kCacheLimit = 300;
 constexpr int kCacheKeepAround = 40; // entries either side of the viewport that stay cached
+constexpr int kCopiedMs = 1500;      // how long a Copy button says "Copied"
 
 } // namespace
 
+static_assert(ChatMessageLayout::retrySaveId == -2 && ChatMessageLayout::reasoningToggleId == -3);
+
 ChatView::ChatView(QWidget* parent) : QAbstractScrollArea(parent)
 {
+    // Before anything here asks for the view's accessible interface, which is then kept.
+    static const bool factoryInstalled = [] {
+        QAccessible::installFactory(ChatViewAccessible::create);
+        return true;
+    }();
+    Q_UNUSED(factoryInstalled)
     setObjectName(QStringLiteral("chatView"));
     setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
     setFocusPolicy(Qt::StrongFocus);
@@ -31,6 +46,10 @@ ChatView::ChatView(QWidget* parent) : QAbstractScrollArea(parent)
     m_style = ChatStyle::fromWidget(this);
     verticalScrollBar()->setSingleStep(3 * m_style.lineHeight);
     connect(verticalScrollBar(), &QScrollBar::valueChanged, this, &ChatView::onScrollValueChanged);
+    setAccessibleName(tr("Conversation"));
+    m_welcome = new ChatWelcome(viewport());
+    connect(m_welcome, &ChatWelcome::addEndpointRequested, this, &ChatView::addEndpointRequested);
+    entriesChanged();
 }
 
 ChatView::~ChatView() = default;
@@ -57,16 +76,23 @@ void ChatView::setEntries(const QList<ChatEntry>& entries)
     m_anchorIndex = 0;
     m_anchorOffset = 0;
     m_hover = m_pressed = Hit();
+    m_current = entryCount() - 1;
+    m_copiedIndex = -1;
     layoutIfShown();
     viewport()->update();
+    entriesChanged();
 }
 
 void ChatView::addEntry(const ChatEntry& entry)
 {
     m_messages.push_back(std::make_unique<ChatMessageLayout>(entry));
     m_heights.append(m_messages.back()->estimateHeight(layoutWidth(), m_style));
+    // The focus follows the conversation's end unless the reader moved it back.
+    if (m_current < 0 || m_current == entryCount() - 2)
+        m_current = entryCount() - 1;
     layoutIfShown();
     viewport()->update();
+    entriesChanged();
 }
 
 void ChatView::appendToEntry(int index, const QString& content, const QString& reasoning)
@@ -74,7 +100,15 @@ void ChatView::appendToEntry(int index, const QString& content, const QString& r
     if (index < 0 || index >= entryCount())
         return;
     ChatMessageLayout& message = *m_messages[size_t(index)];
+    const bool hadDocuments = message.hasDocuments();
     const QRect dirty = message.append(content, reasoning);
+    if (hadDocuments && !message.hasDocuments()) {
+        // Text after its end: dropped to be laid out again from the whole text, now if shown.
+        std::erase(m_cached, index);
+        layoutIfShown();
+        viewport()->update();
+        return;
+    }
     if (dirty.isNull() || !message.isLaidOut(layoutWidth()))
         return; // not in view: laid out from its whole text when it comes into view
     const bool grew = message.height() != m_heights.height(index);
@@ -95,11 +129,18 @@ void ChatView::updateEntry(int index, const ChatEntry& entry)
         return;
     ChatMessageLayout& message = *m_messages[size_t(index)];
     const bool hadDocuments = message.hasDocuments();
+    const bool wasRunning = message.entry().state == ChatEntry::State::Pending ||
+                            message.entry().state == ChatEntry::State::Streaming;
     message.setEntry(entry);
+    if (index == m_copiedIndex)
+        m_copiedIndex = -1;
     if (hadDocuments && !message.hasDocuments())
         std::erase(m_cached, index);
     layoutIfShown(); // lays it out again if it is in view, else when it comes into view
     viewport()->update();
+    if (wasRunning && entry.state != ChatEntry::State::Pending &&
+        entry.state != ChatEntry::State::Streaming)
+        notifyFinished(index);
 }
 
 void ChatView::truncate(int count)
@@ -113,8 +154,12 @@ void ChatView::truncate(int count)
     if (m_anchorIndex >= count)
         m_followEnd = true;
     m_hover = m_pressed = Hit();
+    m_current = qMin(m_current, count - 1);
+    if (m_copiedIndex >= count)
+        m_copiedIndex = -1;
     layoutIfShown();
     viewport()->update();
+    entriesChanged();
 }
 
 bool ChatView::layoutMessage(int index)
@@ -210,6 +255,7 @@ void ChatView::scrollContentsBy(int, int dy)
 void ChatView::resizeEvent(QResizeEvent* event)
 {
     QAbstractScrollArea::resizeEvent(event);
+    m_welcome->setGeometry(viewport()->rect());
     layoutIfShown(); // the visible entries at the new width; the others when they come into view
 }
 
@@ -237,6 +283,18 @@ void ChatView::paintEvent(QPaintEvent* event)
         message.paint(&painter, area.translated(0, -top), hovered && m_hover.codeCopy,
                       hovered ? m_hover.id : -1);
         painter.restore();
+        if (index == m_current && hasFocus()) {
+            // The focused message, framed as the style frames focus.
+            QStyleOptionFocusRect option;
+            option.initFrom(this);
+            option.rect = QRect(2, top + 1, viewport()->width() - 4, message.height() - 2);
+            option.backgroundColor = m_style.background;
+            painter.save();
+            painter.setPen(QPen(palette().color(QPalette::Highlight), 2));
+            painter.setBrush(Qt::NoBrush);
+            painter.drawRoundedRect(option.rect, 6, 6);
+            painter.restore();
+        }
     }
     m_painting = false;
     if (m_repaintAll && event->region() != QRegion(viewport()->rect()))
@@ -263,6 +321,8 @@ ChatView::Hit ChatView::hitAt(const QPoint& viewportPos) const
         return {index, true, code};
     if (message.isRetrySaveAt(local))
         return {index, false, Hit::retrySaveId};
+    if (message.isReasoningToggleAt(local))
+        return {index, false, Hit::reasoningToggleId};
     if (const auto action = message.actionAt(local))
         return {index, false, int(*action)};
     return {};
@@ -281,6 +341,19 @@ bool ChatView::viewportEvent(QEvent* event)
 {
     if (event->type() == QEvent::Leave)
         setHover({});
+    if (event->type() == QEvent::ToolTip) {
+        // The icon buttons say what they do.
+        const auto* help = static_cast<QHelpEvent*>(event);
+        const Hit hit = hitAt(help->pos());
+        QString tip;
+        if (hit.isValid() && !hit.codeCopy)
+            tip = m_messages[size_t(hit.index)]->toolTip(hit.id);
+        if (tip.isEmpty())
+            QToolTip::hideText();
+        else
+            QToolTip::showText(help->globalPos(), tip, viewport());
+        return true;
+    }
     return QAbstractScrollArea::viewportEvent(event);
 }
 
@@ -307,51 +380,108 @@ void ChatView::mouseReleaseEvent(QMouseEvent* event)
 
 void ChatView::trigger(const Hit& hit)
 {
+    setCurrentIndex(hit.index);
     if (hit.codeCopy) {
         QGuiApplication::clipboard()->setText(m_messages[size_t(hit.index)]->codeText(hit.id));
+        emit copied(hit.index);
         return;
     }
     if (hit.id == Hit::retrySaveId) {
         emit saveRetryRequested(hit.index);
         return;
     }
-    const auto action = Action(hit.id);
+    if (hit.id == Hit::reasoningToggleId) {
+        setReasoningExpanded(hit.index, !isReasoningExpanded(hit.index));
+        return;
+    }
+    triggerAction(hit.index, Action(hit.id));
+}
+
+void ChatView::triggerAction(int index, Action action)
+{
+    if (index < 0 || index >= entryCount())
+        return;
     if (action == Action::Copy)
-        copyEntry(hit.index);
+        copyEntry(index);
     else
-        emit actionTriggered(hit.index, action);
+        emit actionTriggered(index, action);
 }
 
 void ChatView::copyEntry(int index)
 {
     QGuiApplication::clipboard()->setText(m_messages[size_t(index)]->entry().text);
+    confirmCopy(index);
+    emit copied(index);
+}
+
+void ChatView::confirmCopy(int index)
+{
+    // The button says "Copied" for a moment; a later copy or change of the entry ends it early.
+    if (m_copiedIndex >= 0 && m_copiedIndex < entryCount())
+        m_messages[size_t(m_copiedIndex)]->setCopied(false);
+    m_copiedIndex = index;
+    m_messages[size_t(index)]->setCopied(true);
+    const int generation = ++m_copyGeneration;
+    QTimer::singleShot(kCopiedMs, this, [this, generation] {
+        if (generation != m_copyGeneration || m_copiedIndex < 0 || m_copiedIndex >= entryCount())
+            return;
+        m_messages[size_t(m_copiedIndex)]->setCopied(false);
+        m_copiedIndex = -1;
+        layoutIfShown();
+        viewport()->update();
+    });
+    layoutIfShown();
+    viewport()->update();
+    ChatViewAccessible::announce(this, index, ChatActionBar::copiedLabel());
+}
+
+bool ChatView::isCopyConfirmed(int index) const
+{
+    return index >= 0 && index == m_copiedIndex;
 }
 
 void ChatView::contextMenuEvent(QContextMenuEvent* event)
 {
+    if (event->reason() == QContextMenuEvent::Keyboard)
+        return ChatViewKeyboard::popupMenuForCurrent(this);
     const int index = entryAt(event->pos());
     if (index < 0)
         return;
-    // popup(), not exec(): no nested event loop while answers stream.
-    auto* menu = new QMenu(this);
-    menu->setAttribute(Qt::WA_DeleteOnClose);
-    menu->addAction(tr("Copy message"), this, [this, index] { copyEntry(index); });
-    menu->addAction(tr("Copy conversation"), this,
-                    [this] { QGuiApplication::clipboard()->setText(toPlainText()); });
-    menu->popup(event->globalPos());
+    setCurrentIndex(index);
+    ChatViewKeyboard::popupMenu(this, index, event->globalPos());
 }
 
 void ChatView::keyPressEvent(QKeyEvent* event)
 {
-    if (event->key() == Qt::Key_End && event->modifiers().testFlag(Qt::ControlModifier)) {
-        verticalScrollBar()->setValue(verticalScrollBar()->maximum());
+    if (!ChatViewKeyboard::handleKey(this, event))
+        QAbstractScrollArea::keyPressEvent(event);
+}
+
+void ChatView::focusInEvent(QFocusEvent* event)
+{
+    QAbstractScrollArea::focusInEvent(event);
+    if (m_current < 0 && entryCount())
+        m_current = entryCount() - 1;
+    viewport()->update();
+    ChatViewAccessible::focusChanged(this, m_current);
+}
+
+void ChatView::focusOutEvent(QFocusEvent* event)
+{
+    QAbstractScrollArea::focusOutEvent(event);
+    viewport()->update();
+}
+
+void ChatView::setCurrentIndex(int index)
+{
+    if (index < -1 || index >= entryCount())
         return;
-    }
-    if (event->key() == Qt::Key_Home && event->modifiers().testFlag(Qt::ControlModifier)) {
-        verticalScrollBar()->setValue(0);
-        return;
-    }
-    QAbstractScrollArea::keyPressEvent(event);
+    m_current = index;
+    if (index >= 0)
+        messageRect(index); // scrolls it into view
+    viewport()->update();
+    if (hasFocus())
+        ChatViewAccessible::focusChanged(this, index);
 }
 
 void ChatView::changeEvent(QEvent* event)
@@ -459,12 +589,110 @@ QList<const QTextDocument*> ChatView::contentDocuments(int index)
     return m_messages[size_t(index)]->contentDocuments();
 }
 
+QPoint ChatView::contentOrigin(int index)
+{
+    if (index < 0 || index >= entryCount())
+        return {};
+    layoutMessage(index);
+    return visualRect(index).topLeft() + m_messages[size_t(index)]->contentPos();
+}
+
 QString ChatView::toPlainText() const
 {
     QStringList parts;
     for (const auto& message : m_messages)
         parts << message->plainText();
     return parts.join(QStringLiteral("\n\n"));
+}
+
+} // namespace adminchat
+
+namespace adminchat {
+
+const ChatEntry& ChatView::entry(int index) const
+{
+    return m_messages.at(size_t(index))->entry();
+}
+
+QString ChatView::author(int index) const
+{
+    return index >= 0 && index < entryCount() ? m_messages[size_t(index)]->author() : QString();
+}
+
+QList<std::pair<ChatView::Action, QString>> ChatView::actions(int index) const
+{
+    QList<std::pair<Action, QString>> list;
+    if (index < 0 || index >= entryCount())
+        return list;
+    const ChatActionBar& bar = m_messages[size_t(index)]->actions();
+    for (const ChatActionBar::Button& button : bar.buttons())
+        list.append({button.action, button.label});
+    return list;
+}
+
+bool ChatView::hasReasoning(int index) const
+{
+    return index >= 0 && index < entryCount() && m_messages[size_t(index)]->hasReasoning();
+}
+
+bool ChatView::isReasoningExpanded(int index) const
+{
+    return hasReasoning(index) && m_messages[size_t(index)]->isReasoningExpanded();
+}
+
+void ChatView::setReasoningExpanded(int index, bool expanded)
+{
+    if (!hasReasoning(index) || isReasoningExpanded(index) == expanded)
+        return;
+    m_messages[size_t(index)]->setReasoningExpanded(expanded);
+    layoutIfShown();
+    viewport()->update();
+    ChatViewAccessible::stateChanged(this, index);
+}
+
+QRect ChatView::reasoningToggleRect(int index)
+{
+    if (!hasReasoning(index))
+        return {};
+    layoutMessage(index);
+    const QRect local = m_messages[size_t(index)]->reasoningToggleRect();
+    return local.isNull() ? QRect() : revealRect(index, local);
+}
+
+QRect ChatView::messageRect(int index)
+{
+    if (index < 0 || index >= entryCount())
+        return {};
+    layoutMessage(index);
+    // A message taller than the view shows its top.
+    const int height = qMin(m_heights.height(index), viewport()->height());
+    return revealRect(index, QRect(0, 0, viewport()->width(), height))
+        .adjusted(0, 0, 0, m_heights.height(index) - height);
+}
+
+QRect ChatView::visualRect(int index) const
+{
+    if (index < 0 || index >= entryCount())
+        return {};
+    const int top = int(m_heights.top(index) - verticalScrollBar()->value());
+    return QRect(0, top, viewport()->width(), m_heights.height(index));
+}
+
+QWidget* ChatView::welcome() const
+{
+    return m_welcome;
+}
+
+void ChatView::entriesChanged()
+{
+    m_welcome->setVisible(m_messages.empty());
+    ChatViewAccessible::childrenChanged(this);
+}
+
+void ChatView::notifyFinished(int index)
+{
+    if (m_messages[size_t(index)]->entry().role == ChatEntry::Role::Assistant)
+        ChatViewAccessible::answerEnded(this, index, m_messages[size_t(index)]->entry().state);
 }
 
 } // namespace adminchat

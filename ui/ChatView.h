@@ -18,6 +18,11 @@ class ChatMessageLayout;
 // cache for the width it was laid out at; only messages in or near the viewport are laid out,
 // the others have an estimated height that is corrected once they are. The view stays anchored
 // meanwhile: on the end while following it, else on the first visible message.
+//
+// From the keyboard: Up and Down move the focused message (framed while the view has focus),
+// the context menu key or Shift+F10 opens its actions, Left and Right close and open its
+// thinking, Ctrl+C copies it. Assistive technology sees each message as an item with its
+// author, text and actions (ChatViewAccessible). An empty conversation shows ChatWelcome.
 class ChatView : public QAbstractScrollArea
 {
     Q_OBJECT
@@ -50,6 +55,24 @@ public:
     // Where the "Retry save" button of a not-saved entry is, as actionRect().
     QRect retrySaveRect(int index);
     int entryCount() const { return int(m_messages.size()); }
+    const ChatEntry& entry(int index) const;
+    QString author(int index) const;
+
+    // The message that has the keyboard focus inside the view (-1: none).
+    int currentIndex() const { return m_current; }
+    void setCurrentIndex(int index);
+    // The actions entry index offers (its buttons), with their labels, in order.
+    QList<std::pair<Action, QString>> actions(int index) const;
+    // Does an action as its button would (Copy copies, the others are emitted).
+    void triggerAction(int index, Action action);
+    bool hasReasoning(int index) const;
+    bool isReasoningExpanded(int index) const;
+    void setReasoningExpanded(int index, bool expanded);
+    QRect reasoningToggleRect(int index);  // as actionRect()
+    QRect messageRect(int index);          // the whole message, after scrolling it into view
+    QRect visualRect(int index) const;     // where it is now, in viewport coordinates
+    bool isCopyConfirmed(int index) const; // its Copy button says "Copied" just now
+    QWidget* welcome() const;
     bool isFollowingEnd() const { return m_followEnd; }
 
     // Where the button of entry index's action is, in viewport coordinates, after scrolling it
@@ -61,6 +84,8 @@ public:
     int entryAt(const QPoint& viewportPos) const;
     // The documents showing the answer (or question) of entry index, top to bottom, laid out.
     QList<const QTextDocument*> contentDocuments(int index);
+    // Where those documents start, in viewport coordinates (no scrolling).
+    QPoint contentOrigin(int index);
     // The conversation as written (source text, markers and errors), for tests and copying.
     QString toPlainText() const;
 
@@ -69,6 +94,10 @@ signals:
     void actionTriggered(int index, adminchat::ChatView::Action action);
     // The "Retry save" button of a message marked not saved.
     void saveRetryRequested(int index);
+    // A message (or a code block of it) went to the clipboard.
+    void copied(int index);
+    // The welcome state's "Add your endpoint".
+    void addEndpointRequested();
 
 protected:
     void paintEvent(QPaintEvent* event) override;
@@ -81,12 +110,15 @@ protected:
     void contextMenuEvent(QContextMenuEvent* event) override;
     void keyPressEvent(QKeyEvent* event) override;
     void changeEvent(QEvent* event) override;
+    void focusInEvent(QFocusEvent* event) override;
+    void focusOutEvent(QFocusEvent* event) override;
 
 private:
     // A button under the mouse: an action of an entry or the Copy button of one of its code blocks.
     struct Hit
     {
-        static constexpr int retrySaveId = -2;
+        static constexpr int retrySaveId = -2; // as ChatMessageLayout numbers them
+        static constexpr int reasoningToggleId = -3;
         int index = -1;
         bool codeCopy = false;
         int id = -1; // Action, or the code block's number; retrySaveId: "Retry save"
@@ -106,6 +138,9 @@ private:
     void setHover(const Hit& hit);
     void trigger(const Hit& hit);
     void copyEntry(int index);
+    void confirmCopy(int index);
+    void entriesChanged(); // the welcome state and assistive technology follow
+    void notifyFinished(int index);
     void trimCache();
     void restyle();
 
@@ -121,6 +156,10 @@ private:
     bool m_repaintAll = false; // a paint moved content outside its region
     Hit m_hover;
     Hit m_pressed;
+    int m_current = -1;
+    int m_copiedIndex = -1;
+    int m_copyGeneration = 0;
+    class ChatWelcome* m_welcome = nullptr;
 };
 
 } // namespace adminchat

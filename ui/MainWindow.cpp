@@ -251,6 +251,13 @@ QWidget* MainWindow::buildChatPage()
     auto* escape = new QShortcut(QKeySequence(Qt::Key_Escape), m_composer);
     escape->setContext(Qt::WidgetShortcut);
     connect(escape, &QShortcut::activated, this, &MainWindow::cancelEdit);
+    connect(m_chatView, &ChatView::addEndpointRequested, this, [this] {
+        ProfileEditorDialog* editor = profileEditor();
+        editor->show();
+        editor->raise();
+    });
+    connect(m_chatView, &ChatView::copied, this,
+            [this] { statusBar()->showMessage(tr("Copied to the clipboard"), 3'000); });
     return central;
 }
 
@@ -439,19 +446,25 @@ void MainWindow::onBusyChanged(bool busy)
 
 void MainWindow::onRequestCompleted(const RequestTrace& trace, const RequestMetrics& metrics)
 {
+    // Only the figures that exist; the outcome once ("cancelled", not "cancelled · cancelled").
     QStringList parts;
-    parts << tr("TTFT %1").arg(formatMs(metrics.ttftMs));
-    parts << (metrics.tokensPerSecond ? tr("%1 tok/s").arg(*metrics.tokensPerSecond, 0, 'f', 1)
-                                      : tr("– tok/s"));
-    parts << tr("%1 tokens%2")
-                 .arg(metrics.outputTokens)
-                 .arg(metrics.outputTokensEstimated ? tr(" (estimated)") : QString());
-    parts << tr("E2E %1").arg(formatMs(metrics.e2eMs));
-    parts << categoryName(metrics.category);
-    QString text = parts.join(QStringLiteral(" · "));
-    if (trace.error)
-        text += QStringLiteral(" · ") + trace.error->kindName();
-    m_statusLine->setText(text);
+    if (metrics.ttftMs)
+        parts << tr("TTFT %1").arg(formatMs(metrics.ttftMs));
+    if (metrics.tokensPerSecond)
+        parts << tr("%1 tok/s").arg(*metrics.tokensPerSecond, 0, 'f', 1);
+    if (metrics.outputTokens > 0)
+        parts << tr("%1 tokens%2")
+                     .arg(metrics.outputTokens)
+                     .arg(metrics.outputTokensEstimated ? tr(" (estimated)") : QString());
+    if (metrics.e2eMs)
+        parts << tr("E2E %1").arg(formatMs(metrics.e2eMs));
+    const QString category = categoryName(metrics.category);
+    if (!category.isEmpty())
+        parts << category;
+    if (trace.error && !parts.contains(trace.error->kindName()))
+        parts << trace.error->kindName();
+    m_statusLine->setText(parts.isEmpty() ? tr("No figures for this answer")
+                                          : parts.join(QStringLiteral(" · ")));
 }
 
 } // namespace adminchat

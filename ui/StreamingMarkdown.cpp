@@ -1,6 +1,7 @@
 #include "StreamingMarkdown.h"
 
 #include "ChatStyle.h"
+#include "MarkdownPreview.h"
 
 #include <QAbstractTextDocumentLayout>
 #include <QPainter>
@@ -20,8 +21,8 @@ int documentHeight(const QTextDocument* document)
 
 } // namespace
 
-StreamingMarkdown::StreamingMarkdown(const ChatStyle& style, bool markdown)
-    : m_style(style), m_markdown(markdown)
+StreamingMarkdown::StreamingMarkdown(const ChatStyle& style, bool markdown, const QFont* font)
+    : m_style(style), m_markdown(markdown), m_font(font ? *font : style.font)
 {}
 
 StreamingMarkdown::~StreamingMarkdown() = default;
@@ -31,7 +32,7 @@ std::unique_ptr<QTextDocument> StreamingMarkdown::newDocument() const
     auto document = std::make_unique<QTextDocument>();
     document->setUndoRedoEnabled(false); // streaming would otherwise keep every delta
     document->setDocumentMargin(0);
-    document->setDefaultFont(m_style.font);
+    document->setDefaultFont(m_font);
     QTextOption option = document->defaultTextOption();
     option.setWrapMode(QTextOption::WrapAtWordBoundaryOrAnywhere);
     document->setDefaultTextOption(option);
@@ -45,11 +46,15 @@ void StreamingMarkdown::setText(const QString& text, bool finished)
     m_runs.clear();
     invalidateGeometry();
     m_text.clear();
-    m_openStart = 0;
+    m_openStart = m_tailStart = 0;
+    m_hasSettled = false;
     m_finished = false;
     m_segmenter.reset();
+    m_blockSegmenter.reset();
     m_runs.push_back({newDocument(), {}});
-    append(text);
+    m_openExact = true;
+    if (!text.isEmpty())
+        append(text);
     if (finished)
         finish();
 }
@@ -59,31 +64,80 @@ int StreamingMarkdown::append(const QString& delta)
     Q_ASSERT(!m_finished);
     QTextDocument* document = m_runs.back().document.get();
     const QAbstractTextDocumentLayout* layout = document->documentLayout();
-    const int openTop = closedHeight();
-    const int changedTop = openTop + int(layout->blockBoundingRect(document->lastBlock()).top());
+    const int tailTop = closedHeight();
+    const int changedTop = tailTop + int(layout->blockBoundingRect(document->lastBlock()).top());
     m_text += delta;
-    const QList<qsizetype> cuts = m_markdown ? m_segmenter.feed(m_text) : QList<qsizetype>();
-    if (!cuts.isEmpty()) {
-        closeRunsUpTo(cuts);
-        return openTop; // the open run became rendered: all of it changed
+    if (m_markdown) {
+        const QList<qsizetype> cuts = m_segmenter.feed(m_text);
+        const QList<qsizetype> blocks = m_blockSegmenter.feed(m_text);
+        if (!cuts.isEmpty() || !blocks.isEmpty()) {
+            const int top = tailTop - (m_hasSettled ? documentHeight(settledDocument()) : 0);
+            restructure(cuts, blocks.isEmpty() ? m_tailStart : blocks.last());
+            return top; // the settled run and the tail changed
+        }
+        if (!(m_openExact && MarkdownPreview::isPlainContinuation(
+                                 QStringView(m_text).chopped(delta.size()), delta))) {
+            renderTail();
+            return tailTop;
+        }
     }
+    // Plain words: they take the format of the text they follow, as rendering would give them.
     QTextCursor cursor(document);
     cursor.movePosition(QTextCursor::End);
     cursor.insertText(delta);
     return changedTop;
 }
 
-void StreamingMarkdown::closeRunsUpTo(const QList<qsizetype>& cuts)
+const QTextDocument* StreamingMarkdown::settledDocument() const
 {
-    m_runs.pop_back(); // the open run's plain document is replaced by the rendered runs
-    invalidateGeometry();
+    return m_runs[m_runs.size() - 2].document.get();
+}
+
+void StreamingMarkdown::restructure(const QList<qsizetype>& cuts, qsizetype tailStart)
+{
+    const qsizetype settledFrom = m_openStart;
+    const qsizetype settledTo = m_tailStart;
+    m_runs.pop_back(); // the tail, rendered again below
+    std::optional<Run> settled;
+    if (m_hasSettled) {
+        settled = std::move(m_runs.back());
+        m_runs.pop_back();
+    }
+    // A settled run that becomes a closed run as it is keeps its document (and its layout).
     for (const qsizetype cut : cuts) {
-        m_runs.push_back(renderedRun(m_openStart, cut));
+        if (settled && m_openStart == settledFrom && cut == settledTo) {
+            m_runs.push_back(std::move(*settled));
+            settled.reset();
+        } else {
+            m_runs.push_back(renderedRun(m_openStart, cut));
+        }
         m_openStart = cut;
     }
-    Run open{newDocument(), {}};
-    open.document->setPlainText(m_text.mid(m_openStart));
-    m_runs.push_back(std::move(open));
+    m_tailStart = qMax(tailStart, m_openStart);
+    m_hasSettled = m_tailStart > m_openStart;
+    if (m_hasSettled) {
+        if (settled && settledFrom == m_openStart && settledTo == m_tailStart)
+            m_runs.push_back(std::move(*settled));
+        else
+            m_runs.push_back(renderedRun(m_openStart, m_tailStart));
+    }
+    m_runs.push_back({newDocument(), {}});
+    invalidateGeometry();
+    renderTail();
+}
+
+void StreamingMarkdown::renderTail()
+{
+    const QString tail = m_text.mid(m_tailStart);
+    const MarkdownPreview::Preview preview = MarkdownPreview::of(tail);
+    Run& run = m_runs.back();
+    run.document = newDocument();
+    MarkdownRenderer::render(run.document.get(), preview.text, m_style);
+    // Appending in place needs the rendered last line to end as the text does (the renderer
+    // drops trailing spaces, and the preview may have closed or held back markup).
+    const QString shown = run.document->lastBlock().text();
+    const QString end = tail.mid(tail.lastIndexOf(QLatin1Char('\n')) + 1).right(8);
+    m_openExact = preview.exactEnd && !end.isEmpty() && shown.endsWith(end);
 }
 
 StreamingMarkdown::Run StreamingMarkdown::renderedRun(qsizetype from, qsizetype to) const
@@ -101,7 +155,7 @@ void StreamingMarkdown::finish()
     m_finished = true;
     if (!m_markdown)
         return;
-    m_runs.back() = renderedRun(m_openStart, m_text.size());
+    m_runs.back() = renderedRun(m_tailStart, m_text.size());
     m_placedCode.reset(); // the last run may hold code now
 }
 

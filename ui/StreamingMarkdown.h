@@ -3,6 +3,7 @@
 #include "MarkdownRenderer.h"
 #include "MarkdownSegmenter.h"
 
+#include <QFont>
 #include <QList>
 #include <QPoint>
 #include <QRect>
@@ -21,9 +22,13 @@ struct ChatStyle;
 
 // An answer's text as a stack of documents, one per run of complete top-level Markdown blocks
 // (MarkdownSegmenter). While the answer streams, each run is rendered as Markdown once it is
-// complete and only the open run at the end is plain text that grows by its deltas; finishing
-// renders that last run alone. So neither a delta nor the end of a long answer costs more than
-// one run's parse and layout, and the answer shows formatted while it streams.
+// complete. The open run after them is two documents: its complete blocks (rendered again when
+// a block completes) and the block still arriving, its tail, which shows its MarkdownPreview
+// (open fences closed, half-written markers held back): rendered again when a delta brings a
+// line break or Markdown punctuation, grown in place by plain words. Finishing renders that
+// tail alone, as the preview showed it. So a delta costs at most one block's parse and layout,
+// the end of a long answer no more, no raw syntax shows while it streams, and the end moves
+// nothing above the last block.
 class StreamingMarkdown
 {
 public:
@@ -33,8 +38,9 @@ public:
         QString code;
     };
 
-    // markdown false: one plain-text document, never rendered (what the user typed).
-    StreamingMarkdown(const ChatStyle& style, bool markdown);
+    // markdown false: one plain-text document, never rendered (what the user typed). font:
+    // the documents' default font, the style's text font unless given.
+    StreamingMarkdown(const ChatStyle& style, bool markdown, const QFont* font = nullptr);
     ~StreamingMarkdown();
 
     // The whole text; finished renders the open run too.
@@ -60,18 +66,27 @@ private:
     };
 
     std::unique_ptr<QTextDocument> newDocument() const;
-    void closeRunsUpTo(const QList<qsizetype>& cuts);
+    // Closes runs at cuts and moves the tail's start; the settled run follows.
+    void restructure(const QList<qsizetype>& cuts, qsizetype tailStart);
     Run renderedRun(qsizetype from, qsizetype to) const;
+    void renderTail(); // the tail's preview
+    const QTextDocument* settledDocument() const;
     void invalidateGeometry();
     int closedHeight() const; // of every run but the last
 
     const ChatStyle& m_style;
     bool m_markdown;
+    QFont m_font;
     bool m_finished = false;
     QString m_text;
-    qsizetype m_openStart = 0; // where the open (last) run starts in m_text
+    qsizetype m_openStart = 0; // where the open run (settled blocks, then tail) starts in m_text
+    qsizetype m_tailStart = 0; // where the tail starts
+    bool m_hasSettled = false; // the run before the tail holds the open run's complete blocks
+    bool m_openExact = false;  // the tail's document ends where m_text does
     MarkdownSegmenter m_segmenter;
-    std::vector<Run> m_runs; // the last one is the open run unless finished
+    MarkdownSegmenter m_blockSegmenter{1}; // every block boundary: where a tail may start
+    // The closed runs, the settled run when there is one, the tail (rendered once finished).
+    std::vector<Run> m_runs;
     qreal m_textWidth = -1;
     mutable int m_closedHeight = -1;                       // -1: not known
     mutable std::optional<QList<PlacedCode>> m_placedCode; // empty: not known

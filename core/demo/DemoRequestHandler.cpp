@@ -303,7 +303,7 @@ DemoResponse DemoRequestHandler::handleChat(const DemoHttpRequest& request)
 
     const quint64 hash = DemoTextGenerator::promptHash(m_config.seed, model, messages);
     QStringList reasoning;
-    if (model == QLatin1String("demo-reasoner"))
+    if (DemoTextGenerator::isReasoningModel(model))
         reasoning = DemoTextGenerator::reasoning(hash);
     QStringList content = DemoTextGenerator::answer(hash);
     // max_tokens caps reasoning and content together, as it does for OpenAI's reasoning models.

@@ -152,6 +152,8 @@ QStringList DemoTextGenerator::answer(quint64 hash)
     const int length = random.between(minAnswerTokens, maxAnswerTokens);
     bool listPending = random.chance(0.35);
     bool codePending = random.chance(0.25);
+    bool tablePending = random.chance(0.2);
+    const bool heading = random.chance(0.4);
 
     while (generator.m_tokens.size() < length) {
         const int remaining = length - int(generator.m_tokens.size());
@@ -160,7 +162,12 @@ QStringList DemoTextGenerator::answer(quint64 hash)
         DemoTextGenerator block(random.next());
         block.m_atLineStart = generator.m_atLineStart;
         if (generator.m_tokens.isEmpty()) {
+            if (heading)
+                block.appendHeading();
             block.appendParagraph();
+        } else if (tablePending && random.chance(0.4)) {
+            tablePending = false;
+            block.appendTable();
         } else if (listPending && random.chance(0.5)) {
             listPending = false;
             block.appendList();
@@ -185,9 +192,70 @@ QStringList DemoTextGenerator::reasoning(quint64 hash)
 {
     DemoTextGenerator generator(DemoRandom::mix(hash, 2));
     const int length = generator.m_random.between(minReasoningTokens, maxReasoningTokens);
-    generator.appendSentences(length, true);
+    // Longer thinking sometimes ends with the steps it settled on, as a numbered list.
+    DemoTextGenerator steps(generator.m_random.next());
+    if (generator.m_random.chance(0.5)) {
+        steps.appendSteps();
+        if (steps.m_tokens.size() + 8 > length)
+            steps.m_tokens.clear();
+    }
+    generator.appendSentences(length - int(steps.m_tokens.size()), true);
+    if (!steps.m_tokens.isEmpty()) {
+        generator.m_tokens.last() += QStringLiteral("\n\n"); // rides on the last word
+        generator.m_tokens += steps.m_tokens;
+    }
     generator.finish();
     return generator.m_tokens;
+}
+
+bool DemoTextGenerator::isReasoningModel(const QString& model)
+{
+    return model.contains(QLatin1String("reason"), Qt::CaseInsensitive) ||
+           model.contains(QLatin1String("think"), Qt::CaseInsensitive);
+}
+
+void DemoTextGenerator::appendHeading()
+{
+    static const QStringList kinds{"Overview", "Short answer", "How it works", "In practice"};
+    m_tokens << QStringLiteral("##");
+    m_atLineStart = false;
+    appendWords(pick(kinds).split(QLatin1Char(' ')), {});
+    m_tokens.last() += QStringLiteral("\n\n"); // no token is only whitespace
+    m_atLineStart = true;
+}
+
+void DemoTextGenerator::appendSteps()
+{
+    const int items = m_random.between(2, 3);
+    for (int i = 0; i < items; ++i) {
+        m_tokens << QStringLiteral("%1.").arg(i + 1);
+        m_atLineStart = false;
+        QStringList words{capitalized(pick(baseVerbs()))};
+        words += nounPhrase();
+        appendWords(words, {});
+        m_tokens.last() += QStringLiteral("\n");
+        m_atLineStart = true;
+    }
+}
+
+void DemoTextGenerator::appendTable()
+{
+    static const QList<QStringList> intros{{"Compared", "side", "by", "side"},
+                                           {"The", "numbers", "look", "like", "this"}};
+    appendWords(intros[int(m_random.below(quint64(intros.size())))], QStringLiteral(":\n\n"));
+    // A header, the delimiter row and two to four rows; each cell is one token.
+    m_tokens << QStringLiteral("| Option") << QStringLiteral(" | Latency")
+             << QStringLiteral(" | Notes |\n") << QStringLiteral("|---|---:|---|\n");
+    const int rows = m_random.between(2, 4);
+    for (int i = 0; i < rows; ++i) {
+        m_tokens << QStringLiteral("| %1").arg(capitalized(pick(adjectives())) + QLatin1Char(' ') +
+                                               pick(nouns()))
+                 << QStringLiteral(" | %1 ms").arg(m_random.between(20, 900))
+                 << QStringLiteral(" | %1 |\n")
+                        .arg(pick(verbs()) + QLatin1Char(' ') + pick(nouns()) + QLatin1Char('s'));
+    }
+    m_tokens.last() += QLatin1Char('\n');
+    m_atLineStart = true;
 }
 
 void DemoTextGenerator::appendParagraph()
@@ -233,7 +301,10 @@ void DemoTextGenerator::appendCodeBlock()
     const QString other = pick(nouns());
     const QString verb = pick(baseVerbs());
     QStringList lines;
-    switch (m_random.below(3)) {
+    QString language = QStringLiteral("python");
+    // Python half the time, else C++, Bash or JSON: code of several kinds to highlight.
+    const quint64 kind = m_random.chance(0.5) ? m_random.below(3) : 3 + m_random.below(3);
+    switch (kind) {
     case 0:
         lines = {QStringLiteral("def %1_%2(%3):").arg(verb, noun, other),
                  QStringLiteral("    result = %1.%2()").arg(other, pick(baseVerbs())),
@@ -245,12 +316,28 @@ void DemoTextGenerator::appendCodeBlock()
             QStringLiteral("for %1 in %2s:").arg(noun, other),
             QStringLiteral("    %1.%2(timeout=%3)").arg(noun, verb).arg(m_random.between(1, 30))};
         break;
-    default:
+    case 2:
         lines = {QStringLiteral("%1_%2 = %3").arg(noun, other).arg(m_random.between(2, 500)),
                  QStringLiteral("print(\"%1 %2:\", %2_%3)").arg(pick(adjectives()), noun, other)};
         break;
+    case 3:
+        language = QStringLiteral("cpp");
+        lines = {QStringLiteral("auto %1 = %2.%3();").arg(noun, other, verb),
+                 QStringLiteral("if (!%1)").arg(noun), QStringLiteral("    return std::nullopt;")};
+        break;
+    case 4:
+        language = QStringLiteral("bash");
+        lines = {QStringLiteral("curl -s http://localhost:8080/v1/%1s | jq .").arg(noun),
+                 QStringLiteral("echo \"%1 done\"").arg(verb)};
+        break;
+    default:
+        language = QStringLiteral("json");
+        lines = {QStringLiteral("{\"%1\": \"%2\", \"limit\": %3}")
+                     .arg(noun, other)
+                     .arg(m_random.between(1, 64))};
+        break;
     }
-    m_tokens << QStringLiteral("```") << QStringLiteral("python\n");
+    m_tokens << QStringLiteral("```") << language + QLatin1Char('\n');
     for (const QString& line : std::as_const(lines))
         m_tokens += codeTokens(line);
     m_tokens << QStringLiteral("```\n\n");

@@ -11,8 +11,8 @@ namespace adminchat {
 
 // Deterministic English-like text cut into streaming tokens (word pieces such as " cache" or
 // ".\n\n"). The same hash always gives the same tokens, so a prompt can be replayed and
-// compared. Answers now and then contain a short Markdown list or a code block so a chat view
-// has something to render.
+// compared. Answers show what a chat view renders: now and then a heading, a list, a table, or a
+// code block in Python, C++, Bash or JSON; a reasoning model's thinking may list its steps.
 class DemoTextGenerator
 {
 public:
@@ -28,6 +28,8 @@ public:
 
     static QStringList answer(quint64 hash);    // minAnswerTokens..maxAnswerTokens tokens
     static QStringList reasoning(quint64 hash); // minReasoningTokens..maxReasoningTokens
+    // Whether a model thinks before it answers, by its name ("demo-reasoner", "*-thinking").
+    static bool isReasoningModel(const QString& model);
 
 private:
     explicit DemoTextGenerator(quint64 seed);
@@ -35,6 +37,9 @@ private:
     void appendParagraph();
     void appendList();
     void appendCodeBlock();
+    void appendHeading();
+    void appendTable();
+    void appendSteps();
     void appendSentences(int budget, bool reasoningStyle);
     int appendSentence(int exactTokens, const QString& terminator, bool reasoningStyle);
     void appendWords(const QStringList& words, const QString& terminator);

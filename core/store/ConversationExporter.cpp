@@ -93,7 +93,8 @@ QString ConversationExporter::toMarkdown(const ConversationRecord& conversation,
                        .arg(kind, m.error.isEmpty() ? QStringLiteral("failed") : m.error);
         }
         if (m.rating)
-            out += *m.rating > 0 ? QStringLiteral("\nRated: 👍\n") : QStringLiteral("\nRated: 👎\n");
+            out += *m.rating > 0 ? QStringLiteral("\nRated: good answer\n")
+                                 : QStringLiteral("\nRated: bad answer\n");
     }
     return out;
 }

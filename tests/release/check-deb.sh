@@ -58,12 +58,14 @@ depends=$(field Depends)
 [ -n "$depends" ] || fail "Depends is empty"
 # From dpkg-shlibdeps (linked libraries) and by hand (plugins Qt loads at run time).
 for package in libc6 libstdc++6 libqt6core6 libqt6gui6 libqt6widgets6 libqt6network6 \
-    libqt6sql6 libqt6charts6 libqt6keychain1 libqt6sql6-sqlite qt6-qpa-plugins; do
+    libqt6sql6 libqt6charts6 libqt6svg6 libqt6keychain1 libqt6sql6-sqlite qt6-qpa-plugins; do
     printf '%s\n' "$depends" | tr ',' '\n' | sed 's/^ *//' | grep -q "^$package\\( \\|$\\)" ||
         fail "Depends lacks $package: $depends"
 done
 printf '%s\n' "$(field Recommends)" | grep -q gnome-keyring ||
     fail "Recommends lacks a Secret Service (gnome-keyring)"
+printf '%s\n' "$(field Recommends)" | grep -q fonts-noto-color-emoji ||
+    fail "Recommends lacks an emoji font (fonts-noto-color-emoji) for emoji in messages"
 
 # The file list.
 dpkg-deb -c "$deb" >"$work/contents"
