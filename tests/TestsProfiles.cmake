@@ -10,3 +10,6 @@ list(APPEND ADMINCHAT_CORE_TESTS
     tst_customca
 )
 list(APPEND ADMINCHAT_APP_TESTS tst_profilecommand)
+# The profile form and editor: mnemonics, a form that does not jump, unsaved edits, Test
+# connection against a silent server.
+list(APPEND ADMINCHAT_GUI_TESTS tst_profileform tst_profileeditorunsaved tst_connectiontest)

@@ -5,5 +5,6 @@ target_sources(adminchat_ui PRIVATE
     ConversationSidebar.h ConversationSidebar.cpp
     ProfileEditorDialog.h ProfileEditorDialog.cpp
     ProfileConnectionTester.h ProfileConnectionTester.cpp
+    ConnectionTestControls.h ConnectionTestControls.cpp
     ProfileForm.h ProfileForm.cpp
 )
