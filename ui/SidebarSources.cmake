@@ -7,4 +7,5 @@ target_sources(adminchat_ui PRIVATE
     ProfileConnectionTester.h ProfileConnectionTester.cpp
     ConnectionTestControls.h ConnectionTestControls.cpp
     ProfileForm.h ProfileForm.cpp
+    ProfileFileWatcher.h ProfileFileWatcher.cpp
 )
