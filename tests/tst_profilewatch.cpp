@@ -1,12 +1,16 @@
-// Profiles saved by another process appear in the open window's endpoint picker: the real
-// `adminchat profile add|remove` writes the settings file (QSettings renames a new file over
-// it) while a picker watches the same file, offscreen.
+// Profiles saved by another process appear in the open window's endpoint picker and profile
+// editor: the real `adminchat profile add|remove` writes the settings file (QSettings renames a
+// new file over it) while they watch the same file, offscreen.
 #include "AppProcess.h"
 #include "EndpointPicker.h"
+#include "ProfileEditorDialog.h"
+#include "endpoints/KeyStore.h"
 #include "endpoints/ProfileStore.h"
 
 #include <QComboBox>
 #include <QDir>
+#include <QLineEdit>
+#include <QListWidget>
 #include <QNetworkAccessManager>
 #include <QTemporaryDir>
 #include <QTest>
@@ -19,6 +23,7 @@ class TestProfileWatch : public QObject
 private slots:
     void initTestCase();
     void profilesFromTheCommandLineAppear();
+    void editorListFollowsAndKeepsUnsavedEdits();
 
 private:
     QStringList choices() const;
@@ -83,6 +88,31 @@ void TestProfileWatch::profilesFromTheCommandLineAppear()
     QTRY_COMPARE_WITH_TIMEOUT(choices(), (QStringList{"Cluster", "Existing"}), 5000);
     // The picker's store reads what the other process wrote.
     QCOMPARE(m_store->profile(QStringLiteral("Cluster"))->baseUrl.port(), 10);
+}
+
+void TestProfileWatch::editorListFollowsAndKeepsUnsavedEdits()
+{
+    KeyStore keys;
+    ProfileEditorDialog editor(m_store.get(), &keys, m_nam.get());
+    editor.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&editor));
+    auto* list = editor.findChild<QListWidget*>(QStringLiteral("profileList"));
+    auto* url = editor.findChild<QLineEdit*>(QStringLiteral("baseUrl"));
+    const auto listed = [list] {
+        QStringList names;
+        for (int row = 0; row < list->count(); ++row)
+            names << list->item(row)->text();
+        return names;
+    };
+    QCOMPARE(listed(), (QStringList{"Cluster", "Existing"}));
+    QTest::keyClicks(url, QStringLiteral("/edited"));
+
+    const AppRun run = profileCommand({"add", "Staging", "--base-url", "http://127.0.0.1:11/v1"});
+    QVERIFY2(run.exitCode == 0, run.all().constData());
+    QTRY_COMPARE_WITH_TIMEOUT(listed(), (QStringList{"Cluster", "Existing", "Staging"}), 5000);
+    // What was being typed stays, and the list still shows which profile it belongs to.
+    QCOMPARE(url->text(), QStringLiteral("http://127.0.0.1:10/v1/edited"));
+    QCOMPARE(list->currentItem()->text(), QStringLiteral("Cluster"));
 }
 
 QTEST_MAIN(TestProfileWatch)

@@ -1,6 +1,7 @@
 #include "ProfileEditorDialog.h"
 
 #include "ConnectionTestControls.h"
+#include "ProfileFileWatcher.h"
 #include "ProfileForm.h"
 #include "endpoints/KeyStore.h"
 #include "endpoints/ProfileSecrets.h"
@@ -100,6 +101,8 @@ ProfileEditorDialog::ProfileEditorDialog(ProfileStore* store, KeyStore* keys,
             &ProfileEditorDialog::testConnection);
     connect(m_test, &ConnectionTestControls::modelsListed, m_form, &ProfileForm::setModels);
     connect(m_form, &ProfileForm::edited, m_saveStatus, &QLabel::clear);
+    connect(new ProfileFileWatcher(m_store, this), &ProfileFileWatcher::profilesChanged, this,
+            &ProfileEditorDialog::reloadFromDisk);
 
     const QList<EndpointProfile> profiles = m_store->profiles();
     refreshList(profiles.isEmpty() ? QString() : profiles.first().name);
@@ -155,7 +158,17 @@ void ProfileEditorDialog::selectProfile(const QString& name)
         whenSettled([this, name] { refreshList(name); });
 }
 
-void ProfileEditorDialog::refreshList(const QString& select)
+void ProfileEditorDialog::reloadFromDisk()
+{
+    if (m_busy)
+        return; // the save or delete under way lists again when done
+    // The list only: the form keeps what it shows, edits being typed and a save's status (our
+    // own saves change the file too).
+    refreshList(QString(), false);
+    showCurrentInList();
+}
+
+void ProfileEditorDialog::refreshList(const QString& select, bool load)
 {
     {
         const QSignalBlocker blocker(m_list);
@@ -166,6 +179,8 @@ void ProfileEditorDialog::refreshList(const QString& select)
                 m_list->setCurrentItem(item);
         }
     }
+    if (!load)
+        return;
     if (m_list->currentItem())
         loadProfile(select);
     else if (m_list->count() > 0)

@@ -41,7 +41,10 @@ private:
     // Runs `next` now, or once unsaved edits are saved or discarded; never after Cancel.
     void whenSettled(std::function<void()> next);
     void showCurrentInList(); // the list's highlight back on the profile in the form
-    void refreshList(const QString& select);
+    // Lists the saved profiles and shows `select` (else the first) in the form; load false
+    // leaves the form as it is.
+    void refreshList(const QString& select, bool load = true);
+    void reloadFromDisk(); // profiles saved by another process (`adminchat profile add`)
     void loadProfile(const QString& name);
     void addProfile();
     void save();
