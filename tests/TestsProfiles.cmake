@@ -10,3 +10,9 @@ list(APPEND ADMINCHAT_CORE_TESTS
     tst_customca
 )
 list(APPEND ADMINCHAT_APP_TESTS tst_profilecommand)
+# The profile form and editor: mnemonics, a form that does not jump, unsaved edits, Test
+# connection against a silent server. tst_profilewatch runs `adminchat profile add` beside a
+# picker watching the same settings file.
+list(APPEND ADMINCHAT_GUI_TESTS tst_profileform tst_profileeditorunsaved tst_connectiontest
+     tst_profilewatch)
+list(APPEND ADMINCHAT_INTEGRATION_TESTS tst_profilewatch)

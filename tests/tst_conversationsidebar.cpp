@@ -4,6 +4,8 @@
 #include "ConversationSidebar.h"
 
 #include <QAbstractItemView>
+#include <QApplication>
+#include <QContextMenuEvent>
 #include <QLabel>
 #include <QLineEdit>
 #include <QListView>
@@ -54,6 +56,7 @@ private slots:
     void searchIsDebounced();
     void emptyState();
     void contextMenu();
+    void rightClickKeepsTheShownConversation();
 
 private:
     QListView* list() const
@@ -346,6 +349,45 @@ void TestConversationSidebar::contextMenu()
     menu->close();
     QCOMPARE(deleted.count(), 1);
     QCOMPARE(deleted.first().at(0).toString(), QStringLiteral("c"));
+}
+
+void TestConversationSidebar::rightClickKeepsTheShownConversation()
+{
+    QSignalSpy activated(m_sidebar.get(), &ConversationSidebar::conversationActivated);
+    QSignalSpy exported(m_sidebar.get(), &ConversationSidebar::exportRequested);
+    m_sidebar->setConversations(threeConversations());
+    m_sidebar->setCurrentConversation(QStringLiteral("c"));
+    const auto highlighted = [this] {
+        QStringList ids;
+        for (const QModelIndex& index : list()->selectionModel()->selectedIndexes())
+            ids << index.data(ConversationListModel::IdRole).toString();
+        return ids;
+    };
+
+    // A right click as the platform delivers it: the press, then the context menu event.
+    const QPoint onA = list()->visualRect(indexOf("a")).center();
+    QTest::mousePress(list()->viewport(), Qt::RightButton, {}, onA);
+    QContextMenuEvent event(QContextMenuEvent::Mouse, onA, list()->viewport()->mapToGlobal(onA));
+    QApplication::sendEvent(list()->viewport(), &event);
+    QTest::mouseRelease(list()->viewport(), Qt::RightButton, {}, onA);
+    QMenu* menu = nullptr;
+    for (auto* candidate : m_sidebar->findChildren<QMenu*>(QStringLiteral("conversationMenu"))) {
+        if (candidate->isVisible())
+            menu = candidate;
+    }
+    QVERIFY(menu);
+    // The highlight stays on the conversation shown while the menu is up.
+    QCOMPARE(highlighted(), QStringList{QStringLiteral("c")});
+    QCOMPARE(list()->currentIndex(), indexOf("c"));
+
+    // The menu acts on the row clicked, and nothing else is opened.
+    menu->findChild<QAction*>(QStringLiteral("exportJsonAction"))->trigger();
+    menu->close();
+    QCOMPARE(exported.count(), 1);
+    QCOMPARE(exported.last(), QVariantList({QStringLiteral("a"), QStringLiteral("json")}));
+    QCOMPARE(activated.count(), 0);
+    QCOMPARE(m_sidebar->currentConversation(), QStringLiteral("c"));
+    QCOMPARE(highlighted(), QStringList{QStringLiteral("c")});
 }
 
 QTEST_MAIN(TestConversationSidebar)

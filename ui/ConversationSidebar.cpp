@@ -9,6 +9,7 @@
 #include <QLineEdit>
 #include <QListView>
 #include <QMenu>
+#include <QMouseEvent>
 #include <QPushButton>
 #include <QStackedWidget>
 #include <QTimer>
@@ -47,6 +48,7 @@ ConversationSidebar::ConversationSidebar(QWidget* parent)
     m_list->setEditTriggers(QAbstractItemView::DoubleClicked | QAbstractItemView::EditKeyPressed);
     m_list->setContextMenuPolicy(Qt::CustomContextMenu);
     m_list->installEventFilter(this);
+    m_list->viewport()->installEventFilter(this);
     connect(m_list, &QListView::clicked, this,
             [this](const QModelIndex& index) { activateRow(index.row()); });
     connect(m_list, &QListView::customContextMenuRequested, this,
@@ -124,6 +126,13 @@ QString ConversationSidebar::searchText() const
 
 bool ConversationSidebar::eventFilter(QObject* watched, QEvent* event)
 {
+    if (watched == m_list->viewport() &&
+        (event->type() == QEvent::MouseButtonPress ||
+         event->type() == QEvent::MouseButtonDblClick) &&
+        static_cast<QMouseEvent*>(event)->button() == Qt::RightButton) {
+        // Only the context menu: the highlight stays on the conversation shown beside the list.
+        return true;
+    }
     if (event->type() != QEvent::KeyPress)
         return QWidget::eventFilter(watched, event);
     const int key = static_cast<QKeyEvent*>(event)->key();
@@ -218,6 +227,9 @@ void ConversationSidebar::showContextMenu(const QPoint& position)
     menu->addSeparator();
     QAction* remove = menu->addAction(tr("Delete"), this, [this, id] { emit deleteRequested(id); });
     remove->setObjectName(QStringLiteral("deleteAction"));
+    // The highlight ends on the conversation shown (before Rename opens its editor: the menu
+    // hides before its action runs).
+    connect(menu, &QMenu::aboutToHide, this, &ConversationSidebar::selectCurrent);
     menu->popup(m_list->viewport()->mapToGlobal(position));
 }
 

@@ -1,5 +1,6 @@
 #include "EndpointPicker.h"
 
+#include "ProfileFileWatcher.h"
 #include "endpoints/EndpointProfile.h"
 #include "endpoints/ProfileResolver.h"
 #include "endpoints/ProfileStore.h"
@@ -62,6 +63,9 @@ EndpointPicker::EndpointPicker(ProfileStore* profiles, QNetworkAccessManager* ne
     connect(m_modelBox, &QComboBox::currentTextChanged, this, &EndpointPicker::modelChanged);
     connect(m_refreshButton, &QToolButton::clicked, this, &EndpointPicker::refreshModels);
     connect(m_editButton, &QToolButton::clicked, this, &EndpointPicker::editProfilesRequested);
+    // Profiles added from the command line while the window is open show up here too.
+    connect(new ProfileFileWatcher(m_profiles, this), &ProfileFileWatcher::profilesChanged, this,
+            &EndpointPicker::reloadProfiles);
     rebuild(QString());
 }
 

@@ -2,15 +2,17 @@
 
 #include "ConversationController.h"
 #include "EndpointPicker.h"
+#include "ExperimentBuilderDialog.h"
+#include "ExportFolder.h"
 #include "chat/ChatSession.h"
 #include "chat/ExperimentSteering.h"
 #include "endpoints/EndpointProfile.h"
 #include "endpoints/ProfileResolver.h"
+#include "endpoints/ProfileStore.h"
 #include "settings/AppSettings.h"
 #include "store/MetricsService.h"
 
 #include <QAction>
-#include <QFileDialog>
 #include <QLabel>
 #include <QLoggingCategory>
 #include <QMenu>
@@ -41,11 +43,11 @@ ExperimentController::ExperimentController(AppSettings* settings, QString profil
       m_stopAction(new QAction(tr("Stop experiment"), this)), m_indicator(new QLabel(window))
 {
     m_startAction->setObjectName(QStringLiteral("startExperimentAction"));
-    m_startAction->setToolTip(tr("Run an A/B experiment from a JSON experiment file"));
+    m_startAction->setToolTip(tr("Build or open an A/B experiment and run it"));
     m_stopAction->setObjectName(QStringLiteral("stopExperimentAction"));
     m_indicator->setObjectName(QStringLiteral("experimentIndicator"));
     m_indicator->setContentsMargins(8, 0, 8, 0);
-    connect(m_startAction, &QAction::triggered, this, &ExperimentController::chooseFile);
+    connect(m_startAction, &QAction::triggered, this, &ExperimentController::openBuilder);
     connect(m_stopAction, &QAction::triggered, this, &ExperimentController::stop);
     // After the window's own handler: the variant's choice wins over the conversation's.
     connect(m_conversations, &ConversationController::currentChanged, this,
@@ -61,17 +63,48 @@ void ExperimentController::addActions(QMenu* menu)
     menu->addAction(m_stopAction);
 }
 
-void ExperimentController::chooseFile()
+ExperimentBuilderDialog* ExperimentController::openBuilder()
 {
-    // open(), not exec() or getOpenFileName(): no nested event loop, answers keep streaming.
-    auto* dialog = new QFileDialog(m_window, tr("Start experiment"), QString(),
-                                   tr("Experiment files (*.json);;All files (*)"));
-    dialog->setObjectName(QStringLiteral("experimentFileDialog"));
-    dialog->setAcceptMode(QFileDialog::AcceptOpen);
-    dialog->setFileMode(QFileDialog::ExistingFile);
-    dialog->setAttribute(Qt::WA_DeleteOnClose);
-    connect(dialog, &QFileDialog::fileSelected, this, &ExperimentController::startFromFile);
-    dialog->open();
+    if (m_builder) {
+        m_builder->raise();
+        m_builder->activateWindow();
+        return m_builder;
+    }
+    QStringList profiles;
+    for (const EndpointProfile& profile : ProfileStore(m_profilesFile).profiles())
+        profiles << profile.name;
+    profiles << EndpointProfile::demoName;
+    m_builder =
+        new ExperimentBuilderDialog(profiles, ExportFolder(m_settings->fileName()), m_window);
+    m_builder->setObjectName(QStringLiteral("experimentBuilder"));
+    m_builder->setAttribute(Qt::WA_DeleteOnClose);
+    std::optional<ExperimentDefinition> shown =
+        m_active ? m_active->definition() : m_settings->experiment();
+    if (!shown) {
+        ExperimentDefinition draft;
+        for (const QString& name : {QStringLiteral("A"), QStringLiteral("B")})
+            draft.variants << ExperimentVariant{
+                name, 50, m_picker->profileName(), m_picker->model(), {}};
+        shown = draft;
+    }
+    m_builder->setDefinition(*shown);
+    // Non-modal: the window keeps streaming; a failure stays in the dialog, which closes once
+    // the experiment runs.
+    connect(m_builder, &ExperimentBuilderDialog::startRequested, this,
+            [this](const ExperimentDefinition& definition) {
+                m_builder->setStarting(true);
+                start(definition, true);
+            });
+    connect(this, &ExperimentController::failed, m_builder, [this](const QString& message) {
+        if (m_builder->isStarting())
+            m_builder->showStartError(message);
+    });
+    connect(this, &ExperimentController::started, m_builder, [this] {
+        if (m_builder->isStarting())
+            m_builder->accept();
+    });
+    m_builder->show();
+    return m_builder;
 }
 
 bool ExperimentController::startFromFile(const QString& path)
@@ -162,6 +195,7 @@ void ExperimentController::fail(const QString& message)
     qCWarning(lcExperiments).noquote() << message;
     m_pending.reset();
     syncControls();
+    emit failed(message);
     emit messageChanged(message);
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QObject>
+#include <QPointer>
 #include <QUrl>
 #include <memory>
 
@@ -14,6 +15,7 @@ namespace adminchat {
 class AppSettings;
 class ConversationController;
 class EndpointPicker;
+class ExperimentBuilderDialog;
 class ExperimentSteering;
 class MetricsService;
 struct ExperimentDefinition;
@@ -33,6 +35,9 @@ public:
     ~ExperimentController() override;
 
     void addActions(QMenu* menu); // "Start experiment…", "Stop experiment"
+    // The dialog that builds, opens, saves and starts an experiment (one at a time); filled with
+    // the running or stored experiment, else two variants of the window's endpoint and model.
+    ExperimentBuilderDialog* openBuilder();
     QLabel* indicator() const { return m_indicator; }
 
     // Reads and starts an experiment file. A file that does not parse changes nothing: false,
@@ -53,9 +58,9 @@ signals:
     void started(const QString& name);
     void stopped();
     void messageChanged(const QString& message); // one line for the status bar
+    void failed(const QString& message);         // a start that did not happen, why
 
 private:
-    void chooseFile();
     void resolveDemo();
     void activateIfReady();
     void fail(const QString& message);
@@ -76,6 +81,7 @@ private:
     QAction* m_startAction;
     QAction* m_stopAction;
     QLabel* m_indicator;
+    QPointer<ExperimentBuilderDialog> m_builder;
 };
 
 } // namespace adminchat

@@ -8,6 +8,7 @@
 #include "DashboardWidget.h"
 #include "EndpointPicker.h"
 #include "ExperimentController.h"
+#include "ExportFolder.h"
 #include "MetricsPanelController.h"
 #include "ProfileEditorDialog.h"
 #include "chat/ChatSession.h"
@@ -117,6 +118,7 @@ void MainWindow::startMetrics(const GuiOptions& options)
         options.databasePath.isEmpty() ? Database::defaultPath() : options.databasePath, this);
     MetricsService* service = m_metrics->service();
     m_metricsPanel = new MetricsPanelController(m_dashboard, service, this);
+    m_metricsPanel->setExportFolder(ExportFolder(m_settings->fileName()));
     connect(service, &MetricsService::failed, this, [this](const QString& error) {
         statusBar()->showMessage(tr("Metrics: %1").arg(error), 10'000);
     });
@@ -422,13 +424,13 @@ void MainWindow::cancelEdit()
 void MainWindow::exportConversation(const QString& id, const QString& format)
 {
     // Non-blocking dialog; the file is written on the history thread.
-    auto* dialog = new QFileDialog(this, tr("Export conversation"));
-    dialog->setAcceptMode(QFileDialog::AcceptSave);
-    dialog->setAttribute(Qt::WA_DeleteOnClose);
     const bool markdown = format == QLatin1String("md");
-    dialog->setNameFilter(markdown ? tr("Markdown (*.md)") : tr("JSON (*.json)"));
-    dialog->setDefaultSuffix(markdown ? QStringLiteral("md") : QStringLiteral("json"));
-    dialog->selectFile(QStringLiteral("conversation-%1.%2").arg(id, format));
+    QFileDialog* dialog =
+        ExportFolder(m_settings->fileName())
+            .saveDialog(this, tr("Export conversation"),
+                        QStringLiteral("conversation-%1.%2").arg(id, format),
+                        markdown ? tr("Markdown (*.md)") : tr("JSON (*.json)"), format);
+    dialog->setObjectName(QStringLiteral("conversationExportDialog"));
     HistoryService* history = m_history->service();
     connect(dialog, &QFileDialog::fileSelected, this, [history, id, format](const QString& path) {
         QMetaObject::invokeMethod(history, [=] { history->exportConversation(id, format, path); });

@@ -5,7 +5,6 @@
 #include "store/MetricsService.h"
 
 #include <QDateTime>
-#include <QDir>
 #include <QFileDialog>
 
 namespace adminchat {
@@ -33,18 +32,17 @@ MetricsPanelController::MetricsPanelController(DashboardWidget* dashboard, Metri
 
 void MetricsPanelController::onExportRequested(bool summary)
 {
-    const QString suggested = QDir::home().filePath(
+    const QString suggested =
         QStringLiteral("adminchat-%1-%2.csv")
             .arg(summary ? QStringLiteral("summary") : QStringLiteral("requests"),
-                 QDateTime::currentDateTime().toString(QStringLiteral("yyyyMMdd-HHmmss"))));
+                 QDateTime::currentDateTime().toString(QStringLiteral("yyyyMMdd-HHmmss")));
     // open(), not exec(): the dialog is window-modal without a nested event loop, so streams and
     // the dashboard keep updating behind it.
-    auto* dialog = new QFileDialog(
+    const ExportFolder folder = m_exportFolder.value_or(ExportFolder(QString()));
+    QFileDialog* dialog = folder.saveDialog(
         m_dashboard, summary ? tr("Export summary as CSV") : tr("Export requests as CSV"),
-        suggested, tr("CSV files (*.csv)"));
-    dialog->setAcceptMode(QFileDialog::AcceptSave);
-    dialog->setDefaultSuffix(QStringLiteral("csv"));
-    dialog->setAttribute(Qt::WA_DeleteOnClose);
+        suggested, tr("CSV files (*.csv)"), QStringLiteral("csv"));
+    dialog->setObjectName(QStringLiteral("csvExportDialog"));
     connect(dialog, &QFileDialog::fileSelected, this,
             [this, summary](const QString& path) { exportTo(path, summary); });
     dialog->open();

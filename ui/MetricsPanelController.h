@@ -1,6 +1,9 @@
 #pragma once
 
+#include "ExportFolder.h"
+
 #include <QObject>
+#include <optional>
 
 class QWidget;
 
@@ -21,12 +24,16 @@ public:
 
     // Tests and scripted use: export without asking for a file name.
     void exportTo(const QString& path, bool summary);
+    // Where the export dialogs start (shared with the other exports); home when not set.
+    void setExportFolder(const ExportFolder& folder) { m_exportFolder = folder; }
 
 signals:
     void exportFinished(const QString& path, qint64 rows, const QString& error);
 
 private:
     void onExportRequested(bool summary);
+
+    std::optional<ExportFolder> m_exportFolder;
 
     DashboardWidget* m_dashboard;
     MetricsService* m_service;

@@ -1,6 +1,7 @@
 #include "ProfileEditorDialog.h"
 
-#include "ProfileConnectionTester.h"
+#include "ConnectionTestControls.h"
+#include "ProfileFileWatcher.h"
 #include "ProfileForm.h"
 #include "endpoints/KeyStore.h"
 #include "endpoints/ProfileSecrets.h"
@@ -40,10 +41,8 @@ ProfileEditorDialog::ProfileEditorDialog(ProfileStore* store, KeyStore* keys,
       m_duplicateButton(new QPushButton(tr("Duplicate"), this)),
       m_deleteButton(new QPushButton(tr("Delete"), this)), m_form(new ProfileForm(this)),
       m_formError(statusLabel(this, "formError")), m_saveStatus(statusLabel(this, "saveStatus")),
-      m_testResult(statusLabel(this, "testResult")),
-      m_testButton(new QPushButton(tr("Test connection"), this)),
       m_saveButton(new QPushButton(tr("Save"), this)),
-      m_tester(new ProfileConnectionTester(network, this))
+      m_test(new ConnectionTestControls(network, keys, this))
 {
     setWindowTitle(tr("Endpoint profiles"));
     setModal(false);
@@ -52,7 +51,6 @@ ProfileEditorDialog::ProfileEditorDialog(ProfileStore* store, KeyStore* keys,
     m_addButton->setObjectName(QStringLiteral("addProfileButton"));
     m_duplicateButton->setObjectName(QStringLiteral("duplicateProfileButton"));
     m_deleteButton->setObjectName(QStringLiteral("deleteProfileButton"));
-    m_testButton->setObjectName(QStringLiteral("testConnectionButton"));
     m_saveButton->setObjectName(QStringLiteral("saveProfileButton"));
     m_saveButton->setDefault(true);
     m_formError->setStyleSheet(errorStyle);
@@ -69,14 +67,15 @@ ProfileEditorDialog::ProfileEditorDialog(ProfileStore* store, KeyStore* keys,
     auto* close = new QDialogButtonBox(QDialogButtonBox::Close, this);
     connect(close, &QDialogButtonBox::rejected, this, &QDialog::close);
     auto* actions = new QHBoxLayout;
-    actions->addWidget(m_testButton);
+    actions->addWidget(m_test->testButton());
+    actions->addWidget(m_test->cancelButton());
     actions->addStretch();
     actions->addWidget(m_saveButton);
     actions->addWidget(close);
     auto* right = new QVBoxLayout;
     right->addWidget(m_form);
     right->addStretch();
-    right->addWidget(m_testResult);
+    right->addWidget(m_test->resultLabel());
     right->addWidget(m_formError);
     right->addWidget(m_saveStatus);
     right->addLayout(actions);
@@ -86,36 +85,90 @@ ProfileEditorDialog::ProfileEditorDialog(ProfileStore* store, KeyStore* keys,
     layout->addLayout(right, 3);
 
     connect(m_list, &QListWidget::currentItemChanged, this, [this](QListWidgetItem* item) {
-        if (item)
-            loadProfile(item->text());
+        if (!item || item->text() == m_currentName)
+            return;
+        const QString name = item->text();
+        // Back on the profile in the form until the unsaved edits are saved or discarded.
+        showCurrentInList();
+        whenSettled([this, name] { refreshList(name); });
     });
-    connect(m_addButton, &QPushButton::clicked, this, &ProfileEditorDialog::addProfile);
+    connect(m_addButton, &QPushButton::clicked, this,
+            [this] { whenSettled([this] { addProfile(); }); });
     connect(m_duplicateButton, &QPushButton::clicked, this, &ProfileEditorDialog::duplicate);
     connect(m_deleteButton, &QPushButton::clicked, this, &ProfileEditorDialog::confirmDelete);
     connect(m_saveButton, &QPushButton::clicked, this, &ProfileEditorDialog::save);
-    connect(m_testButton, &QPushButton::clicked, this, &ProfileEditorDialog::testConnection);
+    connect(m_test, &ConnectionTestControls::testRequested, this,
+            &ProfileEditorDialog::testConnection);
+    connect(m_test, &ConnectionTestControls::modelsListed, m_form, &ProfileForm::setModels);
     connect(m_form, &ProfileForm::edited, m_saveStatus, &QLabel::clear);
-    connect(m_tester, &ProfileConnectionTester::finished, this,
-            [this](bool ok, const QString& summary, const QStringList& models) {
-                m_testButton->setEnabled(true);
-                m_testResult->setStyleSheet(ok ? QString() : errorStyle);
-                m_testResult->setText(summary);
-                if (ok)
-                    m_form->setModels(models);
-            });
+    connect(new ProfileFileWatcher(m_store, this), &ProfileFileWatcher::profilesChanged, this,
+            &ProfileEditorDialog::reloadFromDisk);
 
     const QList<EndpointProfile> profiles = m_store->profiles();
     refreshList(profiles.isEmpty() ? QString() : profiles.first().name);
-    resize(820, 540);
+    resize(860, 640);
+}
+
+void ProfileEditorDialog::done(int result)
+{
+    // Close, Escape and the window's close button all end here.
+    whenSettled([this, result] { QDialog::done(result); });
+}
+
+void ProfileEditorDialog::whenSettled(std::function<void()> next)
+{
+    if (m_busy)
+        return;
+    if (!m_form->isModified())
+        return next();
+    // open(), not exec(): the answer comes back through finished, without a nested event loop.
+    auto* box =
+        new QMessageBox(QMessageBox::Question, tr("Unsaved changes"),
+                        tr("Save the changes to “%1”?").arg(m_form->typedName()),
+                        QMessageBox::Save | QMessageBox::Discard | QMessageBox::Cancel, this);
+    box->setObjectName(QStringLiteral("unsavedChanges"));
+    box->setInformativeText(tr("Otherwise they are lost."));
+    box->setDefaultButton(QMessageBox::Save);
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    connect(box, &QMessageBox::finished, this, [this, box, next](int) {
+        QAbstractButton* clicked = box->clickedButton();
+        const QMessageBox::StandardButton answer =
+            clicked ? box->standardButton(clicked) : QMessageBox::Cancel;
+        if (answer == QMessageBox::Discard) {
+            m_form->setProfile(m_form->loadedProfile());
+            next();
+        } else if (answer == QMessageBox::Save) {
+            m_afterSave = next; // run once the save succeeded; dropped when it fails
+            save();
+        }
+    });
+    box->open();
+}
+
+void ProfileEditorDialog::showCurrentInList()
+{
+    const QSignalBlocker blocker(m_list);
+    const QList<QListWidgetItem*> items = m_list->findItems(m_currentName, Qt::MatchExactly);
+    m_list->setCurrentItem(m_currentName.isEmpty() || items.isEmpty() ? nullptr : items.first());
 }
 
 void ProfileEditorDialog::selectProfile(const QString& name)
 {
-    if (!m_busy && m_store->contains(name))
-        refreshList(name);
+    if (!m_busy && m_store->contains(name) && name != m_currentName)
+        whenSettled([this, name] { refreshList(name); });
 }
 
-void ProfileEditorDialog::refreshList(const QString& select)
+void ProfileEditorDialog::reloadFromDisk()
+{
+    if (m_busy)
+        return; // the save or delete under way lists again when done
+    // The list only: the form keeps what it shows, edits being typed and a save's status (our
+    // own saves change the file too).
+    refreshList(QString(), false);
+    showCurrentInList();
+}
+
+void ProfileEditorDialog::refreshList(const QString& select, bool load)
 {
     {
         const QSignalBlocker blocker(m_list);
@@ -126,6 +179,8 @@ void ProfileEditorDialog::refreshList(const QString& select)
                 m_list->setCurrentItem(item);
         }
     }
+    if (!load)
+        return;
     if (m_list->currentItem())
         loadProfile(select);
     else if (m_list->count() > 0)
@@ -388,64 +443,15 @@ void ProfileEditorDialog::testConnection()
 {
     QString error;
     const std::optional<EndpointProfile> profile = m_form->profile(&error);
-    m_testResult->setStyleSheet(errorStyle);
     if (!profile)
-        return m_testResult->setText(error);
-    const int generation = ++m_testGeneration;
-    m_testButton->setEnabled(false);
-    m_testResult->setStyleSheet({});
-    m_testResult->setText(tr("Testing…"));
-
-    const QString typed = m_form->typedKey();
-    const std::optional<EndpointProfile> stored = m_store->profile(m_currentName);
-    const QString name = stored ? stored->name : profile->name;
-    const auto fail = [this](const QString& problem) {
-        m_testButton->setEnabled(true);
-        m_testResult->setStyleSheet(errorStyle);
-        m_testResult->setText(problem);
-    };
-    // The secret header values typed; those kept are read by the tester, as a request would.
-    const auto start = [this, name, values = m_form->secretValues()](EndpointProfile tested,
-                                                                     const QString& key) {
-        for (auto& [header, value] : tested.extraHeaders) {
-            for (const auto& [typedName, typedValue] : values) {
-                if (typedName == header)
-                    value = typedValue;
-            }
-        }
-        m_tester->start(tested, key, name);
-    };
-    if (!typed.isEmpty() || m_form->removeKeyChecked())
-        return start(*profile, typed);
-    if (const std::optional<QString> key = KeyStore::keyFromEnvironment(name)) {
-        const QString problem = EndpointConfig::controlCharacterError(
-            *key, tr("the API key in %1").arg(KeyStore::environmentVariable(name)));
-        return problem.isEmpty() ? start(*profile, *key) : fail(problem);
-    }
-    if (!stored || !stored->hasKey)
-        return start(*profile, {});
-    m_keys->readKey(name, this,
-                    [this, fail, start, profile = *profile, generation](const auto& read) {
-                        if (generation != m_testGeneration)
-                            return;
-                        const QString problem =
-                            !read.ok && !read.notFound
-                                ? read.error
-                                : EndpointConfig::controlCharacterError(
-                                      read.key.trimmed(),
-                                      tr("the API key of “%1” in the keychain").arg(profile.name));
-                        if (!problem.isEmpty())
-                            return fail(problem);
-                        start(profile, read.key.trimmed());
-                    });
+        return m_test->fail(error);
+    m_test->start(*profile, m_form->typedKey(), m_form->removeKeyChecked(),
+                  m_store->profile(m_currentName), m_form->secretValues());
 }
 
 void ProfileEditorDialog::resetStatus()
 {
-    ++m_testGeneration;
-    m_tester->cancel();
-    m_testButton->setEnabled(true);
-    m_testResult->clear();
+    m_test->reset();
     m_formError->clear();
     m_saveStatus->clear();
     setBusy(m_busy);
@@ -464,12 +470,14 @@ void ProfileEditorDialog::setBusy(bool busy)
 
 void ProfileEditorDialog::showFormError(const QString& error)
 {
+    m_afterSave = nullptr; // not saved: the form stays, with its edits and the error
     setBusy(false);
     m_formError->setText(error);
 }
 
 void ProfileEditorDialog::showKeyError(const QString& error)
 {
+    m_afterSave = nullptr;
     setBusy(false);
     m_form->setKeyError(error);
 }
@@ -479,6 +487,8 @@ void ProfileEditorDialog::finished(const QString& select, const QString& status)
     setBusy(false);
     refreshList(select);
     m_saveStatus->setText(status);
+    if (auto next = std::exchange(m_afterSave, nullptr))
+        next();
 }
 
 bool ProfileEditorDialog::nameTaken(const QString& name, const QString& except) const

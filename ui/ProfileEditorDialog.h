@@ -14,7 +14,7 @@ class QPushButton;
 namespace adminchat {
 
 class KeyStore;
-class ProfileConnectionTester;
+class ConnectionTestControls;
 class ProfileForm;
 class ProfileStore;
 
@@ -30,11 +30,21 @@ public:
 
     void selectProfile(const QString& name);
 
+public slots:
+    // Asks first when the form holds unsaved edits: Save, Discard or Cancel.
+    void done(int result) override;
+
 signals:
     void profilesChanged(); // a profile was saved, duplicated or deleted
 
 private:
-    void refreshList(const QString& select);
+    // Runs `next` now, or once unsaved edits are saved or discarded; never after Cancel.
+    void whenSettled(std::function<void()> next);
+    void showCurrentInList(); // the list's highlight back on the profile in the form
+    // Lists the saved profiles and shows `select` (else the first) in the form; load false
+    // leaves the form as it is.
+    void refreshList(const QString& select, bool load = true);
+    void reloadFromDisk(); // profiles saved by another process (`adminchat profile add`)
     void loadProfile(const QString& name);
     void addProfile();
     void save();
@@ -65,13 +75,11 @@ private:
     ProfileForm* m_form;
     QLabel* m_formError;
     QLabel* m_saveStatus;
-    QLabel* m_testResult;
-    QPushButton* m_testButton;
     QPushButton* m_saveButton;
-    ProfileConnectionTester* m_tester;
-    QString m_currentName; // the saved profile in the form; empty for a new one
+    ConnectionTestControls* m_test;
+    std::function<void()> m_afterSave; // where to go once the unsaved edits are saved
+    QString m_currentName;             // the saved profile in the form; empty for a new one
     bool m_busy = false;
-    int m_testGeneration = 0; // a key read for an older form state is dropped
 };
 
 } // namespace adminchat

@@ -13,6 +13,8 @@
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QSpinBox>
+#include <QStyle>
+#include <QVBoxLayout>
 
 namespace adminchat {
 
@@ -39,6 +41,30 @@ QLabel* errorLabel(QWidget* parent, const char* name)
     return label;
 }
 
+// A form label whose mnemonic moves the focus to `buddy`. QFormLayout only sets a buddy for a
+// field that is a widget, and a label without one shows its '&' literally.
+QLabel* fieldLabel(const QString& text, QWidget* buddy, QWidget* parent)
+{
+    auto* label = new QLabel(text, parent);
+    label->setBuddy(buddy);
+    return label;
+}
+
+// A row of messages below a field, `lines` of text high whether or not any shows, so that a
+// hint, warning or error appearing never moves the fields below it.
+QWidget* messageSlot(QWidget* parent, int lines, const QList<QWidget*>& messages)
+{
+    auto* slot = new QWidget(parent);
+    auto* layout = new QVBoxLayout(slot);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->setSpacing(0);
+    for (QWidget* message : messages)
+        layout->addWidget(message);
+    layout->addStretch();
+    slot->setFixedHeight(slot->fontMetrics().lineSpacing() * lines + 2);
+    return slot;
+}
+
 QSpinBox* secondsBox(QWidget* parent, const char* name, int minimum, int maximum)
 {
     auto* box = new QSpinBox(parent);
@@ -53,9 +79,9 @@ QSpinBox* secondsBox(QWidget* parent, const char* name, int minimum, int maximum
 ProfileForm::ProfileForm(QWidget* parent)
     : QWidget(parent), m_name(new QLineEdit(this)), m_nameError(errorLabel(this, "nameError")),
       m_baseUrl(new QLineEdit(this)), m_urlPreview(dimLabel(this, "urlPreview")),
-      m_urlError(errorLabel(this, "urlError")), m_insecureWarning(new QLabel(this)),
-      m_defaultModel(new QComboBox(this)), m_apiKey(new QLineEdit(this)),
-      m_keyHeader(new QComboBox(this)),
+      m_urlError(errorLabel(this, "urlError")), m_insecureRow(new QWidget(this)),
+      m_insecureWarning(new QLabel(m_insecureRow)), m_defaultModel(new QComboBox(this)),
+      m_apiKey(new QLineEdit(this)), m_keyHeader(new QComboBox(this)),
       m_removeKey(new QCheckBox(tr("Remove the stored key"), this)),
       m_keyHint(dimLabel(this, "keyHint")), m_keyError(errorLabel(this, "keyError")),
       m_headers(new QPlainTextEdit(this)), m_headersError(errorLabel(this, "headersError")),
@@ -77,9 +103,20 @@ ProfileForm::ProfileForm(QWidget* parent)
     m_insecureWarning->setWordWrap(true);
     m_insecureWarning->setTextFormat(Qt::PlainText);
     m_insecureWarning->setStyleSheet(QStringLiteral("color: #b26a00;"));
-    m_insecureWarning->setText(tr("⚠ Plain http to a remote host: the API key and your prompts "
+    m_insecureWarning->setText(tr("Plain http to a remote host: the API key and your prompts "
                                   "would travel unencrypted. Use https."));
-    m_insecureWarning->hide();
+    auto* warningIcon = new QLabel(m_insecureRow);
+    warningIcon->setObjectName(QStringLiteral("insecureWarningIcon"));
+    const int iconSide = fontMetrics().height();
+    warningIcon->setPixmap(
+        style()->standardIcon(QStyle::SP_MessageBoxWarning).pixmap(iconSide, iconSide));
+    warningIcon->setAccessibleName(tr("Warning"));
+    warningIcon->setAlignment(Qt::AlignTop);
+    auto* warningLayout = new QHBoxLayout(m_insecureRow);
+    warningLayout->setContentsMargins(0, 0, 0, 0);
+    warningLayout->addWidget(warningIcon);
+    warningLayout->addWidget(m_insecureWarning, 1);
+    m_insecureRow->hide();
     m_defaultModel->setObjectName(QStringLiteral("defaultModel"));
     m_defaultModel->setEditable(true);
     m_defaultModel->setInsertPolicy(QComboBox::NoInsert);
@@ -140,23 +177,20 @@ ProfileForm::ProfileForm(QWidget* parent)
 
     auto* form = new QFormLayout(this);
     form->setContentsMargins(0, 0, 0, 0);
-    form->addRow(tr("&Name:"), m_name);
-    form->addRow(QString(), m_nameError);
-    form->addRow(tr("Base &URL:"), m_baseUrl);
-    form->addRow(QString(), m_urlPreview);
-    form->addRow(QString(), m_urlError);
-    form->addRow(QString(), m_insecureWarning);
-    form->addRow(tr("Default &model:"), m_defaultModel);
-    form->addRow(tr("API &key:"), keyRow);
-    form->addRow(tr("Key sent &as:"), m_keyHeader);
-    form->addRow(QString(), m_keyHint);
-    form->addRow(QString(), m_keyError);
-    form->addRow(tr("Extra &headers:"), m_headers);
-    form->addRow(QString(), m_headersError);
-    form->addRow(tr("Timeouts:"), timeouts);
-    form->addRow(tr("&Retries:"), m_maxRetries);
-    form->addRow(tr("CA &file:"), caRow);
-    form->addRow(QString(), m_caFileError);
+    form->addRow(fieldLabel(tr("&Name:"), m_name, this), m_name);
+    form->addRow(QString(), messageSlot(this, 1, {m_nameError}));
+    form->addRow(fieldLabel(tr("Base &URL:"), m_baseUrl, this), m_baseUrl);
+    form->addRow(QString(), messageSlot(this, 3, {m_urlPreview, m_urlError, m_insecureRow}));
+    form->addRow(fieldLabel(tr("Default &model:"), m_defaultModel, this), m_defaultModel);
+    form->addRow(fieldLabel(tr("API &key:"), m_apiKey, this), keyRow);
+    form->addRow(fieldLabel(tr("Key sent &as:"), m_keyHeader, this), m_keyHeader);
+    form->addRow(QString(), messageSlot(this, 2, {m_keyHint, m_keyError}));
+    form->addRow(fieldLabel(tr("Extra &headers:"), m_headers, this), m_headers);
+    form->addRow(QString(), messageSlot(this, 1, {m_headersError}));
+    form->addRow(fieldLabel(tr("&Timeouts:"), m_connectTimeout, this), timeouts);
+    form->addRow(fieldLabel(tr("&Retries:"), m_maxRetries, this), m_maxRetries);
+    form->addRow(fieldLabel(tr("CA &file:"), m_caFile, this), caRow);
+    form->addRow(QString(), messageSlot(this, 1, {m_caFileError}));
     form->addRow(QString(), m_sendStreamOptions);
     form->addRow(QString(), m_sendPrediction);
 
@@ -205,6 +239,38 @@ void ProfileForm::setProfile(const EndpointProfile& profile)
     m_sendPrediction->setChecked(profile.sendPrediction);
     updateKeyField();
     validate();
+    m_loadedValues = fieldValues();
+}
+
+bool ProfileForm::isModified() const
+{
+    return fieldValues() != m_loadedValues;
+}
+
+QString ProfileForm::typedName() const
+{
+    return m_name->text().trimmed();
+}
+
+QStringList ProfileForm::fieldValues() const
+{
+    const auto flag = [](bool on) {
+        return on ? QStringLiteral("1") : QStringLiteral("0");
+    };
+    return {m_name->text(),
+            m_baseUrl->text(),
+            m_defaultModel->currentText(),
+            m_apiKey->text(),
+            m_keyHeader->currentText(),
+            flag(m_removeKey->isChecked()),
+            m_headers->toPlainText(),
+            QString::number(m_connectTimeout->value()),
+            QString::number(m_idleTimeout->value()),
+            QString::number(m_totalTimeout->value()),
+            QString::number(m_maxRetries->value()),
+            m_caFile->text(),
+            flag(m_sendStreamOptions->isChecked()),
+            flag(m_sendPrediction->isChecked())};
 }
 
 std::optional<EndpointProfile> ProfileForm::profile(QString* error) const
@@ -249,8 +315,8 @@ std::optional<EndpointProfile> ProfileForm::profile(QString* error) const
     result.totalTimeoutMs = m_totalTimeout->value() * 1000;
     result.maxRetries = m_maxRetries->value();
     result.caFile = m_caFile->text().trimmed();
-    if (!result.caFile.isEmpty() && !QFileInfo(result.caFile).isFile())
-        return fail(tr("the CA file %1 does not exist").arg(result.caFile));
+    if (const QString problem = caFileError(result.caFile); !problem.isEmpty())
+        return fail(problem);
     result.sendStreamOptions = m_sendStreamOptions->isChecked();
     result.sendPrediction = m_sendPrediction->isChecked();
     if (const QString problem =
@@ -335,16 +401,15 @@ void ProfileForm::validate()
         m_urlPreview->setText(
             tr("Calls %1/chat/completions").arg(EndpointConfig::displayUrl(normalized)));
         showError(m_urlError, {});
-        m_insecureWarning->setVisible(EndpointProfile::isInsecureRemote(normalized));
+        m_insecureRow->setVisible(EndpointProfile::isInsecureRemote(normalized));
     } else {
         m_urlPreview->clear();
         showError(m_urlError, m_baseUrl->text().trimmed().isEmpty() ? QString() : urlError);
-        m_insecureWarning->hide();
+        m_insecureRow->hide();
     }
     showError(m_headersError, headersError(nullptr));
     const QString caFile = m_caFile->text().trimmed();
-    showError(m_caFileError,
-              caFile.isEmpty() || QFileInfo(caFile).isFile() ? QString() : tr("No such file."));
+    showError(m_caFileError, caFileError(caFile));
 }
 
 void ProfileForm::updateKeyField()
@@ -415,9 +480,17 @@ std::optional<QUrl> ProfileForm::typedUrl(const QString& text, QString* error)
     return url;
 }
 
+QString ProfileForm::caFileError(const QString& path)
+{
+    return path.isEmpty() || QFileInfo(path).isFile()
+               ? QString()
+               : tr("the CA file %1 does not exist").arg(path);
+}
+
 void ProfileForm::showError(QLabel* label, const QString& error)
 {
     label->setText(error);
+    label->setToolTip(error); // the whole of a message longer than its slot
     label->setVisible(!error.isEmpty());
 }
 

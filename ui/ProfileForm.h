@@ -31,6 +31,10 @@ public:
     // hasKey is left as setProfile() gave it.
     std::optional<EndpointProfile> profile(QString* error = nullptr) const;
 
+    // Whether a field differs from what setProfile() filled in.
+    bool isModified() const;
+    const EndpointProfile& loadedProfile() const { return m_loaded; }
+    QString typedName() const;
     QString typedKey() const; // empty: keep what is stored
     // Secret header values to store in the keychain: those typed, and those an older version
     // left in the settings file. profile() gives kept secret headers an empty value.
@@ -48,19 +52,24 @@ signals:
 
 private:
     void validate();
+    QStringList fieldValues() const; // every field as shown, to tell an edit
     void updateKeyField();
     void browseCaFile();
     QString headersError(QList<QPair<QByteArray, QByteArray>>* headers) const;
     // The one base URL check (EndpointConfig::parseBaseUrl, EndpointProfile::baseUrlError).
     static std::optional<QUrl> typedUrl(const QString& text, QString* error);
+    // The one wording of a missing CA file, shown under the field and refused by profile().
+    static QString caFileError(const QString& path);
     static void showError(QLabel* label, const QString& error);
 
     EndpointProfile m_loaded;
+    QStringList m_loadedValues;
     QLineEdit* m_name;
     QLabel* m_nameError;
     QLineEdit* m_baseUrl;
     QLabel* m_urlPreview;
     QLabel* m_urlError;
+    QWidget* m_insecureRow; // the style's warning icon and m_insecureWarning
     QLabel* m_insecureWarning;
     QComboBox* m_defaultModel;
     QLineEdit* m_apiKey;

@@ -5,5 +5,7 @@ target_sources(adminchat_ui PRIVATE
     ConversationSidebar.h ConversationSidebar.cpp
     ProfileEditorDialog.h ProfileEditorDialog.cpp
     ProfileConnectionTester.h ProfileConnectionTester.cpp
+    ConnectionTestControls.h ConnectionTestControls.cpp
     ProfileForm.h ProfileForm.cpp
+    ProfileFileWatcher.h ProfileFileWatcher.cpp
 )

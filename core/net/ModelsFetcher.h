@@ -8,6 +8,7 @@
 #include <QObject>
 #include <QSslError>
 #include <QStringList>
+#include <QTimer>
 #include <optional>
 
 class QNetworkAccessManager;
@@ -18,7 +19,8 @@ namespace adminchat {
 
 // One GET {base}/models. Emits finished() exactly once, then may be deleted. Redirects are
 // followed through RedirectPolicy (any of 301, 302, 303, 307, 308, as a GET), the key only to
-// the endpoint's own origin.
+// the endpoint's own origin. The connect timeout runs until the request is sent, the idle timeout
+// from then on between bytes; the error names the one that fired.
 class ModelsFetcher : public QObject
 {
     Q_OBJECT
@@ -34,11 +36,16 @@ private:
     void send(const QNetworkRequest& request);
     void onMetaDataChanged(QNetworkReply* reply);
     void onReplyFinished(QNetworkReply* reply);
+    void armTimer(); // the connect or idle deadline, from now
+    void onTimeout();
 
     QNetworkAccessManager* m_manager;
     EndpointConfig m_endpoint;
     std::optional<RedirectPolicy> m_redirects;
-    QList<QSslError> m_sslErrors; // for the handshake's error message
+    QList<QSslError> m_sslErrors;     // for the handshake's error message
+    QNetworkReply* m_reply = nullptr; // the request in flight
+    QTimer m_timer;
+    bool m_requestSent = false;
     bool m_done = false;
 };
 

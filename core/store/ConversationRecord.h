@@ -17,7 +17,7 @@ struct ConversationRecord
     QString title; // from the first user message unless the user renamed it
     bool titleEdited = false;
     QDateTime createdUtc;
-    QDateTime updatedUtc; // last message saved or rename
+    QDateTime updatedUtc; // last message saved (a rename leaves it)
     QString profile;      // endpoint profile the conversation uses
     QString model;
     QString experiment;   // A/B experiment the conversation takes part in, else empty

@@ -304,9 +304,10 @@ bool ConversationStore::rename(const QString& id, const QString& title, QString*
     const QString what = QStringLiteral("cannot rename conversation %1").arg(id);
     const QString trimmed = title.simplified();
     if (!trimmed.isEmpty())
-        return write(QStringLiteral("UPDATE conversations SET title = ?, title_edited = 1, "
-                                    "updated_ms = ? WHERE id = ?"),
-                     {trimmed, nowMs(), id}, what, id, error);
+        // updated_ms stays: a new name is not news, only new messages move it up the list.
+        return write(QStringLiteral("UPDATE conversations SET title = ?, title_edited = 1 "
+                                    "WHERE id = ?"),
+                     {trimmed, id}, what, id, error);
     if (!transaction(error, what))
         return false;
     // Back to the automatic title: the first user message's, or none yet.
@@ -317,9 +318,9 @@ bool ConversationStore::rename(const QString& id, const QString& title, QString*
                    {id});
     const QString automatic = query.next() ? titleFrom(query.value(0).toString()) : QString();
     query.finish();
-    if (!write(QStringLiteral("UPDATE conversations SET title = ?, title_edited = 0, "
-                              "updated_ms = ? WHERE id = ?"),
-               {text(automatic), nowMs(), id}, what, id, error)) {
+    if (!write(QStringLiteral("UPDATE conversations SET title = ?, title_edited = 0 "
+                              "WHERE id = ?"),
+               {text(automatic), id}, what, id, error)) {
         m_database.run(QStringLiteral("ROLLBACK"));
         return false;
     }
@@ -411,15 +412,17 @@ bool ConversationStore::saveMessage(const MessageRecord& message, QString* error
     // Checked here rather than left to the foreign key, whose error does not say which id.
     if (!prepareAndExec(query,
                         QStringLiteral("SELECT title, title_edited, (SELECT count(*) FROM "
-                                       "messages WHERE conversation_id = ?) FROM conversations "
-                                       "WHERE id = ?"),
-                        {id, id}))
+                                       "messages WHERE conversation_id = ?), (SELECT count(*) "
+                                       "FROM messages WHERE conversation_id = ? AND seq = ?) "
+                                       "FROM conversations WHERE id = ?"),
+                        {id, id, message.seq, id}))
         return rollback(Database::describe(query.lastError()));
     if (!query.next())
         return rollback(noConversation(id));
     const QString oldTitle = query.value(0).toString();
     const bool titleEdited = query.value(1).toInt() != 0;
     outcome.firstMessage = query.value(2).toInt() == 0;
+    outcome.newMessage = query.value(3).toInt() == 0;
     query.finish();
 
     const qint64 now = nowMs();

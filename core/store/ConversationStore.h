@@ -64,6 +64,7 @@ public:
     struct SaveOutcome
     {
         bool firstMessage = false; // the conversation had no message before
+        bool newMessage = false;   // not an update of a message saved before (streaming)
         bool titleChanged = false;
     };
     bool saveMessage(const MessageRecord& message, QString* error, SaveOutcome& outcome);

@@ -172,8 +172,9 @@ void HistoryService::saveMessage(const MessageRecord& message)
     m_unsavedMessages.remove(key);
     if (wasUnsaved)
         emit messageSaved(message.conversationId, message.seq);
-    // Streaming answers are saved often; the listing only changes on a first message or title.
-    if (outcome.firstMessage || outcome.titleChanged)
+    // Streaming answers are saved often; the listing only changes on a new message (which moves
+    // the conversation to the top) or title, not on every update of a streaming one.
+    if (outcome.newMessage || outcome.titleChanged)
         emit conversationsChanged();
     // The disk has room again: what waited goes now.
     if (!writeUnsaved())

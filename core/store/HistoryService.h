@@ -59,8 +59,8 @@ signals:
     void listed(const QString& search, const QList<adminchat::ConversationRecord>& conversations);
     void loaded(const adminchat::ConversationRecord& conversation,
                 const QList<adminchat::MessageRecord>& messages);
-    // The listing may have changed (create, rename, delete, restore, a message's first save or
-    // a title change); the sidebar lists again. Not emitted for every streaming save.
+    // The listing may have changed (create, rename, delete, restore, a new message's first save
+    // or a title change); the sidebar lists again. Not emitted for every streaming save.
     void conversationsChanged();
     void exported(const QString& path, const QString& error); // error empty on success
     // A message could not be written and is kept in memory (once, until it is written).
