@@ -110,6 +110,33 @@ const std::vector<QStringList>& DatabaseSchema::steps()
             QStringLiteral(
                 "INSERT INTO rollup_state SELECT 1, 0, coalesce(max(id), 0) FROM requests"),
         },
+        // 7: a conversation's request parameters and preset; an answer's own figures and
+        // finish_reason, since the request rows they were read from are pruned after the
+        // retention period. Answers saved before get them from the rows still kept.
+        {
+            QStringLiteral("ALTER TABLE conversations ADD COLUMN preset TEXT NOT NULL DEFAULT ''"),
+            QStringLiteral(
+                "ALTER TABLE conversations ADD COLUMN parameters TEXT NOT NULL DEFAULT ''"),
+            QStringLiteral("ALTER TABLE messages ADD COLUMN ttft_ms REAL"),
+            QStringLiteral("ALTER TABLE messages ADD COLUMN tokens_per_s REAL"),
+            QStringLiteral("ALTER TABLE messages ADD COLUMN e2e_ms REAL"),
+            QStringLiteral("ALTER TABLE messages ADD COLUMN category TEXT NOT NULL DEFAULT ''"),
+            QStringLiteral(
+                "ALTER TABLE messages ADD COLUMN finish_reason TEXT NOT NULL DEFAULT ''"),
+            QStringLiteral(R"(UPDATE messages SET
+    ttft_ms = (SELECT r.ttft_ms FROM requests r WHERE r.request_uid = messages.request_uid),
+    tokens_per_s = (SELECT r.tokens_per_s FROM requests r
+                    WHERE r.request_uid = messages.request_uid),
+    e2e_ms = (SELECT r.e2e_ms FROM requests r WHERE r.request_uid = messages.request_uid),
+    category = coalesce((SELECT r.category FROM requests r
+                         WHERE r.request_uid = messages.request_uid), ''),
+    finish_reason = coalesce((SELECT CASE WHEN r.status IN ('length', 'content_filter',
+                                                            'tool_calls')
+                                          THEN r.status ELSE '' END
+                              FROM requests r WHERE r.request_uid = messages.request_uid), '')
+WHERE role = 'assistant' AND request_uid <> ''
+    AND EXISTS (SELECT 1 FROM requests r WHERE r.request_uid = messages.request_uid))"),
+        },
     };
     return steps;
 }
