@@ -41,6 +41,42 @@ std::optional<QString> readPrediction(const QString& path, QString* error)
     return std::nullopt;
 }
 
+// The single parameters; each invalid value is refused with a line naming its option.
+bool readParameters(const QCommandLineParser& parser, RequestParameters& p, QString* error)
+{
+    auto given = [&parser](const char* name) {
+        return parser.isSet(QLatin1String(name));
+    };
+    auto value = [&parser](const char* name) {
+        return parser.value(QLatin1String(name));
+    };
+    p.system = value("system");
+    if (given("temperature") && !(p.temperature = RequestParameters::parseTemperature(
+                                      value("temperature"), "--temperature", error)))
+        return false;
+    if (given("top-p") &&
+        !(p.topP = RequestParameters::parseTopP(value("top-p"), "--top-p", error)))
+        return false;
+    if (given("max-tokens") && !(p.maxTokens = RequestParameters::parseMaxTokens(
+                                     value("max-tokens"), "--max-tokens", error)))
+        return false;
+    if (given("seed") && !(p.seed = RequestParameters::parseSeed(value("seed"), "--seed", error)))
+        return false;
+    if (given("reasoning-effort")) {
+        const auto effort = RequestParameters::parseReasoningEffort(value("reasoning-effort"),
+                                                                    "--reasoning-effort", error);
+        if (!effort)
+            return false;
+        p.reasoningEffort = *effort;
+    }
+    p.stop = parser.values(QStringLiteral("stop"));
+    if (p.stop.contains(QString())) {
+        *error = QStringLiteral("--stop needs a non-empty sequence");
+        return false;
+    }
+    return true;
+}
+
 } // namespace
 
 std::optional<AskOptions> AskOptions::parse(const QStringList& arguments, QString* error,
@@ -61,11 +97,26 @@ std::optional<AskOptions> AskOptions::parse(const QStringList& arguments, QStrin
         {QStringLiteral("model"),
          QStringLiteral("Model (default: the profile's, else the first one the endpoint lists)."),
          QStringLiteral("M")},
+        {QStringLiteral("preset"),
+         QStringLiteral("Parameter preset (saved in the window); the options below override "
+                        "its fields. Without one, a new conversation takes the default preset "
+                        "for its profile and model, a continued one keeps its parameters."),
+         QStringLiteral("NAME")},
         {QStringLiteral("system"), QStringLiteral("System prompt."), QStringLiteral("TEXT")},
-        {QStringLiteral("max-tokens"), QStringLiteral("Maximum output tokens."),
-         QStringLiteral("N")},
-        {QStringLiteral("temperature"), QStringLiteral("Sampling temperature."),
+        {QStringLiteral("temperature"), QStringLiteral("Sampling temperature, 0 to 2."),
          QStringLiteral("T")},
+        {QStringLiteral("top-p"), QStringLiteral("Nucleus sampling top_p, 0 to 1."),
+         QStringLiteral("P")},
+        {QStringLiteral("max-tokens"), QStringLiteral("Maximum output tokens, at least 1."),
+         QStringLiteral("N")},
+        {QStringLiteral("stop"), QStringLiteral("A stop sequence; repeat the option for several."),
+         QStringLiteral("TEXT")},
+        {QStringLiteral("seed"), QStringLiteral("Sampling seed (an integer)."),
+         QStringLiteral("N")},
+        {QStringLiteral("reasoning-effort"),
+         QStringLiteral("Reasoning effort for models that take it: none, minimal, low, medium, "
+                        "high or xhigh."),
+         QStringLiteral("E")},
         {QStringLiteral("connect-timeout"),
          QStringLiteral("Seconds to connect and send the request (default 10)."),
          QStringLiteral("S")},
@@ -114,7 +165,9 @@ std::optional<AskOptions> AskOptions::parse(const QStringList& arguments, QStrin
         return std::nullopt;
     }
     options.model = parser.value(QStringLiteral("model"));
-    options.system = parser.value(QStringLiteral("system"));
+    options.preset = parser.value(QStringLiteral("preset"));
+    if (!readParameters(parser, options.parameters, error))
+        return std::nullopt;
     options.stream = !parser.isSet(QStringLiteral("no-stream"));
     options.showReasoning = parser.isSet(QStringLiteral("reasoning"));
     options.json = parser.isSet(QStringLiteral("json"));
@@ -126,26 +179,6 @@ std::optional<AskOptions> AskOptions::parse(const QStringList& arguments, QStrin
         return std::nullopt;
     }
 
-    if (parser.isSet(QStringLiteral("max-tokens"))) {
-        bool ok = false;
-        const int maxTokens = parser.value(QStringLiteral("max-tokens")).toInt(&ok);
-        if (!ok || maxTokens <= 0) {
-            *error = QStringLiteral("--max-tokens needs a positive integer, got \"%1\"")
-                         .arg(parser.value(QStringLiteral("max-tokens")));
-            return std::nullopt;
-        }
-        options.maxTokens = maxTokens;
-    }
-    if (parser.isSet(QStringLiteral("temperature"))) {
-        bool ok = false;
-        const double temperature = parser.value(QStringLiteral("temperature")).toDouble(&ok);
-        if (!ok || temperature < 0 || temperature > 2) {
-            *error = QStringLiteral("--temperature needs a number from 0 to 2, got \"%1\"")
-                         .arg(parser.value(QStringLiteral("temperature")));
-            return std::nullopt;
-        }
-        options.temperature = temperature;
-    }
     if (parser.isSet(QStringLiteral("predict-file"))) {
         options.prediction = readPrediction(parser.value(QStringLiteral("predict-file")), error);
         if (!options.prediction)

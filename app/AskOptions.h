@@ -1,5 +1,7 @@
 #pragma once
 
+#include "openai/RequestParameters.h"
+
 #include <QString>
 #include <QStringList>
 #include <optional>
@@ -12,9 +14,10 @@ struct AskOptions
     QString profile; // a saved profile, "Environment" or "Demo"
     QString baseUrl; // when no profile: --base-url or $OPENAI_BASE_URL
     QString model;
-    QString system;
-    std::optional<int> maxTokens;
-    std::optional<double> temperature;
+    QString preset; // --preset: a saved parameter preset, under the options below
+    // --system, --temperature, --top-p, --max-tokens, --stop, --seed, --reasoning-effort: only
+    // the fields given are set.
+    RequestParameters parameters;
     std::optional<int> connectTimeoutMs;
     std::optional<int> idleTimeoutMs;
     std::optional<int> totalTimeoutMs;

@@ -3,6 +3,7 @@
 #include "CommandLine.h"
 #include "chat/RequestFinisher.h"
 #include "chat/SessionRecorder.h"
+#include "endpoints/PresetStore.h"
 #include "endpoints/ProfileStore.h"
 #include "metrics/MetricsRecord.h"
 #include "metrics/TraceJson.h"
@@ -39,9 +40,6 @@ QString recordMetrics(MetricsRecord record)
 AskRun::AskRun(AskOptions options, QObject* parent)
     : QObject(parent), m_options(std::move(options)), m_session(&m_client)
 {
-    m_session.setSystemPrompt(m_options.system);
-    m_session.setMaxTokens(m_options.maxTokens);
-    m_session.setTemperature(m_options.temperature);
     m_session.setStreaming(m_options.stream);
     m_session.setCategoryRule(AppSettings().categoryRule());
     connect(&m_session, &ChatSession::entryAppended, this, &AskRun::onEntryAppended);
@@ -143,6 +141,7 @@ bool AskRun::openHistory()
         m_session.setConversationId(id);
         if (!conversation->model.isEmpty())
             m_session.setModel(conversation->model);
+        m_session.setParameters(conversation->preset, conversation->parameters);
     }
 
     if (m_options.save) {
@@ -217,8 +216,44 @@ void AskRun::chooseModelAndSend()
     fetcher->start();
 }
 
+bool AskRun::chooseParameters()
+{
+    const bool continuing = m_options.continueLast || !m_options.conversation.isEmpty();
+    QString preset = m_session.presetName();
+    RequestParameters base = m_session.parameters();
+    PresetStore presets;
+    if (!m_options.preset.isEmpty()) {
+        const std::optional<ParameterPreset> named = presets.find(m_options.preset);
+        if (!named) {
+            fail(QStringLiteral("no preset \"%1\"").arg(m_options.preset), 2);
+            return false;
+        }
+        preset = named->name;
+        base = named->parameters;
+    } else if (!continuing) {
+        if (const auto fallback = presets.defaultFor(m_session.profileName(), m_session.model())) {
+            preset = fallback->name;
+            base = fallback->parameters;
+        }
+    }
+    const RequestParameters chosen = base.overriddenBy(m_options.parameters);
+    const bool changed = chosen != m_session.parameters() || preset != m_session.presetName();
+    m_session.setParameters(preset, chosen);
+    // A continued conversation goes on with what this answer was asked with.
+    if (changed && continuing && m_history) {
+        QString error;
+        if (!m_history->setParameters(m_session.conversationId(), preset, chosen, &error))
+            writeErr(QStringLiteral("warning: the conversation's new parameters were not "
+                                    "saved: %1\n")
+                         .arg(error));
+    }
+    return true;
+}
+
 void AskRun::send()
 {
+    if (!chooseParameters())
+        return;
     m_session.setNextPrediction(m_options.prediction);
     if (!m_session.send(m_options.prompt))
         fail(QStringLiteral("the prompt could not be sent"));

@@ -33,6 +33,9 @@ private:
                      const QString& defaultModel);
     bool openHistory();
     void chooseModelAndSend();
+    // The preset (named, else the default for a new conversation), the conversation's own
+    // parameters when continuing, and the single options over them. False when it failed.
+    bool chooseParameters();
     void send();
     void onEntryAppended(int index, const QString& content, const QString& reasoning);
     enum class Stream

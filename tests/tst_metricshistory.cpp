@@ -71,14 +71,22 @@ private slots:
             QVERIFY(seed.open());
             QVERIFY(seed.insert(records));
         }
-        // As the previous release left it: no rollup tables, schema version 5.
+        // As the previous release left it: no rollup tables nor the columns of later steps,
+        // schema version 5.
         {
             QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), "older");
             db.setDatabaseName(m_path);
             QVERIFY(db.open());
             QSqlQuery query(db);
             for (const char* sql :
-                 {"DROP TABLE rollups", "DROP TABLE rollup_state", "PRAGMA user_version = 5"})
+                 {"DROP TABLE rollups", "DROP TABLE rollup_state",
+                  "ALTER TABLE conversations DROP COLUMN preset",
+                  "ALTER TABLE conversations DROP COLUMN parameters",
+                  "ALTER TABLE messages DROP COLUMN ttft_ms",
+                  "ALTER TABLE messages DROP COLUMN tokens_per_s",
+                  "ALTER TABLE messages DROP COLUMN e2e_ms",
+                  "ALTER TABLE messages DROP COLUMN category",
+                  "ALTER TABLE messages DROP COLUMN finish_reason", "PRAGMA user_version = 5"})
                 QVERIFY2(query.exec(QString::fromLatin1(sql)), sql);
             query.finish();
             db.close();

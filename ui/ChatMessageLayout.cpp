@@ -43,6 +43,10 @@ QString metricsLine(const ChatEntry& entry)
         parts << QStringLiteral("%1 tok/s").arg(*m.tokensPerSecond, 0, 'f', 1);
     if (m.e2eMs)
         parts << QStringLiteral("E2E ") + duration(*m.e2eMs);
+    if (entry.state == ChatEntry::State::Done)
+        parts << categoryName(m.category);
+    if (entry.finishReason == QLatin1String("length"))
+        parts << tr("cut at max tokens");
     return parts.join(QStringLiteral(" · "));
 }
 

@@ -62,8 +62,10 @@ ChatSession* ConversationController::create(const QString& id, bool stored)
                 return std::nullopt;
             return m_experiment->steer(s.experiment(), s.variant(), uid);
         });
-    if (!stored)
+    if (!stored) {
         assignExperiment(session);
+        applyDefaultPreset(session);
+    }
 
     m_display->attach(session);
     m_persistence->attach(session, stored, m_display->displayLag(session));
@@ -102,6 +104,7 @@ void ConversationController::show(ChatSession* session)
     m_display->show(session, m_persistence->notSaved(session->conversationId()));
     emit busyChanged(session->isBusy());
     emit currentChanged(session->conversationId(), session->profileName(), session->model());
+    emit parametersChanged(session->presetName(), session->parameters());
     if (previous && previous != session)
         release(previous->conversationId());
 }
@@ -119,6 +122,7 @@ void ConversationController::forget(const QString& id)
     ChatSession* session = m_open.take(id);
     if (!session)
         return;
+    m_parametersByHand.remove(id);
     m_persistence->detach(id);
     m_display->detach(session);
     session->deleteLater(); // owns its recorder and pacer
@@ -160,6 +164,7 @@ void ConversationController::onLoaded(const ConversationRecord& conversation,
         entries.append(SessionRecorder::toChatEntry(message));
     ChatSession* session = create(conversation.id, true);
     session->setExperiment(conversation.experiment, conversation.variant);
+    session->setParameters(conversation.preset, conversation.parameters);
     session->setProfileName(conversation.profile.isEmpty() ? m_profile : conversation.profile);
     if (!conversation.model.isEmpty())
         session->setModel(conversation.model);
@@ -177,6 +182,8 @@ void ConversationController::setEndpoint(const EndpointConfig& endpoint, const Q
     const bool changed = session->profileName() != profile;
     session->setEndpoint(endpoint);
     session->setProfileName(profile);
+    if (changed)
+        applyDefaultPreset(session);
     if (changed && !session->entries().isEmpty())
         m_persistence->setProfileAndModel(session->conversationId(), profile, session->model());
 }
@@ -188,8 +195,48 @@ void ConversationController::setModel(const QString& model)
     if (!session || session->model() == model)
         return;
     session->setModel(model);
+    applyDefaultPreset(session);
     if (!session->entries().isEmpty())
         m_persistence->setProfileAndModel(session->conversationId(), session->profileName(), model);
+}
+
+void ConversationController::setParameters(const QString& preset,
+                                           const RequestParameters& parameters)
+{
+    ChatSession* session = current();
+    if (!session)
+        return;
+    m_parametersByHand.insert(session->conversationId());
+    session->setParameters(preset, parameters);
+    // A conversation not stored yet gets them with its row (SessionRecorder).
+    if (m_persistence->isStored(session->conversationId()))
+        m_persistence->setParameters(session->conversationId(), preset, parameters);
+    emit parametersChanged(preset, parameters);
+}
+
+void ConversationController::setDefaultPreset(DefaultPreset defaultPreset)
+{
+    m_defaultPreset = std::move(defaultPreset);
+    if (ChatSession* session = current())
+        applyDefaultPreset(session);
+}
+
+void ConversationController::applyDefaultPreset(ChatSession* session)
+{
+    // Only a conversation yet to be sent whose parameters nobody chose follows the default.
+    if (!m_defaultPreset || !session->entries().isEmpty() ||
+        m_parametersByHand.contains(session->conversationId()) ||
+        m_persistence->isStored(session->conversationId()))
+        return;
+    const std::optional<ParameterPreset> preset =
+        m_defaultPreset(session->profileName(), session->model());
+    const QString name = preset ? preset->name : QString();
+    const RequestParameters parameters = preset ? preset->parameters : RequestParameters();
+    if (name == session->presetName() && parameters == session->parameters())
+        return;
+    session->setParameters(name, parameters);
+    if (session == current())
+        emit parametersChanged(name, parameters);
 }
 
 void ConversationController::setExperiment(std::shared_ptr<const ExperimentSteering> experiment)

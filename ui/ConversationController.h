@@ -1,6 +1,7 @@
 #pragma once
 
 #include "ChatView.h"
+#include "endpoints/ParameterPreset.h"
 #include "metrics/LatencyCategory.h"
 #include "net/EndpointConfig.h"
 #include "settings/AppSettings.h"
@@ -8,7 +9,10 @@
 
 #include <QHash>
 #include <QObject>
+#include <QSet>
+#include <functional>
 #include <memory>
+#include <optional>
 
 namespace adminchat {
 
@@ -54,6 +58,14 @@ public:
     void setExperiment(std::shared_ptr<const ExperimentSteering> experiment);
     const ExperimentSteering* experiment() const { return m_experiment.get(); }
 
+    // The request parameters of the current conversation, from its next request on (saved with
+    // it). A new conversation starts with the default preset for its profile and model, asked
+    // of defaultPreset, until its first message or a choice by hand.
+    void setParameters(const QString& preset, const RequestParameters& parameters);
+    using DefaultPreset =
+        std::function<std::optional<ParameterPreset>(const QString& profile, const QString& model)>;
+    void setDefaultPreset(DefaultPreset defaultPreset);
+
     bool send(const QString& text);
     bool editAndResend(int index, const QString& text);
     void onViewAction(int index, ChatView::Action action);
@@ -68,6 +80,8 @@ signals:
     void currentChanged(const QString& id, const QString& profile, const QString& model);
     void busyChanged(bool busy); // of the current conversation
     void editRequested(int index, const QString& text);
+    // Of the current conversation: another is shown, or its parameters changed.
+    void parametersChanged(const QString& preset, const adminchat::RequestParameters& parameters);
     void requestCompleted(const adminchat::RequestTrace& trace,
                           const adminchat::RequestMetrics& metrics);
 
@@ -79,6 +93,7 @@ private:
     void onLoaded(const ConversationRecord& conversation, const QList<MessageRecord>& messages);
     void toggleRating(int index, int rating);
     void assignExperiment(ChatSession* session) const; // a conversation not stored yet
+    void applyDefaultPreset(ChatSession* session);     // while it has no message
 
     ChatClient* m_client;
     ConversationPersistence* m_persistence;
@@ -90,6 +105,8 @@ private:
     QString m_model;
     CategoryRule m_categoryRule;
     std::shared_ptr<const ExperimentSteering> m_experiment;
+    DefaultPreset m_defaultPreset;
+    QSet<QString> m_parametersByHand; // conversations whose parameters were chosen by hand
 };
 
 } // namespace adminchat

@@ -10,6 +10,7 @@
 #include "ExperimentController.h"
 #include "ExportFolder.h"
 #include "MetricsPanelController.h"
+#include "ParametersBar.h"
 #include "ProfileEditorDialog.h"
 #include "chat/ChatSession.h"
 #include "chat/ConversationPersistence.h"
@@ -220,6 +221,8 @@ QWidget* MainWindow::buildChatPage()
 {
     auto* central = new QWidget(this);
     auto* layout = new QVBoxLayout(central);
+    m_parametersBar = new ParametersBar(m_profiles->fileName(), central);
+    layout->addWidget(m_parametersBar);
     m_chatView = new ChatView(central);
     m_chatView->setObjectName(QStringLiteral("chatView"));
     layout->addWidget(m_chatView, 1);
@@ -267,6 +270,7 @@ void MainWindow::connectConversations()
 {
     ConversationController* c = m_conversations;
     connect(m_stopButton, &QPushButton::clicked, c, &ConversationController::stop);
+    m_parametersBar->attach(c);
     connect(c, &ConversationController::busyChanged, this, &MainWindow::onBusyChanged);
     connect(c, &ConversationController::requestCompleted, this, &MainWindow::onRequestCompleted);
     connect(c, &ConversationController::editRequested, this, &MainWindow::beginEdit);

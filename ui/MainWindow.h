@@ -28,6 +28,7 @@ class KeyStore;
 class MetricsPanelController;
 class MetricsThread;
 class NetworkThread;
+class ParametersBar;
 class ProfileEditorDialog;
 class ProfileStore;
 struct RequestMetrics;
@@ -106,6 +107,7 @@ private:
     ConversationSidebar* m_sidebar = nullptr;
     EndpointPicker* m_picker = nullptr;
     DashboardWidget* m_dashboard = nullptr;
+    ParametersBar* m_parametersBar = nullptr;
     ChatView* m_chatView = nullptr;
     QLabel* m_editBanner = nullptr;
     ComposerEdit* m_composer = nullptr;

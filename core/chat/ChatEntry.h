@@ -35,8 +35,11 @@ struct ChatEntry
     quint64 requestId = 0; // this process's request, while it runs
     QString requestUid;    // links the answer to its metrics record, across restarts
     std::optional<ApiError> error;
-    std::optional<RequestMetrics> metrics; // only for answers of this run
-    std::optional<int> rating;             // +1, -1
+    // This run's answers have every figure; a stored answer has those kept with it (TTFT,
+    // tokens/s, E2E, category), none for answers saved before they were kept.
+    std::optional<RequestMetrics> metrics;
+    QString finishReason;      // the server's; "length" when cut at max tokens
+    std::optional<int> rating; // +1, -1
     // A/B experiment labels of the request that produced an answer; empty outside experiments.
     QString experiment;
     QString variant;

@@ -26,6 +26,12 @@ void ChatSession::setExperiment(const QString& experiment, const QString& varian
     m_variant = experiment.isEmpty() ? QString() : variant;
 }
 
+void ChatSession::setParameters(const QString& preset, const RequestParameters& parameters)
+{
+    m_preset = preset;
+    m_parameters = parameters;
+}
+
 const ChatEntry* ChatSession::entryForRequest(const QString& requestUid) const
 {
     if (requestUid.isEmpty())
@@ -128,8 +134,8 @@ void ChatSession::stop()
 QList<ChatMessage> ChatSession::historyBefore(int end) const
 {
     QList<ChatMessage> messages;
-    if (!m_systemPrompt.isEmpty())
-        messages.append({QStringLiteral("system"), m_systemPrompt});
+    if (!m_parameters.system.isEmpty())
+        messages.append({QStringLiteral("system"), m_parameters.system});
     for (int i = 0; i < end && i < m_entries.size(); ++i) {
         const ChatEntry& entry = m_entries[i];
         // Failed and cancelled answers are shown, but the model never said them in full.
@@ -155,8 +161,7 @@ void ChatSession::startAnswer(QList<ChatMessage> messages, const QString& previo
 {
     ChatRequest request;
     request.model = m_model;
-    request.maxTokens = m_maxTokens;
-    request.temperature = m_temperature;
+    m_parameters.applyTo(request);
     request.stream = m_stream;
 
     ChatEntry answer;
@@ -278,6 +283,7 @@ void ChatSession::onRequestMeasured(quint64 id, const RequestTrace& trace,
             entry.endpoint = trace.endpoint;
         entry.error = trace.error;
         entry.metrics = metrics;
+        entry.finishReason = trace.finishReason;
         if (!trace.error)
             entry.state = ChatEntry::State::Done;
         else if (trace.error->kind == ApiError::Kind::Cancelled)

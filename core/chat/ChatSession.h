@@ -7,6 +7,7 @@
 #include "net/RequestTrace.h"
 #include "openai/ChatMessage.h"
 #include "openai/ChunkUpdate.h"
+#include "openai/RequestParameters.h"
 
 #include <QList>
 #include <QObject>
@@ -40,9 +41,17 @@ public:
     const EndpointConfig& endpoint() const { return m_endpoint; }
     void setModel(const QString& model) { m_model = model; }
     const QString& model() const { return m_model; }
-    void setSystemPrompt(const QString& prompt) { m_systemPrompt = prompt; }
-    void setMaxTokens(std::optional<int> maxTokens) { m_maxTokens = maxTokens; }
-    void setTemperature(std::optional<double> temperature) { m_temperature = temperature; }
+    // What every request of this conversation is sent with (unset fields are not sent), and the
+    // preset they came from, empty when set by hand. Applies from the next request on.
+    void setParameters(const QString& preset, const RequestParameters& parameters);
+    const RequestParameters& parameters() const { return m_parameters; }
+    const QString& presetName() const { return m_preset; }
+    void setSystemPrompt(const QString& prompt) { m_parameters.system = prompt; }
+    void setMaxTokens(std::optional<int> maxTokens) { m_parameters.maxTokens = maxTokens; }
+    void setTemperature(std::optional<double> temperature)
+    {
+        m_parameters.temperature = temperature;
+    }
     void setStreaming(bool stream) { m_stream = stream; } // false: one JSON answer at the end
     void setCategoryRule(const CategoryRule& rule) { m_categoryRule = rule; }
 
@@ -126,9 +135,8 @@ private:
     QString m_profileName;
     EndpointConfig m_endpoint;
     QString m_model;
-    QString m_systemPrompt;
-    std::optional<int> m_maxTokens;
-    std::optional<double> m_temperature;
+    RequestParameters m_parameters;
+    QString m_preset;
     bool m_stream = true;
     CategoryRule m_categoryRule;
     QString m_experiment;

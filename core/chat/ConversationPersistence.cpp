@@ -119,6 +119,14 @@ void ConversationPersistence::setProfileAndModel(const QString& conversationId,
     });
 }
 
+void ConversationPersistence::setParameters(const QString& conversationId, const QString& preset,
+                                            const RequestParameters& parameters)
+{
+    post(m_history, [conversationId, preset, parameters](HistoryService* h) {
+        h->setParameters(conversationId, preset, parameters);
+    });
+}
+
 void ConversationPersistence::markDeleted(const QString& conversationId)
 {
     post(m_history, [conversationId](HistoryService* h) { h->markDeleted(conversationId); });

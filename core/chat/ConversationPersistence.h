@@ -40,6 +40,8 @@ public:
     void load(const QString& conversationId); // answered by loaded()
     void setProfileAndModel(const QString& conversationId, const QString& profile,
                             const QString& model);
+    void setParameters(const QString& conversationId, const QString& preset,
+                       const RequestParameters& parameters);
     void markDeleted(const QString& conversationId);
     void retryUnsaved();
     // Satisfaction in the metrics: the record of the request that produced a rated answer.

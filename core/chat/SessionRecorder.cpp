@@ -103,6 +103,8 @@ void SessionRecorder::ensureConversation()
     conversation.model = m_session->model();
     conversation.experiment = m_session->experiment();
     conversation.variant = m_session->variant();
+    conversation.preset = m_session->presetName();
+    conversation.parameters = m_session->parameters();
     conversation.createdUtc = QDateTime::currentDateTimeUtc();
     conversation.updatedUtc = conversation.createdUtc;
     m_conversationStored = true;
@@ -141,6 +143,13 @@ MessageRecord SessionRecorder::toMessageRecord(const ChatEntry& entry,
     message.rating = entry.rating;
     message.experiment = entry.experiment;
     message.variant = entry.variant;
+    if (entry.metrics && entry.role == ChatEntry::Role::Assistant) {
+        message.ttftMs = entry.metrics->ttftMs;
+        message.tokensPerSecond = entry.metrics->tokensPerSecond;
+        message.e2eMs = entry.metrics->e2eMs;
+        message.category = entry.metrics->category;
+    }
+    message.finishReason = entry.finishReason;
     return message;
 }
 
@@ -163,6 +172,16 @@ ChatEntry SessionRecorder::toChatEntry(const MessageRecord& message)
     entry.rating = message.rating;
     entry.experiment = message.experiment;
     entry.variant = message.variant;
+    entry.finishReason = message.finishReason;
+    // The figures kept with the answer; an answer saved before they were kept has none.
+    if (message.ttftMs || message.tokensPerSecond || message.e2eMs || message.category) {
+        RequestMetrics metrics;
+        metrics.ttftMs = message.ttftMs;
+        metrics.tokensPerSecond = message.tokensPerSecond;
+        metrics.e2eMs = message.e2eMs;
+        metrics.category = message.category.value_or(LatencyCategory::Error);
+        entry.metrics = metrics;
+    }
     return entry;
 }
 

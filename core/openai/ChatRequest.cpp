@@ -29,8 +29,16 @@ QByteArray ChatRequest::toJson() const
     // Unset sampling parameters are left out so that the server's defaults apply.
     if (temperature)
         body.insert(QStringLiteral("temperature"), *temperature);
+    if (topP)
+        body.insert(QStringLiteral("top_p"), *topP);
     if (maxTokens)
         body.insert(QStringLiteral("max_tokens"), *maxTokens);
+    if (!stop.isEmpty())
+        body.insert(QStringLiteral("stop"), QJsonArray::fromStringList(stop));
+    if (seed)
+        body.insert(QStringLiteral("seed"), *seed);
+    if (!reasoningEffort.isEmpty())
+        body.insert(QStringLiteral("reasoning_effort"), reasoningEffort);
     if (prediction)
         body.insert(QStringLiteral("prediction"),
                     QJsonObject{{QStringLiteral("type"), QStringLiteral("content")},

@@ -5,6 +5,7 @@
 #include <QByteArray>
 #include <QList>
 #include <QString>
+#include <QStringList>
 #include <optional>
 
 namespace adminchat {
@@ -16,6 +17,10 @@ struct ChatRequest
     QList<ChatMessage> messages;
     std::optional<double> temperature;
     std::optional<int> maxTokens;
+    std::optional<double> topP;
+    QStringList stop; // stop sequences; none sent when empty
+    std::optional<qint64> seed;
+    QString reasoningEffort; // "low", "medium", ...; not sent when empty
     bool stream = true;
     // stream_options.include_usage; only sent when streaming. false leaves stream_options out
     // entirely, for servers that reject the field (EndpointConfig::sendStreamOptions).
@@ -26,7 +31,7 @@ struct ChatRequest
     std::optional<QString> prediction;
 
     // Compact JSON: {"model", "messages", "stream", "stream_options"?, "temperature"?,
-    // "max_tokens"?, "prediction"?}.
+    // "top_p"?, "max_tokens"?, "stop"?, "seed"?, "reasoning_effort"?, "prediction"?}.
     QByteArray toJson() const;
     // Whether toJson() carries "stream_options".
     bool sendsStreamOptions() const { return stream && includeUsage; }

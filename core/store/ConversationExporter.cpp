@@ -5,6 +5,7 @@
 #include <QJsonObject>
 #include <QStringList>
 #include <algorithm>
+#include <cmath>
 
 namespace adminchat {
 
@@ -38,6 +39,18 @@ QString fenced(const QString& body, const QString& language)
            QLatin1Char('\n');
 }
 
+QString duration(double ms)
+{
+    return ms < 1000 ? QStringLiteral("%1 ms").arg(qRound(ms))
+                     : QStringLiteral("%1 s").arg(ms / 1000.0, 0, 'f', 1);
+}
+
+// Milliseconds to the microsecond, as `ask --json` prints them.
+QJsonValue optionalNumber(const std::optional<double>& value)
+{
+    return value ? QJsonValue(std::round(*value * 1000.0) / 1000.0) : QJsonValue();
+}
+
 QString prettyToolCalls(const QString& json)
 {
     const QJsonDocument document = QJsonDocument::fromJson(json.toUtf8());
@@ -47,6 +60,31 @@ QString prettyToolCalls(const QString& json)
 }
 
 } // namespace
+
+QString ConversationExporter::parametersLine(const ConversationRecord& conversation)
+{
+    QString line = conversation.parameters.summary();
+    if (!conversation.preset.isEmpty())
+        line += (line.isEmpty() ? QString() : QStringLiteral(" · ")) +
+                QStringLiteral("preset %1").arg(conversation.preset);
+    return line;
+}
+
+QString ConversationExporter::figuresLine(const MessageRecord& message)
+{
+    QStringList parts;
+    if (message.ttftMs)
+        parts << QStringLiteral("TTFT ") + duration(*message.ttftMs);
+    if (message.tokensPerSecond)
+        parts << QStringLiteral("%1 tok/s").arg(*message.tokensPerSecond, 0, 'f', 1);
+    if (message.e2eMs)
+        parts << QStringLiteral("E2E ") + duration(*message.e2eMs);
+    if (message.category)
+        parts << categoryName(*message.category);
+    if (!message.variant.isEmpty())
+        parts << QStringLiteral("variant %1").arg(message.variant);
+    return parts.join(QStringLiteral(" · "));
+}
 
 QString ConversationExporter::toMarkdown(const ConversationRecord& conversation,
                                          const QList<MessageRecord>& messages)
@@ -66,6 +104,11 @@ QString ConversationExporter::toMarkdown(const ConversationRecord& conversation,
         meta << QStringLiteral("experiment %1, variant %2")
                     .arg(conversation.experiment, conversation.variant);
     out += meta.join(QStringLiteral(" · ")) + QStringLiteral("\n");
+    if (const QString line = parametersLine(conversation); !line.isEmpty())
+        out += QStringLiteral("\nParameters: %1\n").arg(line);
+    if (!conversation.parameters.system.isEmpty())
+        out += QStringLiteral("\n**System prompt:**\n\n") +
+               fenced(conversation.parameters.system, QStringLiteral("text"));
 
     for (const MessageRecord& m : messages) {
         out += QStringLiteral("\n## %1\n\n").arg(heading(m));
@@ -92,6 +135,10 @@ QString ConversationExporter::toMarkdown(const ConversationRecord& conversation,
             out += QStringLiteral("\n> **Error%1:** %2\n")
                        .arg(kind, m.error.isEmpty() ? QStringLiteral("failed") : m.error);
         }
+        if (m.cutAtMaxTokens())
+            out += QStringLiteral("\n*(cut at max tokens)*\n");
+        if (const QString figures = figuresLine(m); !figures.isEmpty())
+            out += QStringLiteral("\n*%1*\n").arg(figures);
         if (m.rating)
             out += *m.rating > 0 ? QStringLiteral("\nRated: good answer\n")
                                  : QStringLiteral("\nRated: bad answer\n");
@@ -129,6 +176,22 @@ QByteArray ConversationExporter::toJson(const ConversationRecord& conversation,
             o.insert(QStringLiteral("request_uid"), m.requestUid);
         if (m.rating)
             o.insert(QStringLiteral("rating"), *m.rating);
+        if (!m.experiment.isEmpty())
+            o.insert(QStringLiteral("experiment"), m.experiment);
+        if (!m.variant.isEmpty())
+            o.insert(QStringLiteral("variant"), m.variant);
+        if (m.ttftMs || m.tokensPerSecond || m.e2eMs || m.category)
+            o.insert(
+                QStringLiteral("figures"),
+                QJsonObject{{QStringLiteral("ttft_ms"), optionalNumber(m.ttftMs)},
+                            {QStringLiteral("tokens_per_s"), optionalNumber(m.tokensPerSecond)},
+                            {QStringLiteral("e2e_ms"), optionalNumber(m.e2eMs)},
+                            {QStringLiteral("category"),
+                             m.category ? QJsonValue(categoryName(*m.category)) : QJsonValue()}});
+        if (!m.finishReason.isEmpty())
+            o.insert(QStringLiteral("finish_reason"), m.finishReason);
+        if (m.cutAtMaxTokens())
+            o.insert(QStringLiteral("cut_at_max_tokens"), true);
         list.append(o);
     }
     const QJsonObject root{
@@ -140,6 +203,8 @@ QByteArray ConversationExporter::toJson(const ConversationRecord& conversation,
         {QStringLiteral("model"), conversation.model},
         {QStringLiteral("experiment"), conversation.experiment},
         {QStringLiteral("variant"), conversation.variant},
+        {QStringLiteral("preset"), conversation.preset},
+        {QStringLiteral("parameters"), conversation.parameters.toJson()},
         {QStringLiteral("messages"), list},
     };
     return QJsonDocument(root).toJson(QJsonDocument::Indented);

@@ -1,6 +1,8 @@
 #pragma once
 
+#include "metrics/LatencyCategory.h"
 #include "openai/ApiError.h"
+#include "openai/RequestParameters.h"
 
 #include <QDateTime>
 #include <QList>
@@ -20,8 +22,12 @@ struct ConversationRecord
     QDateTime updatedUtc; // last message saved (a rename leaves it)
     QString profile;      // endpoint profile the conversation uses
     QString model;
-    QString experiment;   // A/B experiment the conversation takes part in, else empty
-    QString variant;      // its assigned variant, empty outside experiments
+    QString experiment; // A/B experiment the conversation takes part in, else empty
+    QString variant;    // its assigned variant, empty outside experiments
+    // The parameters its requests are sent with, and the preset they came from (empty when
+    // set by hand). Kept as they were chosen: changing the preset later does not change them.
+    QString preset;
+    RequestParameters parameters;
     int messageCount = 0; // filled by listings
     QString snippet;      // filled by searches: where the text matched, one line
 };
@@ -73,7 +79,15 @@ struct MessageRecord
     std::optional<int> rating; // +1, -1
     QString experiment;        // A/B labels of the request that produced an answer
     QString variant;
+    // An answer's figures, kept with it: the metrics rows they come from are pruned after the
+    // retention period, and a conversation reopened later still shows them.
+    std::optional<double> ttftMs;
+    std::optional<double> tokensPerSecond;
+    std::optional<double> e2eMs;
+    std::optional<LatencyCategory> category;
+    QString finishReason; // the server's; "length" when cut at max tokens
 
+    bool cutAtMaxTokens() const { return finishReason == QLatin1String("length"); }
     bool operator==(const MessageRecord&) const = default;
 };
 

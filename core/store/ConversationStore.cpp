@@ -1,5 +1,6 @@
 #include "store/ConversationStore.h"
 
+#include "store/ConversationRows.h"
 #include "store/ConversationText.h"
 
 #include <QRandomGenerator>
@@ -13,20 +14,16 @@ namespace adminchat {
 
 namespace {
 
-// Column order shared by the conversation SELECTs and readConversation().
-constexpr const char* conversationColumns =
-    "c.id,c.title,c.title_edited,c.created_ms,c.updated_ms,c.profile,c.model,c.experiment,"
-    "c.variant,"
-    "(SELECT count(*) FROM messages m WHERE m.conversation_id = c.id)";
-constexpr int snippetColumn = 10; // a search's extra column, after the conversation columns
-constexpr const char* messageColumns =
-    "conversation_id,seq,role,content,reasoning,tool_calls,model,endpoint,created_ms,status,"
-    "error,error_kind,request_uid,rating,experiment,variant";
+using Rows = ConversationRows;
 
-// Qt binds a null QString as SQL NULL; the text columns are NOT NULL, so send '' instead.
 QVariant text(const QString& value)
 {
-    return value.isNull() ? QVariant(QString(QLatin1String(""))) : QVariant(value);
+    return Rows::text(value);
+}
+
+QDateTime utc(const QVariant& ms)
+{
+    return Rows::utc(ms);
 }
 
 qint64 msOrNow(const QDateTime& time, qint64 now)
@@ -34,57 +31,9 @@ qint64 msOrNow(const QDateTime& time, qint64 now)
     return time.isValid() ? time.toMSecsSinceEpoch() : now;
 }
 
-QDateTime utc(const QVariant& ms)
-{
-    return QDateTime::fromMSecsSinceEpoch(ms.toLongLong(), Qt::UTC);
-}
-
 qint64 nowMs()
 {
     return QDateTime::currentMSecsSinceEpoch();
-}
-
-ConversationRecord readConversation(const QSqlQuery& query)
-{
-    ConversationRecord c;
-    int i = 0;
-    c.id = query.value(i++).toString();
-    c.title = query.value(i++).toString();
-    c.titleEdited = query.value(i++).toInt() != 0;
-    c.createdUtc = utc(query.value(i++));
-    c.updatedUtc = utc(query.value(i++));
-    c.profile = query.value(i++).toString();
-    c.model = query.value(i++).toString();
-    c.experiment = query.value(i++).toString();
-    c.variant = query.value(i++).toString();
-    c.messageCount = query.value(i++).toInt();
-    return c;
-}
-
-MessageRecord readMessage(const QSqlQuery& query)
-{
-    MessageRecord m;
-    int i = 0;
-    m.conversationId = query.value(i++).toString();
-    m.seq = query.value(i++).toInt();
-    // Names this build does not know read as the plainest: a user's message, finished.
-    m.role = roleFromName(query.value(i++).toString()).value_or(MessageRole::User);
-    m.content = query.value(i++).toString();
-    m.reasoning = query.value(i++).toString();
-    m.toolCallsJson = query.value(i++).toString();
-    m.model = query.value(i++).toString();
-    m.endpoint = query.value(i++).toString();
-    m.createdUtc = utc(query.value(i++));
-    m.status = messageStatusFromName(query.value(i++).toString()).value_or(MessageStatus::Done);
-    m.error = query.value(i++).toString();
-    m.errorKind = ApiError::kindFromName(query.value(i++).toString());
-    m.requestUid = query.value(i++).toString();
-    const QVariant rating = query.value(i++);
-    if (!rating.isNull())
-        m.rating = rating.toInt();
-    m.experiment = query.value(i++).toString();
-    m.variant = query.value(i++).toString();
-    return m;
 }
 
 bool prepareAndExec(QSqlQuery& query, const QString& sql, const QVariantList& values)
@@ -174,11 +123,11 @@ bool ConversationStore::create(ConversationRecord& conversation, QString* error)
     c.updatedUtc = utc(msOrNow(c.updatedUtc, c.createdUtc.toMSecsSinceEpoch()));
     const QString sql = QStringLiteral(
         "INSERT INTO conversations (id,title,title_edited,created_ms,updated_ms,profile,model,"
-        "experiment,variant) VALUES (?,?,?,?,?,?,?,?,?)");
+        "experiment,variant,preset,parameters) VALUES (?,?,?,?,?,?,?,?,?,?,?)");
     if (!write(sql,
                {c.id, text(c.title), int(c.titleEdited), c.createdUtc.toMSecsSinceEpoch(),
                 c.updatedUtc.toMSecsSinceEpoch(), text(c.profile), text(c.model),
-                text(c.experiment), text(c.variant)},
+                text(c.experiment), text(c.variant), text(c.preset), text(c.parameters.toText())},
                QStringLiteral("cannot create conversation %1").arg(c.id), {}, error))
         return false;
     c.messageCount = 0;
@@ -195,7 +144,7 @@ std::optional<ConversationRecord> ConversationStore::conversation(const QString&
     }
     QSqlQuery query(m_database.connection());
     const QString sql = QStringLiteral("SELECT %1 FROM conversations c WHERE c.id = ?")
-                            .arg(QLatin1String(conversationColumns));
+                            .arg(QLatin1String(Rows::conversationColumns()));
     if (!prepareAndExec(query, sql, {id})) {
         fail(error, QStringLiteral("cannot read conversation"),
              Database::describe(query.lastError()));
@@ -203,7 +152,7 @@ std::optional<ConversationRecord> ConversationStore::conversation(const QString&
     }
     if (!query.next())
         return std::nullopt;
-    return readConversation(query);
+    return Rows::readConversation(query);
 }
 
 QList<ConversationRecord> ConversationStore::conversations(const QString& search, int limit,
@@ -215,7 +164,7 @@ QList<ConversationRecord> ConversationStore::conversations(const QString& search
         return result;
     }
     // The first matching message's text, for the snippet; NULL when only the title matched.
-    QString sql = QStringLiteral("SELECT %1").arg(QLatin1String(conversationColumns));
+    QString sql = QStringLiteral("SELECT %1").arg(QLatin1String(Rows::conversationColumns()));
     QVariantList values;
     if (!search.isEmpty()) {
         const QString pattern = ConversationText::likeContaining(search);
@@ -242,9 +191,10 @@ QList<ConversationRecord> ConversationStore::conversations(const QString& search
         return result;
     }
     while (query.next()) {
-        ConversationRecord c = readConversation(query);
-        if (!search.isEmpty() && !query.value(snippetColumn).isNull())
-            c.snippet = ConversationText::snippet(query.value(snippetColumn).toString(), search);
+        ConversationRecord c = Rows::readConversation(query);
+        if (!search.isEmpty() && !query.value(Rows::conversationColumnCount).isNull())
+            c.snippet = ConversationText::snippet(
+                query.value(Rows::conversationColumnCount).toString(), search);
         result << c;
     }
     if (query.lastError().isValid()) {
@@ -336,6 +286,14 @@ bool ConversationStore::setProfileAndModel(const QString& id, const QString& pro
                  error);
 }
 
+bool ConversationStore::setParameters(const QString& id, const QString& preset,
+                                      const RequestParameters& parameters, QString* error)
+{
+    return write(QStringLiteral("UPDATE conversations SET preset = ?, parameters = ? WHERE id = ?"),
+                 {text(preset), text(parameters.toText()), id},
+                 QStringLiteral("cannot set the parameters of conversation %1").arg(id), id, error);
+}
+
 bool ConversationStore::markDeleted(const QString& id, QString* error)
 {
     // coalesce: marking twice keeps the first time, so a purge is not put off.
@@ -377,14 +335,14 @@ QList<MessageRecord> ConversationStore::messages(const QString& conversationId,
     query.setForwardOnly(true);
     const QString sql =
         QStringLiteral("SELECT %1 FROM messages WHERE conversation_id = ? ORDER BY seq")
-            .arg(QLatin1String(messageColumns));
+            .arg(QLatin1String(Rows::messageColumns()));
     if (!prepareAndExec(query, sql, {conversationId})) {
         fail(error, QStringLiteral("cannot read messages of conversation %1").arg(conversationId),
              Database::describe(query.lastError()));
         return result;
     }
     while (query.next())
-        result << readMessage(query);
+        result << Rows::readMessage(query);
     return result;
 }
 
@@ -426,35 +384,13 @@ bool ConversationStore::saveMessage(const MessageRecord& message, QString* error
     query.finish();
 
     const qint64 now = nowMs();
-    const QString upsert =
-        QStringLiteral(
-            "INSERT INTO messages (%1) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) "
-            "ON CONFLICT (conversation_id, seq) DO UPDATE SET role = excluded.role, "
-            "content = excluded.content, reasoning = excluded.reasoning, "
-            "tool_calls = excluded.tool_calls, model = excluded.model, "
-            "endpoint = excluded.endpoint, created_ms = excluded.created_ms, "
-            "status = excluded.status, error = excluded.error, error_kind = excluded.error_kind, "
-            "request_uid = excluded.request_uid, rating = excluded.rating, "
-            "experiment = excluded.experiment, variant = excluded.variant")
-            .arg(QLatin1String(messageColumns));
-    const QVariantList values = {
-        id,
-        message.seq,
-        roleName(message.role),
-        text(message.content),
-        text(message.reasoning),
-        text(message.toolCallsJson),
-        text(message.model),
-        text(message.endpoint),
-        msOrNow(message.createdUtc, now),
-        messageStatusName(message.status),
-        text(message.error),
-        text(message.errorKind ? ApiError::kindName(*message.errorKind) : QString()),
-        text(message.requestUid),
-        message.rating ? QVariant(*message.rating) : QVariant(),
-        text(message.experiment),
-        text(message.variant),
-    };
+    const QString upsert = QStringLiteral("INSERT INTO messages (%1) VALUES (%2) ON CONFLICT "
+                                          "(conversation_id, seq) DO UPDATE SET %3")
+                               .arg(QLatin1String(Rows::messageColumns()),
+                                    Rows::messagePlaceholders(), Rows::messageUpdates());
+    MessageRecord row = message;
+    row.conversationId = id;
+    const QVariantList values = Rows::messageValues(row, now);
     if (!prepareAndExec(query, upsert, values))
         return rollback(Database::describe(query.lastError()));
 

@@ -49,6 +49,10 @@ public:
     bool rename(const QString& id, const QString& title, QString* error = nullptr);
     bool setProfileAndModel(const QString& id, const QString& profile, const QString& model,
                             QString* error = nullptr);
+    // What the conversation's requests are sent with from now on (RequestParameters), and the
+    // preset they came from (empty: set by hand).
+    bool setParameters(const QString& id, const QString& preset,
+                       const RequestParameters& parameters, QString* error = nullptr);
     // Deleting in the GUI is undoable: markDeleted hides it, restore brings it back, and
     // purgeDeleted removes for good what was marked before a given time.
     bool markDeleted(const QString& id, QString* error = nullptr);

@@ -110,6 +110,30 @@ const std::vector<QStringList>& DatabaseSchema::steps()
             QStringLiteral(
                 "INSERT INTO rollup_state SELECT 1, 0, coalesce(max(id), 0) FROM requests"),
         },
+        // 7: a conversation's request parameters and preset; an answer's own figures and
+        // finish_reason, since the request rows they were read from are pruned after the
+        // retention period. Answers saved before get them from the rows still kept.
+        {
+            QStringLiteral("ALTER TABLE conversations ADD COLUMN preset TEXT NOT NULL DEFAULT ''"),
+            QStringLiteral(
+                "ALTER TABLE conversations ADD COLUMN parameters TEXT NOT NULL DEFAULT ''"),
+            QStringLiteral("ALTER TABLE messages ADD COLUMN ttft_ms REAL"),
+            QStringLiteral("ALTER TABLE messages ADD COLUMN tokens_per_s REAL"),
+            QStringLiteral("ALTER TABLE messages ADD COLUMN e2e_ms REAL"),
+            QStringLiteral("ALTER TABLE messages ADD COLUMN category TEXT NOT NULL DEFAULT ''"),
+            QStringLiteral(
+                "ALTER TABLE messages ADD COLUMN finish_reason TEXT NOT NULL DEFAULT ''"),
+            // One join (UPDATE ... FROM, SQLite 3.33), the uid test repeated for requests so
+            // that its partial index requests_uid serves it: without that, every answer scanned
+            // every row, minutes for 20,000 answers.
+            QStringLiteral(R"(UPDATE messages SET
+    ttft_ms = r.ttft_ms, tokens_per_s = r.tokens_per_s, e2e_ms = r.e2e_ms, category = r.category,
+    finish_reason = CASE WHEN r.status IN ('length', 'content_filter', 'tool_calls')
+                         THEN r.status ELSE '' END
+FROM requests r
+WHERE messages.role = 'assistant' AND messages.request_uid <> ''
+    AND r.request_uid = messages.request_uid AND r.request_uid <> '')"),
+        },
     };
     return steps;
 }

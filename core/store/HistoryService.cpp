@@ -281,6 +281,15 @@ void HistoryService::setProfileAndModel(const QString& conversationId, const QSt
         emit conversationsChanged();
 }
 
+void HistoryService::setParameters(const QString& conversationId, const QString& preset,
+                                   const RequestParameters& parameters)
+{
+    if (!m_store)
+        return;
+    QString error;
+    applied(m_store->setParameters(conversationId, preset, parameters, &error), error);
+}
+
 void HistoryService::setRating(const QString& conversationId, int seq, int rating)
 {
     if (!m_store)

@@ -43,6 +43,8 @@ public:
     Q_INVOKABLE void rename(const QString& conversationId, const QString& title);
     Q_INVOKABLE void setProfileAndModel(const QString& conversationId, const QString& profile,
                                         const QString& model);
+    Q_INVOKABLE void setParameters(const QString& conversationId, const QString& preset,
+                                   const adminchat::RequestParameters& parameters);
     Q_INVOKABLE void setRating(const QString& conversationId, int seq, int rating); // 0 clears
     Q_INVOKABLE void markDeleted(const QString& conversationId);
     Q_INVOKABLE void restore(const QString& conversationId);
