@@ -8,8 +8,10 @@
 #include "DashboardWidget.h"
 #include "EndpointPicker.h"
 #include "ExperimentController.h"
+#include "MainMenus.h"
 #include "MetricsPanelController.h"
 #include "ProfileEditorDialog.h"
+#include "WindowShell.h"
 #include "chat/ChatSession.h"
 #include "chat/ConversationPersistence.h"
 #include "demo/DemoServerThread.h"
@@ -32,11 +34,8 @@
 #include <QKeySequence>
 #include <QLabel>
 #include <QLocale>
-#include <QMenu>
-#include <QMenuBar>
 #include <QNetworkAccessManager>
 #include <QPushButton>
-#include <QShortcut>
 #include <QSplitter>
 #include <QStatusBar>
 #include <QTabWidget>
@@ -67,12 +66,15 @@ MainWindow::MainWindow(const GuiOptions& options, QWidget* parent)
       m_keys(new KeyStore(this)), m_network(new NetworkThread(this)),
       m_guiNetwork(new QNetworkAccessManager(this))
 {
+    m_databasePath =
+        options.databasePath.isEmpty() ? Database::defaultPath() : options.databasePath;
     setWindowTitle(tr("AdminChat"));
     resize(1280, 800);
     buildUi();
+    m_shell = new WindowShell(this); // menus and theme before the parts that add to them
     // Both databases open on their own threads: the window is up before any disk work.
-    startMetrics(options);
-    startHistory(options);
+    startMetrics();
+    startHistory();
     m_conversations = new ConversationController(
         m_network->client(),
         new ConversationPersistence(m_history->service(), m_metrics->service()),
@@ -84,6 +86,8 @@ MainWindow::MainWindow(const GuiOptions& options, QWidget* parent)
     startExperiments();
     startDemoEndpoint(options.demoProfile);
     m_experiments->restore();
+    m_shell->connectParts();
+    m_shell->restore();
     if (options.showDashboard)
         showDashboard();
 }
@@ -107,14 +111,14 @@ QUrl MainWindow::demoEndpointUrl() const
 
 void MainWindow::closeEvent(QCloseEvent* event)
 {
+    m_shell->save();
     m_conversations->flushAll(); // queued before the history thread is told to finish
     QMainWindow::closeEvent(event);
 }
 
-void MainWindow::startMetrics(const GuiOptions& options)
+void MainWindow::startMetrics()
 {
-    m_metrics = new MetricsThread(
-        options.databasePath.isEmpty() ? Database::defaultPath() : options.databasePath, this);
+    m_metrics = new MetricsThread(m_databasePath, this);
     MetricsService* service = m_metrics->service();
     m_metricsPanel = new MetricsPanelController(m_dashboard, service, this);
     connect(service, &MetricsService::failed, this, [this](const QString& error) {
@@ -156,10 +160,9 @@ void MainWindow::startMetrics(const GuiOptions& options)
     m_metrics->start();
 }
 
-void MainWindow::startHistory(const GuiOptions& options)
+void MainWindow::startHistory()
 {
-    m_history = new HistoryThread(
-        options.databasePath.isEmpty() ? Database::defaultPath() : options.databasePath, this);
+    m_history = new HistoryThread(m_databasePath, this);
     HistoryService* service = m_history->service();
     auto listAgain = [this, service] {
         QMetaObject::invokeMethod(
@@ -200,7 +203,8 @@ void MainWindow::buildUi()
     m_tabs->addTab(m_dashboard, tr("Dashboard"));
 
     m_sidebar = new ConversationSidebar(this);
-    auto* splitter = new QSplitter(this);
+    auto* splitter = m_splitter = new QSplitter(this);
+    splitter->setObjectName(QStringLiteral("mainSplitter"));
     splitter->addWidget(m_sidebar);
     splitter->addWidget(m_tabs);
     splitter->setStretchFactor(1, 1);
@@ -216,7 +220,7 @@ void MainWindow::buildUi()
 
 QWidget* MainWindow::buildChatPage()
 {
-    auto* central = new QWidget(this);
+    auto* central = m_chatPage = new QWidget(this);
     auto* layout = new QVBoxLayout(central);
     m_chatView = new ChatView(central);
     m_chatView->setObjectName(QStringLiteral("chatView"));
@@ -232,14 +236,18 @@ QWidget* MainWindow::buildChatPage()
     auto* composerRow = new QHBoxLayout;
     m_composer = new ComposerEdit(central);
     m_composer->setObjectName(QStringLiteral("composer"));
+    m_composer->setAccessibleName(tr("Message"));
+    m_composer->setAccessibleDescription(tr("Enter sends, Shift+Enter starts a new line"));
     composerRow->addWidget(m_composer, 1);
     auto* buttons = new QVBoxLayout;
     m_sendButton = new QPushButton(tr("Send"), central);
     m_sendButton->setObjectName(QStringLiteral("sendButton"));
     m_sendButton->setDefault(true);
+    m_sendButton->setToolTip(tr("Send the message (Enter)"));
     m_stopButton = new QPushButton(tr("Stop"), central);
     m_stopButton->setObjectName(QStringLiteral("stopButton"));
     m_stopButton->setEnabled(false);
+    m_stopButton->setToolTip(tr("Stop the answer (Esc)"));
     buttons->addWidget(m_sendButton);
     buttons->addWidget(m_stopButton);
     buttons->addStretch();
@@ -248,10 +256,7 @@ QWidget* MainWindow::buildChatPage()
 
     connect(m_composer, &ComposerEdit::submitted, this, &MainWindow::send);
     connect(m_sendButton, &QPushButton::clicked, this, &MainWindow::send);
-    auto* escape = new QShortcut(QKeySequence(Qt::Key_Escape), m_composer);
-    escape->setContext(Qt::WidgetShortcut);
-    connect(escape, &QShortcut::activated, this, &MainWindow::cancelEdit);
-    return central;
+    return central; // Esc (cancel an edit, stop an answer) is Edit > Stop Answer
 }
 
 void MainWindow::connectConversations()
@@ -316,8 +321,6 @@ void MainWindow::connectConversations()
             });
     connect(m_sidebar, &ConversationSidebar::exportRequested, this,
             &MainWindow::exportConversation);
-    auto* newShortcut = new QShortcut(QKeySequence::New, this);
-    connect(newShortcut, &QShortcut::activated, c, &ConversationController::newConversation);
 }
 
 void MainWindow::startExperiments()
@@ -325,9 +328,7 @@ void MainWindow::startExperiments()
     // Made after the conversations are wired: its picker update follows the window's.
     m_experiments = new ExperimentController(m_settings.get(), m_profiles->fileName(),
                                              m_conversations, m_picker, m_metrics->service(), this);
-    QMenu* menu = menuBar()->addMenu(tr("&Experiment"));
-    menu->setObjectName(QStringLiteral("experimentMenu"));
-    m_experiments->addActions(menu);
+    m_experiments->addActions(m_shell->menus()->experimentMenu());
     m_toolbar->addWidget(m_experiments->indicator());
     connect(m_experiments, &ExperimentController::messageChanged, this,
             [this](const QString& message) { statusBar()->showMessage(message, 10'000); });
@@ -401,6 +402,7 @@ void MainWindow::beginEdit(int index, const QString& text)
     m_editIndex = index;
     m_composer->setPlainText(text);
     m_editBanner->show();
+    updateStopAction();
     m_composer->setFocus();
 }
 
@@ -410,6 +412,7 @@ void MainWindow::cancelEdit()
         return;
     m_editIndex = -1;
     m_editBanner->hide();
+    updateStopAction();
 }
 
 void MainWindow::exportConversation(const QString& id, const QString& format)
@@ -433,6 +436,7 @@ void MainWindow::onBusyChanged(bool busy)
 {
     m_stopButton->setEnabled(busy);
     m_sendButton->setEnabled(!busy);
+    updateStopAction();
     if (busy)
         m_statusLine->setText(tr("Waiting for %1…").arg(m_conversations->current()->model()));
 }
@@ -452,6 +456,40 @@ void MainWindow::onRequestCompleted(const RequestTrace& trace, const RequestMetr
     if (trace.error)
         text += QStringLiteral(" · ") + trace.error->kindName();
     m_statusLine->setText(text);
+}
+
+void MainWindow::stopOrCancel()
+{
+    if (m_editIndex >= 0)
+        cancelEdit();
+    else
+        m_conversations->stop();
+}
+
+void MainWindow::updateStopAction()
+{
+    const ChatSession* current = m_conversations ? m_conversations->current() : nullptr;
+    m_shell->menus()->setStopEnabled(m_editIndex >= 0 || (current && current->isBusy()));
+}
+
+void MainWindow::showChat()
+{
+    m_tabs->setCurrentWidget(m_chatPage);
+}
+
+MainMenus* MainWindow::menus() const
+{
+    return m_shell->menus();
+}
+
+WindowCommands* MainWindow::commands() const
+{
+    return m_shell->commands();
+}
+
+PreferencesDialog* MainWindow::preferences()
+{
+    return m_shell->preferences();
 }
 
 } // namespace adminchat
