@@ -34,6 +34,8 @@ imagemagick
 dpkg-dev
 file
 man-db
+at-spi2-core
+python3-pyatspi
 "
 
 missing=""

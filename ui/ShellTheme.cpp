@@ -12,6 +12,7 @@ namespace adminchat {
 namespace {
 
 ThemeChoice g_current = ThemeChoice::System;
+bool g_forced = false;   // a light or dark palette was applied in this process
 QString g_platformStyle; // the style the platform chose, restored when following it again
 
 } // namespace
@@ -24,6 +25,9 @@ void ShellTheme::apply(ThemeChoice theme)
     if (g_platformStyle.isEmpty())
         g_platformStyle = app->style()->name();
     g_current = theme;
+    if (theme == ThemeChoice::System && !g_forced)
+        return; // nothing to undo: the platform's style and palette are in place
+    g_forced = g_forced || theme != ThemeChoice::System;
     const QString style = theme == ThemeChoice::System ? g_platformStyle : QStringLiteral("fusion");
     if (app->style()->name().compare(style, Qt::CaseInsensitive) != 0)
         app->setStyle(QStyleFactory::create(style));
