@@ -168,7 +168,7 @@ private slots:
                  qPrintable(describe(dominant(composerImage, composerImage.rect()),
                                      palette.color(QPalette::Base))));
 
-        QVERIFY(fillDashboard(window.get(), 3));
+        QVERIFY(fillDashboard(window.get(), 2));
         window->showDashboard();
         window->resize(1400, 900);
         QTest::qWait(50); // layout and the resize-driven reflow
@@ -208,7 +208,7 @@ private slots:
     {
         QTemporaryDir dir;
         AppSettings(dir.filePath(QStringLiteral("settings.ini"))).setTheme(ThemeChoice::Light);
-        auto window = windowtest::openWindow(dir, QStringLiteral("fixed"));
+        auto window = windowtest::openWindow(dir, QStringLiteral("instant"));
         QVERIFY(window);
         QVERIFY(fillDashboard(window.get(), 1));
         window->showDashboard();

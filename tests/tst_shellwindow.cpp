@@ -138,6 +138,15 @@ private slots:
         QCOMPARE(window->session()->entries().size(), 2);
         QCOMPARE(window->session()->entries().first().text, QStringLiteral("first question"));
 
+        // Esc while editing a message cancels the edit (and stops nothing).
+        window->conversations()->onViewAction(0, ChatView::Action::Edit);
+        auto* banner = window->findChild<QLabel*>(QStringLiteral("editBanner"));
+        QVERIFY(banner->isVisible());
+        QVERIFY(action(window.get(), "actionStop")->isEnabled());
+        QTest::keyClick(QApplication::focusWidget(), Qt::Key_Escape);
+        QVERIFY(!banner->isVisible());
+        QVERIFY(!action(window.get(), "actionStop")->isEnabled());
+
         // Ctrl+N: a new, empty conversation.
         QTest::keyClick(window.get(), Qt::Key_N, Qt::ControlModifier);
         QTRY_VERIFY(window->session()->entries().isEmpty());
