@@ -13,7 +13,6 @@
 #include <QLoggingCategory>
 #include <QPaintEvent>
 #include <QPointer>
-#include <QShortcut>
 #include <QTimer>
 #include <cstdio>
 #include <ctime>
@@ -170,10 +169,8 @@ int runGui(int& argc, char** argv)
     MainWindow window(options);
     if (parser.isSet(QStringLiteral("measure-startup")))
         new StartupProbe(&window, double(sinceMain.nsecsElapsed()) / 1e6);
-    // Ctrl+Q, as in other desktop apps: closing the window (not QApplication::quit) lets it
-    // save the conversations in progress before the event loop ends.
-    auto* quit = new QShortcut(QKeySequence::Quit, &window);
-    QObject::connect(quit, &QShortcut::activated, &window, &QWidget::close);
+    // Ctrl+Q is File > Quit, which closes the window (not QApplication::quit) so it saves the
+    // conversations in progress before the event loop ends.
     qCDebug(lcStartup) << "window built after" << sinceMain.elapsed() << "ms from main";
     window.show();
     return QApplication::exec();

@@ -61,6 +61,59 @@ private slots:
         QCOMPARE(AppSettings(path).maxDisplayLagMs(), 0);
     }
 
+    void themeAndZoom()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("s.ini"));
+        {
+            AppSettings settings(path);
+            QCOMPARE(settings.theme(), ThemeChoice::System);
+            QCOMPARE(settings.zoomPercent(), 100);
+            settings.setTheme(ThemeChoice::Dark);
+            settings.setZoomPercent(130);
+        }
+        {
+            QSettings raw(path, QSettings::IniFormat);
+            QCOMPARE(raw.value(QStringLiteral("appearance/theme")).toString(),
+                     QStringLiteral("dark"));
+            QCOMPARE(raw.value(QStringLiteral("display/zoomPercent")).toInt(), 130);
+            raw.setValue(QStringLiteral("display/zoomPercent"), 5000);
+        }
+        AppSettings reread(path);
+        QCOMPARE(reread.theme(), ThemeChoice::Dark);
+        QCOMPARE(reread.zoomPercent(), AppSettings::maxZoomPercent); // clamped
+        {
+            QSettings raw(path, QSettings::IniFormat);
+            raw.setValue(QStringLiteral("appearance/theme"), QStringLiteral("purple"));
+        }
+        QCOMPARE(AppSettings(path).theme(), ThemeChoice::System); // unknown: default
+        QCOMPARE(AppSettings::themeFromName(QStringLiteral(" Light ")), ThemeChoice::Light);
+    }
+
+    void windowState()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("s.ini"));
+        const QByteArray geometry("\x01\xd9\xd0\xcb\x00binary\n", 13);
+        {
+            AppSettings settings(path);
+            QVERIFY(settings.windowGeometry().isEmpty());
+            QVERIFY(settings.lastProfile().isEmpty());
+            settings.setWindowGeometry(geometry);
+            settings.setWindowState(QByteArray("state"));
+            settings.setSplitterState(QByteArray("splitter"));
+            settings.setLastEndpoint(QStringLiteral("local vllm"), QStringLiteral("qwen3:8b"));
+            settings.setLastConversation(QStringLiteral("c-42"));
+        }
+        AppSettings reread(path);
+        QCOMPARE(reread.windowGeometry(), geometry);
+        QCOMPARE(reread.windowState(), QByteArray("state"));
+        QCOMPARE(reread.splitterState(), QByteArray("splitter"));
+        QCOMPARE(reread.lastProfile(), QStringLiteral("local vllm"));
+        QCOMPARE(reread.lastModel(), QStringLiteral("qwen3:8b"));
+        QCOMPARE(reread.lastConversation(), QStringLiteral("c-42"));
+    }
+
     void metricsRetention()
     {
         QTemporaryDir dir;

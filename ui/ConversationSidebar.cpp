@@ -32,6 +32,7 @@ ConversationSidebar::ConversationSidebar(QWidget* parent)
 
     m_search->setObjectName(QStringLiteral("conversationSearch"));
     m_search->setPlaceholderText(tr("Search conversations"));
+    m_search->setAccessibleName(tr("Search conversations"));
     m_search->setClearButtonEnabled(true);
     m_search->installEventFilter(this);
     m_searchTimer->setSingleShot(true);

@@ -26,7 +26,6 @@ DashboardCategoryChart::DashboardCategoryChart(QWidget* parent)
     for (int i = 0; i < m_names.size(); ++i) {
         auto* slice = new QPieSlice(QStringLiteral("%1: 0").arg(m_names[i]), 0);
         slice->setColor(colors[i]);
-        slice->setBorderColor(Qt::white);
         slice->setLabelVisible(false); // the legend carries the labels; slices stay uncluttered
         connect(slice, &QPieSlice::hovered, this, [this, slice](bool state) {
             slice->setExploded(state);
@@ -39,8 +38,26 @@ DashboardCategoryChart::DashboardCategoryChart(QWidget* parent)
         m_slices.append(slice);
     }
     chart->addSeries(m_series);
-    setToolTip(tr("Excellent: TTFT under 500 ms, good: under 1 s, acceptable: under 3 s, "
-                  "slow: 3 s or more (default thresholds)"));
+    setCategoryRule(CategoryRule());
+}
+
+void DashboardCategoryChart::setCategoryRule(const CategoryRule& rule)
+{
+    const QString metric = rule.metric == CategoryMetric::E2e     ? tr("E2E")
+                           : rule.metric == CategoryMetric::Ttfat ? tr("TTFAT")
+                                                                  : tr("TTFT");
+    using F = DashboardFormat;
+    setToolTip(tr("Excellent: %1 under %2, good: under %3, acceptable: under %4, slow: %4 or more")
+                   .arg(metric, F::milliseconds(rule.thresholds.excellentBelowMs),
+                        F::milliseconds(rule.thresholds.goodBelowMs),
+                        F::milliseconds(rule.thresholds.acceptableBelowMs)));
+}
+
+void DashboardCategoryChart::applyPaletteExtras(const QPalette& palette)
+{
+    // Slices are separated by the card's own colour.
+    for (QPieSlice* slice : m_slices)
+        slice->setBorderColor(palette.color(QPalette::Base));
 }
 
 void DashboardCategoryChart::setStats(const GroupStats& stats)

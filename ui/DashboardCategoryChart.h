@@ -2,6 +2,7 @@
 
 #include "DashboardChartView.h"
 #include "metrics/AggregateReport.h"
+#include "metrics/LatencyCategory.h"
 
 #include <QList>
 
@@ -19,6 +20,12 @@ public:
     explicit DashboardCategoryChart(QWidget* parent = nullptr);
 
     void setStats(const GroupStats& stats);
+    // What the categories mean, for the tooltip (the counts come computed with it).
+    void setCategoryRule(const CategoryRule& rule);
+    QList<QPieSlice*> slices() const { return m_slices; }
+
+protected:
+    void applyPaletteExtras(const QPalette& palette) override;
 
 private:
     QPieSeries* m_series;

@@ -1,5 +1,8 @@
 #include "DashboardChartView.h"
 
+#include "ShellTheme.h"
+
+#include <QAbstractAxis>
 #include <QChart>
 #include <QCursor>
 #include <QHelpEvent>
@@ -30,6 +33,48 @@ DashboardChartView::DashboardChartView(const QString& objectName, const QString&
     QFont legendFont = chart->legend()->font();
     legendFont.setPointSizeF(legendFont.pointSizeF() * 0.9);
     chart->legend()->setFont(legendFont);
+}
+
+void DashboardChartView::applyPalette()
+{
+    const QPalette& pal = palette();
+    if (pal.cacheKey() == m_appliedPaletteKey)
+        return;
+    m_appliedPaletteKey = pal.cacheKey();
+    const QColor base = pal.color(QPalette::Base);
+    const QColor text = pal.color(QPalette::Text);
+    const QColor muted = pal.color(QPalette::PlaceholderText);
+    const QColor grid = ShellTheme::mix(base, text, 0.15);
+    const QColor line = ShellTheme::mix(base, text, 0.4);
+    setBackgroundBrush(pal.color(QPalette::Window)); // around the card's rounded corners
+    QChart* chart = this->chart();
+    chart->setBackgroundBrush(base);
+    chart->setBackgroundPen(QPen(pal.color(QPalette::Mid)));
+    chart->setPlotAreaBackgroundBrush(base);
+    chart->setPlotAreaBackgroundVisible(true);
+    chart->setTitleBrush(text);
+    chart->legend()->setLabelColor(text);
+    for (QAbstractAxis* axis : chart->axes()) {
+        axis->setLabelsColor(text);
+        axis->setTitleBrush(muted);
+        axis->setLinePenColor(line);
+        axis->setGridLineColor(grid);
+        axis->setMinorGridLineColor(grid);
+    }
+    applyPaletteExtras(pal);
+}
+
+void DashboardChartView::changeEvent(QEvent* event)
+{
+    if (event->type() == QEvent::PaletteChange)
+        applyPalette();
+    QChartView::changeEvent(event);
+}
+
+void DashboardChartView::showEvent(QShowEvent* event)
+{
+    applyPalette(); // the subclass's axes exist by now
+    QChartView::showEvent(event);
 }
 
 void DashboardChartView::applyNiceRange(QValueAxis* axis, double max, bool integers)

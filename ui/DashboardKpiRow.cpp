@@ -1,17 +1,18 @@
 #include "DashboardKpiRow.h"
 
 #include "DashboardFormat.h"
+#include "DashboardKpiTile.h"
 
-#include <QFrame>
 #include <QGridLayout>
 #include <QLabel>
-#include <QVBoxLayout>
+#include <QResizeEvent>
+#include <algorithm>
 
 namespace adminchat {
 
 namespace {
 
-constexpr int tilesPerRow = 6; // two rows of six fit a ~1000 px wide dashboard
+constexpr int maxTilesPerRow = 6; // two rows of six fit a ~1000 px wide dashboard
 
 } // namespace
 
@@ -19,8 +20,8 @@ DashboardKpiRow::DashboardKpiRow(QWidget* parent) : QWidget(parent), m_grid(new 
 {
     m_grid->setContentsMargins(0, 0, 0, 0);
     m_grid->setSpacing(8);
-    setStyleSheet(QStringLiteral("QFrame#kpiTile { border: 1px solid palette(mid); "
-                                 "border-radius: 6px; background: palette(base); }"));
+    // The tiles wrap instead of widening the dashboard: one tile is the least width it needs.
+    setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
 
     m_requests = addTile(QStringLiteral("kpiRequests"), tr("Requests"),
                          tr("Requests started in the selected window"));
@@ -51,39 +52,34 @@ DashboardKpiRow::DashboardKpiRow(QWidget* parent) : QWidget(parent), m_grid(new 
 DashboardKpiRow::Tile DashboardKpiRow::addTile(const QString& objectName, const QString& title,
                                                const QString& toolTip)
 {
-    auto* frame = new QFrame(this);
-    frame->setObjectName(QStringLiteral("kpiTile"));
-    frame->setToolTip(toolTip);
-    auto* layout = new QVBoxLayout(frame);
-    layout->setContentsMargins(10, 6, 10, 6);
-    layout->setSpacing(1);
+    auto* frame = new DashboardKpiTile(objectName, title, toolTip, this);
+    m_tiles.append(frame);
+    placeTiles(maxTilesPerRow);
+    return Tile{frame->value(), frame->detail()};
+}
 
-    auto* titleLabel = new QLabel(title, frame);
-    QPalette muted = titleLabel->palette();
-    muted.setColor(QPalette::WindowText, muted.color(QPalette::PlaceholderText));
-    titleLabel->setPalette(muted);
+void DashboardKpiRow::placeTiles(int columns)
+{
+    if (columns == m_columns && m_grid->count() == m_tiles.size())
+        return;
+    for (QWidget* tile : m_tiles)
+        m_grid->removeWidget(tile);
+    for (int c = 0; c < maxTilesPerRow; ++c)
+        m_grid->setColumnStretch(c, c < columns ? 1 : 0);
+    for (int i = 0; i < m_tiles.size(); ++i)
+        m_grid->addWidget(m_tiles[i], i / columns, i % columns);
+    m_columns = columns;
+}
 
-    Tile tile;
-    tile.value = new QLabel(frame);
-    tile.value->setObjectName(objectName);
-    QFont big = tile.value->font();
-    big.setPointSizeF(big.pointSizeF() * 1.5);
-    big.setBold(true);
-    tile.value->setFont(big);
-    tile.value->setTextInteractionFlags(Qt::TextSelectableByMouse);
-
-    tile.detail = new QLabel(frame);
-    QFont small = tile.detail->font();
-    small.setPointSizeF(small.pointSizeF() * 0.85);
-    tile.detail->setFont(small);
-    tile.detail->setPalette(muted);
-
-    layout->addWidget(titleLabel);
-    layout->addWidget(tile.value);
-    layout->addWidget(tile.detail);
-    m_grid->addWidget(frame, m_tileCount / tilesPerRow, m_tileCount % tilesPerRow);
-    ++m_tileCount;
-    return tile;
+void DashboardKpiRow::resizeEvent(QResizeEvent* event)
+{
+    QWidget::resizeEvent(event);
+    int tileWidth = 0;
+    for (QWidget* tile : m_tiles)
+        tileWidth = std::max(tileWidth, tile->minimumSizeHint().width());
+    const int spacing = m_grid->horizontalSpacing();
+    const int fit = (width() + spacing) / std::max(1, tileWidth + spacing);
+    placeTiles(std::clamp(fit, 1, maxTilesPerRow));
 }
 
 void DashboardKpiRow::setTile(const Tile& tile, const QString& value, const QString& detail)
@@ -126,14 +122,22 @@ void DashboardKpiRow::setStats(const GroupStats& total)
             total.displayLag.count ? tr("max %1").arg(F::milliseconds(total.displayLag.max))
                                    : tr("no answers shown"));
 
+    m_errors = total.errors;
+    colourErrorRate();
+}
+
+void DashboardKpiRow::colourErrorRate()
+{
     // Errors stand out in red as soon as there is one: they are what users chase first.
-    const QColor errorColor =
-        total.errors > 0 ? DashboardFormat::alertColor() : palette().color(QPalette::WindowText);
-    if (m_errorRate.value->palette().color(QPalette::WindowText) != errorColor) {
-        QPalette errorPalette = m_errorRate.value->palette();
-        errorPalette.setColor(QPalette::WindowText, errorColor);
-        m_errorRate.value->setPalette(errorPalette);
+    QLabel* label = m_errorRate.value;
+    const QPalette::ColorRole role = m_errors > 0 ? QPalette::BrightText : QPalette::WindowText;
+    if (m_errors > 0) {
+        QPalette alert = label->palette();
+        alert.setColor(QPalette::BrightText, DashboardFormat::alertColor());
+        label->setPalette(alert);
     }
+    if (label->foregroundRole() != role)
+        label->setForegroundRole(role);
 }
 
 } // namespace adminchat

@@ -11,6 +11,8 @@ target_sources(adminchat_ui PRIVATE
     ${CMAKE_CURRENT_LIST_DIR}/DashboardGroupModel.cpp
     ${CMAKE_CURRENT_LIST_DIR}/DashboardKpiRow.h
     ${CMAKE_CURRENT_LIST_DIR}/DashboardKpiRow.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/DashboardKpiTile.h
+    ${CMAKE_CURRENT_LIST_DIR}/DashboardKpiTile.cpp
     ${CMAKE_CURRENT_LIST_DIR}/DashboardPercentileChart.h
     ${CMAKE_CURRENT_LIST_DIR}/DashboardPercentileChart.cpp
     ${CMAKE_CURRENT_LIST_DIR}/DashboardSuggestionDelegate.h

@@ -84,7 +84,8 @@ void DashboardSuggestionDelegate::paint(QPainter* painter, const QStyleOptionVie
     painter->setFont(option.font);
     painter->drawText(layout.message, textFlags, index.data(Qt::DisplayRole).toString());
     if (!layout.evidence.isNull()) {
-        painter->setPen(selected ? palette.color(QPalette::HighlightedText) : QColor(Qt::gray));
+        painter->setPen(
+            palette.color(selected ? QPalette::HighlightedText : QPalette::PlaceholderText));
         painter->setFont(evidenceFont(option.font));
         painter->drawText(layout.evidence, textFlags, index.data(EvidenceRole).toString());
     }

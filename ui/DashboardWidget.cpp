@@ -15,6 +15,7 @@
 #include <QHeaderView>
 #include <QLabel>
 #include <QMenu>
+#include <QResizeEvent>
 #include <QScrollArea>
 #include <QSortFilterProxyModel>
 #include <QStackedWidget>
@@ -93,8 +94,9 @@ DashboardWidget::DashboardWidget(QWidget* parent) : QWidget(parent)
 QWidget* DashboardWidget::buildHeader()
 {
     auto* header = new QWidget(this);
-    auto* row = new QHBoxLayout(header);
-    row->setContentsMargins(0, 0, 0, 0);
+    auto* column = new QVBoxLayout(header);
+    column->setContentsMargins(0, 0, 0, 0);
+    auto* row = new QHBoxLayout;
 
     m_windowBox = new QComboBox(header);
     m_windowBox->setObjectName(QStringLiteral("windowBox"));
@@ -118,9 +120,7 @@ QWidget* DashboardWidget::buildHeader()
 
     m_status = new QLabel(header);
     m_status->setObjectName(QStringLiteral("dashboardStatus"));
-    QPalette muted = m_status->palette();
-    muted.setColor(QPalette::WindowText, muted.color(QPalette::PlaceholderText));
-    m_status->setPalette(muted);
+    m_status->setForegroundRole(QPalette::PlaceholderText); // follows theme changes
     // The status gives way first when the header is narrow (elided, full text in the tooltip).
     m_status->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
     m_status->setAlignment(Qt::AlignRight | Qt::AlignVCenter);
@@ -147,14 +147,24 @@ QWidget* DashboardWidget::buildHeader()
     connect(requests, &QAction::triggered, this, [this] { emit exportRequested(false); });
     connect(summary, &QAction::triggered, this, [this] { emit exportRequested(true); });
 
-    row->addWidget(new QLabel(tr("Window"), header));
+    auto* windowLabel = new QLabel(tr("Window"), header);
+    windowLabel->setBuddy(m_windowBox);
+    row->addWidget(windowLabel);
     row->addWidget(m_windowBox);
     row->addSpacing(8);
     row->addWidget(m_endpointBox);
     row->addWidget(m_modelBox);
     row->addWidget(m_tagBox);
     row->addWidget(m_status, 1);
+    row->addStretch(0); // keeps Export at the right end when the status moves to its own line
     row->addWidget(exportButton);
+    m_headerRow = row;
+    m_headerFixed = {windowLabel, m_windowBox, m_endpointBox, m_modelBox, m_tagBox, exportButton};
+    // A narrow panel shows the status on a line of its own under the pickers, in full.
+    m_statusRow = new QHBoxLayout;
+    m_statusRow->setContentsMargins(0, 0, 0, 0);
+    column->addLayout(row);
+    column->addLayout(m_statusRow);
 
     // Signals are blocked while snapshots refill the boxes, so these fire on user choices only.
     for (QComboBox* box : {m_windowBox, m_endpointBox, m_modelBox, m_tagBox})
@@ -201,15 +211,9 @@ QWidget* DashboardWidget::buildContent()
     m_percentileChart = new DashboardPercentileChart(content);
     m_categoryChart = new DashboardCategoryChart(content);
 
-    auto* charts = new QGridLayout;
-    charts->addWidget(m_ttftChart, 0, 0);
-    charts->addWidget(m_e2eChart, 0, 1);
-    charts->addWidget(m_percentileChart, 1, 0);
-    charts->addWidget(m_categoryChart, 1, 1);
-    charts->addWidget(m_tokensChart, 2, 0, 1, 2);
-    charts->setColumnStretch(0, 1);
-    charts->setColumnStretch(1, 1);
-    layout->addLayout(charts);
+    m_charts = new QGridLayout;
+    placeCharts(2);
+    layout->addLayout(m_charts);
 
     m_modelGroups = new DashboardGroupModel(this);
     m_endpointGroups = new DashboardGroupModel(this);
@@ -224,6 +228,54 @@ QWidget* DashboardWidget::buildContent()
 
     scroll->setWidget(content);
     return scroll;
+}
+
+void DashboardWidget::placeCharts(int columns)
+{
+    if (columns == m_chartColumns)
+        return;
+    m_chartColumns = columns;
+    const QList<QWidget*> charts{m_ttftChart, m_e2eChart, m_percentileChart, m_categoryChart};
+    for (QWidget* chart : charts)
+        m_charts->removeWidget(chart);
+    m_charts->removeWidget(m_tokensChart);
+    for (int i = 0; i < charts.size(); ++i)
+        m_charts->addWidget(charts[i], i / columns, i % columns);
+    m_charts->addWidget(m_tokensChart, int(charts.size()) / columns, 0, 1, columns);
+    m_charts->setColumnStretch(0, 1);
+    m_charts->setColumnStretch(1, columns > 1 ? 1 : 0);
+}
+
+void DashboardWidget::resizeEvent(QResizeEvent* event)
+{
+    QWidget::resizeEvent(event);
+    // Below this a chart's axes, legend and plot no longer fit half the width.
+    constexpr int twoColumnsFrom = 760;
+    placeCharts(width() >= twoColumnsFrom ? 2 : 1);
+    placeStatus();
+}
+
+void DashboardWidget::placeStatus()
+{
+    int needed = m_status->fontMetrics().horizontalAdvance(m_statusText) + 24;
+    for (QWidget* widget : m_headerFixed)
+        needed += widget->sizeHint().width() + m_headerRow->spacing();
+    const bool inRow = m_headerRow->indexOf(m_status) >= 0;
+    const bool fits = needed + 8 <= width();
+    if (fits == inRow)
+        return;
+    if (fits) {
+        m_statusRow->removeWidget(m_status);
+        m_headerRow->insertWidget(m_headerRow->count() - 2, m_status, 1);
+    } else {
+        m_headerRow->removeWidget(m_status);
+        m_statusRow->addWidget(m_status, 1);
+    }
+}
+
+void DashboardWidget::setCategoryRule(const CategoryRule& rule)
+{
+    m_categoryChart->setCategoryRule(rule);
 }
 
 QTableView* DashboardWidget::buildTable(const QString& objectName, DashboardGroupModel* model)
@@ -284,9 +336,7 @@ QWidget* DashboardWidget::buildEmptyState()
     m_emptyRecords = new QLabel(column);
     m_emptyRecords->setWordWrap(true);
     m_emptyRecords->setAlignment(Qt::AlignCenter);
-    QPalette muted = m_emptyRecords->palette();
-    muted.setColor(QPalette::WindowText, muted.color(QPalette::PlaceholderText));
-    m_emptyRecords->setPalette(muted);
+    m_emptyRecords->setForegroundRole(QPalette::PlaceholderText);
 
     layout->addStretch(1);
     layout->addWidget(explanation);
@@ -330,6 +380,7 @@ void DashboardWidget::setSnapshot(const DashboardSnapshot& snapshot)
     if (status != m_statusText) {
         m_statusText = status;
         m_status->setToolTip(status);
+        placeStatus();
         showStatus();
     }
 

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "metrics/LatencyCategory.h"
 #include "metrics/MetricsFilter.h"
 #include "store/DashboardSnapshot.h"
 
@@ -7,6 +8,8 @@
 #include <QWidget>
 
 class QComboBox;
+class QGridLayout;
+class QHBoxLayout;
 class QLabel;
 class QStackedWidget;
 class QTabWidget;
@@ -35,6 +38,10 @@ public:
     void setSnapshot(const DashboardSnapshot& snapshot);
     ExperimentPanel* experimentPanel() const { return m_experimentPanel; }
     void showExperimentPanel();
+    // What the category chart's counts mean (they are computed with it elsewhere).
+    void setCategoryRule(const CategoryRule& rule);
+    // Charts side by side (2) or stacked (1, when the panel is too narrow for two).
+    int chartColumns() const { return m_chartColumns; }
 
 signals:
     // The user picked another window, endpoint or model; the caller recomputes with it.
@@ -44,6 +51,7 @@ signals:
 
 protected:
     bool eventFilter(QObject* watched, QEvent* event) override;
+    void resizeEvent(QResizeEvent* event) override;
 
 private:
     QWidget* buildHeader();
@@ -57,6 +65,8 @@ private:
                           const QStringList& labels, const QString& current, QStringList& shown);
     void onFilterEdited();
     void showStatus(); // m_statusText, elided to the label's width
+    void placeCharts(int columns);
+    void placeStatus(); // beside the pickers when it fits in full, else on its own line
 
     MetricsFilter m_filter;       // what the pickers show
     bool m_filterPending = false; // emitted, and no snapshot computed with it has arrived yet
@@ -69,6 +79,9 @@ private:
     QComboBox* m_modelBox = nullptr;
     QComboBox* m_tagBox = nullptr;
     QLabel* m_status = nullptr;
+    QHBoxLayout* m_headerRow = nullptr;
+    QHBoxLayout* m_statusRow = nullptr;
+    QList<QWidget*> m_headerFixed; // what stays in the header row, for the status's fit
     QString m_statusText;
     QTabWidget* m_sections = nullptr; // performance, experiment
     ExperimentPanel* m_experimentPanel = nullptr;
@@ -78,6 +91,8 @@ private:
     QLabel* m_emptyFilter = nullptr;
     QLabel* m_emptyRecords = nullptr;
 
+    QGridLayout* m_charts = nullptr;
+    int m_chartColumns = 0;
     DashboardKpiRow* m_kpis = nullptr;
     DashboardSuggestionList* m_suggestions = nullptr;
     DashboardTimelineChart* m_ttftChart = nullptr;

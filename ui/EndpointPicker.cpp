@@ -10,6 +10,7 @@
 #include <QHBoxLayout>
 #include <QIcon>
 #include <QLabel>
+#include <QLineEdit>
 #include <QSignalBlocker>
 #include <QToolButton>
 
@@ -26,6 +27,7 @@ EndpointPicker::EndpointPicker(ProfileStore* profiles, QNetworkAccessManager* ne
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(new QLabel(tr("Endpoint"), this));
     m_profileBox->setObjectName(QStringLiteral("endpointBox"));
+    m_profileBox->setAccessibleName(tr("Endpoint"));
     m_profileBox->setMinimumContentsLength(24);
     m_profileBox->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
     layout->addWidget(m_profileBox);
@@ -37,6 +39,8 @@ EndpointPicker::EndpointPicker(ProfileStore* profiles, QNetworkAccessManager* ne
     layout->addWidget(new QLabel(tr("Model"), this));
     m_modelBox->setObjectName(QStringLiteral("modelBox"));
     m_modelBox->setEditable(true); // endpoints without /models still work by typing a name
+    m_modelBox->setAccessibleName(tr("Model"));
+    m_modelBox->lineEdit()->setAccessibleName(tr("Model"));
     m_modelBox->setMinimumContentsLength(22);
     m_modelBox->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
     layout->addWidget(m_modelBox);

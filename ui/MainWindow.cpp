@@ -9,9 +9,11 @@
 #include "EndpointPicker.h"
 #include "ExperimentController.h"
 #include "ExportFolder.h"
+#include "MainMenus.h"
 #include "MetricsPanelController.h"
 #include "ParametersBar.h"
 #include "ProfileEditorDialog.h"
+#include "WindowShell.h"
 #include "chat/ChatSession.h"
 #include "chat/ConversationPersistence.h"
 #include "demo/DemoServerThread.h"
@@ -34,11 +36,8 @@
 #include <QKeySequence>
 #include <QLabel>
 #include <QLocale>
-#include <QMenu>
-#include <QMenuBar>
 #include <QNetworkAccessManager>
 #include <QPushButton>
-#include <QShortcut>
 #include <QSplitter>
 #include <QStatusBar>
 #include <QTabWidget>
@@ -69,12 +68,15 @@ MainWindow::MainWindow(const GuiOptions& options, QWidget* parent)
       m_keys(new KeyStore(this)), m_network(new NetworkThread(this)),
       m_guiNetwork(new QNetworkAccessManager(this))
 {
+    m_databasePath =
+        options.databasePath.isEmpty() ? Database::defaultPath() : options.databasePath;
     setWindowTitle(tr("AdminChat"));
     resize(1280, 800);
     buildUi();
+    m_shell = new WindowShell(this); // menus and theme before the parts that add to them
     // Both databases open on their own threads: the window is up before any disk work.
-    startMetrics(options);
-    startHistory(options);
+    startMetrics();
+    startHistory();
     m_conversations = new ConversationController(
         m_network->client(),
         new ConversationPersistence(m_history->service(), m_metrics->service()),
@@ -86,6 +88,8 @@ MainWindow::MainWindow(const GuiOptions& options, QWidget* parent)
     startExperiments();
     startDemoEndpoint(options.demoProfile);
     m_experiments->restore();
+    m_shell->connectParts();
+    m_shell->restore();
     if (options.showDashboard)
         showDashboard();
 }
@@ -109,14 +113,14 @@ QUrl MainWindow::demoEndpointUrl() const
 
 void MainWindow::closeEvent(QCloseEvent* event)
 {
+    m_shell->save();
     m_conversations->flushAll(); // queued before the history thread is told to finish
     QMainWindow::closeEvent(event);
 }
 
-void MainWindow::startMetrics(const GuiOptions& options)
+void MainWindow::startMetrics()
 {
-    m_metrics = new MetricsThread(
-        options.databasePath.isEmpty() ? Database::defaultPath() : options.databasePath, this);
+    m_metrics = new MetricsThread(m_databasePath, this);
     MetricsService* service = m_metrics->service();
     m_metricsPanel = new MetricsPanelController(m_dashboard, service, this);
     m_metricsPanel->setExportFolder(ExportFolder(m_settings->fileName()));
@@ -159,10 +163,9 @@ void MainWindow::startMetrics(const GuiOptions& options)
     m_metrics->start();
 }
 
-void MainWindow::startHistory(const GuiOptions& options)
+void MainWindow::startHistory()
 {
-    m_history = new HistoryThread(
-        options.databasePath.isEmpty() ? Database::defaultPath() : options.databasePath, this);
+    m_history = new HistoryThread(m_databasePath, this);
     HistoryService* service = m_history->service();
     auto listAgain = [this, service] {
         QMetaObject::invokeMethod(
@@ -203,7 +206,8 @@ void MainWindow::buildUi()
     m_tabs->addTab(m_dashboard, tr("Dashboard"));
 
     m_sidebar = new ConversationSidebar(this);
-    auto* splitter = new QSplitter(this);
+    auto* splitter = m_splitter = new QSplitter(this);
+    splitter->setObjectName(QStringLiteral("mainSplitter"));
     splitter->addWidget(m_sidebar);
     splitter->addWidget(m_tabs);
     splitter->setStretchFactor(1, 1);
@@ -219,7 +223,7 @@ void MainWindow::buildUi()
 
 QWidget* MainWindow::buildChatPage()
 {
-    auto* central = new QWidget(this);
+    auto* central = m_chatPage = new QWidget(this);
     auto* layout = new QVBoxLayout(central);
     m_parametersBar = new ParametersBar(m_profiles->fileName(), central);
     layout->addWidget(m_parametersBar);
@@ -237,14 +241,18 @@ QWidget* MainWindow::buildChatPage()
     auto* composerRow = new QHBoxLayout;
     m_composer = new ComposerEdit(central);
     m_composer->setObjectName(QStringLiteral("composer"));
+    m_composer->setAccessibleName(tr("Message"));
+    m_composer->setAccessibleDescription(tr("Enter sends, Shift+Enter starts a new line"));
     composerRow->addWidget(m_composer, 1);
     auto* buttons = new QVBoxLayout;
     m_sendButton = new QPushButton(tr("Send"), central);
     m_sendButton->setObjectName(QStringLiteral("sendButton"));
     m_sendButton->setDefault(true);
+    m_sendButton->setToolTip(tr("Send the message (Enter)"));
     m_stopButton = new QPushButton(tr("Stop"), central);
     m_stopButton->setObjectName(QStringLiteral("stopButton"));
     m_stopButton->setEnabled(false);
+    m_stopButton->setToolTip(tr("Stop the answer (Esc)"));
     buttons->addWidget(m_sendButton);
     buttons->addWidget(m_stopButton);
     buttons->addStretch();
@@ -253,9 +261,6 @@ QWidget* MainWindow::buildChatPage()
 
     connect(m_composer, &ComposerEdit::submitted, this, &MainWindow::send);
     connect(m_sendButton, &QPushButton::clicked, this, &MainWindow::send);
-    auto* escape = new QShortcut(QKeySequence(Qt::Key_Escape), m_composer);
-    escape->setContext(Qt::WidgetShortcut);
-    connect(escape, &QShortcut::activated, this, &MainWindow::cancelEdit);
     connect(m_chatView, &ChatView::addEndpointRequested, this, [this] {
         ProfileEditorDialog* editor = profileEditor();
         editor->show();
@@ -263,7 +268,7 @@ QWidget* MainWindow::buildChatPage()
     });
     connect(m_chatView, &ChatView::copied, this,
             [this] { statusBar()->showMessage(tr("Copied to the clipboard"), 3'000); });
-    return central;
+    return central; // Esc (cancel an edit, stop an answer) is Edit > Stop Answer
 }
 
 void MainWindow::connectConversations()
@@ -329,8 +334,6 @@ void MainWindow::connectConversations()
             });
     connect(m_sidebar, &ConversationSidebar::exportRequested, this,
             &MainWindow::exportConversation);
-    auto* newShortcut = new QShortcut(QKeySequence::New, this);
-    connect(newShortcut, &QShortcut::activated, c, &ConversationController::newConversation);
 }
 
 void MainWindow::startExperiments()
@@ -338,9 +341,7 @@ void MainWindow::startExperiments()
     // Made after the conversations are wired: its picker update follows the window's.
     m_experiments = new ExperimentController(m_settings.get(), m_profiles->fileName(),
                                              m_conversations, m_picker, m_metrics->service(), this);
-    QMenu* menu = menuBar()->addMenu(tr("&Experiment"));
-    menu->setObjectName(QStringLiteral("experimentMenu"));
-    m_experiments->addActions(menu);
+    m_experiments->addActions(m_shell->menus()->experimentMenu());
     m_toolbar->addWidget(m_experiments->indicator());
     connect(m_experiments, &ExperimentController::messageChanged, this,
             [this](const QString& message) { statusBar()->showMessage(message, 10'000); });
@@ -414,6 +415,7 @@ void MainWindow::beginEdit(int index, const QString& text)
     m_editIndex = index;
     m_composer->setPlainText(text);
     m_editBanner->show();
+    updateStopAction();
     m_composer->setFocus();
 }
 
@@ -423,6 +425,7 @@ void MainWindow::cancelEdit()
         return;
     m_editIndex = -1;
     m_editBanner->hide();
+    updateStopAction();
 }
 
 void MainWindow::exportConversation(const QString& id, const QString& format)
@@ -446,6 +449,7 @@ void MainWindow::onBusyChanged(bool busy)
 {
     m_stopButton->setEnabled(busy);
     m_sendButton->setEnabled(!busy);
+    updateStopAction();
     if (busy)
         m_statusLine->setText(tr("Waiting for %1…").arg(m_conversations->current()->model()));
 }
@@ -471,6 +475,40 @@ void MainWindow::onRequestCompleted(const RequestTrace& trace, const RequestMetr
         parts << trace.error->kindName();
     m_statusLine->setText(parts.isEmpty() ? tr("No figures for this answer")
                                           : parts.join(QStringLiteral(" · ")));
+}
+
+void MainWindow::stopOrCancel()
+{
+    if (m_editIndex >= 0)
+        cancelEdit();
+    else
+        m_conversations->stop();
+}
+
+void MainWindow::updateStopAction()
+{
+    const ChatSession* current = m_conversations ? m_conversations->current() : nullptr;
+    m_shell->menus()->setStopEnabled(m_editIndex >= 0 || (current && current->isBusy()));
+}
+
+void MainWindow::showChat()
+{
+    m_tabs->setCurrentWidget(m_chatPage);
+}
+
+MainMenus* MainWindow::menus() const
+{
+    return m_shell->menus();
+}
+
+WindowCommands* MainWindow::commands() const
+{
+    return m_shell->commands();
+}
+
+PreferencesDialog* MainWindow::preferences()
+{
+    return m_shell->preferences();
 }
 
 } // namespace adminchat

@@ -7,6 +7,7 @@
 class QLabel;
 class QNetworkAccessManager;
 class QPushButton;
+class QSplitter;
 class QTabWidget;
 class QToolBar;
 
@@ -25,14 +26,18 @@ class EndpointPicker;
 class ExperimentController;
 class HistoryThread;
 class KeyStore;
+class MainMenus;
 class MetricsPanelController;
 class MetricsThread;
 class NetworkThread;
 class ParametersBar;
+class PreferencesDialog;
 class ProfileEditorDialog;
 class ProfileStore;
 struct RequestMetrics;
 struct RequestTrace;
+class WindowCommands;
+class WindowShell;
 
 struct GuiOptions
 {
@@ -62,6 +67,11 @@ public:
     ConnectionWarmer* connectionWarmer() const { return m_warmer; }
     DashboardWidget* dashboard() const { return m_dashboard; }
     ProfileEditorDialog* profileEditor(); // created on first use
+    PreferencesDialog* preferences();     // created on first use
+    MainMenus* menus() const;
+    WindowCommands* commands() const;
+    AppSettings* settings() const { return m_settings.get(); }
+    void showChat();
     void showDashboard();
     QUrl demoEndpointUrl() const; // empty until the built-in demo endpoint listens
 
@@ -74,8 +84,8 @@ protected:
 private:
     void buildUi();
     QWidget* buildChatPage();
-    void startMetrics(const GuiOptions& options);
-    void startHistory(const GuiOptions& options);
+    void startMetrics();
+    void startHistory();
     void startDemoEndpoint(const QString& profile);
     void connectConversations();
     void startExperiments();
@@ -86,8 +96,14 @@ private:
     void exportConversation(const QString& id, const QString& format);
     void onBusyChanged(bool busy);
     void onRequestCompleted(const RequestTrace& trace, const RequestMetrics& metrics);
+    void stopOrCancel(); // Esc: cancel an edit, else stop the answer
+    void updateStopAction();
+
+    // Menus, preferences, theme, zoom and the window's saved state; reaches into the parts.
+    friend class WindowShell;
 
     std::unique_ptr<AppSettings> m_settings;
+    QString m_databasePath;
     std::unique_ptr<ProfileStore> m_profiles;
     KeyStore* m_keys;
     NetworkThread* m_network;
@@ -100,10 +116,13 @@ private:
     ConversationController* m_conversations = nullptr;
     ProfileEditorDialog* m_profileEditor = nullptr;
     ExperimentController* m_experiments = nullptr;
+    WindowShell* m_shell = nullptr;
     int m_editIndex = -1; // the user message being edited, or -1
 
     QToolBar* m_toolbar = nullptr;
     QTabWidget* m_tabs = nullptr;
+    QSplitter* m_splitter = nullptr;
+    QWidget* m_chatPage = nullptr;
     ConversationSidebar* m_sidebar = nullptr;
     EndpointPicker* m_picker = nullptr;
     DashboardWidget* m_dashboard = nullptr;

@@ -18,6 +18,14 @@ const QString experimentKey = QStringLiteral("experiment/definition");
 const QString streamingKey = QStringLiteral("display/streaming");
 const QString maxLagKey = QStringLiteral("display/maxLagMs");
 const QString retentionKey = QStringLiteral("metrics/retentionDays");
+const QString themeKey = QStringLiteral("appearance/theme");
+const QString zoomKey = QStringLiteral("display/zoomPercent");
+const QString geometryKey = QStringLiteral("window/geometry");
+const QString stateKey = QStringLiteral("window/state");
+const QString splitterKey = QStringLiteral("window/splitter");
+const QString lastProfileKey = QStringLiteral("window/lastProfile");
+const QString lastModelKey = QStringLiteral("window/lastModel");
+const QString lastConversationKey = QStringLiteral("window/lastConversation");
 
 } // namespace
 
@@ -113,6 +121,107 @@ int AppSettings::metricsRetentionDays() const
 void AppSettings::setMetricsRetentionDays(int days)
 {
     m_settings->setValue(retentionKey, std::clamp(days, 0, maxRetentionDays));
+}
+
+QString AppSettings::themeName(ThemeChoice theme)
+{
+    switch (theme) {
+    case ThemeChoice::Light:
+        return QStringLiteral("light");
+    case ThemeChoice::Dark:
+        return QStringLiteral("dark");
+    case ThemeChoice::System:
+        break;
+    }
+    return QStringLiteral("system");
+}
+
+std::optional<ThemeChoice> AppSettings::themeFromName(const QString& name)
+{
+    const QString key = name.trimmed().toLower();
+    for (auto theme : {ThemeChoice::System, ThemeChoice::Light, ThemeChoice::Dark}) {
+        if (themeName(theme) == key)
+            return theme;
+    }
+    return std::nullopt;
+}
+
+ThemeChoice AppSettings::theme() const
+{
+    return themeFromName(m_settings->value(themeKey).toString()).value_or(ThemeChoice::System);
+}
+
+void AppSettings::setTheme(ThemeChoice theme)
+{
+    m_settings->setValue(themeKey, themeName(theme));
+}
+
+int AppSettings::zoomPercent() const
+{
+    bool ok = false;
+    const int percent = m_settings->value(zoomKey).toInt(&ok);
+    return ok ? std::clamp(percent, minZoomPercent, maxZoomPercent) : 100;
+}
+
+void AppSettings::setZoomPercent(int percent)
+{
+    m_settings->setValue(zoomKey, std::clamp(percent, minZoomPercent, maxZoomPercent));
+}
+
+QByteArray AppSettings::windowGeometry() const
+{
+    return m_settings->value(geometryKey).toByteArray();
+}
+
+void AppSettings::setWindowGeometry(const QByteArray& geometry)
+{
+    m_settings->setValue(geometryKey, geometry);
+}
+
+QByteArray AppSettings::windowState() const
+{
+    return m_settings->value(stateKey).toByteArray();
+}
+
+void AppSettings::setWindowState(const QByteArray& state)
+{
+    m_settings->setValue(stateKey, state);
+}
+
+QByteArray AppSettings::splitterState() const
+{
+    return m_settings->value(splitterKey).toByteArray();
+}
+
+void AppSettings::setSplitterState(const QByteArray& state)
+{
+    m_settings->setValue(splitterKey, state);
+}
+
+QString AppSettings::lastProfile() const
+{
+    return m_settings->value(lastProfileKey).toString();
+}
+
+QString AppSettings::lastModel() const
+{
+    return m_settings->value(lastModelKey).toString();
+}
+
+void AppSettings::setLastEndpoint(const QString& profile, const QString& model)
+{
+    m_settings->setValue(lastProfileKey, profile);
+    m_settings->setValue(lastModelKey, model);
+}
+
+QString AppSettings::lastConversation() const
+{
+    return m_settings->value(lastConversationKey).toString();
+}
+
+void AppSettings::setLastConversation(const QString& id)
+{
+    m_settings->setValue(lastConversationKey, id);
 }
 
 std::optional<ExperimentDefinition> AppSettings::experiment(QString* error) const

@@ -18,6 +18,14 @@ enum class StreamingMode
     Off
 };
 
+// The window's colours: the desktop's palette, or a light or dark one forced by the user.
+enum class ThemeChoice
+{
+    System,
+    Light,
+    Dark
+};
+
 // Typed access to the app's settings (QSettings, INI on Linux), with defaults. Never holds a
 // secret. Tests use the constructor taking a file path, so they never touch the user's settings.
 class AppSettings
@@ -52,6 +60,32 @@ public:
     static constexpr int maxRetentionDays = 3650;
     int metricsRetentionDays() const;
     void setMetricsRetentionDays(int days);
+
+    // appearance/theme: system (default), light or dark.
+    ThemeChoice theme() const;
+    void setTheme(ThemeChoice theme);
+    static QString themeName(ThemeChoice theme);
+    static std::optional<ThemeChoice> themeFromName(const QString& name);
+    // display/zoomPercent: the chat's text size relative to the desktop's; default 100, clamped
+    // to [minZoomPercent, maxZoomPercent].
+    static constexpr int minZoomPercent = 50;
+    static constexpr int maxZoomPercent = 300;
+    int zoomPercent() const;
+    void setZoomPercent(int percent);
+
+    // What the window looked like when it closed (QWidget::saveGeometry, QMainWindow::saveState,
+    // QSplitter::saveState) and what it showed: empty when never stored.
+    QByteArray windowGeometry() const;
+    void setWindowGeometry(const QByteArray& geometry);
+    QByteArray windowState() const;
+    void setWindowState(const QByteArray& state);
+    QByteArray splitterState() const;
+    void setSplitterState(const QByteArray& state);
+    QString lastProfile() const;
+    QString lastModel() const;
+    void setLastEndpoint(const QString& profile, const QString& model);
+    QString lastConversation() const;
+    void setLastConversation(const QString& id);
 
     // The running A/B experiment, kept as its definition (not the file's path) so it survives
     // the file moving or changing. A stored value that no longer parses is ignored with a
