@@ -200,7 +200,12 @@ void BM_DashboardRefresh(benchmark::State& state)
         return;
     // The new records go into a copy: the cached file stays the year the other cases expect.
     const QString scratch = db->path + QStringLiteral(".refresh");
-    QFile::remove(scratch);
+    // A run killed midway leaves its WAL behind, which SQLite would replay into the new copy.
+    const auto removeScratch = [&scratch] {
+        for (const QString& suffix : {QString(), QStringLiteral("-wal"), QStringLiteral("-shm")})
+            QFile::remove(scratch + suffix);
+    };
+    removeScratch();
     if (!QFile::copy(db->path, scratch)) {
         fail(state, QStringLiteral("cannot copy %1").arg(db->path));
         return;
@@ -265,8 +270,7 @@ void BM_DashboardRefresh(benchmark::State& state)
         state.counters["records_added"] = double(feed.sent());
         reportMemory(state);
     }
-    for (const QString& suffix : {QString(), QStringLiteral("-wal"), QStringLiteral("-shm")})
-        QFile::remove(scratch + suffix);
+    removeScratch();
 }
 BENCHMARK(BM_DashboardRefresh)
     ->Args({2'000, 3})
