@@ -123,10 +123,13 @@ void TestConversationPersistence::savesTheConversationAndRecordsTheRequest()
     QCOMPARE(record.requestUid, uid);
     QCOMPARE(record.profile, QStringLiteral("Demo"));
     QCOMPARE(record.displayLagP95Ms, std::optional<double>(3.5));
-    QTRY_COMPARE_WITH_TIMEOUT(messagesNow(session.conversationId()).size(), 2, 10000);
-    const QList<MessageRecord> messages = messagesNow(session.conversationId());
-    QCOMPARE(messages.at(1).requestUid, uid);
-    QCOMPARE(messages.at(1).content, session.entries().at(1).text);
+    // The answer's row exists from its first save while it streams; its final text follows.
+    const auto answerSaved = [&] {
+        const QList<MessageRecord> messages = messagesNow(session.conversationId());
+        return messages.size() == 2 && messages.at(1).content == session.entries().at(1).text;
+    };
+    QTRY_VERIFY_WITH_TIMEOUT(answerSaved(), 10000);
+    QCOMPARE(messagesNow(session.conversationId()).at(1).requestUid, uid);
     QVERIFY(m_persistence->notSaved(session.conversationId()).isEmpty());
 }
 

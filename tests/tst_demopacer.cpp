@@ -41,7 +41,7 @@ private:
     std::vector<Event> m_events;
 };
 
-class StandIn : public DemoPacer::Client
+class StandIn final : public DemoPacer::Client
 {
 public:
     StandIn(int id, DemoPacer* pacer, Log* log) : m_id(id), m_pacer(pacer), m_log(log) {}
