@@ -121,6 +121,7 @@ void TestChatViewLook::followsThePalette()
     metrics.ttftMs = 312;
     metrics.tokensPerSecond = 41.2;
     metrics.e2eMs = 2100;
+    metrics.category = LatencyCategory::Excellent; // 312 ms
     answer.metrics = metrics;
     view.setEntries({question, answer});
     view.setReasoningExpanded(1, true);
