@@ -5,6 +5,7 @@
 
 #include <QDir>
 #include <QFileDialog>
+#include <QPointer>
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
@@ -43,7 +44,9 @@ void TestExportFolder::chooseIn(QFileDialog* dialog, const QString& path)
     dialog->open();
     dialog->selectFile(path);
     QMetaObject::invokeMethod(dialog, "accept", Qt::QueuedConnection);
-    QTRY_VERIFY(!dialog->isVisible());
+    // The dialog deletes itself once closed.
+    const QPointer<QFileDialog> watched(dialog);
+    QTRY_VERIFY(!watched || !watched->isVisible());
 }
 
 void TestExportFolder::lastExportFolderIsShared()
