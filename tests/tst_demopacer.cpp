@@ -100,9 +100,10 @@ void TestDemoPacer::manyDueAtOnceWakeInOnePassInDeadlineOrder()
     std::vector<int> order(clients.size());
     std::iota(order.begin(), order.end(), 0);
     std::shuffle(order.begin(), order.end(), std::mt19937(7));
-    // Client i is due 1 µs after client i - 1, from a quarter into the eleventh step on: all
-    // inside that step, whatever the time the scheduling took (the pass comes after it).
-    const qint64 firstDueNs = 10 * DemoPacer::slotNs + DemoPacer::slotNs / 4;
+    // Client i is due 1 µs after client i - 1, from a quarter into the hundred-and-first step
+    // on: all inside that step, whatever the time the scheduling took (the pass comes after it;
+    // 200 ms leaves room for a sanitizer build on a loaded machine).
+    const qint64 firstDueNs = 100 * DemoPacer::slotNs + DemoPacer::slotNs / 4;
     const qint64 startNs = log.nowNs();
     for (int i : order) {
         const qint64 dueNs = startNs + firstDueNs + qint64(i) * 1000;
