@@ -94,7 +94,9 @@ private slots:
     {
         QTemporaryDir dir;
         const QString path = dir.filePath(QStringLiteral("s.ini"));
-        const QByteArray geometry("\x01\xd9\xd0\xcb\x00" "binary\n", 12); // a NUL inside
+        const QByteArray geometry("\x01\xd9\xd0\xcb\x00"
+                                  "binary\n",
+                                  12); // a NUL inside
         {
             AppSettings settings(path);
             QVERIFY(settings.windowGeometry().isEmpty());
