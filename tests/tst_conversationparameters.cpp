@@ -203,7 +203,9 @@ void TestConversationParameters::exportsShowParametersAndFigures()
     QCOMPARE(answer.value("variant").toString(), QStringLiteral("B"));
     const QJsonObject numbers = answer.value("figures").toObject();
     // To the microsecond (0.001), as `ask --json` prints them.
-    auto rounded = [](double value) { return std::round(value * 1000.0) / 1000.0; };
+    auto rounded = [](double value) {
+        return std::round(value * 1000.0) / 1000.0;
+    };
     QCOMPARE(numbers.value("ttft_ms").toDouble(), rounded(*m_metrics->ttftMs));
     QCOMPARE(numbers.value("e2e_ms").toDouble(), rounded(*m_metrics->e2eMs));
     QCOMPARE(numbers.value("tokens_per_s").toDouble(), rounded(*m_metrics->tokensPerSecond));
