@@ -1,6 +1,7 @@
 // "Test connection" of the profile editor against a loopback server that accepts the connection
 // and never answers: the test can be cancelled (the connection is closed), and when nobody
 // cancels, the result names the timeout that fired and how long it was.
+#include "NamedChild.h"
 #include "ProfileEditorDialog.h"
 #include "endpoints/KeyStore.h"
 #include "endpoints/ProfileStore.h"
@@ -32,10 +33,7 @@ private slots:
 private:
     template <typename T> T* child(const char* name) const
     {
-        T* widget = m_dialog->findChild<T*>(QLatin1String(name));
-        if (!widget)
-            qWarning("no widget named %s", name);
-        return widget;
+        return namedChild<T>(m_dialog.get(), name);
     }
     QString result() const { return child<QLabel>("testResult")->text(); }
     void fillForm(const QString& baseUrl, int connectSeconds, int idleSeconds);

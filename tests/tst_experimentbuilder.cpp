@@ -5,6 +5,7 @@
 #include "ExperimentBuilderDialog.h"
 #include "ExperimentController.h"
 #include "MainWindow.h"
+#include "NamedChild.h"
 #include "WindowTestHelpers.h"
 #include "chat/ExperimentSteering.h"
 
@@ -36,10 +37,7 @@ private:
     ExperimentBuilderDialog* openBuilder();
     template <typename T> T* child(const char* name) const
     {
-        T* widget = m_builder->findChild<T*>(QLatin1String(name));
-        if (!widget)
-            qWarning("no widget named %s", name);
-        return widget;
+        return namedChild<T>(m_builder, name);
     }
     QTableWidget* table() const { return child<QTableWidget>("variantTable"); }
     void setCell(int row, int column, const QString& text);

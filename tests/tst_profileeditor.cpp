@@ -1,6 +1,7 @@
 // The endpoint profile editor offscreen, with a temporary settings file, the real keychain
 // (Secret Service) and the demo endpoint over loopback demanding a bearer key.
 #include "DemoTestClient.h"
+#include "NamedChild.h"
 #include "ProfileEditorDialog.h"
 #include "endpoints/KeyStore.h"
 #include "endpoints/ProfileStore.h"
@@ -51,10 +52,7 @@ private slots:
 private:
     template <typename T> T* child(const char* name) const
     {
-        T* widget = m_dialog->findChild<T*>(QLatin1String(name));
-        if (!widget)
-            qWarning("no widget named %s", name);
-        return widget;
+        return namedChild<T>(m_dialog.get(), name);
     }
     QString text(const char* label) const { return child<QLabel>(label)->text(); }
     KeyStore::Result readKey(const QString& profile);

@@ -1,6 +1,7 @@
 // Unsaved edits in the endpoint profile editor, offscreen with a temporary settings file: moving
 // to another profile, Add and Close ask Save / Discard / Cancel, and each answer does what it
 // says. The profiles carry no key, so no keychain is involved.
+#include "NamedChild.h"
 #include "ProfileEditorDialog.h"
 #include "endpoints/KeyStore.h"
 #include "endpoints/ProfileStore.h"
@@ -35,10 +36,7 @@ private slots:
 private:
     template <typename T> T* child(const char* name) const
     {
-        T* widget = m_dialog->findChild<T*>(QLatin1String(name));
-        if (!widget)
-            qWarning("no widget named %s", name);
-        return widget;
+        return namedChild<T>(m_dialog.get(), name);
     }
     void clickProfile(const QString& name);
     // The Save / Discard / Cancel question, once it is up; answers it with `button`.

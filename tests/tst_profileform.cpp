@@ -1,5 +1,6 @@
 // The endpoint profile form offscreen: every label's mnemonic reaches its field, no field moves
 // when a hint, warning or error appears, one wording per failure, the warning without emoji.
+#include "NamedChild.h"
 #include "ProfileForm.h"
 
 #include <QApplication>
@@ -27,10 +28,7 @@ private slots:
 private:
     template <typename T> T* child(const char* name) const
     {
-        T* widget = m_form->findChild<T*>(QLatin1String(name));
-        if (!widget)
-            qWarning("no widget named %s", name);
-        return widget;
+        return namedChild<T>(m_form.get(), name);
     }
     // Where every input of the form is, in form coordinates.
     QList<QRect> fieldGeometries() const;
