@@ -16,6 +16,7 @@ constexpr qint64 second = 1000;
 constexpr qint64 minute = 60 * second;
 constexpr qint64 hour = 60 * minute;
 constexpr qint64 day = 24 * hour;
+constexpr qint64 week = 7 * day;
 const qint64 midnight = QDateTime(QDate(2026, 12, 1), QTime(0, 0), Qt::UTC).toMSecsSinceEpoch();
 
 Segment raw(qint64 from, qint64 to)
@@ -59,6 +60,7 @@ private slots:
     void narrowSlicesUseFinerBuckets();
     void prunedBucketsFallBackToFinerOnes();
     void withinOneMinuteIsRaw();
+    void aYearReadsWeeks();
 };
 
 void TestRollupPlan::fiveMinutes()
@@ -130,6 +132,33 @@ void TestRollupPlan::withinOneMinuteIsRaw()
     const auto segments = RollupPlan::segments(from, from + 20 * second, day, {});
     QCOMPARE(segments, (std::vector<Segment>{raw(from, from + 20 * second)}));
     QVERIFY(RollupPlan::segments(from, from, day, {}).empty());
+}
+
+void TestRollupPlan::aYearReadsWeeks()
+{
+    // A year up to mid-afternoon: days up to the first Thursday, weeks, days of this week,
+    // hours of today, then minutes.
+    const qint64 to = midnight + 15 * hour + 30 * minute;
+    const qint64 from = midnight - 365 * day;
+    const std::vector<Segment> plan = RollupPlan::segments(from, to, week, RollupPlan::Kept{});
+    checkTiling(plan, from, to, week);
+    const qint64 firstWeek = RollupKey::bucketStart(from + week - 1, Resolution::Week);
+    const qint64 thisWeek = RollupKey::bucketStart(midnight, Resolution::Week);
+    QCOMPARE(plan[0], cells(Resolution::Day, from, firstWeek));
+    QCOMPARE(plan[1], cells(Resolution::Week, firstWeek, thisWeek));
+    QCOMPARE(plan[2], cells(Resolution::Day, thisWeek, midnight));
+    QCOMPARE(plan[3], cells(Resolution::Hour, midnight, midnight + 15 * hour));
+    QCOMPARE(plan[4], cells(Resolution::Minute, midnight + 15 * hour, to));
+    QCOMPARE(plan.size(), std::size_t(5));
+
+    // Until the weeks are built, days instead; and never wider than a slice.
+    RollupPlan::Kept noWeeks;
+    noWeeks.weeks = false;
+    for (const auto& [kept, maxWidth] : {std::pair{noWeeks, week}, {RollupPlan::Kept{}, 2 * day}}) {
+        const std::vector<Segment> days = RollupPlan::segments(from, to, maxWidth, kept);
+        checkTiling(days, from, to, maxWidth);
+        QCOMPARE(days[0], cells(Resolution::Day, from, midnight));
+    }
 }
 
 QTEST_GUILESS_MAIN(TestRollupPlan)

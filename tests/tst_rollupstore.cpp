@@ -25,6 +25,7 @@ private slots:
     void newestLabelsNameTheBucket();
     void olderRowsAreFoldedInSlices();
     void labelsSelectCellsBeforeDecoding();
+    void weeksAreBuiltFromDays();
 
 private:
     std::vector<MetricsRecord> insertSpread();
@@ -107,6 +108,7 @@ void TestRollupStore::everyResolutionAddsUpToTheRows()
     };
     QVERIFY(count(RollupKey::Resolution::Minute) > count(RollupKey::Resolution::Hour));
     QVERIFY(count(RollupKey::Resolution::Hour) > count(RollupKey::Resolution::Day));
+    QVERIFY(count(RollupKey::Resolution::Day) > count(RollupKey::Resolution::Week));
 }
 
 void TestRollupStore::labelsSelectCellsBeforeDecoding()
@@ -253,6 +255,82 @@ void TestRollupStore::olderRowsAreFoldedInSlices()
         QCOMPARE(stats.categories, expected.categories);
         QCOMPARE(stats.ttft.p95, expected.ttft.p95);
     }
+}
+
+void TestRollupStore::weeksAreBuiltFromDays()
+{
+    // Three weeks of records in a database as release 7 left it: minute, hour and day buckets,
+    // no week buckets, schema step 8 not taken.
+    std::vector<MetricsRecord> records;
+    for (int i = 0; i < 100; ++i)
+        records.push_back(record(qint64(i) * 5 * hour + 7 * minute, 90 + (i * 37) % 1500,
+                                 i % 2 ? endpointA : endpointB, i % 3 ? "m1" : "m2"));
+    QString error;
+    QVERIFY2(m_store->insert(records, &error), qPrintable(error));
+    const QString path = m_store->path();
+    m_store.reset();
+    {
+        QSqlDatabase db =
+            QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("raw"));
+        db.setDatabaseName(path);
+        QVERIFY(db.open());
+        QSqlQuery query(db);
+        for (const char* sql :
+             {"DELETE FROM rollups WHERE resolution_ms = 604800000",
+              "ALTER TABLE rollup_state DROP COLUMN weeks_built_ms",
+              "ALTER TABLE rollup_state DROP COLUMN weeks_until_ms", "PRAGMA user_version = 7"})
+            QVERIFY2(query.exec(QLatin1String(sql)), sql);
+        db.close();
+    }
+    QSqlDatabase::removeDatabase(QStringLiteral("raw"));
+
+    m_store = std::make_unique<MetricsStore>(path);
+    QVERIFY2(m_store->open(&error), qPrintable(error));
+    QVERIFY(!m_store->rollups().weeksReady());
+    QVERIFY(!m_store->rollups().kept(now.toMSecsSinceEpoch()).weeks);
+    QCOMPARE(mergedTotal(RollupKey::Resolution::Week).started, quint64(0));
+    // Stored before the build reaches its week: in the week once, not twice.
+    std::vector<MetricsRecord> fresh = {record(3 * hour, 640)};
+    QVERIFY2(m_store->insert(fresh, &error), qPrintable(error));
+    QCOMPARE(mergedTotal(RollupKey::Resolution::Week).started, quint64(1));
+
+    int slices = 0;
+    for (std::optional<bool> built; !(built = m_store->buildRollupWeeks(1, &error)).value_or(true);)
+        ++slices;
+    QVERIFY2(error.isEmpty(), qPrintable(error));
+    QVERIFY(slices >= 3); // a week a slice, over at least three of them
+    QVERIFY(m_store->rollups().weeksReady());
+    QVERIFY(m_store->rollups().kept(now.toMSecsSinceEpoch()).weeks);
+    QCOMPARE(m_store->buildRollupWeeks(1, &error), std::optional<bool>(true)); // done stays done
+
+    const GroupStats days = mergedTotal(RollupKey::Resolution::Day);
+    const GroupStats weeks = mergedTotal(RollupKey::Resolution::Week);
+    QCOMPARE(weeks.started, quint64(101));
+    QCOMPARE(weeks.started, days.started);
+    QCOMPARE(weeks.categories, days.categories);
+    QCOMPARE(weeks.ttft.p50, days.ttft.p50);
+    QCOMPARE(weeks.e2e.p99, days.e2e.p99);
+    // One cell per group and week, each the merge of its days.
+    QHash<RollupKey, RollupCell> fromDays;
+    m_store->rollups().forEachCell(
+        RollupKey::Resolution::Day, 0, std::numeric_limits<qint64>::max(),
+        [&fromDays](const RollupStore::StoredCell& day) {
+            RollupKey key = day.key;
+            key.resolution = RollupKey::Resolution::Week;
+            key.bucketMs = RollupKey::bucketStart(key.bucketMs, RollupKey::Resolution::Week);
+            fromDays[key].merge(day.cell);
+        },
+        &error);
+    int weekCells = 0;
+    m_store->rollups().forEachCell(
+        RollupKey::Resolution::Week, 0, std::numeric_limits<qint64>::max(),
+        [&](const RollupStore::StoredCell& week) {
+            ++weekCells;
+            QVERIFY(fromDays.contains(week.key));
+            QCOMPARE(week.cell.toBytes(), fromDays.value(week.key).toBytes());
+        },
+        &error);
+    QCOMPARE(weekCells, fromDays.size());
 }
 
 QTEST_GUILESS_MAIN(TestRollupStore)

@@ -18,9 +18,12 @@ struct RollupKey
         Minute = 60'000,
         Hour = 3'600'000,
         Day = 86'400'000,
+        // Seven days from a Thursday (aligned to the epoch, like the dashboard's week slices):
+        // a year is 53 of them rather than 365 days, for the long windows.
+        Week = 604'800'000,
     };
-    static constexpr std::array<Resolution, 3> resolutions = {Resolution::Minute, Resolution::Hour,
-                                                              Resolution::Day};
+    static constexpr std::array<Resolution, 4> resolutions = {Resolution::Minute, Resolution::Hour,
+                                                              Resolution::Day, Resolution::Week};
 
     Resolution resolution = Resolution::Minute;
     qint64 bucketMs = 0; // start of the bucket, ms since the epoch, UTC

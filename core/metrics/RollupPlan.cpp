@@ -48,12 +48,15 @@ std::vector<RollupPlan::Segment> RollupPlan::segments(qint64 fromMs, qint64 toMs
             return ms >= kept.hourSinceMs;
         case Resolution::Day:
             return true;
+        case Resolution::Week:
+            return kept.weeks;
         }
         return false;
     };
     while (at < lastMinute) {
         bool taken = false;
-        for (Resolution resolution : {Resolution::Day, Resolution::Hour, Resolution::Minute}) {
+        for (Resolution resolution :
+             {Resolution::Week, Resolution::Day, Resolution::Hour, Resolution::Minute}) {
             const qint64 width = qint64(resolution);
             if (width > maxWidthMs || RollupKey::bucketStart(at, resolution) != at ||
                 at + width > lastMinute || !kept_(resolution, at))

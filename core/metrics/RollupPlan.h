@@ -32,10 +32,13 @@ public:
     };
 
     // The oldest bucket start still stored per resolution (pruned before); day buckets are kept.
+    // Week buckets are read only once they are complete (built from the day buckets of a
+    // database that had none).
     struct Kept
     {
         qint64 minuteSinceMs = std::numeric_limits<qint64>::min();
         qint64 hourSinceMs = std::numeric_limits<qint64>::min();
+        bool weeks = true;
     };
 
     // maxWidthMs: the widest bucket allowed (a timeline slice must not be narrower than the

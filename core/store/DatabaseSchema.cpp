@@ -134,6 +134,19 @@ FROM requests r
 WHERE messages.role = 'assistant' AND messages.request_uid <> ''
     AND r.request_uid = messages.request_uid AND r.request_uid <> '')"),
         },
+        // 8: week buckets. Records stored from here on are folded into them as they come; the
+        // weeks of the day buckets already stored, [weeks_built_ms, weeks_until_ms), are
+        // written from those, in slices (RollupStore::buildWeeks), before readers use weeks.
+        {
+            QStringLiteral("ALTER TABLE rollup_state ADD COLUMN weeks_built_ms INTEGER NOT NULL "
+                           "DEFAULT 0"),
+            QStringLiteral("ALTER TABLE rollup_state ADD COLUMN weeks_until_ms INTEGER NOT NULL "
+                           "DEFAULT 0"),
+            QStringLiteral(R"(UPDATE rollup_state SET
+    weeks_built_ms = coalesce((SELECT min(bucket_ms) FROM rollups WHERE resolution_ms = 86400000), 0),
+    weeks_until_ms = coalesce((SELECT max(bucket_ms) FROM rollups WHERE resolution_ms = 86400000)
+                              + 86400000, 0))"),
+        },
     };
     return steps;
 }

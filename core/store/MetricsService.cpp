@@ -80,17 +80,31 @@ void MetricsService::buildRollups()
     m_suggestTimer.start();
     prune();
     scheduleRefresh();
-    // After the first snapshot, which does not wait for them.
+    // After the first snapshot, which does not wait for them; until the weeks are built,
+    // long windows read day buckets (the same figures, seven times the buckets).
     QMetaObject::invokeMethod(this, &MetricsService::updateSuggestions, Qt::QueuedConnection);
+    QMetaObject::invokeMethod(this, &MetricsService::buildWeeks, Qt::QueuedConnection);
+}
+
+void MetricsService::buildWeeks()
+{
+    QString error;
+    const std::optional<bool> built = m_store->buildRollupWeeks(buildSliceWeeks, &error);
+    if (!built) {
+        qCWarning(lcStore).noquote() << error; // a busy or read-only database: days still serve
+        QTimer::singleShot(pollIntervalMs, this, &MetricsService::buildWeeks);
+    } else if (!*built) {
+        QMetaObject::invokeMethod(this, &MetricsService::buildWeeks, Qt::QueuedConnection);
+    }
 }
 
 void MetricsService::loadLabels()
 {
-    // Day buckets name every endpoint, model, tag and experiment ever seen, and count every
-    // record, in a few thousand rows however many records there are.
+    // Week (or day) buckets name every endpoint, model, tag and experiment ever seen, and count
+    // every record, in a few thousand rows however many records there are.
     QString error;
     m_store->rollups().forEachCount(
-        RollupKey::Resolution::Day,
+        m_store->rollups().weeksReady() ? RollupKey::Resolution::Week : RollupKey::Resolution::Day,
         [this](const RollupStore::StoredCell& stored, quint64 started) {
             MetricsRecord labels = stored.labels();
             labels.startedUtc = QDateTime::fromMSecsSinceEpoch(stored.newestMs, Qt::UTC);

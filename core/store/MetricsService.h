@@ -37,6 +37,7 @@ public:
     static constexpr int pollIntervalMs = 500; // other writers: `adminchat ask`, a second window
     static constexpr int defaultRetentionDays = 90;
     static constexpr int buildSliceRows = 5000; // rollups built per pass of the event loop
+    static constexpr int buildSliceWeeks = 4;   // week buckets of older days, per pass
     static constexpr int pruneSliceRows = 2000; // rows deleted per transaction
     static constexpr int pruneIntervalMs = 3'600'000;
     // The suggestion rules look at whole minutes of 5 min, 1 h and 24 h: evaluated this often
@@ -76,6 +77,7 @@ signals:
 
 private:
     void buildRollups();
+    void buildWeeks();
     void loadLabels();
     void scheduleRefresh();
     void pollOtherWriters();

@@ -53,6 +53,11 @@ public:
     {
         return m_rollups.pruneMinutes(nowMs, sliceMs, error);
     }
+    // RollupStore::buildWeeks on this store's connection.
+    std::optional<bool> buildRollupWeeks(int maxWeeks, QString* error = nullptr)
+    {
+        return m_rollups.buildWeeks(maxWeeks, error);
+    }
     // Folds up to maxRows of the rows stored before the rollups existed into their buckets, in
     // one transaction, and says how far that is: done of total rows (done == total: the rollups
     // cover every row). Resumable: another process may insert, or build, meanwhile.

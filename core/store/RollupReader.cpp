@@ -33,7 +33,7 @@ bool RollupReader::read(const MetricsStore& store, const MetricsFilter& filter, 
             *error = readError;
     };
     for (const RollupPlan::Segment& segment :
-         RollupPlan::segments(fromMs, toMs, maxWidthMs, RollupStore::kept(toMs))) {
+         RollupPlan::segments(fromMs, toMs, maxWidthMs, store.rollups().kept(toMs))) {
         QString readError;
         if (segment.kind == RollupPlan::Segment::Kind::Raw) {
             MetricsFilter slice = filter;
@@ -89,7 +89,7 @@ AggregateReport RollupReader::report(const MetricsStore& store, const MetricsFil
     const qint64 fromMs =
         report.from.isValid() ? report.from.toMSecsSinceEpoch() : firstBucketMs(store, toMs);
     RollupGroups groups;
-    read(store, filter, fromMs, toMs, qint64(RollupKey::Resolution::Day), groups, error);
+    read(store, filter, fromMs, toMs, qint64(RollupKey::Resolution::Week), groups, error);
     groups.finish(report, rule);
     return report;
 }

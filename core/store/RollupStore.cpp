@@ -161,17 +161,100 @@ bool RollupStore::changeRating(const MetricsRecord& record, std::optional<int> f
     return true;
 }
 
-RollupPlan::Kept RollupStore::kept(qint64 nowMs)
+qint64 RollupStore::minutesKeptSince(qint64 nowMs)
+{
+    return RollupKey::bucketStart(nowMs - minuteRetentionMs, RollupKey::Resolution::Hour);
+}
+
+RollupPlan::Kept RollupStore::kept(qint64 nowMs) const
 {
     RollupPlan::Kept kept;
-    kept.minuteSinceMs =
-        RollupKey::bucketStart(nowMs - minuteRetentionMs, RollupKey::Resolution::Hour);
+    kept.minuteSinceMs = minutesKeptSince(nowMs);
+    kept.weeks = weeksReady();
     return kept;
+}
+
+bool RollupStore::weeksReady() const
+{
+    if (m_weeksReady)
+        return true;
+    QSqlQuery query(m_database.connection());
+    m_weeksReady =
+        query.exec(QStringLiteral("SELECT weeks_built_ms >= weeks_until_ms FROM rollup_state")) &&
+        query.next() && query.value(0).toBool();
+    return m_weeksReady;
+}
+
+std::optional<bool> RollupStore::buildWeeks(int maxWeeks, QString* error)
+{
+    if (weeksReady())
+        return true;
+    const QString what = QStringLiteral("cannot build week rollups");
+    QSqlError sqlError = m_database.run(QStringLiteral("BEGIN IMMEDIATE"));
+    if (sqlError.isValid()) {
+        m_database.fail(error, what, Database::describe(sqlError));
+        return std::nullopt;
+    }
+    const auto rollback = [&](const QString& detail) -> std::optional<bool> {
+        m_database.run(QStringLiteral("ROLLBACK"));
+        if (!detail.isEmpty())
+            m_database.fail(error, what, detail);
+        return std::nullopt;
+    };
+    QSqlQuery state(m_database.connection());
+    if (!state.exec(QStringLiteral("SELECT weeks_built_ms, weeks_until_ms FROM rollup_state")) ||
+        !state.next())
+        return rollback(Database::describe(state.lastError()));
+    const qint64 fromMs =
+        RollupKey::bucketStart(state.value(0).toLongLong(), RollupKey::Resolution::Week);
+    const qint64 untilMs = state.value(1).toLongLong();
+    state.finish();
+    const qint64 toMs =
+        fromMs + qint64(std::max(maxWeeks, 1)) * qint64(RollupKey::Resolution::Week);
+
+    // Written whole rather than merged into: a week may already hold records stored since,
+    // and its days hold them too.
+    QHash<RollupKey, StoredCell> weeks;
+    QString readError;
+    const bool read = forEachCell(
+        RollupKey::Resolution::Day, fromMs, toMs,
+        [&weeks](const StoredCell& day) {
+            RollupKey key = day.key;
+            key.resolution = RollupKey::Resolution::Week;
+            key.bucketMs = RollupKey::bucketStart(key.bucketMs, RollupKey::Resolution::Week);
+            StoredCell& week = weeks[key];
+            week.key = key;
+            week.cell.merge(day.cell);
+            if (day.newestMs >= week.newestMs) {
+                week.newestMs = day.newestMs;
+                week.endpointId = day.endpointId;
+                week.endpoint = day.endpoint;
+                week.profile = day.profile;
+            }
+        },
+        &readError);
+    if (!read)
+        return rollback(readError);
+    for (const StoredCell& week : std::as_const(weeks)) {
+        QString saveError;
+        if (!save(week, &saveError))
+            return rollback(saveError);
+    }
+    QSqlQuery update(m_database.connection());
+    update.prepare(QStringLiteral("UPDATE rollup_state SET weeks_built_ms = ?"));
+    update.bindValue(0, toMs);
+    if (!update.exec())
+        return rollback(Database::describe(update.lastError()));
+    sqlError = m_database.run(QStringLiteral("COMMIT"));
+    if (sqlError.isValid())
+        return rollback(Database::describe(sqlError));
+    m_weeksReady = toMs >= untilMs;
+    return m_weeksReady;
 }
 
 qint64 RollupStore::pruneMinutes(qint64 nowMs, qint64 sliceMs, QString* error)
 {
-    const qint64 before = kept(nowMs).minuteSinceMs;
+    const qint64 before = minutesKeptSince(nowMs);
     const std::optional<qint64> oldest = firstBucketMs(RollupKey::Resolution::Minute);
     if (!oldest || *oldest >= before)
         return 0;

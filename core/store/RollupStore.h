@@ -20,10 +20,10 @@ namespace adminchat {
 class Database;
 struct MetricsRecord;
 
-// The rollups table: one RollupCell per bucket (minute, hour and day) and group, with the labels
-// of the newest record folded in (to name the endpoint as its records last did). Works on the
-// connection of the MetricsStore that owns it, inside that store's transactions, so a record and
-// its buckets are written together or not at all.
+// The rollups table: one RollupCell per bucket (minute, hour, day and week) and group, with the
+// labels of the newest record folded in (to name the endpoint as its records last did). Works on
+// the connection of the MetricsStore that owns it, inside that store's transactions, so a record
+// and its buckets are written together or not at all.
 class RollupStore
 {
 public:
@@ -41,12 +41,15 @@ public:
     };
 
     // Minute buckets are kept for 8 days (whole hours), for the short windows and the edges of
-    // long ones; hour and day buckets for good. A minute bucket is about one record when traffic
-    // is sparse, so keeping them all would cost as much as the rows.
+    // long ones; hour, day and week buckets for good. A minute bucket is about one record when
+    // traffic is sparse, so keeping them all would cost as much as the rows.
     static constexpr qint64 minuteRetentionMs = 8 * 86'400'000LL;
-    // What a reader at nowMs may count on: minute buckets from this on (pruning deletes only
-    // older ones, see pruneMinutes).
-    static RollupPlan::Kept kept(qint64 nowMs);
+    // The oldest minute bucket a reader at nowMs may count on (pruneMinutes deletes only older
+    // ones).
+    static qint64 minutesKeptSince(qint64 nowMs);
+    // What a reader at nowMs may count on: minute buckets from minutesKeptSince, and week
+    // buckets once they are complete (weeksReady).
+    RollupPlan::Kept kept(qint64 nowMs) const;
 
     explicit RollupStore(Database& database);
     ~RollupStore();
@@ -74,7 +77,14 @@ public:
                       const std::function<void(const StoredCell&, quint64 started)>& visit,
                       QString* error) const;
 
-    // Deletes minute buckets older than kept(nowMs) allows, at most a span of sliceMs of them
+    // Week buckets of a database whose day buckets were stored before it had weeks: each week
+    // of up to maxWeeks (the oldest not yet built) is written again as the merge of its days,
+    // in one transaction. Returns whether all are built (then readers use them), std::nullopt
+    // on failure (nothing changed).
+    std::optional<bool> buildWeeks(int maxWeeks, QString* error);
+    bool weeksReady() const;
+
+    // Deletes minute buckets older than minutesKeptSince(nowMs), at most a span of sliceMs of them
     // (the oldest) per call, in one statement. Returns how many were deleted, -1 on failure; 0
     // when none is left to prune.
     qint64 pruneMinutes(qint64 nowMs, qint64 sliceMs, QString* error);
@@ -92,6 +102,7 @@ private:
     Database& m_database;
     std::unique_ptr<QSqlQuery> m_select; // prepared once, reused
     std::unique_ptr<QSqlQuery> m_save;
+    mutable bool m_weeksReady = false; // once true, stays true
 };
 
 } // namespace adminchat

@@ -8,6 +8,8 @@
 #include <QElapsedTimer>
 #include <QFile>
 #include <QFileInfo>
+#include <QSqlDatabase>
+#include <QSqlQuery>
 #include <algorithm>
 #include <cmath>
 #include <numbers>
@@ -338,7 +340,10 @@ std::optional<DashboardDataset::Generated> DashboardDataset::ensure(const QStrin
     result.path =
         QDir(dir).filePath(QStringLiteral("metrics-%1-v%2.sqlite").arg(n).arg(generatorVersion));
     if (QFileInfo::exists(result.path)) {
-        result.bytes = QFileInfo(result.path).size();
+        const std::optional<qint64> bytes = settle(result.path, error);
+        if (!bytes)
+            return std::nullopt;
+        result.bytes = *bytes;
         return result;
     }
     QDir().mkpath(dir);
@@ -391,10 +396,51 @@ std::optional<DashboardDataset::Generated> DashboardDataset::ensure(const QStrin
             *error = QStringLiteral("cannot rename %1").arg(partial);
         return std::nullopt;
     }
+    const std::optional<qint64> bytes = settle(result.path, error);
+    if (!bytes)
+        return std::nullopt;
     result.built = true;
     result.seconds = double(timer.nsecsElapsed()) / 1e9;
-    result.bytes = QFileInfo(result.path).size();
+    result.bytes = *bytes;
     return result;
+}
+
+std::optional<qint64> DashboardDataset::settle(const QString& path, QString* error)
+{
+    {
+        MetricsStore store(path);
+        if (!store.open(error))
+            return std::nullopt;
+        std::optional<bool> built;
+        while ((built = store.buildRollupWeeks(64, error)) && !*built) {
+        }
+        if (!built)
+            return std::nullopt;
+        const qint64 nowMs = QDateTime::currentMSecsSinceEpoch();
+        for (qint64 pruned = 1; pruned > 0;) {
+            pruned = store.pruneRollupMinutes(nowMs, 30 * 86'400'000LL, error);
+            if (pruned < 0)
+                return std::nullopt;
+        }
+    }
+    const QString connection = QStringLiteral("settle");
+    qint64 bytes = -1;
+    {
+        QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), connection);
+        db.setDatabaseName(path);
+        db.setConnectOptions(QStringLiteral("QSQLITE_OPEN_READONLY"));
+        QSqlQuery query(db);
+        if (db.open() &&
+            query.exec(QStringLiteral("SELECT (page_count - freelist_count) * page_size FROM "
+                                      "pragma_page_count, pragma_freelist_count, "
+                                      "pragma_page_size")) &&
+            query.next())
+            bytes = query.value(0).toLongLong();
+    }
+    QSqlDatabase::removeDatabase(connection);
+    if (bytes < 0 && error)
+        *error = QStringLiteral("cannot count the pages of %1").arg(path);
+    return bytes < 0 ? std::nullopt : std::optional<qint64>(bytes);
 }
 
 } // namespace adminchat

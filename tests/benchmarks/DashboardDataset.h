@@ -48,7 +48,7 @@ public:
         bool built = false;   // false: the cached file was reused
         double seconds = 0;   // building it (this run's part of it)
         qint64 resumedAt = 0; // records an interrupted build had written
-        qint64 bytes = 0;     // file size
+        qint64 bytes = 0;     // the pages in use (a pruned file keeps its free pages)
     };
 
     DashboardDataset();
@@ -61,6 +61,9 @@ public:
     // <dir>/metrics-<n>-v<version>.sqlite, built when missing (into a temporary name first, so
     // an interrupted build is never taken for a finished one; the next call resumes it).
     std::optional<Generated> ensure(const QString& dir, qint64 n, QString* error) const;
+    // Brings a database to what a year of a running app leaves: schema steps taken, week buckets
+    // built, minute buckets past their retention pruned. Returns the bytes of its pages in use.
+    static std::optional<qint64> settle(const QString& path, QString* error);
 
     // Records of day `day` (0 = the oldest) when the year holds n, sorted by start time.
     std::vector<MetricsRecord> day(int day, qint64 n) const;
