@@ -9,7 +9,9 @@
 #include "DashboardTimelineChart.h"
 #include "DashboardWidget.h"
 #include "PreferencesDialog.h"
+#include "ProfileEditorDialog.h"
 #include "ShellTheme.h"
+#include "ToneLabel.h"
 #include "WindowTestHelpers.h"
 
 #include <QAction>
@@ -21,9 +23,12 @@
 #include <QHash>
 #include <QLabel>
 #include <QLegend>
+#include <QLineEdit>
+#include <QPushButton>
 #include <QScrollArea>
 #include <QToolButton>
 #include <QValueAxis>
+#include <cmath>
 
 using namespace adminchat;
 
@@ -66,6 +71,21 @@ bool near(const QColor& a, const QColor& b)
 {
     return qAbs(a.red() - b.red()) <= 3 && qAbs(a.green() - b.green()) <= 3 &&
            qAbs(a.blue() - b.blue()) <= 3;
+}
+
+// WCAG 2 contrast ratio of two colours (1 to 21).
+double contrast(const QColor& a, const QColor& b)
+{
+    const auto luminance = [](const QColor& c) {
+        const auto channel = [](double v) {
+            return v <= 0.03928 ? v / 12.92 : std::pow((v + 0.055) / 1.055, 2.4);
+        };
+        return 0.2126 * channel(c.redF()) + 0.7152 * channel(c.greenF()) +
+               0.0722 * channel(c.blueF());
+    };
+    const double la = luminance(a);
+    const double lb = luminance(b);
+    return (std::max(la, lb) + 0.05) / (std::min(la, lb) + 0.05);
 }
 
 QString describe(const QColor& actual, const QColor& expected)
@@ -202,6 +222,63 @@ private slots:
         const QColor windowColor = palette.color(QPalette::Window);
         QVERIFY2(near(dominant(dialogImage, dialogImage.rect()), windowColor),
                  qPrintable(describe(dominant(dialogImage, dialogImage.rect()), windowColor)));
+        preferences->close();
+
+        // The profile editor with a new profile whose URL is plain http (a warning), then not a
+        // URL (an error): both in colours that read on this theme's window.
+        window->findChild<QAction*>(QStringLiteral("actionProfiles"))->trigger();
+        ProfileEditorDialog* editor = window->profileEditor();
+        QVERIFY(QTest::qWaitForWindowExposed(editor));
+        editor->findChild<QPushButton*>(QStringLiteral("addProfileButton"))->click();
+        auto* url = editor->findChild<QLineEdit*>(QStringLiteral("baseUrl"));
+        url->setText(QStringLiteral("http://models.example.com/v1"));
+        auto* warning = editor->findChild<ToneLabel*>(QStringLiteral("insecureWarning"));
+        QTRY_VERIFY(warning->isVisible());
+        QVERIFY(save(editor, QStringLiteral("profile-editor-") + name));
+        const QImage editorImage = editor->grab().toImage();
+        QVERIFY2(near(dominant(editorImage, editorImage.rect()), windowColor),
+                 qPrintable(describe(dominant(editorImage, editorImage.rect()), windowColor)));
+        url->setText(QStringLiteral("example dot com"));
+        auto* error = editor->findChild<ToneLabel*>(QStringLiteral("urlError"));
+        QTRY_VERIFY(error->isVisible());
+        QVERIFY(save(editor, QStringLiteral("profile-editor-error-") + name));
+        for (ToneLabel* label : {warning, error}) {
+            const QColor text = label->palette().color(QPalette::WindowText);
+            QCOMPARE(text, ToneLabel::color(label->tone(), palette));
+            QVERIFY2(contrast(text, windowColor) >= 4.5,
+                     qPrintable(label->objectName() + QStringLiteral(": ") +
+                                describe(text, windowColor)));
+            // Drawn in it: the label's pixels include that colour (anti-aliasing aside).
+            const QImage drawn = label->grab().toImage();
+            bool found = false;
+            for (int y = 0; y < drawn.height() && !found; ++y) {
+                for (int x = 0; x < drawn.width() && !found; ++x)
+                    found = near(QColor(drawn.pixel(x, y)), text);
+            }
+            QVERIFY2(found, qPrintable(label->objectName()));
+        }
+        editor->close();
+    }
+
+    void toneFollowsAThemeSwitch()
+    {
+        ShellTheme::apply(ThemeChoice::Light);
+        QWidget parent;
+        auto* label = new ToneLabel(&parent, ToneLabel::Tone::Error);
+        label->setText(QStringLiteral("refused"));
+        const QColor light = ToneLabel::color(ToneLabel::Tone::Error, ShellTheme::lightPalette());
+        QCOMPARE(label->palette().color(QPalette::WindowText), light);
+        ShellTheme::apply(ThemeChoice::Dark);
+        const QColor dark = ToneLabel::color(ToneLabel::Tone::Error, ShellTheme::darkPalette());
+        QVERIFY(dark != light);
+        QTRY_COMPARE(label->palette().color(QPalette::WindowText), dark);
+        // Back to normal: the theme's own text colour, and it follows the next switch too.
+        label->setTone(ToneLabel::Tone::Normal);
+        QCOMPARE(label->palette().color(QPalette::WindowText),
+                 ShellTheme::darkPalette().color(QPalette::WindowText));
+        ShellTheme::apply(ThemeChoice::Light);
+        QTRY_COMPARE(label->palette().color(QPalette::WindowText),
+                     ShellTheme::lightPalette().color(QPalette::WindowText));
     }
 
     void switchingThemeRepaintsCharts()

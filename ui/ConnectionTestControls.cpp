@@ -11,7 +11,7 @@ namespace adminchat {
 ConnectionTestControls::ConnectionTestControls(QNetworkAccessManager* network, KeyStore* keys,
                                                QWidget* parent)
     : QObject(parent), m_testButton(new QPushButton(tr("Test connection"), parent)),
-      m_cancelButton(new QPushButton(tr("Cancel test"), parent)), m_result(new QLabel(parent)),
+      m_cancelButton(new QPushButton(tr("Cancel test"), parent)), m_result(new ToneLabel(parent)),
       m_keys(keys), m_tester(new ProfileConnectionTester(network, this))
 {
     m_testButton->setObjectName(QStringLiteral("testConnectionButton"));
@@ -94,6 +94,7 @@ void ConnectionTestControls::reset()
     m_tester->cancel();
     setRunning(false);
     m_result->clear();
+    m_result->setTone(ToneLabel::Tone::Normal);
 }
 
 void ConnectionTestControls::cancel()
@@ -110,7 +111,7 @@ void ConnectionTestControls::setRunning(bool running)
 
 void ConnectionTestControls::showResult(bool ok, const QString& text)
 {
-    m_result->setStyleSheet(ok ? QString() : QStringLiteral("color: #c62828;"));
+    m_result->setTone(ok ? ToneLabel::Tone::Normal : ToneLabel::Tone::Error);
     m_result->setText(text);
 }
 

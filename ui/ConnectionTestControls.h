@@ -1,5 +1,6 @@
 #pragma once
 
+#include "ToneLabel.h"
 #include "endpoints/EndpointProfile.h"
 
 #include <QObject>
@@ -50,7 +51,7 @@ private:
 
     QPushButton* m_testButton;
     QPushButton* m_cancelButton;
-    QLabel* m_result;
+    ToneLabel* m_result;
     KeyStore* m_keys;
     ProfileConnectionTester* m_tester;
     int m_test = 0;

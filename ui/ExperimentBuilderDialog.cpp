@@ -1,5 +1,7 @@
 #include "ExperimentBuilderDialog.h"
 
+#include "ToneLabel.h"
+
 #include <QComboBox>
 #include <QDialogButtonBox>
 #include <QFileDialog>
@@ -17,8 +19,6 @@
 namespace adminchat {
 
 namespace {
-
-const QString errorStyle = QStringLiteral("color: #c62828;");
 
 // The parser's "variants[1].weight must ..." as the table shows it: "row 2: weight must ...".
 QString forTable(QString error)
@@ -43,7 +43,7 @@ ExperimentBuilderDialog::ExperimentBuilderDialog(const QStringList& profiles,
     : QDialog(parent), m_profiles(profiles), m_folder(folder), m_name(new QLineEdit(this)),
       m_unit(new QComboBox(this)), m_variants(new QTableWidget(0, ColumnCount, this)),
       m_addButton(new QPushButton(tr("Add variant"), this)),
-      m_removeButton(new QPushButton(tr("Remove variant"), this)), m_problem(new QLabel(this)),
+      m_removeButton(new QPushButton(tr("Remove variant"), this)), m_problem(new ToneLabel(this)),
       m_openButton(new QPushButton(tr("Open…"), this)),
       m_saveButton(new QPushButton(tr("Save as…"), this)),
       m_startButton(new QPushButton(tr("Start"), this))
@@ -235,7 +235,7 @@ void ExperimentBuilderDialog::validate()
 
 void ExperimentBuilderDialog::showProblem(const QString& problem, bool error)
 {
-    m_problem->setStyleSheet(error ? errorStyle : QString());
+    m_problem->setTone(error ? ToneLabel::Tone::Error : ToneLabel::Tone::Normal);
     m_problem->setText(problem);
 }
 

@@ -14,6 +14,8 @@ class QTableWidget;
 
 namespace adminchat {
 
+class ToneLabel;
+
 // Builds an A/B experiment: its name and unit, and per variant a weight, profile, model and
 // request parameters (temperature, max tokens, system prompt). Checked as it is typed by the
 // parser the command line uses (ExperimentDefinition::fromJson), so what the dialog accepts the
@@ -66,7 +68,7 @@ private:
     QTableWidget* m_variants;
     QPushButton* m_addButton;
     QPushButton* m_removeButton;
-    QLabel* m_problem;
+    ToneLabel* m_problem;
     QPushButton* m_openButton;
     QPushButton* m_saveButton;
     QPushButton* m_startButton;

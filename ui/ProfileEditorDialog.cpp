@@ -3,6 +3,7 @@
 #include "ConnectionTestControls.h"
 #include "ProfileFileWatcher.h"
 #include "ProfileForm.h"
+#include "ToneLabel.h"
 #include "endpoints/KeyStore.h"
 #include "endpoints/ProfileSecrets.h"
 #include "endpoints/ProfileStore.h"
@@ -20,11 +21,10 @@ namespace adminchat {
 
 namespace {
 
-const QString errorStyle = QStringLiteral("color: #c62828;");
-
-QLabel* statusLabel(QWidget* parent, const char* name)
+QLabel* statusLabel(QWidget* parent, const char* name,
+                    ToneLabel::Tone tone = ToneLabel::Tone::Normal)
 {
-    auto* label = new QLabel(parent);
+    auto* label = new ToneLabel(parent, tone);
     label->setObjectName(QLatin1String(name));
     label->setTextFormat(Qt::PlainText);
     label->setWordWrap(true);
@@ -40,7 +40,8 @@ ProfileEditorDialog::ProfileEditorDialog(ProfileStore* store, KeyStore* keys,
       m_addButton(new QPushButton(tr("Add"), this)),
       m_duplicateButton(new QPushButton(tr("Duplicate"), this)),
       m_deleteButton(new QPushButton(tr("Delete"), this)), m_form(new ProfileForm(this)),
-      m_formError(statusLabel(this, "formError")), m_saveStatus(statusLabel(this, "saveStatus")),
+      m_formError(statusLabel(this, "formError", ToneLabel::Tone::Error)),
+      m_saveStatus(statusLabel(this, "saveStatus")),
       m_saveButton(new QPushButton(tr("Save"), this)),
       m_test(new ConnectionTestControls(network, keys, this))
 {
@@ -53,7 +54,6 @@ ProfileEditorDialog::ProfileEditorDialog(ProfileStore* store, KeyStore* keys,
     m_deleteButton->setObjectName(QStringLiteral("deleteProfileButton"));
     m_saveButton->setObjectName(QStringLiteral("saveProfileButton"));
     m_saveButton->setDefault(true);
-    m_formError->setStyleSheet(errorStyle);
     m_saveStatus->setEnabled(false); // the dim text colour
 
     auto* listButtons = new QHBoxLayout;

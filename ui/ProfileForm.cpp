@@ -1,5 +1,6 @@
 #include "ProfileForm.h"
 
+#include "ToneLabel.h"
 #include "endpoints/KeyStore.h"
 
 #include <QCheckBox>
@@ -32,11 +33,10 @@ QLabel* dimLabel(QWidget* parent, const char* name)
 
 QLabel* errorLabel(QWidget* parent, const char* name)
 {
-    auto* label = new QLabel(parent);
+    auto* label = new ToneLabel(parent, ToneLabel::Tone::Error);
     label->setObjectName(QLatin1String(name));
     label->setTextFormat(Qt::PlainText);
     label->setWordWrap(true);
-    label->setStyleSheet(QStringLiteral("color: #c62828;"));
     label->hide();
     return label;
 }
@@ -80,8 +80,9 @@ ProfileForm::ProfileForm(QWidget* parent)
     : QWidget(parent), m_name(new QLineEdit(this)), m_nameError(errorLabel(this, "nameError")),
       m_baseUrl(new QLineEdit(this)), m_urlPreview(dimLabel(this, "urlPreview")),
       m_urlError(errorLabel(this, "urlError")), m_insecureRow(new QWidget(this)),
-      m_insecureWarning(new QLabel(m_insecureRow)), m_defaultModel(new QComboBox(this)),
-      m_apiKey(new QLineEdit(this)), m_keyHeader(new QComboBox(this)),
+      m_insecureWarning(new ToneLabel(m_insecureRow, ToneLabel::Tone::Warning)),
+      m_defaultModel(new QComboBox(this)), m_apiKey(new QLineEdit(this)),
+      m_keyHeader(new QComboBox(this)),
       m_removeKey(new QCheckBox(tr("Remove the stored key"), this)),
       m_keyHint(dimLabel(this, "keyHint")), m_keyError(errorLabel(this, "keyError")),
       m_headers(new QPlainTextEdit(this)), m_headersError(errorLabel(this, "headersError")),
@@ -102,7 +103,6 @@ ProfileForm::ProfileForm(QWidget* parent)
     m_insecureWarning->setObjectName(QStringLiteral("insecureWarning"));
     m_insecureWarning->setWordWrap(true);
     m_insecureWarning->setTextFormat(Qt::PlainText);
-    m_insecureWarning->setStyleSheet(QStringLiteral("color: #b26a00;"));
     m_insecureWarning->setText(tr("Plain http to a remote host: the API key and your prompts "
                                   "would travel unencrypted. Use https."));
     auto* warningIcon = new QLabel(m_insecureRow);

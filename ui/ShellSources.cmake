@@ -10,6 +10,8 @@ target_sources(adminchat_ui PRIVATE
     ${CMAKE_CURRENT_LIST_DIR}/ShellTheme.h
     ${CMAKE_CURRENT_LIST_DIR}/ShellTheme.cpp
     ${CMAKE_CURRENT_LIST_DIR}/ShortcutsDialog.h
+    ${CMAKE_CURRENT_LIST_DIR}/ToneLabel.h
+    ${CMAKE_CURRENT_LIST_DIR}/ToneLabel.cpp
     ${CMAKE_CURRENT_LIST_DIR}/ShortcutsDialog.cpp
     ${CMAKE_CURRENT_LIST_DIR}/WindowCommands.h
     ${CMAKE_CURRENT_LIST_DIR}/WindowCommands.cpp
