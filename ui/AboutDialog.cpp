@@ -40,8 +40,10 @@ AboutDialog::AboutDialog(const ComponentVersions& versions, QWidget* parent)
     licences->setAccessibleName(tr("Licences"));
     licences->setOpenExternalLinks(true);
     licences->setHtml(
-        tr("<p><b>AdminChat</b> is free software under the MIT licence: you may use, copy, modify "
-           "and share it, and it comes with no warranty.</p>"
+        tr("<p><b>AdminChat</b> is free software: its source is under the MIT licence, and you "
+           "may use, copy, modify and share it; it comes with no warranty. This program links "
+           "Qt Charts, which is under the GPL 3, so the program as built is distributed under "
+           "the GPL 3 as a whole.</p>"
            "<p>It uses these libraries, each under its own licence:</p><ul>"
            "<li><b>Qt</b> (Core, GUI, Widgets, Network, SQL, Charts): LGPL 3 (Charts: GPL 3) "
            "&mdash; <a href=\"https://www.qt.io/licensing/\">qt.io/licensing</a></li>"
