@@ -237,8 +237,9 @@ void TestConversationParameters::parametersChangedLater()
 
 void TestConversationParameters::migratesFromSchemaSix()
 {
-    // The previous schema is the shipped steps before this one, run as they were.
-    QCOMPARE(DatabaseSchema::version, 7);
+    // The schema before step 7, its shipped steps run as they were; opening takes every later
+    // step.
+    QVERIFY(DatabaseSchema::version >= 7);
     QStringList statements;
     for (int step = 0; step < 6; ++step)
         statements += DatabaseSchema::steps().at(step);

@@ -75,7 +75,7 @@ void ChatView::setEntries(const QList<ChatEntry>& entries)
     m_followEnd = true;
     m_anchorIndex = 0;
     m_anchorOffset = 0;
-    m_hover = m_pressed = Hit();
+    m_pointer.reset();
     m_current = entryCount() - 1;
     m_copiedIndex = -1;
     layoutIfShown();
@@ -153,7 +153,7 @@ void ChatView::truncate(int count)
     std::erase_if(m_cached, [count](int index) { return index >= count; });
     if (m_anchorIndex >= count)
         m_followEnd = true;
-    m_hover = m_pressed = Hit();
+    m_pointer.reset();
     m_current = qMin(m_current, count - 1);
     if (m_copiedIndex >= count)
         m_copiedIndex = -1;
@@ -279,9 +279,10 @@ void ChatView::paintEvent(QPaintEvent* event)
             break; // ensureLaidOut gave up early; the next paint continues
         painter.save();
         painter.translate(0, top);
-        const bool hovered = m_hover.index == index;
-        message.paint(&painter, area.translated(0, -top), hovered && m_hover.codeCopy,
-                      hovered ? m_hover.id : -1);
+        const ChatViewPointer::Hit& hover = m_pointer.hover();
+        const bool hovered = hover.index == index;
+        message.paint(&painter, area.translated(0, -top), hovered && hover.codeCopy,
+                      hovered ? hover.id : -1);
         painter.restore();
         if (index == m_current && hasFocus()) {
             // The focused message, framed as the style frames focus.
@@ -309,49 +310,12 @@ int ChatView::entryAt(const QPoint& viewportPos) const
     return y < 0 || y >= m_heights.total() ? -1 : m_heights.indexAt(y);
 }
 
-ChatView::Hit ChatView::hitAt(const QPoint& viewportPos) const
-{
-    const int index = entryAt(viewportPos);
-    if (index < 0 || !m_messages[size_t(index)]->isLaidOut(layoutWidth()))
-        return {};
-    const ChatMessageLayout& message = *m_messages[size_t(index)];
-    const QPoint local =
-        viewportPos - QPoint(0, int(m_heights.top(index) - verticalScrollBar()->value()));
-    if (const int code = message.codeCopyAt(local); code >= 0)
-        return {index, true, code};
-    if (message.isRetrySaveAt(local))
-        return {index, false, Hit::retrySaveId};
-    if (message.isReasoningToggleAt(local))
-        return {index, false, Hit::reasoningToggleId};
-    if (const auto action = message.actionAt(local))
-        return {index, false, int(*action)};
-    return {};
-}
-
-void ChatView::setHover(const Hit& hit)
-{
-    if (hit == m_hover)
-        return;
-    m_hover = hit;
-    viewport()->setCursor(hit.isValid() ? Qt::PointingHandCursor : Qt::ArrowCursor);
-    viewport()->update();
-}
-
 bool ChatView::viewportEvent(QEvent* event)
 {
     if (event->type() == QEvent::Leave)
-        setHover({});
+        m_pointer.left();
     if (event->type() == QEvent::ToolTip) {
-        // The icon buttons say what they do.
-        const auto* help = static_cast<QHelpEvent*>(event);
-        const Hit hit = hitAt(help->pos());
-        QString tip;
-        if (hit.isValid() && !hit.codeCopy)
-            tip = m_messages[size_t(hit.index)]->toolTip(hit.id);
-        if (tip.isEmpty())
-            QToolTip::hideText();
-        else
-            QToolTip::showText(help->globalPos(), tip, viewport());
+        m_pointer.showToolTip(static_cast<QHelpEvent*>(event));
         return true;
     }
     return QAbstractScrollArea::viewportEvent(event);
@@ -359,42 +323,18 @@ bool ChatView::viewportEvent(QEvent* event)
 
 void ChatView::mouseMoveEvent(QMouseEvent* event)
 {
-    setHover(hitAt(event->position().toPoint()));
+    m_pointer.moved(event->position().toPoint());
 }
 
 void ChatView::mousePressEvent(QMouseEvent* event)
 {
-    m_pressed = event->button() == Qt::LeftButton ? hitAt(event->position().toPoint()) : Hit();
-    if (!m_pressed.isValid())
+    if (!m_pointer.pressed(event))
         QAbstractScrollArea::mousePressEvent(event);
 }
 
 void ChatView::mouseReleaseEvent(QMouseEvent* event)
 {
-    const Hit pressed = m_pressed;
-    m_pressed = Hit();
-    if (event->button() == Qt::LeftButton && pressed.isValid() &&
-        hitAt(event->position().toPoint()) == pressed)
-        trigger(pressed);
-}
-
-void ChatView::trigger(const Hit& hit)
-{
-    setCurrentIndex(hit.index);
-    if (hit.codeCopy) {
-        QGuiApplication::clipboard()->setText(m_messages[size_t(hit.index)]->codeText(hit.id));
-        emit copied(hit.index);
-        return;
-    }
-    if (hit.id == Hit::retrySaveId) {
-        emit saveRetryRequested(hit.index);
-        return;
-    }
-    if (hit.id == Hit::reasoningToggleId) {
-        setReasoningExpanded(hit.index, !isReasoningExpanded(hit.index));
-        return;
-    }
-    triggerAction(hit.index, Action(hit.id));
+    m_pointer.released(event);
 }
 
 void ChatView::triggerAction(int index, Action action)

@@ -2,6 +2,7 @@
 
 #include "ChatHeightIndex.h"
 #include "ChatStyle.h"
+#include "ChatViewPointer.h"
 #include "chat/ChatEntry.h"
 
 #include <QAbstractScrollArea>
@@ -114,17 +115,7 @@ protected:
     void focusOutEvent(QFocusEvent* event) override;
 
 private:
-    // A button under the mouse: an action of an entry or the Copy button of one of its code blocks.
-    struct Hit
-    {
-        static constexpr int retrySaveId = -2; // as ChatMessageLayout numbers them
-        static constexpr int reasoningToggleId = -3;
-        int index = -1;
-        bool codeCopy = false;
-        int id = -1; // Action, or the code block's number; retrySaveId: "Retry save"
-        bool operator==(const Hit&) const = default;
-        bool isValid() const { return index >= 0; }
-    };
+    friend class ChatViewPointer; // reads the laid-out messages it hit-tests
 
     int layoutWidth() const;
     bool layoutMessage(int index); // true when its height changed
@@ -134,9 +125,6 @@ private:
     void onScrollValueChanged(int value);
     void setAnchorAt(qint64 y);
     QRect revealRect(int index, const QRect& localRect);
-    Hit hitAt(const QPoint& viewportPos) const;
-    void setHover(const Hit& hit);
-    void trigger(const Hit& hit);
     void copyEntry(int index);
     void confirmCopy(int index);
     void entriesChanged(); // the welcome state and assistive technology follow
@@ -154,8 +142,7 @@ private:
     bool m_syncing = false;
     bool m_painting = false;
     bool m_repaintAll = false; // a paint moved content outside its region
-    Hit m_hover;
-    Hit m_pressed;
+    ChatViewPointer m_pointer{this};
     int m_current = -1;
     int m_copiedIndex = -1;
     int m_copyGeneration = 0;

@@ -9,6 +9,7 @@ target_sources(adminchat_ui PRIVATE
     ChatView.h ChatView.cpp
     ChatViewAccessible.h ChatViewAccessible.cpp
     ChatViewKeyboard.h ChatViewKeyboard.cpp
+    ChatViewPointer.h ChatViewPointer.cpp
     ChatWelcome.h ChatWelcome.cpp
     MarkdownPreview.h MarkdownPreview.cpp
     MarkdownRenderer.h MarkdownRenderer.cpp
