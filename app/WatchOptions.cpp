@@ -42,7 +42,8 @@ Exit status:
   1  ended (--once, --duration) with an endpoint not up (degraded, down, key_rejected or
      unknown)
   2  bad usage: an unknown option or profile, no profile to watch, no model to probe
-  3  the database could not be opened or written
+  3  could not go on: the database could not be opened or written, or a profile's key could
+     not be read
 )";
 
 std::optional<WatchOptions> WatchOptions::parse(const QStringList& arguments, QString* error,

@@ -2,7 +2,9 @@
 
 #include "AlertCommand.h"
 #include "CommandLine.h"
+#include "demo/DemoServer.h"
 #include "endpoints/ProfileStore.h"
+#include "net/EndpointIdentity.h"
 #include "settings/AppSettings.h"
 #include "store/Database.h"
 
@@ -104,6 +106,11 @@ void WatchRun::resolveNext()
     if (m_pending.isEmpty())
         return run();
     const QString name = m_pending.takeFirst();
+    const bool builtIn = name.compare(EndpointProfile::demoName, Qt::CaseInsensitive) == 0 ||
+                         name.compare(EndpointProfile::environmentName, Qt::CaseInsensitive) == 0;
+    if (!builtIn && !ProfileStore().find(name))
+        return fail(
+            QStringLiteral("no profile named \"%1\"; see `adminchat profile list`").arg(name), 2);
     m_chooser.choose(name, {},
                      [this](const std::optional<EndpointChooser::Choice>& choice,
                             const QString& error, int exitCode) {
@@ -119,6 +126,10 @@ bool WatchRun::addProfile(const EndpointChooser::Choice& choice)
     WatchTarget target;
     target.profile = choice.profile;
     target.endpoint = choice.config;
+    // The Demo profile's endpoint comes without an id: the one its records carry.
+    if (target.endpoint.endpointId.isEmpty())
+        target.endpoint.endpointId = EndpointIdentity::fromProfileName(
+            choice.profile, EndpointConfig::displayUrl(choice.config.baseUrl));
     if (const auto saved = ProfileStore().find(choice.profile))
         target.settings = saved->probe;
     if (m_options.intervalS)
@@ -126,6 +137,8 @@ bool WatchRun::addProfile(const EndpointChooser::Choice& choice)
     QStringList models = target.settings.models;
     if (models.isEmpty() && !choice.defaultModel.isEmpty())
         models << choice.defaultModel;
+    if (models.isEmpty() && choice.profile == EndpointProfile::demoName)
+        models << DemoServer::modelNames().value(0);
     if (models.isEmpty()) {
         fail(QStringLiteral("profile \"%1\" names no model to probe; set one with `adminchat "
                             "profile probe \"%1\" --model M`")
@@ -133,7 +146,7 @@ bool WatchRun::addProfile(const EndpointChooser::Choice& choice)
              2);
         return false;
     }
-    auto lock = std::make_unique<WatchLock>(Database::defaultPath(), choice.config.endpointId);
+    auto lock = std::make_unique<WatchLock>(Database::defaultPath(), target.endpoint.endpointId);
     const bool holder = lock->tryLock();
     if (!holder)
         writeErr(QStringLiteral("adminchat watch: \"%1\" is watched by another process%2; "
@@ -146,7 +159,7 @@ bool WatchRun::addProfile(const EndpointChooser::Choice& choice)
             target.model = model;
             m_engine->addTarget(target);
         } else {
-            m_engine->addObservedTarget(choice.profile, choice.config.endpointId, model,
+            m_engine->addObservedTarget(choice.profile, target.endpoint.endpointId, model,
                                         target.settings.intervalS);
         }
     }

@@ -26,6 +26,8 @@ private slots:
     void rateLimitedIsDegradedNotDown();
     void contentCheckModelMismatchAndRejectedKey();
     void secondWatcherOnlyShows();
+    void demoProfileAndUsageErrors();
+    void budgetUsedUpStopsProbing();
 
 private:
     QProcessEnvironment env() const;
@@ -412,6 +414,65 @@ void TestWatchCommand::secondWatcherOnlyShows()
     QVERIFY(third.start({"--once", "--profile", "Shared"}, env()));
     QCOMPARE(third.waitForExit(15000), 0);
     QCOMPARE(third.lines(QStringLiteral("probe")).size(), 1);
+}
+
+void TestWatchCommand::demoProfileAndUsageErrors()
+{
+    // The built-in demo endpoint needs no profile of its own and names its first model.
+    const AppRun demo = runApp({"watch", "--json", "--once", "--profile", "Demo"}, env());
+    QVERIFY2(demo.exitCode == 0, demo.all().constData());
+    const QJsonObject probe = QJsonDocument::fromJson(demo.out.split('\n').first()).object();
+    QCOMPARE(probe.value("type").toString(), QStringLiteral("probe"));
+    QCOMPARE(probe.value("profile").toString(), QStringLiteral("Demo"));
+    QCOMPARE(probe.value("model").toString(), QStringLiteral("demo-chat"));
+    QCOMPARE(probe.value("ok").toBool(), true);
+
+    // Nothing to watch, a profile that does not exist, contradicting options.
+    const AppRun none = runApp({"watch", "--once"}, env());
+    QCOMPARE(none.exitCode, 2);
+    QVERIFY(none.err.contains("no profile has probing on"));
+    QCOMPARE(runApp({"watch", "--once", "--profile", "Nowhere"}, env()).exitCode, 2);
+    QCOMPARE(runApp({"watch", "--once", "--duration", "3"}, env()).exitCode, 2);
+    const AppRun help = runApp({"watch", "--help"}, env());
+    QCOMPARE(help.exitCode, 0);
+    QVERIFY(help.out.contains("Exit status:"));
+}
+
+void TestWatchCommand::budgetUsedUpStopsProbing()
+{
+    BackgroundApp server;
+    const QString base = server.startDemo({"--profile", "instant"});
+    QVERIFY(!base.isEmpty());
+    // Each probe costs its prompt and answer tokens; the budget lasts for two of them.
+    addProfile(QStringLiteral("Budget"), base, {});
+    WatchProcess first;
+    QVERIFY(first.start({"--once"}, env()));
+    QCOMPARE(first.waitForExit(15000), 0);
+    const qint64 perProbe =
+        first.lines(QStringLiteral("probe")).first().value("tokens").toInteger();
+    QVERIFY(perProbe > 0);
+    QCOMPARE(runApp({"profile", "probe", "Budget", "--daily-token-budget",
+                     QString::number(perProbe * 3 - 1)},
+                    env())
+                 .exitCode,
+             0);
+
+    WatchProcess watch;
+    QVERIFY(watch.start({"--interval", "1", "--duration", "5"}, env()));
+    QCOMPARE(watch.waitForExit(20000), 0);
+    // The first run's probe counts too: two more, then the budget is used up.
+    QCOMPARE(watch.lines(QStringLiteral("probe")).size(), 2);
+    const QList<QJsonObject> alerts = watch.lines(QStringLiteral("alert"));
+    QCOMPARE(alerts.size(), 1);
+    QCOMPARE(alerts.first().value("rule").toString(), QStringLiteral("budget"));
+
+    // A restart the same day probes nothing and says why at once.
+    WatchProcess again;
+    QVERIFY(again.start({"--once"}, env()));
+    QCOMPARE(again.waitForExit(15000), 0);
+    QVERIFY(again.lines(QStringLiteral("probe")).isEmpty());
+    QCOMPARE(again.lines(QStringLiteral("alert")).value(0).value("rule").toString(),
+             QStringLiteral("budget"));
 }
 
 QTEST_GUILESS_MAIN(TestWatchCommand)

@@ -89,11 +89,11 @@ void WatchEngine::start()
     QSet<QString> profiles;
     for (const auto& probed : m_probed) {
         const WatchTarget& target = probed->target;
-        if (!profiles.contains(target.profile) && m_scheduler.budgetExhausted(target.profile)) {
+        if (!m_scheduler.budgetExhausted(target.profile))
+            continue;
+        probed->probedOnce = m_options.once; // nothing to wait for today
+        if (!profiles.contains(target.profile))
             raise(m_alerts.onBudgetUsedUp(target.profile, target.settings.dailyTokenBudget, now()));
-            if (m_options.once)
-                probed->probedOnce = true;
-        }
         profiles.insert(target.profile);
     }
     reschedule();
