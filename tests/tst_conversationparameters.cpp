@@ -238,7 +238,7 @@ void TestConversationParameters::parametersChangedLater()
 void TestConversationParameters::migratesFromSchemaSix()
 {
     // The previous schema is the shipped steps before this one, run as they were.
-    QCOMPARE(DatabaseSchema::version, 7);
+    QCOMPARE(DatabaseSchema::version, 8);
     QStringList statements;
     for (int step = 0; step < 6; ++step)
         statements += DatabaseSchema::steps().at(step);
