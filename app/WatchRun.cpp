@@ -61,6 +61,18 @@ void WatchRun::fail(const QString& message, int exitCode)
 
 void WatchRun::start()
 {
+    // Nothing to watch is said before the database is touched.
+    m_pending = m_options.profiles;
+    if (m_pending.isEmpty()) {
+        for (const EndpointProfile& profile : ProfileStore().profiles()) {
+            if (profile.probe.enabled)
+                m_pending << profile.name;
+        }
+        if (m_pending.isEmpty())
+            return fail(QStringLiteral("no profile has probing on; turn it on with `adminchat "
+                                       "profile probe NAME --enable` or name one with --profile"),
+                        2);
+    }
     WatchEngine::Options engineOptions;
     engineOptions.databasePath = Database::defaultPath();
     engineOptions.alertCooldownMs = m_options.alertCooldownMs;
@@ -84,17 +96,6 @@ void WatchRun::start()
     if (!m_options.onAlert.isEmpty())
         m_alertCommand = std::make_unique<AlertCommand>(m_options.onAlert);
 
-    m_pending = m_options.profiles;
-    if (m_pending.isEmpty()) {
-        for (const EndpointProfile& profile : ProfileStore().profiles()) {
-            if (profile.probe.enabled)
-                m_pending << profile.name;
-        }
-        if (m_pending.isEmpty())
-            return fail(QStringLiteral("no profile has probing on; turn it on with `adminchat "
-                                       "profile probe NAME --enable` or name one with --profile"),
-                        2);
-    }
     m_pending.removeDuplicates();
     resolveNext();
 }
