@@ -3,6 +3,7 @@
 #include "CommandLine.h"
 #include "KeyPrompt.h"
 #include "ProfileHelp.h"
+#include "ProfileProbeCommand.h"
 #include "ProfileTestRun.h"
 #include "demo/DemoServer.h"
 #include "endpoints/EndpointProfile.h"
@@ -171,8 +172,10 @@ int runAdd(const QStringList& arguments)
         return failure(sub, QStringLiteral("a profile named \"%1\" already exists; add --replace "
                                            "to overwrite it")
                                 .arg(profile.name));
-    if (existing)
+    if (existing) {
         profile.hasKey = existing->hasKey; // kept unless a new key comes
+        profile.probe = existing->probe;   // edited with `profile probe`
+    }
     // Secret values given now go to the keychain; an empty one keeps what is stored (or comes
     // from the environment).
     ProfileSecrets::Values secretValues;
@@ -493,8 +496,10 @@ int runProfileCommand(const QStringList& arguments)
         return runRemove(arguments);
     if (sub == QLatin1String("test"))
         return runTest(arguments);
+    if (sub == QLatin1String("probe"))
+        return runProfileProbeCommand(arguments);
     return usageError(QString(), QStringLiteral("unknown subcommand \"%1\"; use add, list, "
-                                                "remove or test (see --help)")
+                                                "remove, test or probe (see --help)")
                                      .arg(sub));
 }
 

@@ -8,6 +8,7 @@ inline constexpr const char* usageText =
        adminchat profile list [--json]
        adminchat profile remove NAME
        adminchat profile test NAME
+       adminchat profile probe NAME [OPTIONS]
 
 Endpoint profiles: a name for a base URL with its model, headers, timeouts, retries and CA
 file. Profiles are saved in the settings file; their API keys and secret header values go to

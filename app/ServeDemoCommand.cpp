@@ -82,6 +82,10 @@ int runServeDemoCommand(const QStringList& arguments)
                         "as a slow TCP/TLS handshake adds (default 0; kept-alive connections do "
                         "not pay it)."),
          QStringLiteral("MS")},
+        {QStringLiteral("answer-model"),
+         QStringLiteral("Name this model in every answer's \"model\" field instead of the "
+                        "requested one (a gateway routing to another model)."),
+         QStringLiteral("NAME")},
         {QStringLiteral("seed"), QStringLiteral("Seed for text and latency (default 42)."),
          QStringLiteral("N"), QStringLiteral("42")},
     });
@@ -129,6 +133,7 @@ int runServeDemoCommand(const QStringList& arguments)
             return usageError(QStringLiteral("--fault-rate needs a number from 0 to 1, got \"%1\"")
                                   .arg(parser.value(QStringLiteral("fault-rate"))));
     }
+    config->answerModel = parser.value(QStringLiteral("answer-model")).trimmed();
     bool ok = false;
     config->seed = parser.value(QStringLiteral("seed")).toULongLong(&ok);
     if (!ok)

@@ -8,6 +8,7 @@
 #include "MetricsCommand.h"
 #include "ProfileCommand.h"
 #include "ServeDemoCommand.h"
+#include "WatchCommand.h"
 #include "settings/ApplicationNames.h"
 
 #include <QCoreApplication>
@@ -30,9 +31,11 @@ Commands:
   serve-demo    Run the built-in simulated OpenAI-compatible endpoint.
   metrics       Export the stored request metrics as CSV (`metrics export`)
                 or print their aggregates and suggestions (`metrics summary`).
-  profile       Manage endpoint profiles: add, list, remove, test. Keys go to
+  profile       Manage endpoint profiles: add, list, remove, test, probe. Keys go to
                 the OS keychain, never to a file.
   history       List, show, export or delete saved conversations.
+  watch         Probe endpoints at intervals without a window: status, incidents
+                and alerts (`adminchat profile probe` sets what is probed).
 
 Options:
   -h, --help    Show this help; `adminchat COMMAND --help` shows a command's.
@@ -76,6 +79,7 @@ int main(int argc, char* argv[])
         {"ask", adminchat::runAskCommand},         {"serve-demo", adminchat::runServeDemoCommand},
         {"metrics", adminchat::runMetricsCommand}, {"profile", adminchat::runProfileCommand},
         {"history", adminchat::runHistoryCommand}, {"bench", adminchat::runBenchCommand},
+        {"watch", adminchat::runWatchCommand},
     };
     for (const auto& [name, run] : commands) {
         if (command != QLatin1String(name))

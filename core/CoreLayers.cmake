@@ -6,7 +6,7 @@
 #
 # Included in script mode by tests/check-layering.cmake: plain set() and functions only.
 
-set(ADMINCHAT_CORE_LAYER_COUNT 7)
+set(ADMINCHAT_CORE_LAYER_COUNT 8)
 set(ADMINCHAT_CORE_LAYER_0 sse text)               # event-stream decoder; terminal text
 set(ADMINCHAT_CORE_LAYER_1 openai)                 # requests, chunk decoder, API errors
 set(ADMINCHAT_CORE_LAYER_2 net demo)               # curl transport and client; demo endpoint
@@ -14,6 +14,7 @@ set(ADMINCHAT_CORE_LAYER_3 metrics)                # records, sketches, aggregat
 set(ADMINCHAT_CORE_LAYER_4 experiments)            # variants and their comparison
 set(ADMINCHAT_CORE_LAYER_5 store settings)         # SQLite services; application settings
 set(ADMINCHAT_CORE_LAYER_6 endpoints chat bench)   # profiles and keys; the chat; load runs
+set(ADMINCHAT_CORE_LAYER_7 watch)                  # endpoint probes, statuses, incidents, alerts
 
 set(ADMINCHAT_CORE_USES_sse)
 set(ADMINCHAT_CORE_USES_text)
@@ -27,6 +28,7 @@ set(ADMINCHAT_CORE_USES_settings metrics experiments)
 set(ADMINCHAT_CORE_USES_endpoints net settings)
 set(ADMINCHAT_CORE_USES_chat openai net metrics experiments store)
 set(ADMINCHAT_CORE_USES_bench openai net metrics)
+set(ADMINCHAT_CORE_USES_watch openai net metrics store endpoints chat)
 
 # Every folder, bottom layer first, with ADMINCHAT_CORE_LAYER_OF_<folder> its layer.
 set(ADMINCHAT_CORE_FOLDERS "")

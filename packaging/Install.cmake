@@ -48,6 +48,10 @@ else()
 endif()
 install(FILES ${ADMINCHAT_MAN_PAGE} DESTINATION ${CMAKE_INSTALL_MANDIR}/man1)
 
+# The systemd user service running `adminchat watch` (off until a user enables it).
+install(FILES ${PROJECT_SOURCE_DIR}/packaging/adminchat-watch.service
+        DESTINATION lib/systemd/user)
+
 # The licence terms, where Debian policy and users look for them.
 install(FILES ${PROJECT_SOURCE_DIR}/packaging/copyright
         DESTINATION ${CMAKE_INSTALL_DATAROOTDIR}/doc/adminchat)

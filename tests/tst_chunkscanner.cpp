@@ -53,6 +53,8 @@ QString difference(const ChunkUpdate& a, const ChunkUpdate& b)
                   QString::fromUtf8(compact(b.usage)));
     if (d.isEmpty())
         d = field("model", a.model, b.model);
+    if (d.isEmpty())
+        d = field("system_fingerprint", a.systemFingerprint, b.systemFingerprint);
     if (d.isEmpty() && a.ignoredChoices != b.ignoredChoices)
         d = QStringLiteral("ignored choices differ: %1 vs %2")
                 .arg(a.ignoredChoices)

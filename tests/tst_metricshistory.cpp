@@ -79,8 +79,8 @@ private slots:
             QVERIFY(db.open());
             QSqlQuery query(db);
             for (const char* sql :
-                 {"DROP TABLE rollups", "DROP TABLE rollup_state",
-                  "ALTER TABLE conversations DROP COLUMN preset",
+                 {"DROP TABLE rollups", "DROP TABLE rollup_state", "DROP TABLE incidents",
+                  "DROP TABLE watch_targets", "ALTER TABLE conversations DROP COLUMN preset",
                   "ALTER TABLE conversations DROP COLUMN parameters",
                   "ALTER TABLE messages DROP COLUMN ttft_ms",
                   "ALTER TABLE messages DROP COLUMN tokens_per_s",

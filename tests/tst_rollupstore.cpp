@@ -260,7 +260,7 @@ void TestRollupStore::olderRowsAreFoldedInSlices()
 void TestRollupStore::weeksAreBuiltFromDays()
 {
     // Three weeks of records in a database as release 7 left it: minute, hour and day buckets,
-    // no week buckets, schema step 8 not taken.
+    // no week buckets, schema steps 8 and 9 not taken.
     std::vector<MetricsRecord> records;
     for (int i = 0; i < 100; ++i)
         records.push_back(record(qint64(i) * 5 * hour + 7 * minute, 90 + (i * 37) % 1500,
@@ -278,7 +278,8 @@ void TestRollupStore::weeksAreBuiltFromDays()
         for (const char* sql :
              {"DELETE FROM rollups WHERE resolution_ms = 604800000",
               "ALTER TABLE rollup_state DROP COLUMN weeks_built_ms",
-              "ALTER TABLE rollup_state DROP COLUMN weeks_until_ms", "PRAGMA user_version = 7"})
+              "ALTER TABLE rollup_state DROP COLUMN weeks_until_ms", "DROP TABLE incidents",
+              "DROP TABLE watch_targets", "PRAGMA user_version = 7"})
             QVERIFY2(query.exec(QLatin1String(sql)), sql);
         db.close();
     }

@@ -54,6 +54,9 @@ struct DemoConfig
     // Delay before the server first reads from a new connection, as a slow TCP + TLS handshake
     // delays the first request on a fresh connection; kept-alive connections do not pay it.
     double handshakeDelayMs = 0;
+    // The "model" the answers name; empty: the requested one. A gateway that routes to another
+    // model than asked looks like this.
+    QString answerModel;
 
     // Upper bound of a configured delay, as for the X-Demo-Latency header.
     static constexpr double maxDelayMs = 600000;

@@ -317,7 +317,9 @@ DemoResponse DemoRequestHandler::handleChat(const DemoHttpRequest& request)
         }
     }
 
-    DemoCompletionBuilder builder(number, model, QDateTime::currentSecsSinceEpoch());
+    DemoCompletionBuilder builder(number,
+                                  m_config.answerModel.isEmpty() ? model : m_config.answerModel,
+                                  QDateTime::currentSecsSinceEpoch());
     builder.setTokens(reasoning, content, truncated);
     builder.setPromptTokens(wordCount(messages));
     QList<double> due = schedule(overrides.latency, builder.tokenCount() + 1, random);

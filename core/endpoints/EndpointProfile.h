@@ -1,5 +1,6 @@
 #pragma once
 
+#include "endpoints/ProbeSettings.h"
 #include "net/EndpointConfig.h"
 #include "net/EndpointIdentity.h"
 
@@ -59,6 +60,8 @@ struct EndpointProfile
     // A key was stored in the keychain for this profile (not a secret). A profile without one
     // never touches the keychain.
     bool hasKey = false;
+    // Whether and how the endpoint is watched (`adminchat watch`); off by default.
+    ProbeSettings probe;
 
     static constexpr int maxNameLength = 64;
 

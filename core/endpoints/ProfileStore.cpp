@@ -203,6 +203,7 @@ std::optional<EndpointProfile> ProfileStore::read(const QString& key, const QStr
     profile.sendStreamOptions = m_settings->value(sendStreamOptionsKey, true).toBool();
     profile.sendPrediction = m_settings->value(sendPredictionKey, false).toBool();
     profile.hasKey = m_settings->value(hasKeyKey, false).toBool();
+    profile.probe = ProbeSettings::read(*m_settings);
     return profile;
 }
 
@@ -211,6 +212,8 @@ QString ProfileStore::validationError(const EndpointProfile& profile) const
     if (QString error = EndpointProfile::nameError(profile.name); !error.isEmpty())
         return error;
     if (QString error = EndpointProfile::baseUrlError(profile.baseUrl); !error.isEmpty())
+        return error;
+    if (QString error = profile.probe.validationError(); !error.isEmpty())
         return error;
     if (!profile.keyHeader.isEmpty()) {
         if (QString error = EndpointConfig::headerNameError(QString::fromLatin1(profile.keyHeader));
@@ -288,6 +291,7 @@ bool ProfileStore::save(const EndpointProfile& profile, QString* error)
     m_settings->setValue(sendStreamOptionsKey, profile.sendStreamOptions);
     m_settings->setValue(sendPredictionKey, profile.sendPrediction);
     m_settings->setValue(hasKeyKey, profile.hasKey);
+    profile.probe.write(*m_settings);
     m_settings->endGroup();
     m_settings->sync();
     if (m_settings->status() != QSettings::NoError) {

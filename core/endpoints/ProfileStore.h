@@ -11,7 +11,8 @@ namespace adminchat {
 
 // Saved endpoint profiles in the app's settings file (QSettings, INI), without their keys:
 // group "profiles/<name encoded as a key>" holds the name as typed, baseUrl, defaultModel,
-// headers ("K: V" list), the timeouts, caFile, sendStreamOptions, sendPrediction and hasKey. Names
+// headers ("K: V" list), the timeouts, caFile, sendStreamOptions, sendPrediction, hasKey and the
+// probe settings (ProbeSettings, "probe..." keys). Names
 // are case-sensitive but two names may not differ only in case. Tests pass their own file.
 class ProfileStore
 {

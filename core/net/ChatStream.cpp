@@ -336,6 +336,8 @@ void ChatStream::applyUpdate(const ChunkUpdate& update, qint64 arrivalNs)
     m_response.apply(update);
     if (!update.model.isEmpty())
         m_trace.model = update.model;
+    if (!update.systemFingerprint.isEmpty())
+        m_trace.systemFingerprint = update.systemFingerprint;
     if (update.hasOutput()) {
         if (m_trace.firstOutputNs < 0)
             m_trace.firstOutputNs = arrivalNs;

@@ -25,7 +25,8 @@ struct RequestTrace
     QString requestedModel;
     QString promptHash; // SHA-256 (hex) of the messages sent: repeated prompts, never the text
     qint64 promptChars = 0;
-    QString model; // as the server named it, else the requested one
+    QString model;             // as the server named it, else the requested one
+    QString systemFingerprint; // the last one the server sent; empty when it sent none
     bool streamed = true;
 
     qint64 headersNs = -1;             // response headers arrived

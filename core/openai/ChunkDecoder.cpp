@@ -232,6 +232,7 @@ void readCommon(const QJsonObject& root, ChunkUpdate& update)
     if (usage.isObject())
         update.usage = saneUsage(usage.toObject());
     update.model = text(root.value("model"_L1));
+    update.systemFingerprint = text(root.value("system_fingerprint"_L1));
 }
 
 ApiError streamError(const QJsonValue& error, const QJsonObject& root)

@@ -111,6 +111,7 @@ bool ChunkScanner::scan(QStringView data, ChunkUpdate& update)
     update.refusal = std::move(choice.refusal);
     update.finishReason = std::move(choice.finishReason);
     update.model = std::move(scanner.m_model);
+    update.systemFingerprint = std::move(scanner.m_systemFingerprint);
     update.ignoredChoices = scanner.m_ignoredChoices;
     return true;
 }
@@ -161,7 +162,8 @@ template <typename OnMember> bool ChunkScanner::scanObject(OnMember&& onMember)
 
 bool ChunkScanner::scanRoot()
 {
-    bool choices = false, model = false, usage = false, error = false, object = false, groq = false;
+    bool choices = false, model = false, usage = false, error = false, object = false, groq = false,
+         fingerprint = false;
     const bool ok = scanObject([&](QStringView key) {
         if (keyIs(key, u"choices")) {
             if (std::exchange(choices, true))
@@ -170,6 +172,8 @@ bool ChunkScanner::scanRoot()
         }
         if (keyIs(key, u"model"))
             return readNullableString(m_model, model);
+        if (keyIs(key, u"system_fingerprint"))
+            return readNullableString(m_systemFingerprint, fingerprint);
         // A usage object or an error goes to the document path, which keeps them verbatim.
         if (keyIs(key, u"usage"))
             return !std::exchange(usage, true) && skipLiteral(u"null");

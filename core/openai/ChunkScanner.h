@@ -60,6 +60,7 @@ private:
     Choice m_choice; // choice 0
     int m_ignoredChoices = 0;
     QString m_model;
+    QString m_systemFingerprint;
 };
 
 } // namespace adminchat

@@ -22,6 +22,7 @@ struct ChunkUpdate
     QString finishReason; // empty when this chunk carries none; unknown values are kept as sent
     std::optional<QJsonObject> usage; // the "usage" object as the server sent it
     QString model;
+    QString systemFingerprint;     // "system_fingerprint": the backend configuration that answered
     int ignoredChoices = 0;        // choices other than choice 0 in this chunk
     bool done = false;             // data: [DONE]
     std::optional<ApiError> error; // error object after 200, event: error, malformed JSON

@@ -147,6 +147,24 @@ WHERE messages.role = 'assistant' AND messages.request_uid <> ''
     weeks_until_ms = coalesce((SELECT max(bucket_ms) FROM rollups WHERE resolution_ms = 86400000)
                               + 86400000, 0))"),
         },
+        // 9: the endpoint watch (core/watch): each watched endpoint and model's status and probe
+        // tokens of the day, and its incidents (a status other than up, from its first failing
+        // probe to the probe that ended it; ended_ms NULL while open), with their evidence as
+        // JSON. Uptime reads the incidents of a window by the index, never the requests.
+        {
+            QStringLiteral(R"(CREATE TABLE watch_targets (
+    endpoint_id TEXT NOT NULL, model TEXT NOT NULL, profile TEXT NOT NULL,
+    status TEXT NOT NULL, cause TEXT NOT NULL, since_ms INTEGER NOT NULL,
+    first_probe_ms INTEGER NOT NULL, last_probe_ms INTEGER NOT NULL,
+    fingerprint TEXT NOT NULL, budget_day INTEGER NOT NULL, budget_tokens INTEGER NOT NULL,
+    PRIMARY KEY (endpoint_id, model)) WITHOUT ROWID)"),
+            QStringLiteral(R"(CREATE TABLE incidents (
+    id INTEGER PRIMARY KEY, endpoint_id TEXT NOT NULL, model TEXT NOT NULL,
+    profile TEXT NOT NULL, status TEXT NOT NULL, cause TEXT NOT NULL,
+    started_ms INTEGER NOT NULL, ended_ms INTEGER, evidence TEXT NOT NULL))"),
+            QStringLiteral(
+                "CREATE INDEX incidents_target ON incidents (endpoint_id, model, started_ms)"),
+        },
     };
     return steps;
 }

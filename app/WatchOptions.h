@@ -1,0 +1,27 @@
+#pragma once
+
+#include <QString>
+#include <QStringList>
+#include <optional>
+
+namespace adminchat {
+
+// `adminchat watch`'s command line.
+struct WatchOptions
+{
+    QStringList profiles;             // empty: every saved profile with probing on
+    std::optional<int> intervalS;     // overrides each profile's interval
+    std::optional<qint64> durationMs; // stop after this long; none: until a signal
+    bool once = false;
+    bool json = false;
+    QString onAlert; // run with each alert's JSON on stdin
+    qint64 alertCooldownMs = 15 * 60'000;
+
+    static const char* const helpText;
+
+    // nullopt with a one-line *error (exit 2), or with *help set for --help (exit 0).
+    static std::optional<WatchOptions> parse(const QStringList& arguments, QString* error,
+                                             QString* help);
+};
+
+} // namespace adminchat
