@@ -131,6 +131,28 @@ private slots:
         QCOMPARE(server.registry().recordsAdded(), qint64(10));
     }
 
+    void rowsAfterRetentionEmptiedTheTableCount()
+    {
+        MetricsStore writer(m_path);
+        QVERIFY(writer.open());
+        auto old = records(3, QStringLiteral("m"));
+        QVERIFY(writer.insert(old));
+        MetricsStore reader(m_path);
+        QVERIFY(reader.open());
+        MetricsHttpServer server(&reader);
+        QVERIFY(server.listen(QHostAddress::LocalHost, 0));
+        QCOMPARE(requestsOf(exchange(server.port(), get("/metrics")).body, "m"), 3.0);
+
+        // Retention deletes every row; SQLite then hands out ids from 1 again.
+        const qint64 future = QDateTime::currentMSecsSinceEpoch() + 60'000;
+        QCOMPARE(writer.pruneRows(future, 100), qint64(3));
+        auto fresh = records(2, QStringLiteral("m"));
+        QVERIFY(writer.insert(fresh));
+        QVERIFY(fresh.front().id <= old.back().id);
+        QCOMPARE(requestsOf(exchange(server.port(), get("/metrics")).body, "m"), 5.0);
+        QCOMPARE(requestsOf(exchange(server.port(), get("/metrics")).body, "m"), 5.0);
+    }
+
     void refusesWhatIsNotAScrape_data()
     {
         QTest::addColumn<QByteArray>("request");

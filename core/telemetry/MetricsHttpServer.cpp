@@ -80,6 +80,13 @@ quint16 MetricsHttpServer::port() const
 
 bool MetricsHttpServer::refresh(QString* error)
 {
+    const qint64 maxId = m_store->maxId();
+    // Row ids are not AUTOINCREMENT: once retention has deleted every row (it deletes the oldest
+    // first, so the newest go last), new rows start again from 1, and all rows there are new.
+    if (maxId < m_lastId)
+        m_lastId = 0;
+    if (maxId == m_lastId)
+        return true; // nothing new: no copy of the registry
     MetricsFilter filter;
     filter.afterId = m_lastId;
     // Folded into a copy, so a failed read half-way leaves the counts as they were.
