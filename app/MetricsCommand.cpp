@@ -1,6 +1,7 @@
 #include "MetricsCommand.h"
 
 #include "CommandLine.h"
+#include "MetricsServeCommand.h"
 #include "metrics/MetricsCsv.h"
 #include "metrics/ReportJson.h"
 #include "metrics/SuggestionEngine.h"
@@ -25,10 +26,16 @@ int usageError(const QString& message)
 
 const char* const usage = R"(Usage: adminchat metrics export --csv FILE [--summary] [FILTERS]
        adminchat metrics summary [--json] [FILTERS]
+       adminchat metrics serve [--listen ADDR:PORT] [--allow-remote]
 
 Every request AdminChat makes is stored as a metrics record. `export` writes them as CSV (one row
 per request, or with --summary one row per endpoint/model/variant); FILE may be - for stdout.
 `summary` prints the aggregates and suggestions.
+`serve` answers Prometheus scrapes of http://ADDR:PORT/metrics (default 127.0.0.1:9464) with
+histograms and counters of every stored request (OpenTelemetry GenAI names, e.g.
+gen_ai_client_operation_time_to_first_chunk_seconds), counted from the rows stored when it
+starts and picking up rows other processes add; OpenMetrics when the scraper asks for it, text
+format 0.0.4 otherwise. It refuses an address other than loopback without --allow-remote.
 
 Filters:
   --since ISO8601     only requests started at or after this time (e.g. 2026-11-24T10:00:00Z)
@@ -99,9 +106,18 @@ int runMetricsCommand(const QStringList& arguments)
         std::fputs(usage, sub.isEmpty() ? stderr : stdout);
         return sub.isEmpty() ? 2 : 0;
     }
+    if (sub == QLatin1String("serve")) {
+        QStringList rest = arguments;
+        rest.removeAt(1);
+        if (rest.contains(QLatin1String("--help")) || rest.contains(QLatin1String("-h"))) {
+            std::fputs(usage, stdout);
+            return 0;
+        }
+        return runMetricsServeCommand(rest);
+    }
     if (sub != QLatin1String("export") && sub != QLatin1String("summary"))
         return usageError(
-            QStringLiteral("unknown subcommand \"%1\"; use export or summary").arg(sub));
+            QStringLiteral("unknown subcommand \"%1\"; use export, summary or serve").arg(sub));
 
     QCommandLineParser parser;
     parser.addOptions({

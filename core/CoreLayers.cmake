@@ -13,7 +13,7 @@ set(ADMINCHAT_CORE_LAYER_2 net demo)               # curl transport and client; 
 set(ADMINCHAT_CORE_LAYER_3 metrics)                # records, sketches, aggregation, CSV
 set(ADMINCHAT_CORE_LAYER_4 experiments)            # variants and their comparison
 set(ADMINCHAT_CORE_LAYER_5 store settings)         # SQLite services; application settings
-set(ADMINCHAT_CORE_LAYER_6 endpoints chat bench)   # profiles and keys; the chat; load runs
+set(ADMINCHAT_CORE_LAYER_6 endpoints chat bench telemetry) # profiles, keys; chat; load runs; export
 set(ADMINCHAT_CORE_LAYER_7 watch)                  # endpoint probes, statuses, incidents, alerts
 
 set(ADMINCHAT_CORE_USES_sse)
@@ -28,6 +28,7 @@ set(ADMINCHAT_CORE_USES_settings metrics experiments)
 set(ADMINCHAT_CORE_USES_endpoints net settings)
 set(ADMINCHAT_CORE_USES_chat openai net metrics experiments store)
 set(ADMINCHAT_CORE_USES_bench openai net metrics)
+set(ADMINCHAT_CORE_USES_telemetry demo metrics store)
 set(ADMINCHAT_CORE_USES_watch openai net metrics store endpoints chat)
 
 # Every folder, bottom layer first, with ADMINCHAT_CORE_LAYER_OF_<folder> its layer.

@@ -37,6 +37,7 @@ file
 man-db
 at-spi2-core
 python3-pyatspi
+prometheus
 "
 
 missing=""

@@ -1,0 +1,85 @@
+#pragma once
+
+#include "telemetry/TelemetryHistogram.h"
+
+#include <QByteArray>
+#include <QString>
+#include <map>
+#include <utility>
+#include <vector>
+
+namespace adminchat {
+
+struct MetricsRecord;
+
+// Label names and values of one series, in a fixed order. Values come from servers and users
+// (model names, profile names) and are escaped only when written.
+using TelemetryLabels = std::vector<std::pair<QByteArray, QString>>;
+
+// What AdminChat measures, folded from metrics records into cumulative histograms and counters
+// named as the OpenTelemetry GenAI semantic conventions name them (translated the way Prometheus
+// translates OTLP names), with adminchat_ ones where no convention exists. Labels are the
+// conventions' low-cardinality attributes and ours (profile, source, variant); never prompts,
+// ids, users or a bench run's tag.
+class TelemetryRegistry
+{
+public:
+    struct HistogramFamily
+    {
+        QByteArray name; // e.g. gen_ai_client_operation_duration_seconds
+        QByteArray help;
+        QByteArray unit; // OpenMetrics UNIT ("seconds"), empty for none
+        const std::vector<double>* bounds = nullptr;
+        std::map<TelemetryLabels, TelemetryHistogram> series;
+    };
+    struct CounterFamily
+    {
+        QByteArray name; // without _total, e.g. adminchat_requests
+        QByteArray help;
+        std::map<TelemetryLabels, quint64> series;
+    };
+
+    TelemetryRegistry();
+
+    void add(const MetricsRecord& record);
+    qint64 recordsAdded() const { return m_records; }
+
+    const std::vector<HistogramFamily>& histograms() const { return m_histograms; }
+    const std::vector<CounterFamily>& counters() const { return m_counters; }
+
+    // The labels every series of a record carries (see the class comment).
+    static TelemetryLabels baseLabels(const MetricsRecord& record);
+    // "chat" for the window and `ask`, "bench" for load runs (the only records with a tag).
+    static QString sourceOf(const MetricsRecord& record);
+    // error.type: the API error's kind ("http", "timeout", ...), "cancelled", or empty on
+    // success.
+    static QString errorTypeOf(const MetricsRecord& record);
+
+private:
+    enum Histogram
+    {
+        Duration,
+        TimeToFirstChunk,
+        TimePerOutputChunk,
+        TokenUsage,
+        TimePerOutputToken,
+        TimeToFirstAnswerToken,
+        HistogramCount
+    };
+    enum Counter
+    {
+        Requests,
+        Errors,
+        Retries,
+        CounterCount
+    };
+
+    void observe(Histogram which, const TelemetryLabels& labels, double value, quint64 count = 1);
+    TelemetryHistogram& series(Histogram which, const TelemetryLabels& labels);
+
+    std::vector<HistogramFamily> m_histograms;
+    std::vector<CounterFamily> m_counters;
+    qint64 m_records = 0;
+};
+
+} // namespace adminchat
