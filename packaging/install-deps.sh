@@ -7,6 +7,7 @@ PACKAGES="
 build-essential
 cmake
 ninja-build
+lld
 pkg-config
 qt6-base-dev
 qt6-charts-dev

@@ -5,7 +5,6 @@ list(APPEND ADMINCHAT_CORE_TESTS tst_answershapes)
 # HostileServer, so it needs the core library and the binary.
 add_executable(tst_answers tst_answers.cpp)
 target_link_libraries(tst_answers PRIVATE adminchat_core adminchat_reference adminchat_testsupport Qt6::Test)
-target_compile_definitions(tst_answers PRIVATE ADMINCHAT_BIN="$<TARGET_FILE:adminchat>")
 add_dependencies(tst_answers adminchat)
 add_test(NAME tst_answers COMMAND tst_answers)
 set_tests_properties(tst_answers PROPERTIES TIMEOUT 180)

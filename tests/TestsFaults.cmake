@@ -3,7 +3,6 @@
 # so it needs both, which neither test list gives.
 add_executable(tst_faultmatrix tst_faultmatrix.cpp)
 target_link_libraries(tst_faultmatrix PRIVATE adminchat_core adminchat_reference adminchat_testsupport Qt6::Test)
-target_compile_definitions(tst_faultmatrix PRIVATE ADMINCHAT_BIN="$<TARGET_FILE:adminchat>")
 add_dependencies(tst_faultmatrix adminchat)
 add_test(NAME tst_faultmatrix COMMAND tst_faultmatrix)
 set_tests_properties(tst_faultmatrix PROPERTIES TIMEOUT 120)

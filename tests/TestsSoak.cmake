@@ -4,7 +4,6 @@
 # for up to a couple of minutes on a slow or sanitized build, hence its own block and timeout.
 add_executable(tst_soak tst_soak.cpp)
 target_link_libraries(tst_soak PRIVATE adminchat_testsupport Qt6::Core Qt6::Network Qt6::Test)
-target_compile_definitions(tst_soak PRIVATE ADMINCHAT_BIN="$<TARGET_FILE:adminchat>")
 add_dependencies(tst_soak adminchat)
 add_test(NAME tst_soak COMMAND tst_soak)
 set_tests_properties(tst_soak PROPERTIES TIMEOUT 300)

@@ -20,7 +20,10 @@ run_ctest() {
     ' sh "$1" "$JOBS"
 }
 
-cmake -S . -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo
+# -g1 (functions and line tables, no variables): backtraces still name file and line, and the
+# files compile about a quarter faster than with the full -g of RelWithDebInfo.
+cmake -S . -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+    -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O2 -g1 -DNDEBUG"
 cmake --build "$BUILD_DIR" --parallel "$JOBS"
 
 export QT_QPA_PLATFORM=offscreen
