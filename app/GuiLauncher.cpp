@@ -150,22 +150,27 @@ int runGui(int& argc, char** argv)
         {{QStringLiteral("demo-profile"),
           QStringLiteral("Latency profile of the built-in demo endpoint."), QStringLiteral("NAME"),
           QStringLiteral("realistic")},
-         {QStringLiteral("show"), QStringLiteral("Page to open in front: chat or dashboard."),
+         {QStringLiteral("show"),
+          QStringLiteral("Page to open in front: chat, dashboard or endpoints."),
           QStringLiteral("PAGE"), QStringLiteral("chat")},
          {QStringLiteral("measure-startup"),
           QStringLiteral("Print the time from process start to the window's first paint and "
                          "the resident memory once idle, as one JSON line, then quit.")}});
     parser.process(app);
     const QString page = parser.value(QStringLiteral("show"));
-    if (page != QLatin1String("chat") && page != QLatin1String("dashboard")) {
-        std::fprintf(stderr, "adminchat: --show needs chat or dashboard, got \"%s\"\n",
+    const QHash<QString, GuiOptions::Page> pages{
+        {QStringLiteral("chat"), GuiOptions::Page::Chat},
+        {QStringLiteral("dashboard"), GuiOptions::Page::Dashboard},
+        {QStringLiteral("endpoints"), GuiOptions::Page::Endpoints}};
+    if (!pages.contains(page)) {
+        std::fprintf(stderr, "adminchat: --show needs chat, dashboard or endpoints, got \"%s\"\n",
                      qPrintable(page));
         return 2;
     }
 
     GuiOptions options;
     options.demoProfile = parser.value(QStringLiteral("demo-profile"));
-    options.showDashboard = page == QLatin1String("dashboard");
+    options.page = pages.value(page);
     MainWindow window(options);
     if (parser.isSet(QStringLiteral("measure-startup")))
         new StartupProbe(&window, double(sinceMain.nsecsElapsed()) / 1e6);

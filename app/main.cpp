@@ -40,8 +40,8 @@ Commands:
 Options:
   -h, --help    Show this help; `adminchat COMMAND --help` shows a command's.
   -v, --version Show the version.
-  --show PAGE   Open the window with PAGE in front: chat (default) or
-                dashboard.
+  --show PAGE   Open the window with PAGE in front: chat (default),
+                dashboard or endpoints.
   --demo-profile NAME
                 Latency profile of the built-in demo endpoint the window
                 starts: instant, realistic (default), slow or fixed.

@@ -63,7 +63,7 @@ void TestDashboard::initTestCase()
     setApplicationNames();
     GuiOptions options;
     options.demoProfile = QStringLiteral("instant");
-    options.showDashboard = true;
+    options.page = GuiOptions::Page::Dashboard;
     options.settingsPath = m_home.filePath(QStringLiteral("settings.ini"));
     m_window = std::make_unique<MainWindow>(options);
     m_window->resize(1200, 900);

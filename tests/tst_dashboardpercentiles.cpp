@@ -27,7 +27,7 @@ void TestDashboardPercentiles::twoRequests()
     setApplicationNames();
     GuiOptions options;
     options.demoProfile = QStringLiteral("instant");
-    options.showDashboard = true;
+    options.page = GuiOptions::Page::Dashboard;
     options.settingsPath = home.filePath(QStringLiteral("settings.ini"));
     MainWindow window(options);
     window.resize(1200, 900);

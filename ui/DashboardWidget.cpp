@@ -459,6 +459,15 @@ void DashboardWidget::fillCombo(QComboBox* box, const QString& allText, const QS
         box->setCurrentIndex(index);
 }
 
+void DashboardWidget::showFilter(const MetricsFilter& filter)
+{
+    if (sameFilter(filter, m_filter))
+        return;
+    m_filter = filter;
+    m_filterPending = true;
+    emit filterChanged(m_filter);
+}
+
 void DashboardWidget::onFilterEdited()
 {
     MetricsFilter filter = m_filter;

@@ -36,6 +36,8 @@ public:
     explicit DashboardWidget(QWidget* parent = nullptr);
 
     void setSnapshot(const DashboardSnapshot& snapshot);
+    // Shows this filter's records (the pickers follow when its snapshot arrives).
+    void showFilter(const MetricsFilter& filter);
     ExperimentPanel* experimentPanel() const { return m_experimentPanel; }
     void showExperimentPanel();
     // What the category chart's counts mean (they are computed with it elsewhere).

@@ -129,6 +129,10 @@ void MainMenus::buildView(QMenu* menu)
         add(menu, QStringLiteral("actionShowDashboard"), tr("&Dashboard"),
             QStringLiteral("utilities-system-monitor"), {QKeySequence(Qt::CTRL | Qt::Key_2)},
             tr("Show the performance dashboard"));
+    QAction* endpoints =
+        add(menu, QStringLiteral("actionShowEndpoints"), tr("&Endpoints"),
+            QStringLiteral("network-server"), {QKeySequence(Qt::CTRL | Qt::Key_3)},
+            tr("Show the watched endpoints: status, uptime, incidents and alerts"));
     menu->addSeparator();
     QAction* zoomIn =
         add(menu, QStringLiteral("actionZoomIn"), tr("Zoom &In"), QStringLiteral("zoom-in"),
@@ -159,6 +163,7 @@ void MainMenus::buildView(QMenu* menu)
     }
     connect(chat, &QAction::triggered, this, &MainMenus::chatRequested);
     connect(dashboard, &QAction::triggered, this, &MainMenus::dashboardRequested);
+    connect(endpoints, &QAction::triggered, this, &MainMenus::endpointsRequested);
     connect(zoomIn, &QAction::triggered, this, [this] { emit zoomRequested(1); });
     connect(zoomOut, &QAction::triggered, this, [this] { emit zoomRequested(-1); });
     connect(zoomReset, &QAction::triggered, this, [this] { emit zoomRequested(0); });

@@ -47,6 +47,7 @@ signals:
     void preferencesRequested();
     void chatRequested();
     void dashboardRequested();
+    void endpointsRequested();
     void zoomRequested(int step); // +1 larger, -1 smaller, 0 back to 100 %
     void themeChosen(adminchat::ThemeChoice theme);
     void profilesRequested();

@@ -1,5 +1,6 @@
 #include "MainWindow.h"
 
+#include "AlertListModel.h"
 #include "ChatView.h"
 #include "ComposerEdit.h"
 #include "ConversationController.h"
@@ -7,12 +8,16 @@
 #include "ConversationSidebar.h"
 #include "DashboardWidget.h"
 #include "EndpointPicker.h"
+#include "EndpointsPage.h"
 #include "ExperimentController.h"
 #include "ExportFolder.h"
 #include "MainMenus.h"
 #include "MetricsPanelController.h"
 #include "ParametersBar.h"
 #include "ProfileEditorDialog.h"
+#include "ProfileFileWatcher.h"
+#include "WatchController.h"
+#include "WatchTrayIcon.h"
 #include "WindowShell.h"
 #include "chat/ChatSession.h"
 #include "chat/ConversationPersistence.h"
@@ -77,6 +82,7 @@ MainWindow::MainWindow(const GuiOptions& options, QWidget* parent)
     // Both databases open on their own threads: the window is up before any disk work.
     startMetrics();
     startHistory();
+    startWatch();
     m_conversations = new ConversationController(
         m_network->client(),
         new ConversationPersistence(m_history->service(), m_metrics->service()),
@@ -90,8 +96,10 @@ MainWindow::MainWindow(const GuiOptions& options, QWidget* parent)
     m_experiments->restore();
     m_shell->connectParts();
     m_shell->restore();
-    if (options.showDashboard)
+    if (options.page == GuiOptions::Page::Dashboard)
         showDashboard();
+    else if (options.page == GuiOptions::Page::Endpoints)
+        showEndpoints();
 }
 
 MainWindow::~MainWindow() = default;
@@ -104,6 +112,11 @@ ChatSession* MainWindow::session() const
 void MainWindow::showDashboard()
 {
     m_tabs->setCurrentWidget(m_dashboard);
+}
+
+void MainWindow::showEndpoints()
+{
+    m_tabs->setCurrentWidget(m_endpoints);
 }
 
 QUrl MainWindow::demoEndpointUrl() const
@@ -161,6 +174,44 @@ void MainWindow::startMetrics()
             done < total ? 0 : 5'000);
     });
     m_metrics->start();
+}
+
+void MainWindow::startWatch()
+{
+    m_watch =
+        new WatchController(m_profiles.get(), m_databasePath, m_settings->categoryRule(), this);
+    m_alerts = new AlertListModel(this);
+    m_endpoints = new EndpointsPage(m_watch, m_alerts, m_tabs);
+    m_endpoints->setObjectName(QStringLiteral("endpointsPage"));
+    const int tab = m_tabs->addTab(m_endpoints, tr("Endpoints"));
+    connect(m_alerts, &AlertListModel::unacknowledgedChanged, this, [this, tab](int count) {
+        m_tabs->setTabText(tab, count ? tr("Endpoints (%1)").arg(count) : tr("Endpoints"));
+    });
+    connect(m_watch, &WatchController::alerted, this, [this](const Alert& alert) {
+        m_alerts->add(alert);
+        statusBar()->showMessage(tr("Alert: %1").arg(alert.message), 15'000);
+    });
+    connect(m_watch, &WatchController::failed, this, [this](const QString& error) {
+        statusBar()->showMessage(tr("Watch: %1").arg(error), 10'000);
+    });
+    connect(m_endpoints, &EndpointsPage::dashboardRequested, this,
+            [this](const MetricsFilter& filter) {
+                m_dashboard->showFilter(filter);
+                showDashboard();
+            });
+    connect(m_endpoints, &EndpointsPage::settingsRequested, this, [this](const QString& profile) {
+        ProfileEditorDialog* editor = profileEditor();
+        if (!profile.isEmpty())
+            editor->selectProfile(profile);
+        editor->show();
+        editor->raise();
+    });
+    // Probe settings saved here or by `adminchat profile probe` reach the watch.
+    connect(new ProfileFileWatcher(m_profiles.get(), this), &ProfileFileWatcher::profilesChanged,
+            m_watch, &WatchController::reload);
+    m_tray = new WatchTrayIcon(m_watch, this, this);
+    connect(m_tray, &WatchTrayIcon::quitRequested, this, &QWidget::close);
+    m_watch->start();
 }
 
 void MainWindow::startHistory()

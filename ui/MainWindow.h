@@ -13,6 +13,7 @@ class QToolBar;
 
 namespace adminchat {
 
+class AlertListModel;
 class AppSettings;
 class ChatSession;
 class ChatView;
@@ -23,6 +24,7 @@ class ConversationSidebar;
 class DashboardWidget;
 class DemoServerThread;
 class EndpointPicker;
+class EndpointsPage;
 class ExperimentController;
 class HistoryThread;
 class KeyStore;
@@ -37,6 +39,8 @@ class ProfileStore;
 struct RequestMetrics;
 struct RequestTrace;
 class WindowCommands;
+class WatchController;
+class WatchTrayIcon;
 class WindowShell;
 
 struct GuiOptions
@@ -44,7 +48,13 @@ struct GuiOptions
     QString demoProfile = QStringLiteral("realistic");
     QString databasePath; // empty: Database::defaultPath()
     QString settingsPath; // empty: the user's settings
-    bool showDashboard = false;
+    enum class Page
+    {
+        Chat,
+        Dashboard,
+        Endpoints
+    };
+    Page page = Page::Chat;
 };
 
 // The main window: conversations on the left, the chat (endpoint and model pickers, messages,
@@ -66,6 +76,9 @@ public:
     ExperimentController* experiments() const { return m_experiments; }
     ConnectionWarmer* connectionWarmer() const { return m_warmer; }
     DashboardWidget* dashboard() const { return m_dashboard; }
+    EndpointsPage* endpointsPage() const { return m_endpoints; }
+    WatchController* watch() const { return m_watch; }
+    WatchTrayIcon* trayIcon() const { return m_tray; }
     ProfileEditorDialog* profileEditor(); // created on first use
     PreferencesDialog* preferences();     // created on first use
     MainMenus* menus() const;
@@ -73,6 +86,7 @@ public:
     AppSettings* settings() const { return m_settings.get(); }
     void showChat();
     void showDashboard();
+    void showEndpoints();
     QUrl demoEndpointUrl() const; // empty until the built-in demo endpoint listens
 
 signals:
@@ -86,6 +100,7 @@ private:
     QWidget* buildChatPage();
     void startMetrics();
     void startHistory();
+    void startWatch(); // the endpoint watch, its tab, alerts and tray
     void startDemoEndpoint(const QString& profile);
     void connectConversations();
     void startExperiments();
@@ -126,6 +141,10 @@ private:
     ConversationSidebar* m_sidebar = nullptr;
     EndpointPicker* m_picker = nullptr;
     DashboardWidget* m_dashboard = nullptr;
+    WatchController* m_watch = nullptr;
+    AlertListModel* m_alerts = nullptr;
+    EndpointsPage* m_endpoints = nullptr;
+    WatchTrayIcon* m_tray = nullptr;
     ParametersBar* m_parametersBar = nullptr;
     ChatView* m_chatView = nullptr;
     QLabel* m_editBanner = nullptr;

@@ -46,12 +46,34 @@ void ProfileFileWatcher::reread()
     emit profilesChanged();
 }
 
+namespace {
+
+// Probe settings change what the endpoint watch does, not what the picker shows.
+QString probeSignature(const ProbeSettings& probe)
+{
+    if (!probe.enabled)
+        return QStringLiteral("-");
+    return QStringList{QString::number(probe.intervalS),
+                       probe.prompts.join(QChar(1)),
+                       QString::number(probe.maxTokens),
+                       QString::number(probe.timeoutS),
+                       probe.expect,
+                       QString::number(int(probe.expectRegex)),
+                       QString::number(probe.dailyTokenBudget),
+                       probe.models.join(QChar(1)),
+                       QString::number(probe.latencyThresholdMs),
+                       QString::number(probe.failuresForDown)}
+        .join(QChar(2));
+}
+
+} // namespace
+
 QStringList ProfileFileWatcher::signature() const
 {
     QStringList result;
     for (const EndpointProfile& profile : m_store->profiles()) {
         result << profile.name << profile.id << profile.baseUrl.toString() << profile.defaultModel
-               << QString::number(int(profile.hasKey));
+               << QString::number(int(profile.hasKey)) << probeSignature(profile.probe);
     }
     return result;
 }

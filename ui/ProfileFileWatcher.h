@@ -27,7 +27,7 @@ signals:
 private:
     void watch();
     void reread();
-    QStringList signature() const; // what the picker shows of each profile
+    QStringList signature() const; // what the picker and the watch use of each profile
 
     ProfileStore* m_store;
     QString m_file;

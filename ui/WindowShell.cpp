@@ -44,6 +44,7 @@ WindowShell::WindowShell(MainWindow* window)
     });
     connect(m_menus, &MainMenus::chatRequested, window, &MainWindow::showChat);
     connect(m_menus, &MainMenus::dashboardRequested, window, &MainWindow::showDashboard);
+    connect(m_menus, &MainMenus::endpointsRequested, window, &MainWindow::showEndpoints);
     connect(m_menus, &MainMenus::zoomRequested, this, &WindowShell::zoomBy);
     connect(m_menus, &MainMenus::themeChosen, this, [settings](ThemeChoice theme) {
         settings->setTheme(theme);

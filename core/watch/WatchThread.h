@@ -1,0 +1,28 @@
+#pragma once
+
+#include "store/ServiceThread.h"
+#include "watch/WatchService.h"
+
+namespace adminchat {
+
+// The thread the window's watch probes and reads on.
+class WatchThread : public ServiceThread
+{
+public:
+    WatchThread(const QString& databasePath, const CategoryRule& rule, QObject* parent = nullptr)
+        : WatchThread(new WatchService(databasePath, rule), parent)
+    {}
+
+    WatchService* service() const { return m_service; }
+
+private:
+    WatchThread(WatchService* service, QObject* parent)
+        : ServiceThread(
+              service, [service] { service->open(); }, QStringLiteral("adminchat-watch"), parent),
+          m_service(service)
+    {}
+
+    WatchService* m_service;
+};
+
+} // namespace adminchat
