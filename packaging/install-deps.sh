@@ -22,6 +22,7 @@ libgl-dev
 gnome-keyring
 dbus
 xvfb
+trayer
 xauth
 fonts-dejavu-core
 libbenchmark-dev

@@ -10,3 +10,17 @@ list(APPEND ADMINCHAT_CORE_TESTS
 )
 list(APPEND ADMINCHAT_APP_CORE_TESTS tst_watchcommand)
 list(APPEND ADMINCHAT_SLOW_TESTS tst_watchcommand) # about 20 s of probes at 1 s intervals
+
+# The window's watch: the Endpoints tab, alerts and tray against serve-demo processes; again in a
+# real X server with a system tray (tests/run-with-tray.sh), where the tray icon must show.
+list(APPEND ADMINCHAT_GUI_TESTS tst_endpointswindow)
+list(APPEND ADMINCHAT_INTEGRATION_TESTS tst_endpointswindow)
+list(APPEND ADMINCHAT_SLOW_TESTS tst_endpointswindow)
+cmake_language(DEFER CALL adminchat_add_tray_test)
+function(adminchat_add_tray_test)
+    add_test(NAME tst_endpointswindow_tray
+             COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/run-with-tray.sh
+                     $<TARGET_FILE:tst_endpointswindow> -platform xcb statusesAlertAndTray)
+    set_tests_properties(tst_endpointswindow_tray PROPERTIES ENVIRONMENT ADMINCHAT_REQUIRE_TRAY=1)
+    adminchat_label_test(tst_endpointswindow_tray gui integration)
+endfunction()

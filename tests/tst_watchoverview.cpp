@@ -15,8 +15,7 @@ namespace {
 
 constexpr qint64 hourMs = WatchOverview::hourMs;
 
-IncidentStore::Incident incident(WatchState status, qint64 startedMs,
-                                 std::optional<qint64> endedMs)
+IncidentStore::Incident incident(WatchState status, qint64 startedMs, std::optional<qint64> endedMs)
 {
     IncidentStore::Incident result;
     result.status = status;
@@ -139,8 +138,8 @@ void TestWatchOverview::rowsComeFromIncidentsAndProbeRollups()
     up.sinceMs = up.atMs = now - 4 * hourMs;
     up.evidence.clear();
     QVERIFY(incidents.recordChange(up, &error) == 0);
-    QVERIFY(incidents.recordProbe(probe(QStringLiteral("ep-1"), now - 60'000, ProbeOutcome::Ok),
-                                  0, 0));
+    QVERIFY(
+        incidents.recordProbe(probe(QStringLiteral("ep-1"), now - 60'000, ProbeOutcome::Ok), 0, 0));
 
     // Probes answer in 100-300 ms; chat requests to the same endpoint in 5 s must not count.
     std::vector<MetricsRecord> records;
@@ -162,7 +161,7 @@ void TestWatchOverview::rowsComeFromIncidentsAndProbeRollups()
     QCOMPARE(*row.uptime7d, *row.uptime24h);
     QCOMPARE(row.day.size(), WatchOverview::daySegments);
     QCOMPARE(row.week.size(), WatchOverview::weekSegments);
-    QCOMPARE(row.day.count(WatchState::Down), 2); // the two hours of the incident
+    QCOMPARE(row.day.count(WatchState::Down), 2);     // the two hours of the incident
     QCOMPARE(row.day.count(WatchState::Unknown), 14); // the hours before the first probe
     QVERIFY(!row.openIncident);
     QCOMPARE(row.lastError, down.cause);

@@ -14,6 +14,7 @@
 #include <QLabel>
 #include <QLocale>
 #include <QPushButton>
+#include <QSet>
 #include <QSplitter>
 #include <QStackedWidget>
 #include <QTabWidget>
@@ -320,18 +321,29 @@ void EndpointsPage::showIncidents(const QString& endpointId, const QString& mode
     // user expanded or selected stays.
     QStringList signature{endpointId, model};
     for (const IncidentStore::Incident& incident : incidents)
-        signature << QString::number(incident.id)
-                  << QString::number(incident.endedMs.value_or(-1))
+        signature << QString::number(incident.id) << QString::number(incident.endedMs.value_or(-1))
                   << QString::number(incident.evidence.size());
     if (signature == m_incidentSignature && !m_highlightMs)
         return;
     m_incidentSignature = signature;
+    // Kept across the rebuild: which incidents are open in the tree, and the one selected.
+    QSet<qint64> expanded;
+    qint64 current = 0;
+    for (int i = 0; i < m_incidents->topLevelItemCount(); ++i) {
+        const QTreeWidgetItem* item = m_incidents->topLevelItem(i);
+        const qint64 id = item->data(0, Qt::UserRole).toLongLong();
+        if (item->isExpanded())
+            expanded.insert(id);
+        if (m_incidents->currentItem() == item)
+            current = id;
+    }
     m_incidents->clear();
     QTreeWidgetItem* highlight = nullptr;
     // Newest first: the one being looked at is usually the latest.
     for (auto it = incidents.crbegin(); it != incidents.crend(); ++it) {
         const IncidentStore::Incident& incident = *it;
         auto* item = new QTreeWidgetItem(m_incidents);
+        item->setData(0, Qt::UserRole, incident.id);
         item->setText(0, at(incident.startedMs));
         item->setText(1, incident.endedMs ? at(*incident.endedMs) : tr("open"));
         item->setText(2, WatchStatusStyle::label(incident.status));
@@ -346,7 +358,8 @@ void EndpointsPage::showIncidents(const QString& endpointId, const QString& mode
                 0, tr("Request %1").arg(probe.value(QStringLiteral("request_uid")).toString()));
             child->setText(2, probe.value(QStringLiteral("outcome")).toString());
             QString message = probe.value(QStringLiteral("message")).toString();
-            if (const int status = probe.value(QStringLiteral("http_status")).toInt())
+            const int status = probe.value(QStringLiteral("http_status")).toInt();
+            if (status && !message.startsWith(QLatin1String("HTTP ")))
                 message = tr("HTTP %1%2")
                               .arg(status)
                               .arg(message.isEmpty() ? QString() : QStringLiteral(": ") + message);
@@ -355,7 +368,9 @@ void EndpointsPage::showIncidents(const QString& endpointId, const QString& mode
             child->setText(4, figure(probe.value(QStringLiteral("ttft_ms"))));
             child->setText(5, figure(probe.value(QStringLiteral("e2e_ms"))));
         }
-        if (m_highlightMs && !highlight && incident.startedMs <= m_highlightMs)
+        item->setExpanded(expanded.contains(incident.id));
+        if (m_highlightMs ? !highlight && incident.startedMs <= m_highlightMs
+                          : incident.id == current)
             highlight = item;
     }
     if (m_incidents->topLevelItemCount() == 0) {
@@ -365,8 +380,10 @@ void EndpointsPage::showIncidents(const QString& endpointId, const QString& mode
     }
     if (highlight) {
         m_incidents->setCurrentItem(highlight);
-        highlight->setExpanded(true);
-        m_incidents->scrollToItem(highlight);
+        if (m_highlightMs) { // an alert's evidence: open it and bring it into view
+            highlight->setExpanded(true);
+            m_incidents->scrollToItem(highlight);
+        }
     }
     m_highlightMs = 0;
 }

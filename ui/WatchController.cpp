@@ -157,6 +157,8 @@ void WatchController::plan()
     m_holders.clear();
     if (m_paused) {
         m_locks.clear(); // a headless watch may take over meanwhile
+        for (const WatchTarget& target : std::as_const(m_targets))
+            m_holders.insert(key(target.endpoint.endpointId, target.model), Holder::Here);
     } else {
         std::map<QString, std::unique_ptr<WatchLock>> kept; // by endpoint
         for (const WatchTarget& target : std::as_const(m_targets)) {
@@ -202,11 +204,11 @@ void WatchController::onOverview(const QList<WatchOverview::Row>& rows)
         if (WatchOverview::severity(row.target.status) > WatchOverview::severity(worst))
             worst = row.target.status;
     }
+    const bool changed = worst != m_worst;
+    m_worst = worst;
     emit rowsChanged();
-    if (worst != m_worst) {
-        m_worst = worst;
+    if (changed)
         emit worstStateChanged(worst);
-    }
 }
 
 } // namespace adminchat
