@@ -10,6 +10,7 @@
 #include "EndpointsModel.h"
 #include "EndpointsPage.h"
 #include "MainWindow.h"
+#include "ProfileEditorDialog.h"
 #include "ShellTheme.h"
 #include "TestHome.h"
 #include "WatchController.h"
@@ -19,7 +20,11 @@
 #include "store/Database.h"
 #include "watch/WatchLock.h"
 
+#include <QCheckBox>
+#include <QComboBox>
 #include <QDir>
+#include <QLineEdit>
+#include <QListWidget>
 #include <QMenu>
 #include <QPushButton>
 #include <QScreen>
@@ -58,6 +63,7 @@ private slots:
     void recoversWhenTheServerDoes();
     void pauseReleasesTheWatch();
     void anotherProcessHoldsTheWatch();
+    void watchSettingsFromTheEditor();
     void screenshots_data();
     void screenshots();
 
@@ -71,6 +77,7 @@ private:
     QProcess m_healthy;
     QProcess m_failing;
     QString m_failingPort;
+    QString m_healthyUrl;
     std::unique_ptr<MainWindow> m_window;
     EndpointsModel* m_model = nullptr;
 };
@@ -123,7 +130,8 @@ void TestEndpointsWindow::initTestCase()
 {
     QVERIFY(m_home.isValid());
     setApplicationNames();
-    const QString healthy = startDemoServer(m_healthy, {"--profile", "fixed", "--ttft", "20"});
+    const QString healthy = m_healthyUrl =
+        startDemoServer(m_healthy, {"--profile", "fixed", "--ttft", "20"});
     QVERIFY(!healthy.isEmpty());
     const QString failing =
         startDemoServer(m_failing, {"--profile", "fixed", "--ttft", "20", "--fault", "500"});
@@ -331,6 +339,47 @@ void TestEndpointsWindow::anotherProcessHoldsTheWatch()
                               QStringLiteral("This window"), 5000);
 }
 
+void TestEndpointsWindow::watchSettingsFromTheEditor()
+{
+    // A third profile, not watched: its watch is turned on in the editor's Watch tab.
+    const AppRun added =
+        runApp({"profile", "add", "Third", "--base-url", m_healthyUrl, "--model", "demo-chat"},
+               QProcessEnvironment::systemEnvironment());
+    QVERIFY2(added.exitCode == 0, added.err.constData());
+    ProfileEditorDialog* editor = m_window->profileEditor();
+    editor->show();
+    auto* list = editor->findChild<QListWidget*>(QStringLiteral("profileList"));
+    QTRY_VERIFY(list->count() >= 3);
+    editor->showWatchSettings(QStringLiteral("Third"));
+    auto* enabled = editor->findChild<QCheckBox*>(QStringLiteral("probeEnabled"));
+    QTRY_VERIFY(enabled->isVisible()); // the Watch tab is in front
+    auto* name = editor->findChild<QLineEdit*>(QStringLiteral("profileName"));
+    QTRY_COMPARE(name->text(), QStringLiteral("Third"));
+    QVERIFY(!enabled->isChecked());
+    enabled->setChecked(true);
+    auto* kind = editor->findChild<QComboBox*>(QStringLiteral("probeCheckKind"));
+    auto* expect = editor->findChild<QLineEdit*>(QStringLiteral("probeExpect"));
+    kind->setCurrentIndex(2); // matches a regular expression
+    expect->setText(QStringLiteral("(["));
+    auto* error = editor->findChild<QLabel*>(QStringLiteral("probeError"));
+    QVERIFY(error->isVisible());
+    QVERIFY2(error->text().startsWith("watch: the content check is not a valid regular expression"),
+             qPrintable(error->text()));
+    auto* save = editor->findChild<QPushButton*>(QStringLiteral("saveProfileButton"));
+    save->click();
+    QVERIFY(editor->findChild<QLabel*>(QStringLiteral("formError"))->text().startsWith("watch: "));
+    kind->setCurrentIndex(0); // no content check
+    QVERIFY(!error->isVisible());
+    save->click();
+    QTRY_VERIFY(save->isEnabled());
+    editor->close();
+    // The window's watch picks the saved settings up from the settings file.
+    QTRY_COMPARE_WITH_TIMEOUT(cell(QStringLiteral("Third"), EndpointsModel::StatusColumn),
+                              QStringLiteral("Up"), 15000);
+    QCOMPARE(cell(QStringLiteral("Third"), EndpointsModel::HolderColumn),
+             QStringLiteral("This window"));
+}
+
 void TestEndpointsWindow::screenshots_data()
 {
     QTest::addColumn<int>("theme");
@@ -362,6 +411,14 @@ void TestEndpointsWindow::screenshots()
     const QString name =
         QStringLiteral("endpoints-%1.png").arg(AppSettings::themeName(ThemeChoice(theme)));
     QVERIFY(m_window->grab().save(screenshotDir().filePath(name)));
+
+    ProfileEditorDialog* editor = m_window->profileEditor();
+    editor->show();
+    editor->showWatchSettings(QStringLiteral("Third"));
+    QTRY_VERIFY(editor->findChild<QCheckBox*>(QStringLiteral("probeEnabled"))->isVisible());
+    QVERIFY(editor->grab().save(screenshotDir().filePath(
+        QStringLiteral("profile-watch-%1.png").arg(AppSettings::themeName(ThemeChoice(theme))))));
+    editor->close();
 }
 
 QTEST_MAIN(TestEndpointsWindow)

@@ -201,8 +201,7 @@ void MainWindow::startWatch()
             });
     connect(m_endpoints, &EndpointsPage::settingsRequested, this, [this](const QString& profile) {
         ProfileEditorDialog* editor = profileEditor();
-        if (!profile.isEmpty())
-            editor->selectProfile(profile);
+        editor->showWatchSettings(profile);
         editor->show();
         editor->raise();
     });

@@ -104,6 +104,9 @@ ProfileEditorDialog::ProfileEditorDialog(ProfileStore* store, KeyStore* keys,
     connect(new ProfileFileWatcher(m_store, this), &ProfileFileWatcher::profilesChanged, this,
             &ProfileEditorDialog::reloadFromDisk);
 
+    // A change another process made just before the dialog opened came before its watcher: read
+    // the file as it is now.
+    m_store->sync();
     const QList<EndpointProfile> profiles = m_store->profiles();
     refreshList(profiles.isEmpty() ? QString() : profiles.first().name);
     resize(860, 640);
@@ -156,6 +159,13 @@ void ProfileEditorDialog::selectProfile(const QString& name)
 {
     if (!m_busy && m_store->contains(name) && name != m_currentName)
         whenSettled([this, name] { refreshList(name); });
+}
+
+void ProfileEditorDialog::showWatchSettings(const QString& name)
+{
+    if (!name.isEmpty())
+        selectProfile(name);
+    m_form->showWatchTab();
 }
 
 void ProfileEditorDialog::reloadFromDisk()

@@ -29,6 +29,8 @@ public:
                         QWidget* parent = nullptr);
 
     void selectProfile(const QString& name);
+    // The profile (if given) with its Watch tab in front.
+    void showWatchSettings(const QString& name);
 
 public slots:
     // Asks first when the form holds unsaved edits: Save, Discard or Cancel.

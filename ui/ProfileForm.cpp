@@ -1,5 +1,6 @@
 #include "ProfileForm.h"
 
+#include "ProbeSettingsForm.h"
 #include "ToneLabel.h"
 #include "endpoints/KeyStore.h"
 
@@ -15,6 +16,7 @@
 #include <QPushButton>
 #include <QSpinBox>
 #include <QStyle>
+#include <QTabWidget>
 #include <QVBoxLayout>
 
 namespace adminchat {
@@ -85,7 +87,8 @@ ProfileForm::ProfileForm(QWidget* parent)
       m_keyHeader(new QComboBox(this)),
       m_removeKey(new QCheckBox(tr("Remove the stored key"), this)),
       m_keyHint(dimLabel(this, "keyHint")), m_keyError(errorLabel(this, "keyError")),
-      m_headers(new QPlainTextEdit(this)), m_headersError(errorLabel(this, "headersError")),
+      m_headers(new QPlainTextEdit(this)), m_probe(new ProbeSettingsForm(this)),
+      m_headersError(errorLabel(this, "headersError")),
       m_connectTimeout(secondsBox(this, "connectTimeout", 1, 600)),
       m_idleTimeout(secondsBox(this, "idleTimeout", 1, 3600)),
       m_totalTimeout(secondsBox(this, "totalTimeout", 0, 86400)), m_maxRetries(new QSpinBox(this)),
@@ -175,8 +178,11 @@ ProfileForm::ProfileForm(QWidget* parent)
     timeouts->addWidget(m_totalTimeout);
     timeouts->addStretch();
 
-    auto* form = new QFormLayout(this);
-    form->setContentsMargins(0, 0, 0, 0);
+    auto* tabs = m_tabs = new QTabWidget(this);
+    tabs->setObjectName(QStringLiteral("profileTabs"));
+    tabs->setDocumentMode(true); // the fields on the dialog's own background
+    auto* connection = new QWidget(tabs);
+    auto* form = new QFormLayout(connection);
     form->addRow(fieldLabel(tr("&Name:"), m_name, this), m_name);
     form->addRow(QString(), messageSlot(this, 1, {m_nameError}));
     form->addRow(fieldLabel(tr("Base &URL:"), m_baseUrl, this), m_baseUrl);
@@ -193,6 +199,11 @@ ProfileForm::ProfileForm(QWidget* parent)
     form->addRow(QString(), messageSlot(this, 1, {m_caFileError}));
     form->addRow(QString(), m_sendStreamOptions);
     form->addRow(QString(), m_sendPrediction);
+    tabs->addTab(connection, tr("Co&nnection"));
+    tabs->addTab(m_probe, tr("&Watch"));
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(tabs);
 
     for (QLineEdit* edit : {m_name, m_baseUrl, m_caFile}) {
         connect(edit, &QLineEdit::textChanged, this, &ProfileForm::validate);
@@ -207,7 +218,13 @@ ProfileForm::ProfileForm(QWidget* parent)
     });
     connect(m_removeKey, &QCheckBox::toggled, this, &ProfileForm::updateKeyField);
     connect(m_browseCaFile, &QPushButton::clicked, this, &ProfileForm::browseCaFile);
+    connect(m_probe, &ProbeSettingsForm::edited, this, &ProfileForm::edited);
     setProfile(EndpointProfile{});
+}
+
+void ProfileForm::showWatchTab()
+{
+    m_tabs->setCurrentWidget(m_probe);
 }
 
 void ProfileForm::setProfile(const EndpointProfile& profile)
@@ -237,6 +254,7 @@ void ProfileForm::setProfile(const EndpointProfile& profile)
     m_caFile->setText(profile.caFile);
     m_sendStreamOptions->setChecked(profile.sendStreamOptions);
     m_sendPrediction->setChecked(profile.sendPrediction);
+    m_probe->setSettings(profile.probe);
     updateKeyField();
     validate();
     m_loadedValues = fieldValues();
@@ -257,20 +275,21 @@ QStringList ProfileForm::fieldValues() const
     const auto flag = [](bool on) {
         return on ? QStringLiteral("1") : QStringLiteral("0");
     };
-    return {m_name->text(),
-            m_baseUrl->text(),
-            m_defaultModel->currentText(),
-            m_apiKey->text(),
-            m_keyHeader->currentText(),
-            flag(m_removeKey->isChecked()),
-            m_headers->toPlainText(),
-            QString::number(m_connectTimeout->value()),
-            QString::number(m_idleTimeout->value()),
-            QString::number(m_totalTimeout->value()),
-            QString::number(m_maxRetries->value()),
-            m_caFile->text(),
-            flag(m_sendStreamOptions->isChecked()),
-            flag(m_sendPrediction->isChecked())};
+    return QStringList{m_name->text(),
+                       m_baseUrl->text(),
+                       m_defaultModel->currentText(),
+                       m_apiKey->text(),
+                       m_keyHeader->currentText(),
+                       flag(m_removeKey->isChecked()),
+                       m_headers->toPlainText(),
+                       QString::number(m_connectTimeout->value()),
+                       QString::number(m_idleTimeout->value()),
+                       QString::number(m_totalTimeout->value()),
+                       QString::number(m_maxRetries->value()),
+                       m_caFile->text(),
+                       flag(m_sendStreamOptions->isChecked()),
+                       flag(m_sendPrediction->isChecked())} +
+           m_probe->fieldValues();
 }
 
 std::optional<EndpointProfile> ProfileForm::profile(QString* error) const
@@ -319,6 +338,11 @@ std::optional<EndpointProfile> ProfileForm::profile(QString* error) const
         return fail(problem);
     result.sendStreamOptions = m_sendStreamOptions->isChecked();
     result.sendPrediction = m_sendPrediction->isChecked();
+    QString probeError;
+    const std::optional<ProbeSettings> probe = m_probe->settings(&probeError);
+    if (!probe)
+        return fail(probeError);
+    result.probe = *probe;
     if (const QString problem =
             EndpointConfig::controlCharacterError(typedKey(), tr("the API key typed"));
         !problem.isEmpty())

@@ -12,12 +12,16 @@ class QLineEdit;
 class QPlainTextEdit;
 class QPushButton;
 class QSpinBox;
+class QTabWidget;
 
 namespace adminchat {
 
+class ProbeSettingsForm;
+
 // The fields of one endpoint profile, checked as they are typed: name, base URL (with the URL
 // it will call and a warning for plain http to a remote host), default model, API key, extra
-// headers, timeouts, retries, CA file, stream_options and predictions. The key is write-only: the
+// headers, timeouts, retries, CA file, stream_options and predictions; on a second tab, how the
+// endpoint is watched (ProbeSettingsForm). The key is write-only: the
 // field starts empty and stays empty unless a new key is typed.
 class ProfileForm : public QWidget
 {
@@ -46,6 +50,7 @@ public:
     void setModels(const QStringList& models); // keeps the typed default model
     void setKeyError(const QString& error);    // empty hides it
     void focusName();
+    void showWatchTab();
 
 signals:
     void edited();
@@ -78,6 +83,8 @@ private:
     QLabel* m_keyHint;
     QLabel* m_keyError;
     QPlainTextEdit* m_headers;
+    ProbeSettingsForm* m_probe;
+    QTabWidget* m_tabs;
     QLabel* m_headersError;
     QSpinBox* m_connectTimeout;
     QSpinBox* m_idleTimeout;

@@ -7,5 +7,6 @@ target_sources(adminchat_ui PRIVATE
     ProfileConnectionTester.h ProfileConnectionTester.cpp
     ConnectionTestControls.h ConnectionTestControls.cpp
     ProfileForm.h ProfileForm.cpp
+    ProbeSettingsForm.h ProbeSettingsForm.cpp
     ProfileFileWatcher.h ProfileFileWatcher.cpp
 )
