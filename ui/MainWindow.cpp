@@ -34,6 +34,7 @@
 #include "store/MetricsService.h"
 #include "store/MetricsStore.h"
 #include "store/MetricsThread.h"
+#include "telemetry/MetricsServeThread.h"
 
 #include <QCloseEvent>
 #include <QFileDialog>
@@ -83,6 +84,7 @@ MainWindow::MainWindow(const GuiOptions& options, QWidget* parent)
     startMetrics();
     startHistory();
     startWatch();
+    serveMetrics(m_settings->metricsServePort());
     m_conversations = new ConversationController(
         m_network->client(),
         new ConversationPersistence(m_history->service(), m_metrics->service()),
@@ -174,6 +176,22 @@ void MainWindow::startMetrics()
             done < total ? 0 : 5'000);
     });
     m_metrics->start();
+}
+
+void MainWindow::serveMetrics(quint16 port)
+{
+    delete std::exchange(m_serve, nullptr); // stops listening before another port is taken
+    if (port == 0)
+        return;
+    m_serve =
+        new MetricsServeThread(m_databasePath, QHostAddress(QHostAddress::LocalHost), port, this);
+    connect(m_serve->service(), &MetricsServeService::listening, this, [this](const QString& url) {
+        statusBar()->showMessage(tr("Serving metrics for Prometheus at %1").arg(url), 10'000);
+    });
+    connect(m_serve->service(), &MetricsServeService::failed, this, [this](const QString& error) {
+        statusBar()->showMessage(tr("Metrics for Prometheus: %1").arg(error), 15'000);
+    });
+    m_serve->start();
 }
 
 void MainWindow::startWatch()

@@ -30,6 +30,7 @@ class HistoryThread;
 class KeyStore;
 class MainMenus;
 class MetricsPanelController;
+class MetricsServeThread;
 class MetricsThread;
 class NetworkThread;
 class ParametersBar;
@@ -88,6 +89,8 @@ public:
     void showDashboard();
     void showEndpoints();
     QUrl demoEndpointUrl() const; // empty until the built-in demo endpoint listens
+    // Serves /metrics on 127.0.0.1:port from the window's database (0: stops serving).
+    void serveMetrics(quint16 port);
 
 signals:
     void endpointReady(); // the selected endpoint is usable and its models were asked for
@@ -124,6 +127,7 @@ private:
     NetworkThread* m_network;
     ConnectionWarmer* m_warmer = nullptr;
     MetricsThread* m_metrics = nullptr;
+    MetricsServeThread* m_serve = nullptr;
     HistoryThread* m_history = nullptr;
     MetricsPanelController* m_metricsPanel = nullptr;
     DemoServerThread* m_demo = nullptr;

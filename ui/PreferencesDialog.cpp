@@ -1,5 +1,6 @@
 #include "PreferencesDialog.h"
 
+#include <QCheckBox>
 #include <QComboBox>
 #include <QDialogButtonBox>
 #include <QFormLayout>
@@ -140,6 +141,28 @@ QWidget* PreferencesDialog::buildData(const QString& dataFolder)
     folderRow->addWidget(open);
     form->addRow(tr("&Keep request records:"), m_retention);
     form->addRow(tr("Data folder:"), folderRow);
+
+    // What `adminchat metrics serve` does, from the window: loopback only (the metrics name
+    // models and endpoints); a server beyond this machine is the command's --allow-remote.
+    auto* serveRow = new QHBoxLayout;
+    m_serveMetrics = new QCheckBox(tr("For &Prometheus at http://127.0.0.1:"), group);
+    m_serveMetrics->setObjectName(QStringLiteral("serveMetrics"));
+    m_serveMetrics->setToolTip(tr("Serve /metrics (histograms of TTFT, E2E and inter-token "
+                                  "gaps, token usage, errors) from this machine's records "
+                                  "while the window is open"));
+    m_servePort = new QSpinBox(group);
+    m_servePort->setObjectName(QStringLiteral("servePort"));
+    m_servePort->setAccessibleName(tr("Metrics port"));
+    m_servePort->setRange(1, 65535);
+    m_servePort->setKeyboardTracking(false);
+    m_servePort->setGroupSeparatorShown(false);
+    serveRow->addWidget(m_serveMetrics);
+    serveRow->addWidget(m_servePort);
+    serveRow->addWidget(new QLabel(QStringLiteral("/metrics"), group));
+    serveRow->addStretch(1);
+    form->addRow(tr("Serve metrics:"), serveRow);
+    connect(m_serveMetrics, &QCheckBox::toggled, this, &PreferencesDialog::applyMetricsServe);
+    connect(m_servePort, &QSpinBox::valueChanged, this, &PreferencesDialog::applyMetricsServe);
     return group;
 }
 
@@ -156,6 +179,10 @@ void PreferencesDialog::reload()
     m_maxLag->setValue(m_settings->maxDisplayLagMs());
     m_theme->setCurrentIndex(m_theme->findData(int(m_settings->theme())));
     m_retention->setValue(m_settings->metricsRetentionDays());
+    const quint16 port = m_settings->metricsServePort();
+    m_serveMetrics->setChecked(port != 0);
+    m_servePort->setValue(port ? port : AppSettings::suggestedServePort);
+    m_servePort->setEnabled(port != 0);
     m_loading = false;
 }
 
@@ -209,6 +236,16 @@ void PreferencesDialog::applyRetention()
         return;
     m_settings->setMetricsRetentionDays(m_retention->value());
     emit retentionChanged(m_retention->value());
+}
+
+void PreferencesDialog::applyMetricsServe()
+{
+    m_servePort->setEnabled(m_serveMetrics->isChecked());
+    if (m_loading)
+        return;
+    const quint16 port = m_serveMetrics->isChecked() ? quint16(m_servePort->value()) : 0;
+    m_settings->setMetricsServePort(port);
+    emit metricsServeChanged(port);
 }
 
 } // namespace adminchat

@@ -5,6 +5,7 @@
 
 #include <QDialog>
 
+class QCheckBox;
 class QComboBox;
 class QLabel;
 class QLineEdit;
@@ -31,6 +32,7 @@ signals:
     void streamingChanged(adminchat::StreamingMode mode, int maxLagMs);
     void themeChanged(adminchat::ThemeChoice theme);
     void retentionChanged(int days);
+    void metricsServeChanged(quint16 port); // 0: off
     void openDataFolderRequested();
 
 private:
@@ -41,6 +43,7 @@ private:
     void applyStreaming();
     void applyTheme();
     void applyRetention();
+    void applyMetricsServe();
 
     AppSettings* m_settings;
     bool m_loading = false; // reload() fills the fields: nothing to store
@@ -53,6 +56,8 @@ private:
     QSpinBox* m_maxLag = nullptr;
     QComboBox* m_theme = nullptr;
     QSpinBox* m_retention = nullptr;
+    QCheckBox* m_serveMetrics = nullptr;
+    QSpinBox* m_servePort = nullptr;
     QLineEdit* m_dataFolder = nullptr;
 };
 

@@ -85,6 +85,7 @@ PreferencesDialog* WindowShell::preferences()
     connect(dialog, &PreferencesDialog::retentionChanged, this, [service](int days) {
         QMetaObject::invokeMethod(service, [service, days] { service->setRetentionDays(days); });
     });
+    connect(dialog, &PreferencesDialog::metricsServeChanged, m_window, &MainWindow::serveMetrics);
     connect(dialog, &PreferencesDialog::openDataFolderRequested, m_commands,
             &WindowCommands::openDataFolder);
     return dialog;

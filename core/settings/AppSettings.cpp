@@ -18,6 +18,7 @@ const QString experimentKey = QStringLiteral("experiment/definition");
 const QString streamingKey = QStringLiteral("display/streaming");
 const QString maxLagKey = QStringLiteral("display/maxLagMs");
 const QString retentionKey = QStringLiteral("metrics/retentionDays");
+const QString servePortKey = QStringLiteral("telemetry/servePort");
 const QString themeKey = QStringLiteral("appearance/theme");
 const QString zoomKey = QStringLiteral("display/zoomPercent");
 const QString geometryKey = QStringLiteral("window/geometry");
@@ -121,6 +122,18 @@ int AppSettings::metricsRetentionDays() const
 void AppSettings::setMetricsRetentionDays(int days)
 {
     m_settings->setValue(retentionKey, std::clamp(days, 0, maxRetentionDays));
+}
+
+quint16 AppSettings::metricsServePort() const
+{
+    bool ok = false;
+    const uint port = m_settings->value(servePortKey).toUInt(&ok);
+    return ok && port <= 65535 ? quint16(port) : 0;
+}
+
+void AppSettings::setMetricsServePort(quint16 port)
+{
+    m_settings->setValue(servePortKey, port);
 }
 
 QString AppSettings::themeName(ThemeChoice theme)

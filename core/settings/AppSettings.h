@@ -60,6 +60,11 @@ public:
     static constexpr int maxRetentionDays = 3650;
     int metricsRetentionDays() const;
     void setMetricsRetentionDays(int days);
+    // telemetry/servePort: the window serves /metrics for Prometheus on 127.0.0.1 at this port
+    // (what `adminchat metrics serve` does); 0, the default, serves nothing.
+    static constexpr quint16 suggestedServePort = 9464;
+    quint16 metricsServePort() const;
+    void setMetricsServePort(quint16 port);
 
     // appearance/theme: system (default), light or dark.
     ThemeChoice theme() const;
