@@ -1,5 +1,5 @@
-"""The main window's shell over AT-SPI: every interactive control of the chat and dashboard pages
-and of Preferences has a name, and the menu bar holds its menus with their items. Run by
+"""The main window's shell over AT-SPI: every interactive control of the chat, dashboard and
+endpoints pages and of Preferences has a name, and the menu bar holds its menus with their items. Run by
 run-atspi.sh."""
 
 import sys
@@ -10,7 +10,7 @@ EXPECTED_MENUS = {
     "File": ["New Conversation", "Export…", "Quit"],
     "Edit": ["Copy", "Copy Last Answer", "Find in Conversations…", "Stop Answer",
              "Regenerate Answer", "Preferences…"],
-    "View": ["Chat", "Dashboard", "Zoom In", "Zoom Out", "Actual Size", "Theme"],
+    "View": ["Chat", "Dashboard", "Endpoints", "Zoom In", "Zoom Out", "Actual Size", "Theme"],
     "Endpoint": ["Profiles…", "Refresh Models", "Test Connection"],
     "Experiment": [],
     "Help": ["Keyboard Shortcuts", "Open Data Folder", "About AdminChat"],
@@ -56,6 +56,17 @@ def main():
         report.check(shown, "the dashboard's window picker never showed")
         check_named(report, app, "Dashboard")
 
+    # The Endpoints tab: nothing is watched in a fresh home, so its empty state says how to start.
+    tabs = tree.find_all(app, tree.pyatspi.ROLE_PAGE_TAB, "Endpoints")
+    if report.check(tabs, "no Endpoints tab"):
+        tree.press(tabs[0])
+        shown = tree.wait_for(lambda: any(tree.showing(n) for n in
+                                          tree.find_all(app, tree.pyatspi.ROLE_PUSH_BUTTON)
+                                          if (n.name or "").replace("&", "")
+                                          == "Open Watch Settings…"), timeout=10)
+        report.check(shown, "the Endpoints tab's Open Watch Settings… button never showed")
+        check_named(report, app, "Endpoints")
+
     # Preferences, opened from its menu item as a user of a screen reader would.
     items = [n for n in tree.find_all(app, tree.pyatspi.ROLE_MENU_ITEM)
              if (n.name or "").replace("&", "") == "Preferences…"]
@@ -69,7 +80,7 @@ def main():
                 report.check(False, "Preferences: unnamed %s at %s"
                              % (tree.describe(node), " > ".join(path[-4:])))
             spins = [n.name for n in tree.find_all(dialogs[0], tree.pyatspi.ROLE_SPIN_BUTTON)]
-            for name in ("Excellent below", "Good below", "Acceptable below"):
+            for name in ("Excellent below", "Good below", "Acceptable below", "Metrics port"):
                 report.check(name in spins, "Preferences: no spin box %r (has %s)" % (name, spins))
     report.exit()
 
