@@ -16,6 +16,7 @@
 #include "WatchController.h"
 #include "WatchStatusStyle.h"
 #include "WatchTrayIcon.h"
+#include "WindowWatch.h"
 #include "settings/ApplicationNames.h"
 #include "store/Database.h"
 #include "watch/WatchLock.h"
@@ -148,7 +149,7 @@ void TestEndpointsWindow::initTestCase()
     m_window->resize(1240, 800);
     m_window->move(0, 60);
     m_window->show();
-    m_model = qobject_cast<EndpointsModel*>(m_window->endpointsPage()->table()->model());
+    m_model = qobject_cast<EndpointsModel*>(m_window->watch()->page()->table()->model());
     QVERIFY(m_model);
 }
 
@@ -165,7 +166,7 @@ void TestEndpointsWindow::cleanupTestCase()
 void TestEndpointsWindow::statusesAlertAndTray()
 {
     auto* tabs = m_window->findChild<QTabWidget*>(QStringLiteral("tabs"));
-    QCOMPARE(tabs->currentWidget(), m_window->endpointsPage()); // --show endpoints
+    QCOMPARE(tabs->currentWidget(), m_window->watch()->page()); // --show endpoints
     QTRY_COMPARE_WITH_TIMEOUT(cell(QStringLiteral("Healthy"), EndpointsModel::StatusColumn),
                               QStringLiteral("Up"), 20000);
     QTRY_COMPARE_WITH_TIMEOUT(cell(QStringLiteral("Failing"), EndpointsModel::StatusColumn),
@@ -179,18 +180,18 @@ void TestEndpointsWindow::statusesAlertAndTray()
     QVERIFY(cell(QStringLiteral("Failing"), EndpointsModel::IncidentColumn).startsWith("Down for"));
 
     // One alert: the failing endpoint went down. The tab says so until it is acknowledged.
-    auto* alerts = qobject_cast<AlertListModel*>(m_window->endpointsPage()->alertList()->model());
+    auto* alerts = qobject_cast<AlertListModel*>(m_window->watch()->page()->alertList()->model());
     QTRY_COMPARE_WITH_TIMEOUT(alerts->unacknowledged(), 1, 5000);
     QCOMPARE(alerts->alertAt(0)->rule, QStringLiteral("down"));
     QCOMPARE(alerts->alertAt(0)->profile, QStringLiteral("Failing"));
-    QCOMPARE(tabs->tabText(tabs->indexOf(m_window->endpointsPage())),
+    QCOMPARE(tabs->tabText(tabs->indexOf(m_window->watch()->page())),
              QStringLiteral("Endpoints (1)"));
-    auto* summary = m_window->endpointsPage()->findChild<QLabel*>(QStringLiteral("watchSummary"));
+    auto* summary = m_window->watch()->page()->findChild<QLabel*>(QStringLiteral("watchSummary"));
     QVERIFY2(summary->text().contains("Failing (demo-chat) down"), qPrintable(summary->text()));
 
     // The tray: the worst status's colour, each endpoint in the tooltip, the menu's actions.
-    WatchTrayIcon* tray = m_window->trayIcon();
-    QCOMPARE(m_window->watch()->worstState(), WatchState::Down);
+    WatchTrayIcon* tray = m_window->watch()->tray();
+    QCOMPARE(m_window->watch()->controller()->worstState(), WatchState::Down);
     const QImage badge = tray->icon()->icon().pixmap(32, 32).toImage();
     QCOMPARE(badge.pixelColor(16, 16), WatchStatusStyle::color(WatchState::Down));
     QVERIFY2(tray->icon()->toolTip().contains("Failing (demo-chat): Down"),
@@ -227,7 +228,7 @@ void TestEndpointsWindow::statusesAlertAndTray()
 
 void TestEndpointsWindow::evidenceAndDashboardByKeyboard()
 {
-    EndpointsPage* page = m_window->endpointsPage();
+    EndpointsPage* page = m_window->watch()->page();
     auto* alerts = qobject_cast<AlertListModel*>(page->alertList()->model());
     page->alertList()->setCurrentIndex(alerts->index(0, 0));
     page->findChild<QPushButton*>(QStringLiteral("showEvidence"))->click();
@@ -280,9 +281,9 @@ void TestEndpointsWindow::recoversWhenTheServerDoes()
              QStringLiteral("None"));
     const double uptime = m_model->rowAt(rowOf(QStringLiteral("Failing")))->uptime24h.value_or(1);
     QVERIFY2(uptime > 0 && uptime < 1, qPrintable(QString::number(uptime)));
-    QTRY_COMPARE_WITH_TIMEOUT(m_window->watch()->worstState(), WatchState::Up, 5000);
+    QTRY_COMPARE_WITH_TIMEOUT(m_window->watch()->controller()->worstState(), WatchState::Up, 5000);
     // The incident is closed in the log of the selected (failing) endpoint.
-    EndpointsPage* page = m_window->endpointsPage();
+    EndpointsPage* page = m_window->watch()->page();
     page->table()->selectRow(rowOf(QStringLiteral("Failing")));
     QTRY_VERIFY_WITH_TIMEOUT(page->incidentLog()->topLevelItemCount() > 0 &&
                                  page->incidentLog()->topLevelItem(0)->text(1) != "open",
@@ -291,15 +292,15 @@ void TestEndpointsWindow::recoversWhenTheServerDoes()
 
 void TestEndpointsWindow::pauseReleasesTheWatch()
 {
-    WatchController* watch = m_window->watch();
+    WatchController* watch = m_window->watch()->controller();
     const QString endpointId = m_model->rowAt(rowOf(QStringLiteral("Healthy")))->target.endpointId;
     {
         WatchLock lock(Database::defaultPath(), endpointId);
         QVERIFY(!lock.tryLock()); // the window holds it
     }
-    m_window->endpointsPage()->findChild<QPushButton*>(QStringLiteral("pauseWatching"))->click();
+    m_window->watch()->page()->findChild<QPushButton*>(QStringLiteral("pauseWatching"))->click();
     QVERIFY(watch->isPaused());
-    QVERIFY(m_window->trayIcon()->pauseAction()->isChecked());
+    QVERIFY(m_window->watch()->tray()->pauseAction()->isChecked());
     {
         WatchLock lock(Database::defaultPath(), endpointId);
         QVERIFY(lock.tryLock()); // `adminchat watch` could take over now
@@ -311,14 +312,14 @@ void TestEndpointsWindow::pauseReleasesTheWatch()
     QCOMPARE(cell(QStringLiteral("Healthy"), EndpointsModel::HolderColumn),
              QStringLiteral("Paused"));
 
-    m_window->trayIcon()->pauseAction()->trigger(); // resume from the tray's menu
+    m_window->watch()->tray()->pauseAction()->trigger(); // resume from the tray's menu
     QVERIFY(!watch->isPaused());
     QTRY_VERIFY_WITH_TIMEOUT(probeCount(QStringLiteral("Healthy")) > paused, 5000);
 }
 
 void TestEndpointsWindow::anotherProcessHoldsTheWatch()
 {
-    WatchController* watch = m_window->watch();
+    WatchController* watch = m_window->watch()->controller();
     watch->setPaused(true);
     ProcessRunner headless;
     QVERIFY(headless.start(QStringLiteral(ADMINCHAT_BIN),
@@ -392,7 +393,7 @@ void TestEndpointsWindow::screenshots()
     QFETCH(int, theme);
     ShellTheme::apply(ThemeChoice(theme));
     m_window->showEndpoints();
-    EndpointsPage* page = m_window->endpointsPage();
+    EndpointsPage* page = m_window->watch()->page();
     page->table()->selectRow(rowOf(QStringLiteral("Failing")));
     QTRY_VERIFY_WITH_TIMEOUT(page->incidentLog()->topLevelItemCount() > 0, 5000);
     page->incidentLog()->expandAll();

@@ -1,6 +1,5 @@
 #include "MainWindow.h"
 
-#include "AlertListModel.h"
 #include "ChatView.h"
 #include "ComposerEdit.h"
 #include "ConversationController.h"
@@ -15,10 +14,8 @@
 #include "MetricsPanelController.h"
 #include "ParametersBar.h"
 #include "ProfileEditorDialog.h"
-#include "ProfileFileWatcher.h"
-#include "WatchController.h"
-#include "WatchTrayIcon.h"
 #include "WindowShell.h"
+#include "WindowWatch.h"
 #include "chat/ChatSession.h"
 #include "chat/ConversationPersistence.h"
 #include "demo/DemoServerThread.h"
@@ -34,7 +31,6 @@
 #include "store/MetricsService.h"
 #include "store/MetricsStore.h"
 #include "store/MetricsThread.h"
-#include "telemetry/MetricsServeThread.h"
 
 #include <QCloseEvent>
 #include <QFileDialog>
@@ -83,8 +79,8 @@ MainWindow::MainWindow(const GuiOptions& options, QWidget* parent)
     // Both databases open on their own threads: the window is up before any disk work.
     startMetrics();
     startHistory();
-    startWatch();
-    serveMetrics(m_settings->metricsServePort());
+    m_watch = new WindowWatch(this, m_tabs, m_profiles.get(), m_databasePath);
+    m_watch->start();
     m_conversations = new ConversationController(
         m_network->client(),
         new ConversationPersistence(m_history->service(), m_metrics->service()),
@@ -118,7 +114,7 @@ void MainWindow::showDashboard()
 
 void MainWindow::showEndpoints()
 {
-    m_tabs->setCurrentWidget(m_endpoints);
+    m_tabs->setCurrentWidget(m_watch->page());
 }
 
 QUrl MainWindow::demoEndpointUrl() const
@@ -176,59 +172,6 @@ void MainWindow::startMetrics()
             done < total ? 0 : 5'000);
     });
     m_metrics->start();
-}
-
-void MainWindow::serveMetrics(quint16 port)
-{
-    delete std::exchange(m_serve, nullptr); // stops listening before another port is taken
-    if (port == 0)
-        return;
-    m_serve =
-        new MetricsServeThread(m_databasePath, QHostAddress(QHostAddress::LocalHost), port, this);
-    connect(m_serve->service(), &MetricsServeService::listening, this, [this](const QString& url) {
-        statusBar()->showMessage(tr("Serving metrics for Prometheus at %1").arg(url), 10'000);
-    });
-    connect(m_serve->service(), &MetricsServeService::failed, this, [this](const QString& error) {
-        statusBar()->showMessage(tr("Metrics for Prometheus: %1").arg(error), 15'000);
-    });
-    m_serve->start();
-}
-
-void MainWindow::startWatch()
-{
-    m_watch =
-        new WatchController(m_profiles.get(), m_databasePath, m_settings->categoryRule(), this);
-    m_alerts = new AlertListModel(this);
-    m_endpoints = new EndpointsPage(m_watch, m_alerts, m_tabs);
-    m_endpoints->setObjectName(QStringLiteral("endpointsPage"));
-    const int tab = m_tabs->addTab(m_endpoints, tr("Endpoints"));
-    connect(m_alerts, &AlertListModel::unacknowledgedChanged, this, [this, tab](int count) {
-        m_tabs->setTabText(tab, count ? tr("Endpoints (%1)").arg(count) : tr("Endpoints"));
-    });
-    connect(m_watch, &WatchController::alerted, this, [this](const Alert& alert) {
-        m_alerts->add(alert);
-        statusBar()->showMessage(tr("Alert: %1").arg(alert.message), 15'000);
-    });
-    connect(m_watch, &WatchController::failed, this, [this](const QString& error) {
-        statusBar()->showMessage(tr("Watch: %1").arg(error), 10'000);
-    });
-    connect(m_endpoints, &EndpointsPage::dashboardRequested, this,
-            [this](const MetricsFilter& filter) {
-                m_dashboard->showFilter(filter);
-                showDashboard();
-            });
-    connect(m_endpoints, &EndpointsPage::settingsRequested, this, [this](const QString& profile) {
-        ProfileEditorDialog* editor = profileEditor();
-        editor->showWatchSettings(profile);
-        editor->show();
-        editor->raise();
-    });
-    // Probe settings saved here or by `adminchat profile probe` reach the watch.
-    connect(new ProfileFileWatcher(m_profiles.get(), this), &ProfileFileWatcher::profilesChanged,
-            m_watch, &WatchController::reload);
-    m_tray = new WatchTrayIcon(m_watch, this, this);
-    connect(m_tray, &WatchTrayIcon::quitRequested, this, &QWidget::close);
-    m_watch->start();
 }
 
 void MainWindow::startHistory()

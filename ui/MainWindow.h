@@ -13,7 +13,6 @@ class QToolBar;
 
 namespace adminchat {
 
-class AlertListModel;
 class AppSettings;
 class ChatSession;
 class ChatView;
@@ -24,13 +23,11 @@ class ConversationSidebar;
 class DashboardWidget;
 class DemoServerThread;
 class EndpointPicker;
-class EndpointsPage;
 class ExperimentController;
 class HistoryThread;
 class KeyStore;
 class MainMenus;
 class MetricsPanelController;
-class MetricsServeThread;
 class MetricsThread;
 class NetworkThread;
 class ParametersBar;
@@ -40,9 +37,8 @@ class ProfileStore;
 struct RequestMetrics;
 struct RequestTrace;
 class WindowCommands;
-class WatchController;
-class WatchTrayIcon;
 class WindowShell;
+class WindowWatch;
 
 struct GuiOptions
 {
@@ -77,11 +73,9 @@ public:
     ExperimentController* experiments() const { return m_experiments; }
     ConnectionWarmer* connectionWarmer() const { return m_warmer; }
     DashboardWidget* dashboard() const { return m_dashboard; }
-    EndpointsPage* endpointsPage() const { return m_endpoints; }
-    WatchController* watch() const { return m_watch; }
-    WatchTrayIcon* trayIcon() const { return m_tray; }
-    ProfileEditorDialog* profileEditor(); // created on first use
-    PreferencesDialog* preferences();     // created on first use
+    WindowWatch* watch() const { return m_watch; } // the Endpoints tab, alerts and tray
+    ProfileEditorDialog* profileEditor();          // created on first use
+    PreferencesDialog* preferences();              // created on first use
     MainMenus* menus() const;
     WindowCommands* commands() const;
     AppSettings* settings() const { return m_settings.get(); }
@@ -89,8 +83,6 @@ public:
     void showDashboard();
     void showEndpoints();
     QUrl demoEndpointUrl() const; // empty until the built-in demo endpoint listens
-    // Serves /metrics on 127.0.0.1:port from the window's database (0: stops serving).
-    void serveMetrics(quint16 port);
 
 signals:
     void endpointReady(); // the selected endpoint is usable and its models were asked for
@@ -103,7 +95,6 @@ private:
     QWidget* buildChatPage();
     void startMetrics();
     void startHistory();
-    void startWatch(); // the endpoint watch, its tab, alerts and tray
     void startDemoEndpoint(const QString& profile);
     void connectConversations();
     void startExperiments();
@@ -127,7 +118,6 @@ private:
     NetworkThread* m_network;
     ConnectionWarmer* m_warmer = nullptr;
     MetricsThread* m_metrics = nullptr;
-    MetricsServeThread* m_serve = nullptr;
     HistoryThread* m_history = nullptr;
     MetricsPanelController* m_metricsPanel = nullptr;
     DemoServerThread* m_demo = nullptr;
@@ -145,10 +135,7 @@ private:
     ConversationSidebar* m_sidebar = nullptr;
     EndpointPicker* m_picker = nullptr;
     DashboardWidget* m_dashboard = nullptr;
-    WatchController* m_watch = nullptr;
-    AlertListModel* m_alerts = nullptr;
-    EndpointsPage* m_endpoints = nullptr;
-    WatchTrayIcon* m_tray = nullptr;
+    WindowWatch* m_watch = nullptr;
     ParametersBar* m_parametersBar = nullptr;
     ChatView* m_chatView = nullptr;
     QLabel* m_editBanner = nullptr;

@@ -15,4 +15,6 @@ target_sources(adminchat_ui PRIVATE
     ${CMAKE_CURRENT_LIST_DIR}/WatchStatusStyle.cpp
     ${CMAKE_CURRENT_LIST_DIR}/WatchTrayIcon.h
     ${CMAKE_CURRENT_LIST_DIR}/WatchTrayIcon.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/WindowWatch.h
+    ${CMAKE_CURRENT_LIST_DIR}/WindowWatch.cpp
 )

@@ -15,6 +15,7 @@
 #include "store/HistoryThread.h"
 #include "store/MetricsService.h"
 #include "store/MetricsThread.h"
+#include "telemetry/MetricsServeThread.h"
 
 #include <QApplication>
 #include <QEvent>
@@ -85,7 +86,7 @@ PreferencesDialog* WindowShell::preferences()
     connect(dialog, &PreferencesDialog::retentionChanged, this, [service](int days) {
         QMetaObject::invokeMethod(service, [service, days] { service->setRetentionDays(days); });
     });
-    connect(dialog, &PreferencesDialog::metricsServeChanged, m_window, &MainWindow::serveMetrics);
+    connect(dialog, &PreferencesDialog::metricsServeChanged, this, &WindowShell::serveMetrics);
     connect(dialog, &PreferencesDialog::openDataFolderRequested, m_commands,
             &WindowCommands::openDataFolder);
     return dialog;
@@ -168,6 +169,26 @@ void WindowShell::restore()
     }
     if (const QString id = settings->lastConversation(); !id.isEmpty())
         m_window->m_conversations->open(id);
+    serveMetrics(settings->metricsServePort());
+}
+
+void WindowShell::serveMetrics(quint16 port)
+{
+    delete std::exchange(m_serve, nullptr); // stops listening before another port is taken
+    if (port == 0)
+        return;
+    m_serve = new MetricsServeThread(m_window->m_databasePath,
+                                     QHostAddress(QHostAddress::LocalHost), port, this);
+    QStatusBar* status = m_window->statusBar();
+    connect(m_serve->service(), &MetricsServeService::listening, status,
+            [status](const QString& url) {
+                status->showMessage(tr("Serving metrics for Prometheus at %1").arg(url), 10'000);
+            });
+    connect(m_serve->service(), &MetricsServeService::failed, status,
+            [status](const QString& error) {
+                status->showMessage(tr("Metrics for Prometheus: %1").arg(error), 15'000);
+            });
+    m_serve->start();
 }
 
 bool WindowShell::eventFilter(QObject* watched, QEvent* event)

@@ -9,12 +9,13 @@ namespace adminchat {
 
 class MainMenus;
 class MainWindow;
+class MetricsServeThread;
 class PreferencesDialog;
 class WindowCommands;
 
 // The main window's shell: its menus and their commands, the Preferences dialog and what its
 // changes apply to, the theme, the conversation's zoom, and the window's state kept between
-// runs (geometry, splitter, endpoint, model, conversation).
+// runs (geometry, splitter, endpoint, model, conversation), and /metrics served for Prometheus.
 class WindowShell : public QObject
 {
     Q_OBJECT
@@ -35,6 +36,7 @@ protected:
 private:
     void applyCategoryRule(const CategoryRule& rule);
     void applyZoom(int percent);
+    void serveMetrics(quint16 port); // 0: stops serving
     void zoomBy(int step);
     void exportCurrentConversation();
     QString dataFolder() const;
@@ -43,6 +45,7 @@ private:
     MainMenus* m_menus;
     WindowCommands* m_commands;
     PreferencesDialog* m_preferences = nullptr;
+    MetricsServeThread* m_serve = nullptr;
     QByteArray m_splitterState; // applied at the first show, once the window has its size
 };
 

@@ -1,0 +1,40 @@
+#pragma once
+
+#include <QObject>
+
+class QTabWidget;
+
+namespace adminchat {
+
+class AlertListModel;
+class EndpointsPage;
+class MainWindow;
+class ProfileStore;
+class WatchController;
+class WatchTrayIcon;
+
+// The window's endpoint watch put together: the WatchController, the Endpoints tab (added to
+// the window's tabs), the alerts and the tray icon, wired to the window's status bar, dashboard
+// and profile editor.
+class WindowWatch : public QObject
+{
+    Q_OBJECT
+public:
+    WindowWatch(MainWindow* window, QTabWidget* tabs, ProfileStore* profiles,
+                const QString& databasePath);
+
+    void start();
+    WatchController* controller() const { return m_controller; }
+    EndpointsPage* page() const { return m_page; }
+    AlertListModel* alerts() const { return m_alerts; }
+    WatchTrayIcon* tray() const { return m_tray; }
+
+private:
+    MainWindow* m_window;
+    WatchController* m_controller;
+    AlertListModel* m_alerts;
+    EndpointsPage* m_page;
+    WatchTrayIcon* m_tray;
+};
+
+} // namespace adminchat
