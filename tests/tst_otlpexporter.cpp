@@ -1,14 +1,18 @@
 // OtlpExporter against a receiver started by the test on loopback: batches to /v1/traces and
 // /v1/metrics with the configured headers, retries 503 only once Retry-After allows, never
 // retries a 400, bounds its final flush when the receiver never answers, drops the oldest spans
-// when the queue is full, logs a partial success as one line, and never logs a header value.
+// when the queue is full, logs a partial success as one line, never logs a header value, and
+// receives what the metrics thread stores.
 #include "OtlpJsonChecks.h"
 #include "OtlpTestReceiver.h"
 #include "metrics/MetricsRecord.h"
+#include "store/MetricsStore.h"
+#include "store/MetricsThread.h"
 #include "telemetry/OtlpExporter.h"
 
 #include <QElapsedTimer>
 #include <QSignalSpy>
+#include <QTemporaryDir>
 #include <QTest>
 
 using namespace adminchat;
@@ -185,6 +189,38 @@ private slots:
         QVERIFY(drained.wait(5000));
         QVERIFY2(clock.elapsed() < 1500, qPrintable(QString::number(clock.elapsed())));
         QCOMPARE(receiver.count("/v1/traces"), 1);
+    }
+
+    // The window's path: records stored by the MetricsService on its own thread reach the
+    // exporter on this one; a store after the exporter went reaches nobody.
+    void recordsStoredOnTheMetricsThreadAreExported()
+    {
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        OtlpTestReceiver receiver;
+        auto exporter = std::make_unique<OtlpExporter>(configFor(receiver));
+        OtlpExporter::receiveStoredRecords(exporter.get());
+        {
+            MetricsThread thread(dir.filePath(QStringLiteral("metrics.sqlite")));
+            MetricsService* service = thread.service();
+            QSignalSpy opened(service, &MetricsService::opened);
+            thread.start();
+            QTRY_COMPARE_WITH_TIMEOUT(opened.count(), 1, 5000);
+            for (int i = 0; i < 4; ++i)
+                QMetaObject::invokeMethod(service, [service, i] { service->addRecord(record(i)); });
+        } // the thread finishes the calls queued to it
+        QSignalSpy drained(exporter.get(), &OtlpExporter::drained);
+        QMetaObject::invokeMethod(exporter.get(), &OtlpExporter::shutdown, Qt::QueuedConnection);
+        QVERIFY(drained.wait(5000));
+        QCOMPARE(exporter->spansSent(), qint64(4));
+        QCOMPARE(otlpcheck::spansOf(receiver.received("/v1/traces").front().json()).size(), 4);
+
+        exporter.reset(); // unregisters itself
+        MetricsStore store(dir.filePath(QStringLiteral("metrics.sqlite")));
+        QVERIFY(store.open());
+        MetricsRecord late = record(9);
+        QVERIFY(store.insert(late));
+        QCOMPARE(store.count(), 5);
     }
 
     void aFullQueueDropsTheOldest()
