@@ -54,11 +54,13 @@ public:
         m_listenPort = m_server->serverPort();
         QObject::connect(m_server, &QTcpServer::newConnection, m_server, [this] { accept(); });
         m_server->moveToThread(&m_thread);
-        QObject::connect(&m_thread, &QThread::finished, m_server, &QObject::deleteLater);
         m_thread.start();
     }
     ~OtlpTestReceiver()
     {
+        // On its own thread, with its connections (its children), before that thread ends.
+        QMetaObject::invokeMethod(
+            m_server, [this] { delete m_server; }, Qt::BlockingQueuedConnection);
         m_thread.quit();
         m_thread.wait();
     }
@@ -117,8 +119,8 @@ private:
             return;
         socket->write("HTTP/1.1 " + QByteArray::number(reply.status) +
                       " Planned\r\nContent-Type: application/json\r\nContent-Length: " +
-                      QByteArray::number(reply.body.size()) + "\r\n" + reply.extraHeaders +
-                      "\r\n" + reply.body);
+                      QByteArray::number(reply.body.size()) + "\r\n" + reply.extraHeaders + "\r\n" +
+                      reply.body);
     }
 
     QElapsedTimer m_clock;
