@@ -2,6 +2,7 @@
 
 #include "AskOptions.h"
 #include "AskRun.h"
+#include "OtlpSession.h"
 
 #include <QCoreApplication>
 #include <cstdio>
@@ -21,10 +22,17 @@ int runAskCommand(const QStringList& arguments)
         std::fprintf(stderr, "adminchat ask: %s\n", error.toLocal8Bit().constData());
         return 2;
     }
+    OtlpSession otlp(options->otlp);
+    if (!otlp.start(&error)) {
+        std::fprintf(stderr, "adminchat ask: %s\n", error.toLocal8Bit().constData());
+        return 2;
+    }
     AskRun run(*options);
     QMetaObject::invokeMethod(
         &run, [&run] { run.start(); }, Qt::QueuedConnection);
-    return QCoreApplication::exec();
+    const int exitCode = QCoreApplication::exec();
+    otlp.finish();
+    return exitCode;
 }
 
 } // namespace adminchat

@@ -146,6 +146,7 @@ std::optional<AskOptions> AskOptions::parse(const QStringList& arguments, QStrin
                         "text the answer is expected to largely repeat."),
          QStringLiteral("FILE")},
     });
+    parser.addOptions(OtlpOptions::commandLineOptions());
     parser.addPositionalArgument(QStringLiteral("PROMPT"),
                                  QStringLiteral("The prompt; read from stdin when absent."));
     if (!parser.parse(arguments)) {
@@ -158,6 +159,10 @@ std::optional<AskOptions> AskOptions::parse(const QStringList& arguments, QStrin
     }
 
     AskOptions options;
+    if (const auto otlp = OtlpOptions::read(parser, error))
+        options.otlp = *otlp;
+    else
+        return std::nullopt;
     options.profile = parser.value(QStringLiteral("profile"));
     options.baseUrl = parser.value(QStringLiteral("base-url"));
     if (!options.profile.isEmpty() && !options.baseUrl.isEmpty()) {

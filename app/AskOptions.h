@@ -1,5 +1,6 @@
 #pragma once
 
+#include "OtlpOptions.h"
 #include "openai/RequestParameters.h"
 
 #include <QString>
@@ -31,6 +32,7 @@ struct AskOptions
     // --predict-file: the file's text, sent as the request's prediction (Predicted Outputs).
     std::optional<QString> prediction;
     QString prompt;
+    OtlpOptions otlp;
 
     // Parses the arguments (program name first). Returns nullopt with *error set for bad usage,
     // or with *help set to the help text for --help.

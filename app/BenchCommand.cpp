@@ -2,6 +2,7 @@
 
 #include "BenchOptions.h"
 #include "BenchRun.h"
+#include "OtlpSession.h"
 
 #include <QCoreApplication>
 #include <QSocketNotifier>
@@ -38,6 +39,11 @@ int runBenchCommand(const QStringList& arguments)
         std::fprintf(stderr, "adminchat bench: %s\n", error.toLocal8Bit().constData());
         return 2;
     }
+    OtlpSession otlp(options->otlp);
+    if (!otlp.start(&error)) {
+        std::fprintf(stderr, "adminchat bench: %s\n", error.toLocal8Bit().constData());
+        return 2;
+    }
     BenchRun run(*options);
 
     std::unique_ptr<QSocketNotifier> notifier;
@@ -58,6 +64,7 @@ int runBenchCommand(const QStringList& arguments)
         &run, [&run] { run.start(); }, Qt::QueuedConnection);
     const int exitCode = QCoreApplication::exec();
     std::signal(SIGINT, SIG_DFL);
+    otlp.finish();
     return exitCode;
 }
 

@@ -80,6 +80,7 @@ std::optional<BenchOptions> BenchOptions::parse(const QStringList& arguments, QS
         {QStringLiteral("seed"), QStringLiteral("Seed of the Poisson arrivals (default 1)."),
          QStringLiteral("N")},
     });
+    parser.addOptions(OtlpOptions::commandLineOptions());
     if (!parser.parse(arguments)) {
         *error = parser.errorText();
         return std::nullopt;
@@ -100,6 +101,10 @@ std::optional<BenchOptions> BenchOptions::parse(const QStringList& arguments, QS
         return std::nullopt;
 
     BenchOptions options;
+    if (const auto otlp = OtlpOptions::read(parser, error))
+        options.otlp = *otlp;
+    else
+        return std::nullopt;
     options.profile = parser.value(QStringLiteral("profile"));
     options.baseUrl = parser.value(QStringLiteral("base-url"));
     options.model = parser.value(QStringLiteral("model"));

@@ -1,6 +1,7 @@
 #include "GuiLauncher.h"
 
 #include "MainWindow.h"
+#include "OtlpSession.h"
 #include "settings/ApplicationNames.h"
 
 #include <QApplication>
@@ -171,6 +172,11 @@ int runGui(int& argc, char** argv)
     GuiOptions options;
     options.demoProfile = parser.value(QStringLiteral("demo-profile"));
     options.page = pages.value(page);
+    // OTEL_EXPORTER_OTLP_ENDPOINT: the window's requests are exported too; declared before the
+    // window, so its final flush runs once the window has stored its last records.
+    OtlpSession otlp;
+    QString otlpError;
+    otlp.start(&otlpError); // no profile to resolve: cannot fail
     MainWindow window(options);
     if (parser.isSet(QStringLiteral("measure-startup")))
         new StartupProbe(&window, double(sinceMain.nsecsElapsed()) / 1e6);

@@ -2,6 +2,7 @@
 
 #include "CommandLine.h"
 #include "WatchOptions.h"
+#include "OtlpSession.h"
 #include "WatchRun.h"
 
 #include <QCoreApplication>
@@ -37,6 +38,11 @@ int runWatchCommand(const QStringList& arguments)
         writeErr(QStringLiteral("adminchat watch: %1\n").arg(error));
         return 2;
     }
+    OtlpSession otlp(options->otlp);
+    if (!otlp.start(&error)) {
+        writeErr(QStringLiteral("adminchat watch: %1\n").arg(error));
+        return 2;
+    }
     WatchRun run(*options);
 
     // SIGINT (a terminal) and SIGTERM (systemd) stop the watch cleanly.
@@ -60,6 +66,7 @@ int runWatchCommand(const QStringList& arguments)
     const int exitCode = QCoreApplication::exec();
     std::signal(SIGINT, SIG_DFL);
     std::signal(SIGTERM, SIG_DFL);
+    otlp.finish();
     return exitCode;
 }
 

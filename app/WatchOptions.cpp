@@ -60,12 +60,14 @@ std::optional<WatchOptions> WatchOptions::parse(const QStringList& arguments, QS
         {QStringLiteral("on-alert"), QStringLiteral("Command."), QStringLiteral("CMD")},
         {QStringLiteral("alert-cooldown"), QStringLiteral("Seconds."), QStringLiteral("S")},
     });
+    parser.addOptions(OtlpOptions::commandLineOptions());
     if (!parser.parse(arguments)) {
         *error = parser.errorText();
         return std::nullopt;
     }
     if (parser.isSet(QStringLiteral("help"))) {
-        *help = QString::fromUtf8(helpText);
+        *help = QString::fromUtf8(helpText).replace(QStringLiteral("  -h, --help"),
+                                                    OtlpOptions::helpText() + "  -h, --help");
         return std::nullopt;
     }
     if (!parser.positionalArguments().isEmpty()) {
@@ -74,6 +76,10 @@ std::optional<WatchOptions> WatchOptions::parse(const QStringList& arguments, QS
         return std::nullopt;
     }
     WatchOptions options;
+    if (const auto otlp = OtlpOptions::read(parser, error))
+        options.otlp = *otlp;
+    else
+        return std::nullopt;
     options.profiles = parser.values(QStringLiteral("profile"));
     std::optional<qint64> interval;
     if (!integerOption(parser, QStringLiteral("interval"), 1, 86'400, interval, error))

@@ -17,6 +17,8 @@ namespace adminchat {
 
 namespace {
 
+std::atomic<MetricsStore::StoredRecordObserver> storedRecordObserver{nullptr};
+
 // Column order shared by INSERT (bind index) and SELECT (value index, after id).
 constexpr const char* columnList =
     "started_utc,started_ms,endpoint,profile,model,variant,tag,streamed,status,http_status,"
@@ -216,7 +218,16 @@ bool MetricsStore::insert(std::vector<MetricsRecord>& records, QString* error)
     }
     for (std::size_t i = 0; i < records.size(); ++i)
         records[i].id = ids[i];
+    if (const StoredRecordObserver observer = storedRecordObserver.load()) {
+        for (const MetricsRecord& record : records)
+            observer(record);
+    }
     return true;
+}
+
+void MetricsStore::setStoredRecordObserver(StoredRecordObserver observer)
+{
+    storedRecordObserver.store(observer);
 }
 
 std::vector<MetricsRecord> MetricsStore::records(const MetricsFilter& filter, const QDateTime& now,

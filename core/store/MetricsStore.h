@@ -81,6 +81,12 @@ public:
     // or -1 on failure.
     qint64 pruneRows(qint64 beforeMs, int maxRows, QString* error = nullptr);
 
+    // Called with every record this process stored (after COMMIT, id set), from the thread that
+    // stored it: how a telemetry exporter sees the window's, ask's, bench's and the watch's
+    // records alike. Set once before any store is used (nullptr: none); must not block.
+    using StoredRecordObserver = void (*)(const MetricsRecord& record);
+    static void setStoredRecordObserver(StoredRecordObserver observer);
+
 private:
     bool updateRating(const QString& column, const QVariant& key, std::optional<int> rating,
                       QString* error, std::vector<MetricsRecord>* ratedOut);
