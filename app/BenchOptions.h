@@ -1,5 +1,6 @@
 #pragma once
 
+#include "PushOptions.h"
 #include "bench/LoadPlan.h"
 
 #include <QString>
@@ -25,6 +26,7 @@ struct BenchOptions
     QString tag; // defaults to bench-<UTC time>
     QString csvPath;
     bool json = false;
+    PushOptions push;
 
     static QString defaultPrompt();
 

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "PushOptions.h"
+
 #include <QString>
 #include <QStringList>
 #include <optional>
@@ -16,6 +18,7 @@ struct WatchOptions
     bool json = false;
     QString onAlert; // run with each alert's JSON on stdin
     qint64 alertCooldownMs = 15 * 60'000;
+    PushOptions push;
 
     static const char* const helpText;
 
