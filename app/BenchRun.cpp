@@ -3,6 +3,7 @@
 #include "BenchProgress.h"
 #include "BenchReport.h"
 #include "CommandLine.h"
+#include "bench/BenchSummary.h"
 #include "endpoints/ProfileStore.h"
 #include "experiments/ExperimentComparison.h"
 #include "metrics/MetricsCsv.h"
@@ -12,6 +13,7 @@
 #include "telemetry/TelemetryPush.h"
 
 #include <QCoreApplication>
+#include <QHostInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 
@@ -268,7 +270,11 @@ void BenchRun::printResult()
         return;
     }
     const LoadPlan& plan = m_options.plan;
-    QJsonObject json = m_result.toJson();
+    // Readable by `adminchat bench merge` (bench/BenchSummary.h describes the format).
+    QJsonObject json = m_result.toJson(true);
+    json.insert(QStringLiteral("report"), BenchSummary::reportName());
+    json.insert(QStringLiteral("report_version"), BenchSummary::reportVersion);
+    json.insert(QStringLiteral("host"), QHostInfo::localHostName());
     json.insert(QStringLiteral("tag"), m_options.tag);
     json.insert(QStringLiteral("mode"),
                 plan.isOpenLoop() ? QStringLiteral("rate") : QStringLiteral("concurrency"));
