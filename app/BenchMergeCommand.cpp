@@ -184,7 +184,7 @@ int runBenchMergeCommand(const QStringList& arguments)
     }
     if (parser.isSet(QStringLiteral("help"))) {
         writeOut(parser.helpText().replace(QStringLiteral("[options]"),
-                                           QStringLiteral("merge [options]")));
+                                           QStringLiteral("bench merge [options]")));
         return 0;
     }
     const QStringList files = parser.positionalArguments();
