@@ -1,5 +1,6 @@
 #include "BenchCommand.h"
 
+#include "BenchMergeCommand.h"
 #include "BenchOptions.h"
 #include "BenchRun.h"
 #include "OtlpSession.h"
@@ -28,6 +29,8 @@ void onSigint(int)
 
 int runBenchCommand(const QStringList& arguments)
 {
+    if (arguments.value(1) == QLatin1String("merge"))
+        return runBenchMergeCommand(QStringList{arguments.value(0)} + arguments.mid(2));
     QString error;
     QString help;
     const std::optional<BenchOptions> options = BenchOptions::parse(arguments, &error, &help);

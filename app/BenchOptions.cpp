@@ -81,6 +81,7 @@ std::optional<BenchOptions> BenchOptions::parse(const QStringList& arguments, QS
          QStringLiteral("N")},
     });
     parser.addOptions(OtlpOptions::commandLineOptions());
+    parser.addOptions(PushOptions::commandLineOptions(QStringLiteral("adminchat_bench")));
     if (!parser.parse(arguments)) {
         *error = parser.errorText();
         return std::nullopt;
@@ -118,6 +119,8 @@ std::optional<BenchOptions> BenchOptions::parse(const QStringList& arguments, QS
     options.experimentFile = parser.value(QStringLiteral("experiment"));
     options.csvPath = parser.value(QStringLiteral("csv"));
     options.json = parser.isSet(QStringLiteral("json"));
+    if (!PushOptions::parse(parser, QStringLiteral("adminchat_bench"), &options.push, error))
+        return std::nullopt;
     options.tag = parser.isSet(QStringLiteral("tag"))
                       ? parser.value(QStringLiteral("tag"))
                       : QStringLiteral("bench-") + QDateTime::currentDateTimeUtc().toString(

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "OtlpOptions.h"
+#include "PushOptions.h"
 #include "bench/LoadPlan.h"
 
 #include <QString>
@@ -27,6 +28,7 @@ struct BenchOptions
     QString csvPath;
     bool json = false;
     OtlpOptions otlp;
+    PushOptions push;
 
     static QString defaultPrompt();
 

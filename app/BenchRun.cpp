@@ -3,14 +3,17 @@
 #include "BenchProgress.h"
 #include "BenchReport.h"
 #include "CommandLine.h"
+#include "bench/BenchSummary.h"
 #include "endpoints/ProfileStore.h"
 #include "experiments/ExperimentComparison.h"
 #include "metrics/MetricsCsv.h"
 #include "metrics/RequestMetrics.h"
 #include "settings/AppSettings.h"
 #include "store/MetricsStore.h"
+#include "telemetry/TelemetryPush.h"
 
 #include <QCoreApplication>
+#include <QHostInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 
@@ -30,6 +33,8 @@ BenchRun::BenchRun(BenchOptions options, QObject* parent)
               // Stored in batches at each tick; every record stays for the CSV and comparison.
               m_unsaved.push_back(record);
               m_records.push_back(record);
+              if (m_push)
+                  m_push->add(record);
           },
           [this](const QString& profile) {
               // Once per run: the run's requests are already built, the next run benefits.
@@ -82,6 +87,19 @@ void BenchRun::run(const BenchInputs& inputs)
         m_variantResults.resize(std::size_t(m_inputs.targets.size()));
     }
     openStore();
+    if (!m_options.push.targets.empty()) {
+        m_push = std::make_unique<TelemetryPush>(m_options.push.targets);
+        if (m_options.push.intervalMs)
+            m_push->setIntervalMs(*m_options.push.intervalMs);
+        // A failed push is said, and changes nothing about the run or its exit status.
+        connect(m_push.get(), &TelemetryPush::failed, this, [this](const QString& message) {
+            if (!m_pushErrors.contains(message)) {
+                m_pushErrors.insert(message);
+                writeErr(QStringLiteral("adminchat bench: %1\n").arg(message));
+            }
+        });
+        m_push->start();
+    }
 
     if (!m_options.json) {
         QStringList targets;
@@ -210,7 +228,14 @@ void BenchRun::onFinished(double seconds, int maxInFlight)
     int exitCode = m_result.completed() > 0 && csvWritten ? 0 : 1;
     if (m_interrupts > 0)
         exitCode = 130; // as a shell reports a run stopped by SIGINT
-    QCoreApplication::exit(exitCode);
+    exitWhenPushed(exitCode);
+}
+
+void BenchRun::exitWhenPushed(int exitCode)
+{
+    if (!m_push)
+        return QCoreApplication::exit(exitCode);
+    m_push->finish([exitCode] { QCoreApplication::exit(exitCode); });
 }
 
 bool BenchRun::writeCsv()
@@ -245,7 +270,11 @@ void BenchRun::printResult()
         return;
     }
     const LoadPlan& plan = m_options.plan;
-    QJsonObject json = m_result.toJson();
+    // Readable by `adminchat bench merge` (bench/BenchSummary.h describes the format).
+    QJsonObject json = m_result.toJson(true);
+    json.insert(QStringLiteral("report"), BenchSummary::reportName());
+    json.insert(QStringLiteral("report_version"), BenchSummary::reportVersion);
+    json.insert(QStringLiteral("host"), QHostInfo::localHostName());
     json.insert(QStringLiteral("tag"), m_options.tag);
     json.insert(QStringLiteral("mode"),
                 plan.isOpenLoop() ? QStringLiteral("rate") : QStringLiteral("concurrency"));

@@ -21,6 +21,7 @@ namespace adminchat {
 
 class BenchProgress;
 class MetricsStore;
+class TelemetryPush;
 
 // One `adminchat bench`: sets the run up, sends its requests from a LoadRunner on a thread of
 // its own, folds and stores each measured request as it ends (a metrics record tagged with
@@ -49,6 +50,7 @@ private:
     bool writeCsv(); // false when --csv FILE could not be written (said on stderr)
     void printResult();
     void fail(const QString& message, int exitCode);
+    void exitWhenPushed(int exitCode);
 
     BenchOptions m_options;
     BenchSetup m_setup; // owns the demo endpoint when one is used
@@ -66,7 +68,9 @@ private:
     QString m_storeError;                      // the first failed write
     std::unique_ptr<MetricsStore> m_store;
     std::unique_ptr<BenchProgress> m_progress;
-    QTimer m_tick; // progress and batched saving
+    std::unique_ptr<TelemetryPush> m_push; // with --push-gateway or --push-import
+    QSet<QString> m_pushErrors;            // said once each
+    QTimer m_tick;                         // progress and batched saving
     int m_inFlight = 0;
     int m_interrupts = 0;
 };

@@ -31,7 +31,7 @@ Options:
                        output is discarded, its errors go to stderr. At most 4 run at once.
   --alert-cooldown S   Seconds one rule stays quiet for one endpoint after it spoke
                        (default 900).
-  -h, --help           Show this help.
+%PUSH%  -h, --help           Show this help.
 
 Alert rules: down, degraded, key_rejected, content_check (a probe's answer failed the content
 check), budget (the profile's daily probe token budget is used up; probing pauses until 00:00
@@ -61,13 +61,18 @@ std::optional<WatchOptions> WatchOptions::parse(const QStringList& arguments, QS
         {QStringLiteral("alert-cooldown"), QStringLiteral("Seconds."), QStringLiteral("S")},
     });
     parser.addOptions(OtlpOptions::commandLineOptions());
+    parser.addOptions(PushOptions::commandLineOptions(QStringLiteral("adminchat_watch")));
     if (!parser.parse(arguments)) {
         *error = parser.errorText();
         return std::nullopt;
     }
     if (parser.isSet(QStringLiteral("help"))) {
-        *help = QString::fromUtf8(helpText).replace(QStringLiteral("  -h, --help"),
-                                                    OtlpOptions::helpText() + "  -h, --help");
+        *help =
+            QString::fromUtf8(helpText)
+                .replace(
+                    QStringLiteral("%PUSH%"),
+                    QString::fromUtf8(PushOptions::helpText).arg(QStringLiteral("adminchat_watch")))
+                .replace(QStringLiteral("  -h, --help"), OtlpOptions::helpText() + "  -h, --help");
         return std::nullopt;
     }
     if (!parser.positionalArguments().isEmpty()) {
@@ -100,6 +105,8 @@ std::optional<WatchOptions> WatchOptions::parse(const QStringList& arguments, QS
         return std::nullopt;
     }
     options.json = parser.isSet(QStringLiteral("json"));
+    if (!PushOptions::parse(parser, QStringLiteral("adminchat_watch"), &options.push, error))
+        return std::nullopt;
     options.onAlert = parser.value(QStringLiteral("on-alert"));
     if (parser.isSet(QStringLiteral("on-alert")) && options.onAlert.trimmed().isEmpty()) {
         *error = QStringLiteral("--on-alert needs a command");

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "OtlpOptions.h"
+#include "PushOptions.h"
 
 #include <QString>
 #include <QStringList>
@@ -19,6 +20,7 @@ struct WatchOptions
     QString onAlert; // run with each alert's JSON on stdin
     qint64 alertCooldownMs = 15 * 60'000;
     OtlpOptions otlp;
+    PushOptions push;
 
     static const char* const helpText;
 

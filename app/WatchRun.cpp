@@ -7,6 +7,7 @@
 #include "net/EndpointIdentity.h"
 #include "settings/AppSettings.h"
 #include "store/Database.h"
+#include "telemetry/TelemetryPush.h"
 
 #include <QCoreApplication>
 #include <QDateTime>
@@ -95,6 +96,20 @@ void WatchRun::start()
     });
     if (!m_options.onAlert.isEmpty())
         m_alertCommand = std::make_unique<AlertCommand>(m_options.onAlert);
+    if (!m_options.push.targets.empty()) {
+        m_push = std::make_unique<TelemetryPush>(m_options.push.targets);
+        if (m_options.push.intervalMs)
+            m_push->setIntervalMs(*m_options.push.intervalMs);
+        connect(m_engine.get(), &WatchEngine::recorded, m_push.get(), &TelemetryPush::add);
+        // A failed push is said (each message once) and changes nothing about the watch.
+        connect(m_push.get(), &TelemetryPush::failed, this, [this](const QString& message) {
+            if (!m_pushErrors.contains(message)) {
+                m_pushErrors.insert(message);
+                writeErr(QStringLiteral("adminchat watch: %1\n").arg(message));
+            }
+        });
+        m_push->start();
+    }
 
     m_pending.removeDuplicates();
     resolveNext();
@@ -191,8 +206,15 @@ void WatchRun::finish(int exitCode)
     // The locks go first: another watcher may take over while the alert commands end.
     m_locks.clear();
     if (!m_alertCommand)
+        return exitWhenPushed(exitCode);
+    m_alertCommand->whenIdle(10'000, [this, exitCode] { exitWhenPushed(exitCode); });
+}
+
+void WatchRun::exitWhenPushed(int exitCode)
+{
+    if (!m_push)
         return QCoreApplication::exit(exitCode);
-    m_alertCommand->whenIdle(10'000, [exitCode] { QCoreApplication::exit(exitCode); });
+    m_push->finish([exitCode] { QCoreApplication::exit(exitCode); });
 }
 
 void WatchRun::onProbed(const ProbeResult& probe)

@@ -6,6 +6,7 @@
 #include "watch/WatchLock.h"
 
 #include <QObject>
+#include <QSet>
 #include <QStringList>
 #include <QTimer>
 #include <memory>
@@ -14,6 +15,7 @@
 namespace adminchat {
 
 class AlertCommand;
+class TelemetryPush;
 
 // One `adminchat watch`: resolves the profiles (keys from the environment or the keychain),
 // takes each endpoint's watch lock (or only observes it), runs a WatchEngine, prints what it
@@ -37,6 +39,7 @@ private:
     void onProbed(const ProbeResult& probe);
     void onStatusChanged(const StatusChange& change, bool observed);
     void onAlerted(const Alert& alert);
+    void exitWhenPushed(int exitCode);
 
     WatchOptions m_options;
     EndpointChooser m_chooser;
@@ -44,6 +47,8 @@ private:
     std::unique_ptr<WatchEngine> m_engine;
     std::vector<std::unique_ptr<WatchLock>> m_locks;
     std::unique_ptr<AlertCommand> m_alertCommand;
+    std::unique_ptr<TelemetryPush> m_push; // with --push-gateway or --push-import
+    QSet<QString> m_pushErrors;            // said once each
     QTimer m_duration;
     bool m_finishing = false;
 };

@@ -52,6 +52,10 @@ install(FILES ${ADMINCHAT_MAN_PAGE} DESTINATION ${CMAKE_INSTALL_MANDIR}/man1)
 install(FILES ${PROJECT_SOURCE_DIR}/packaging/adminchat-watch.service
         DESTINATION lib/systemd/user)
 
+# The Grafana dashboard over the exported and pushed metrics, to import into Grafana.
+install(FILES ${PROJECT_SOURCE_DIR}/packaging/adminchat-grafana.json
+        DESTINATION ${CMAKE_INSTALL_DATAROOTDIR}/adminchat)
+
 # The licence terms, where Debian policy and users look for them.
 install(FILES ${PROJECT_SOURCE_DIR}/packaging/copyright
         DESTINATION ${CMAKE_INSTALL_DATAROOTDIR}/doc/adminchat)

@@ -40,6 +40,8 @@ man-db
 at-spi2-core
 python3-pyatspi
 prometheus
+prometheus-pushgateway
+victoria-metrics
 "
 
 missing=""

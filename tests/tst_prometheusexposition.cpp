@@ -297,6 +297,35 @@ private slots:
         for (const ExpositionSample& s : samplesNamed(e, "gen_ai_client_token_usage_count"))
             QCOMPARE(s.value, 2.0);
     }
+
+    void probeStatusIsTheLastProbes()
+    {
+        TelemetryRegistry registry;
+        registry.add(record(QStringLiteral("m"), 500, 100)); // a chat: no probe status
+        QVERIFY(!PrometheusExposition::render(registry, Format::Text004, 0)
+                     .contains("adminchat_probe_up"));
+        MetricsRecord up = record(QStringLiteral("m"), 500, 100);
+        up.tag = QStringLiteral("probe");
+        MetricsRecord down = up;
+        down.status = RequestStatus::Error;
+        down.errorKind = ApiError::Kind::Connection;
+        MetricsRecord other = up;
+        other.model = QStringLiteral("n");
+        registry.add(up);
+        registry.add(other);
+        registry.add(down);
+        for (const Format format : {Format::Text004, Format::OpenMetrics}) {
+            const Exposition e = readExposition(PrometheusExposition::render(registry, format, 0));
+            QVERIFY2(e.error.isEmpty(), qPrintable(e.error));
+            QCOMPARE(e.types.value("adminchat_probe_up"), QByteArray("gauge"));
+            QMap<QString, double> byModel;
+            for (const ExpositionSample& s : samplesNamed(e, "adminchat_probe_up")) {
+                QCOMPARE(s.labels.value("source"), QStringLiteral("probe"));
+                byModel.insert(s.labels.value("gen_ai_request_model"), s.value);
+            }
+            QCOMPARE(byModel, (QMap<QString, double>{{"m", 0.0}, {"n", 1.0}}));
+        }
+    }
 };
 
 QTEST_GUILESS_MAIN(TestPrometheusExposition)

@@ -91,8 +91,11 @@ void BenchResult::add(const RequestTrace& trace, const RequestMetrics& metrics)
     ++m_completed;
     m_outputTokens += metrics.outputTokens;
     const auto push = [this](Metric metric, const std::optional<double>& value) {
-        if (value)
+        if (value) {
             m_samples[int(metric)].push_back(*value);
+            if (std::isfinite(*value)) // as DistributionStats counts them
+                m_sketches[int(metric)].add(*value);
+        }
     };
     push(Metric::Ttft, metrics.ttftMs);
     push(Metric::Ttfat, metrics.ttfatMs);
@@ -102,6 +105,10 @@ void BenchResult::add(const RequestTrace& trace, const RequestMetrics& metrics)
     push(Metric::TokensPerSecond, metrics.tokensPerSecond);
     std::vector<double>& gaps = m_samples[int(Metric::Itl)];
     gaps.insert(gaps.end(), metrics.itlMs.begin(), metrics.itlMs.end());
+    for (const double gap : metrics.itlMs) {
+        if (std::isfinite(gap))
+            m_sketches[int(Metric::Itl)].add(gap);
+    }
     if (metrics.ttftMs)
         m_liveTtft.add(*metrics.ttftMs);
 }
@@ -121,7 +128,7 @@ DistributionStats BenchResult::stats(Metric metric) const
     return DistributionStats::of(m_samples[int(metric)]);
 }
 
-QJsonObject BenchResult::toJson() const
+QJsonObject BenchResult::toJson(bool withSketches) const
 {
     QJsonObject json{
         {QStringLiteral("requests"), m_requests},
@@ -138,6 +145,13 @@ QJsonObject BenchResult::toJson() const
     };
     for (Metric metric : metrics())
         json.insert(metricKey(metric), stats(metric).toJson());
+    if (withSketches) {
+        QJsonObject sketches;
+        for (Metric metric : metrics())
+            sketches.insert(metricKey(metric),
+                            QString::fromLatin1(sketch(metric).toBytes().toBase64()));
+        json.insert(QStringLiteral("sketches"), sketches);
+    }
     return json;
 }
 

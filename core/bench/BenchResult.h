@@ -52,13 +52,19 @@ public:
     double outputTokenThroughput() const; // per second
 
     DistributionStats stats(Metric metric) const; // sorts a copy: for the end of a run
+    // The same samples in a mergeable sketch (exact up to QuantileSketch::exactLimit samples,
+    // 1 % relative error above): what `adminchat bench merge` combines across runs.
+    const QuantileSketch& sketch(Metric metric) const { return m_sketches[int(metric)]; }
     // Cheap figures while the run goes on (sketch, 1 % relative error).
     std::optional<double> liveTtftQuantile(double q) const { return m_liveTtft.quantile(q); }
 
-    QJsonObject toJson() const;
+    // The counts and figures; with sketches, also "sketches": {metric key: base64 of
+    // QuantileSketch::toBytes()}.
+    QJsonObject toJson(bool withSketches = false) const;
 
 private:
     std::vector<double> m_samples[7]; // by Metric
+    QuantileSketch m_sketches[7];     // by Metric
     QuantileSketch m_liveTtft;
     qint64 m_requests = 0;
     qint64 m_completed = 0;

@@ -1,5 +1,6 @@
 #include "bench/DistributionStats.h"
 
+#include "metrics/QuantileSketch.h"
 #include "metrics/RequestMetrics.h"
 
 #include <algorithm>
@@ -33,6 +34,21 @@ DistributionStats DistributionStats::of(std::vector<double> samples)
     stats.p95 = RequestMetrics::percentile(samples, 0.95);
     stats.p99 = RequestMetrics::percentile(samples, 0.99);
     stats.max = samples.back();
+    return stats;
+}
+
+DistributionStats DistributionStats::of(const QuantileSketch& sketch)
+{
+    DistributionStats stats;
+    stats.count = qint64(sketch.count());
+    if (sketch.isEmpty())
+        return stats;
+    stats.mean = sketch.mean();
+    stats.p50 = sketch.quantile(0.50);
+    stats.p90 = sketch.quantile(0.90);
+    stats.p95 = sketch.quantile(0.95);
+    stats.p99 = sketch.quantile(0.99);
+    stats.max = sketch.max();
     return stats;
 }
 

@@ -84,6 +84,8 @@ void CurlTransfer::start()
 
     curl_easy_setopt(easy, CURLOPT_POST, 1L);
     curl_easy_setopt(easy, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(m_body.size()));
+    if (!m_method.isEmpty())
+        curl_easy_setopt(easy, CURLOPT_CUSTOMREQUEST, m_method.constData());
     curl_easy_setopt(easy, CURLOPT_READFUNCTION, &CurlTransfer::onRead);
     curl_easy_setopt(easy, CURLOPT_READDATA, this);
     curl_easy_setopt(easy, CURLOPT_SEEKFUNCTION, &CurlTransfer::onSeek);

@@ -15,10 +15,10 @@ namespace adminchat {
 
 class CurlMulti;
 
-// One HTTP POST through libcurl: the request's URL and headers, a body sent once, the answer's
-// status, headers and body handed over as they arrive. Redirects are not followed (the caller
-// asks RedirectPolicy); informational answers (1xx) are skipped; a header block over
-// maxHeaderBytes ends the transfer at once.
+// One HTTP POST (or PUT, see setMethod()) through libcurl: the request's URL and headers, a
+// body sent once, the answer's status, headers and body handed over as they arrive. Redirects
+// are not followed (the caller asks RedirectPolicy); informational answers (1xx) are skipped; a
+// header block over maxHeaderBytes ends the transfer at once.
 //
 // bodyReceived() is emitted from within curl's read of the socket: curl reads no more until the
 // receiver has returned, which is the back-pressure the client relies on. Receivers may call
@@ -40,6 +40,8 @@ public:
 
     // Before start(): QNetworkProxy::NoProxy (the default) connects directly.
     void setProxy(const QNetworkProxy& proxy) { m_proxy = proxy; }
+    // Before start(): e.g. "PUT", sent with the body as a POST would be.
+    void setMethod(const QByteArray& method) { m_method = method; }
     // Trusted in addition to the system's certificate authorities.
     void setCaCertificates(const QList<QSslCertificate>& certificates);
     void start();
@@ -89,6 +91,7 @@ private:
     QUrl m_url;
     QList<std::pair<QByteArray, QByteArray>> m_requestHeaders;
     QByteArray m_body;
+    QByteArray m_method; // empty: POST
     qsizetype m_bodyOffset = 0;
     QNetworkProxy m_proxy{QNetworkProxy::NoProxy};
     CurlTls m_tls;

@@ -118,6 +118,13 @@ QByteArray render(const TelemetryRegistry& registry, Format format, double creat
                 out += family.name + "_created" + text + ' ' + created + '\n';
         }
     }
+    for (const TelemetryRegistry::GaugeFamily& family : registry.gauges()) {
+        if (family.series.empty())
+            continue; // only the watch's records make it; nothing to say without them
+        writeHeader(out, family.name, "gauge", family.help, {}, format);
+        for (const auto& [labels, value] : family.series)
+            out += family.name + labelText(labels) + ' ' + formatNumber(value) + '\n';
+    }
     for (const TelemetryRegistry::HistogramFamily& family : registry.histograms()) {
         writeHeader(out, family.name, "histogram", family.help, family.unit, format);
         for (const auto& [labels, histogram] : family.series) {

@@ -63,6 +63,10 @@ TelemetryRegistry::TelemetryRegistry()
                             {}};
     m_counters[Errors] = {"adminchat_errors", "Failed requests by error type.", {}};
     m_counters[Retries] = {"adminchat_request_retries", "Retries made before requests ended.", {}};
+    m_gauges.push_back({"adminchat_probe_up",
+                        "1 when the endpoint watch's last probe of the endpoint and model was "
+                        "answered, 0 when it failed.",
+                        {}});
 }
 
 QString TelemetryRegistry::sourceOf(const MetricsRecord& record)
@@ -133,6 +137,9 @@ void TelemetryRegistry::add(const MetricsRecord& record)
         ++m_counters[Errors].series[with(base, "error_type", errorType)];
     if (record.retries > 0)
         m_counters[Retries].series[base] += quint64(record.retries);
+    // Records come in the order they were stored, so the last probe's outcome stays.
+    if (sourceOf(record) == QLatin1String("probe"))
+        m_gauges.front().series[base] = record.isError() ? 0.0 : 1.0;
 
     if (record.e2eMs)
         observe(Duration, outcome, *record.e2eMs / msPerSecond);

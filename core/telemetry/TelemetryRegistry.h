@@ -39,6 +39,13 @@ public:
         std::map<TelemetryLabels, quint64> series;
     };
 
+    struct GaugeFamily
+    {
+        QByteArray name; // e.g. adminchat_probe_up
+        QByteArray help;
+        std::map<TelemetryLabels, double> series;
+    };
+
     TelemetryRegistry();
 
     void add(const MetricsRecord& record);
@@ -46,6 +53,7 @@ public:
 
     const std::vector<HistogramFamily>& histograms() const { return m_histograms; }
     const std::vector<CounterFamily>& counters() const { return m_counters; }
+    const std::vector<GaugeFamily>& gauges() const { return m_gauges; }
 
     // The labels every series of a record carries (see the class comment).
     static TelemetryLabels baseLabels(const MetricsRecord& record);
@@ -79,6 +87,7 @@ private:
 
     std::vector<HistogramFamily> m_histograms;
     std::vector<CounterFamily> m_counters;
+    std::vector<GaugeFamily> m_gauges; // adminchat_probe_up
     qint64 m_records = 0;
 };
 

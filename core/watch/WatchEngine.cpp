@@ -203,6 +203,7 @@ void WatchEngine::onMeasured(quint64 id, const RequestTrace& trace, const Reques
             emit storeFailed(error);
     });
     const MetricsRecord record = finisher.finish(trace, metrics, labels);
+    emit recorded(record);
     probed->requestId = 0;
     const ProbeResult result =
         ProbeResult::fromRequest(trace, record, probed->target.settings, probed->fingerprint);

@@ -59,6 +59,8 @@ public:
 
 signals:
     void probed(const adminchat::ProbeResult& probe);
+    // Each probe's metrics record, as stored (for pushing the watch's metrics).
+    void recorded(const adminchat::MetricsRecord& record);
     void statusChanged(const adminchat::StatusChange& change, bool observed);
     void alerted(const adminchat::Alert& alert);
     void storeFailed(const QString& error);

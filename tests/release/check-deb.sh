@@ -72,7 +72,7 @@ dpkg-deb -c "$deb" >"$work/contents"
 expected="./usr/bin/adminchat ./usr/share/applications/$app_id.desktop
     ./usr/share/metainfo/$app_id.metainfo.xml ./usr/share/man/man1/adminchat.1.gz
     ./usr/share/icons/hicolor/scalable/apps/$app_id.svg ./usr/share/doc/adminchat/copyright
-    ./usr/lib/systemd/user/adminchat-watch.service"
+    ./usr/lib/systemd/user/adminchat-watch.service ./usr/share/adminchat/adminchat-grafana.json"
 for size in 16 32 48 64 128 256; do
     expected="$expected ./usr/share/icons/hicolor/${size}x${size}/apps/$app_id.png"
 done

@@ -39,7 +39,7 @@ metainfo="$share/metainfo/$app_id.metainfo.xml"
 man_page="$share/man/man1/adminchat.1.gz"
 expected="$prefix/bin/adminchat $desktop $metainfo $man_page
     $share/icons/hicolor/scalable/apps/$app_id.svg $share/doc/adminchat/copyright
-    $prefix/lib/systemd/user/adminchat-watch.service"
+    $prefix/lib/systemd/user/adminchat-watch.service $share/adminchat/adminchat-grafana.json"
 for size in 16 32 48 64 128 256; do
     expected="$expected $share/icons/hicolor/${size}x${size}/apps/$app_id.png"
 done
