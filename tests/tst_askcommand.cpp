@@ -81,7 +81,7 @@ void TestAskCommand::versionAndHelp()
     process.start(QStringLiteral(ADMINCHAT_BIN), {"--show", "settings"});
     QVERIFY(process.waitForFinished(10000));
     QCOMPARE(process.exitCode(), 2);
-    QVERIFY(process.readAllStandardError().contains("--show needs chat or dashboard"));
+    QVERIFY(process.readAllStandardError().contains("--show needs chat, dashboard or endpoints"));
 
     process.start(QStringLiteral(ADMINCHAT_BIN), {"frobnicate"});
     QVERIFY(process.waitForFinished(10000));
