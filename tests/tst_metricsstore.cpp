@@ -46,6 +46,7 @@ MetricsRecord fullRecord()
     r.acceptedPredictionTokens = 12;
     r.rejectedPredictionTokens = 3;
     r.displayLagP95Ms = 41.5;
+    r.requestedModel = QStringLiteral("gpt-4o");
     r.variant = QStringLiteral("B");
     r.tag = QStringLiteral("bench-7");
     r.streamed = false;
@@ -170,6 +171,7 @@ private slots:
         QCOMPARE(r.acceptedPredictionTokens, full.acceptedPredictionTokens);
         QCOMPARE(r.rejectedPredictionTokens, full.rejectedPredictionTokens);
         QCOMPARE(r.displayLagP95Ms, full.displayLagP95Ms);
+        QCOMPARE(r.requestedModel, full.requestedModel);
         QCOMPARE(r.variant, full.variant);
         QCOMPARE(r.tag, full.tag);
         QCOMPARE(r.streamed, false);

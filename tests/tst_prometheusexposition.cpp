@@ -156,6 +156,27 @@ private slots:
         QCOMPARE(TelemetryRegistry::sourceOf(r), QStringLiteral("bench"));
     }
 
+    void requestedAndResponseModelsApart()
+    {
+        TelemetryRegistry registry;
+        MetricsRecord routed = record(QStringLiteral("gpt-4o-2024-08-06"), 900, 120);
+        routed.requestedModel = QStringLiteral("gpt-4o");
+        registry.add(routed);
+        registry.add(record(QStringLiteral("old"), 900, 120)); // stored before step 10
+        const Exposition e =
+            readExposition(PrometheusExposition::render(registry, Format::Text004, 1.7e9));
+        const QList<ExpositionSample> counts =
+            samplesNamed(e, "gen_ai_client_operation_duration_seconds_count");
+        QCOMPARE(counts.size(), 2);
+        QHash<QString, QString> responseByRequest;
+        for (const ExpositionSample& s : counts)
+            responseByRequest.insert(s.labels.value("gen_ai_request_model"),
+                                     s.labels.value("gen_ai_response_model", QStringLiteral("-")));
+        QCOMPARE(responseByRequest.value(QStringLiteral("gpt-4o")),
+                 QStringLiteral("gpt-4o-2024-08-06"));
+        QCOMPARE(responseByRequest.value(QStringLiteral("old")), QStringLiteral("-"));
+    }
+
     void formatsDifferWhereTheSpecsDo()
     {
         TelemetryRegistry registry;

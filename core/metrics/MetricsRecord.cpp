@@ -73,6 +73,7 @@ MetricsRecord MetricsRecord::fromTrace(const RequestTrace& trace, const RequestM
                             : EndpointIdentity::fromProfileName(profile, trace.endpoint);
     record.profile = profile;
     record.model = trace.model;
+    record.requestedModel = trace.requestedModel;
     record.variant = variant;
     record.streamed = trace.streamed;
     record.status = statusOf(trace);

@@ -39,7 +39,8 @@ struct MetricsRecord
     QString endpoint;   // display URL at the time of the request
     QString endpointId; // EndpointIdentity: the profile's stable id; empty: none (grouped by URL)
     QString profile;    // the profile's name at the time of the request
-    QString model;
+    QString model;          // as the server named it, else the one asked for
+    QString requestedModel; // as asked for; empty in rows stored before schema step 10
     QString experiment; // A/B experiment name, empty outside experiments
     QString variant;    // the experiment's variant this request was assigned
     QString tag;        // e.g. a benchmark run

@@ -165,6 +165,13 @@ WHERE messages.role = 'assistant' AND messages.request_uid <> ''
             QStringLiteral(
                 "CREATE INDEX incidents_target ON incidents (endpoint_id, model, started_ms)"),
         },
+        // 10: the model a request asked for, beside the one the server named (`model`): the
+        // telemetry's gen_ai.request.model and gen_ai.response.model. Older rows have '' (the
+        // two are then not told apart).
+        {
+            QStringLiteral(
+                "ALTER TABLE requests ADD COLUMN requested_model TEXT NOT NULL DEFAULT ''"),
+        },
     };
     return steps;
 }

@@ -25,8 +25,8 @@ constexpr const char* columnList =
     "error_kind,ttft_ms,ttfat_ms,e2e_ms,mean_itl_ms,itl_p50_ms,itl_p95_ms,itl_max_ms,tpot_ms,"
     "output_tokens,output_tokens_estimated,prompt_tokens,tokens_per_s,retries,category,rating,"
     "prompt_hash,prompt_chars,itl_sketch,request_uid,experiment,accepted_prediction_tokens,"
-    "rejected_prediction_tokens,display_lag_p95_ms,endpoint_id";
-constexpr int columnCount = 35;
+    "rejected_prediction_tokens,display_lag_p95_ms,endpoint_id,requested_model";
+constexpr int columnCount = 36;
 
 // Qt binds a null QString as SQL NULL; the label columns are NOT NULL, so send '' instead.
 QVariant text(const QString& value)
@@ -84,6 +84,7 @@ void bindRecord(QSqlQuery& query, const MetricsRecord& r)
     query.bindValue(i++, nullable(r.rejectedPredictionTokens));
     query.bindValue(i++, nullable(r.displayLagP95Ms));
     query.bindValue(i++, text(r.endpointId));
+    query.bindValue(i++, text(r.requestedModel));
     Q_ASSERT(i == columnCount);
 }
 
@@ -130,6 +131,7 @@ MetricsRecord readRecord(const QSqlQuery& query)
     r.rejectedPredictionTokens = optionalValue<qint64>(query.value(i++));
     r.displayLagP95Ms = optionalValue<double>(query.value(i++));
     r.endpointId = query.value(i++).toString();
+    r.requestedModel = query.value(i++).toString();
     return r;
 }
 

@@ -55,7 +55,8 @@ QJsonObject resource(const OtlpConfig& config)
 {
     QJsonArray attributes{stringAttribute(QStringLiteral("service.name"), config.serviceName)};
     if (!config.serviceVersion.isEmpty())
-        attributes.append(stringAttribute(QStringLiteral("service.version"), config.serviceVersion));
+        attributes.append(
+            stringAttribute(QStringLiteral("service.version"), config.serviceVersion));
     for (const auto& [key, value] : config.resourceAttributes)
         attributes.append(stringAttribute(key, value));
     return QJsonObject{{QStringLiteral("attributes"), attributes}};
@@ -144,7 +145,8 @@ QString attributeName(const QByteArray& labelName)
     };
     const auto it = names.constFind(labelName);
     // Ours (profile, source, variant, status) under the adminchat namespace.
-    return it != names.constEnd() ? *it : QStringLiteral("adminchat.") + QString::fromLatin1(labelName);
+    return it != names.constEnd() ? *it
+                                  : QStringLiteral("adminchat.") + QString::fromLatin1(labelName);
 }
 
 QString metricName(const QByteArray& familyName)
@@ -231,15 +233,15 @@ QJsonObject span(const MetricsRecord& record, const QByteArray& traceId, const Q
 
     QJsonArray attributes = labelAttributes(TelemetryRegistry::baseLabels(record));
     if (record.promptTokens)
-        attributes.append(intAttribute(QStringLiteral("gen_ai.usage.input_tokens"),
-                                       *record.promptTokens));
+        attributes.append(
+            intAttribute(QStringLiteral("gen_ai.usage.input_tokens"), *record.promptTokens));
     if (record.isCompleted() || record.outputTokens > 0)
         attributes.append(
             intAttribute(QStringLiteral("gen_ai.usage.output_tokens"), record.outputTokens));
     if (record.isCompleted()) {
         // The finish reason the status was made from; "ok" is the model's "stop".
-        const QString reason = record.status == RequestStatus::Ok ? QStringLiteral("stop")
-                                                                   : statusName(record.status);
+        const QString reason =
+            record.status == RequestStatus::Ok ? QStringLiteral("stop") : statusName(record.status);
         attributes.append(
             stringArrayAttribute(QStringLiteral("gen_ai.response.finish_reasons"), {reason}));
     }
@@ -255,7 +257,9 @@ QJsonObject span(const MetricsRecord& record, const QByteArray& traceId, const Q
     QJsonObject object{
         {QStringLiteral("traceId"), QString::fromLatin1(traceId.toHex())},
         {QStringLiteral("spanId"), QString::fromLatin1(spanId.toHex())},
-        {QStringLiteral("name"), QStringLiteral("chat ") + record.model},
+        {QStringLiteral("name"),
+         QStringLiteral("chat ") +
+             (record.requestedModel.isEmpty() ? record.model : record.requestedModel)},
         {QStringLiteral("kind"), spanKindClient},
         {QStringLiteral("startTimeUnixNano"), int64Text(startNs)},
         {QStringLiteral("endTimeUnixNano"), int64Text(endNs)},
@@ -264,9 +268,10 @@ QJsonObject span(const MetricsRecord& record, const QByteArray& traceId, const Q
     if (!errorType.isEmpty()) {
         attributes.append(stringAttribute(QStringLiteral("error.type"), errorType));
         // The kind and status only: an error's text may quote the server's answer.
-        const QString message = record.httpStatus > 0
-                                    ? QStringLiteral("%1 (HTTP %2)").arg(errorType).arg(record.httpStatus)
-                                    : errorType;
+        const QString message =
+            record.httpStatus > 0
+                ? QStringLiteral("%1 (HTTP %2)").arg(errorType).arg(record.httpStatus)
+                : errorType;
         object.insert(QStringLiteral("status"),
                       QJsonObject{{QStringLiteral("code"), statusCodeError},
                                   {QStringLiteral("message"), message}});

@@ -98,7 +98,10 @@ TelemetryLabels TelemetryRegistry::baseLabels(const MetricsRecord& record)
     TelemetryLabels labels{
         {"gen_ai_operation_name", QStringLiteral("chat")},
         {"gen_ai_provider_name", QStringLiteral("openai")},
-        {"gen_ai_request_model", record.model},
+        // Rows stored before the requested model was kept know only the server's name for it.
+        {"gen_ai_request_model",
+         record.requestedModel.isEmpty() ? record.model : record.requestedModel},
+        {"gen_ai_response_model", record.requestedModel.isEmpty() ? QString() : record.model},
         {"server_address", url.host()},
         {"server_port", url.host().isEmpty() ? QString() : QString::number(port)},
         {"profile", record.profile},
