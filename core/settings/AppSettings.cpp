@@ -18,6 +18,7 @@ const QString experimentKey = QStringLiteral("experiment/definition");
 const QString streamingKey = QStringLiteral("display/streaming");
 const QString maxLagKey = QStringLiteral("display/maxLagMs");
 const QString retentionKey = QStringLiteral("metrics/retentionDays");
+const QString alertsPrefix = QStringLiteral("alerts/");
 const QString themeKey = QStringLiteral("appearance/theme");
 const QString zoomKey = QStringLiteral("display/zoomPercent");
 const QString geometryKey = QStringLiteral("window/geometry");
@@ -109,6 +110,16 @@ int AppSettings::maxDisplayLagMs() const
 void AppSettings::setMaxDisplayLagMs(int ms)
 {
     m_settings->setValue(maxLagKey, std::clamp(ms, 0, maxDisplayLagLimitMs));
+}
+
+AlertThresholds AppSettings::alertThresholds() const
+{
+    return AlertThresholds::read(*m_settings, alertsPrefix);
+}
+
+void AppSettings::setAlertThresholds(const AlertThresholds& thresholds)
+{
+    thresholds.write(*m_settings, alertsPrefix);
 }
 
 int AppSettings::metricsRetentionDays() const

@@ -3,6 +3,7 @@
 #include "experiments/ExperimentDefinition.h"
 #include "metrics/LatencyCategory.h"
 #include "metrics/MetricsFilter.h"
+#include "settings/AlertThresholds.h"
 
 #include <QSettings>
 #include <memory>
@@ -60,6 +61,13 @@ public:
     static constexpr int maxRetentionDays = 3650;
     int metricsRetentionDays() const;
     void setMetricsRetentionDays(int days);
+
+    // alerts/degradedForMinutes, alerts/ttftP95Ms, alerts/ttftForMinutes, alerts/e2eP95Ms,
+    // alerts/e2eForMinutes, alerts/errorRatePercent, alerts/errorRateForMinutes,
+    // alerts/cooldownS: the watch's alert thresholds (AlertThresholds has the defaults; a
+    // profile may override them).
+    AlertThresholds alertThresholds() const;
+    void setAlertThresholds(const AlertThresholds& thresholds);
 
     // appearance/theme: system (default), light or dark.
     ThemeChoice theme() const;
