@@ -30,12 +30,17 @@ Options:
                        its stdin (nothing of the alert goes into the command line); its
                        output is discarded, its errors go to stderr. At most 4 run at once.
   --alert-cooldown S   Seconds one rule stays quiet for one endpoint after it spoke
-                       (default 900).
+                       (default: the setting alerts/cooldownS, 900).
   -h, --help           Show this help.
 
-Alert rules: down, degraded, key_rejected, content_check (a probe's answer failed the content
-check), budget (the profile's daily probe token budget is used up; probing pauses until 00:00
-UTC).
+Alert rules: down, degraded, key_rejected (on the status change), content_check (a probe's
+answer failed the content check), budget (the profile's daily probe token budget is used up;
+probing pauses until 00:00 UTC), degraded_for (degraded for 10 minutes without a break),
+ttft_p95 (TTFT P95 of the last 10 minutes' probes over 3000 ms), e2e_p95 (E2E P95 of the last
+10 minutes over 10000 ms), error_rate (20 % or more of the last 5 minutes' probes failed, at
+least 3). Each alert is followed by one with "resolved": true when its condition ends; latency
+and error rate clear below 90 % of their threshold. Thresholds: the settings group [alerts],
+overridden per profile with `adminchat profile probe NAME --alert-...`.
 
 Exit status:
   0  stopped by SIGINT or SIGTERM, or ended (--once, --duration) with every endpoint up

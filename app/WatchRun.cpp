@@ -75,8 +75,11 @@ void WatchRun::start()
     }
     WatchEngine::Options engineOptions;
     engineOptions.databasePath = Database::defaultPath();
-    engineOptions.alertCooldownMs = m_options.alertCooldownMs;
-    engineOptions.categoryRule = AppSettings().categoryRule();
+    const AppSettings settings;
+    engineOptions.alertThresholds = settings.alertThresholds();
+    engineOptions.alertCooldownMs =
+        m_options.alertCooldownMs.value_or(engineOptions.alertThresholds.cooldownS * 1000LL);
+    engineOptions.categoryRule = settings.categoryRule();
     engineOptions.once = m_options.once;
     m_engine = std::make_unique<WatchEngine>(engineOptions);
     QString error;
@@ -262,8 +265,10 @@ void WatchRun::onAlerted(const Alert& alert)
     if (m_options.json)
         writeOut(json + '\n');
     else
-        writeOut(
-            QStringLiteral("%1 ALERT %2: %3\n").arg(time(alert.atMs), alert.rule, alert.message));
+        writeOut(QStringLiteral("%1 %2 %3: %4\n")
+                     .arg(time(alert.atMs),
+                          alert.resolved ? QStringLiteral("RESOLVED") : QStringLiteral("ALERT"),
+                          alert.rule, alert.message));
     if (m_alertCommand)
         m_alertCommand->run(json);
 }

@@ -6,6 +6,7 @@ list(APPEND ADMINCHAT_CORE_TESTS
     tst_probescheduler
     tst_proberesult
     tst_incidentstore
+    tst_alertrules
 )
 list(APPEND ADMINCHAT_APP_CORE_TESTS tst_watchcommand)
 list(APPEND ADMINCHAT_SLOW_TESTS tst_watchcommand) # about 20 s of probes at 1 s intervals
