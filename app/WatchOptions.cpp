@@ -31,6 +31,10 @@ Options:
                        output is discarded, its errors go to stderr. At most 4 run at once.
   --alert-cooldown S   Seconds one rule stays quiet for one endpoint after it spoke
                        (default: the setting alerts/cooldownS, 900).
+  --notify             Also show each alert (and its resolution) as a desktop notification
+                       through the session bus's notification server
+                       (org.freedesktop.Notifications); without one, a warning and the
+                       watch goes on.
   -h, --help           Show this help.
 
 Alert rules: down, degraded, key_rejected (on the status change), content_check (a probe's
@@ -64,6 +68,7 @@ std::optional<WatchOptions> WatchOptions::parse(const QStringList& arguments, QS
         {QStringLiteral("json"), QStringLiteral("JSON.")},
         {QStringLiteral("on-alert"), QStringLiteral("Command."), QStringLiteral("CMD")},
         {QStringLiteral("alert-cooldown"), QStringLiteral("Seconds."), QStringLiteral("S")},
+        {QStringLiteral("notify"), QStringLiteral("Notify.")},
     });
     if (!parser.parse(arguments)) {
         *error = parser.errorText();
@@ -99,6 +104,7 @@ std::optional<WatchOptions> WatchOptions::parse(const QStringList& arguments, QS
         return std::nullopt;
     }
     options.json = parser.isSet(QStringLiteral("json"));
+    options.notify = parser.isSet(QStringLiteral("notify"));
     options.onAlert = parser.value(QStringLiteral("on-alert"));
     if (parser.isSet(QStringLiteral("on-alert")) && options.onAlert.trimmed().isEmpty()) {
         *error = QStringLiteral("--on-alert needs a command");

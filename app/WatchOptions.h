@@ -16,6 +16,7 @@ struct WatchOptions
     bool json = false;
     QString onAlert;                       // run with each alert's JSON on stdin
     std::optional<qint64> alertCooldownMs; // none: the settings' (alerts/cooldownS)
+    bool notify = false;                   // desktop notifications on the session bus
 
     static const char* const helpText;
 

@@ -7,6 +7,7 @@
 #include "net/EndpointIdentity.h"
 #include "settings/AppSettings.h"
 #include "store/Database.h"
+#include "watch/DesktopNotifier.h"
 
 #include <QCoreApplication>
 #include <QDateTime>
@@ -98,6 +99,8 @@ void WatchRun::start()
     });
     if (!m_options.onAlert.isEmpty())
         m_alertCommand = std::make_unique<AlertCommand>(m_options.onAlert);
+    if (m_options.notify)
+        m_notifier = std::make_unique<DesktopNotifier>();
 
     m_pending.removeDuplicates();
     resolveNext();
@@ -193,9 +196,20 @@ void WatchRun::finish(int exitCode)
         m_engine->stop();
     // The locks go first: another watcher may take over while the alert commands end.
     m_locks.clear();
+    // Then the notifications on their way to the desktop, briefly: a bus that does not answer
+    // must not keep the process.
+    const auto afterCommands = [this, exitCode] {
+        const auto exit = [exitCode] {
+            QCoreApplication::exit(exitCode);
+        };
+        if (!m_notifier || m_notifier->isIdle())
+            return exit();
+        connect(m_notifier.get(), &DesktopNotifier::settled, this, exit);
+        QTimer::singleShot(5000, this, exit);
+    };
     if (!m_alertCommand)
-        return QCoreApplication::exit(exitCode);
-    m_alertCommand->whenIdle(10'000, [exitCode] { QCoreApplication::exit(exitCode); });
+        return afterCommands();
+    m_alertCommand->whenIdle(10'000, afterCommands);
 }
 
 void WatchRun::onProbed(const ProbeResult& probe)
@@ -271,6 +285,8 @@ void WatchRun::onAlerted(const Alert& alert)
                           alert.rule, alert.message));
     if (m_alertCommand)
         m_alertCommand->run(json);
+    if (m_notifier)
+        m_notifier->notify(alert);
 }
 
 } // namespace adminchat

@@ -14,6 +14,7 @@
 namespace adminchat {
 
 class AlertCommand;
+class DesktopNotifier;
 
 // One `adminchat watch`: resolves the profiles (keys from the environment or the keychain),
 // takes each endpoint's watch lock (or only observes it), runs a WatchEngine, prints what it
@@ -44,6 +45,7 @@ private:
     std::unique_ptr<WatchEngine> m_engine;
     std::vector<std::unique_ptr<WatchLock>> m_locks;
     std::unique_ptr<AlertCommand> m_alertCommand;
+    std::unique_ptr<DesktopNotifier> m_notifier;
     QTimer m_duration;
     bool m_finishing = false;
 };

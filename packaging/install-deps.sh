@@ -39,6 +39,7 @@ man-db
 at-spi2-core
 python3-pyatspi
 prometheus
+dunst
 "
 
 missing=""
