@@ -275,6 +275,12 @@ void TestAlertRules::errorRateIsTheSpikeDetector()
     for (int i = 0; i < 11; ++i)
         cleared << next(ProbeOutcome::Ok);
     QCOMPARE(cleared, QStringList{"resolved error_rate"});
+
+    // Down (or refusing the key), the failures are that alert's: no second one for them.
+    for (int i = 0; i < 12; ++i)
+        QCOMPARE(rules(alerts.onProbe(probe(at += 30'000, ProbeOutcome::Error), WatchState::Down,
+                                      thresholds)),
+                 QStringList());
 }
 
 void TestAlertRules::probeWindowQuantile()

@@ -92,6 +92,10 @@ void TestWatchAlerts::timedRulesFromProfileThresholds()
     const QJsonObject shown = runApp({"profile", "probe", "Slow", "--json"}, env()).json();
     QCOMPARE(shown.value("alerts").toObject().value("ttft_p95_ms").toInt(), 150);
     QCOMPARE(shown.value("alerts").toObject().value("error_rate_percent").toInt(), 0);
+    const AppRun outOfRange =
+        runApp({"profile", "probe", "Slow", "--alert-error-rate", "101"}, env());
+    QCOMPARE(outOfRange.exitCode, 2);
+    QVERIFY2(outOfRange.err.contains("--alert-error-rate"), outOfRange.all().constData());
 
     WatchProcess watch;
     QVERIFY(watch.start({"--interval", "1"}, env()));
@@ -203,6 +207,19 @@ void TestWatchAlerts::notifyWhenTheEndpointGoesDown()
     QVERIFY2(once.out.contains("ALERT down"), once.all().constData());
     QVERIFY(QTest::qWaitFor([&] { return server.notifyCalls().size() == 3; }, 10000));
     QVERIFY(server.notifyCalls().at(2).contains("string \"Endpoint down: Closed\""));
+
+    // No bus to reach: one warning, and the watch does its work all the same (on a profile of
+    // its own: "Closed" is stored as down already, so it would not change).
+    addProfile(QStringLiteral("Unreachable"), QStringLiteral("http://127.0.0.1:9/v1"),
+               {"--failures", "1"});
+    QProcessEnvironment noBus = env();
+    noBus.insert(QStringLiteral("DBUS_SESSION_BUS_ADDRESS"),
+                 QStringLiteral("unix:path=") + m_home->filePath(QStringLiteral("no-bus")));
+    noBus.remove(QStringLiteral("DISPLAY"));
+    const AppRun alone = runApp({"watch", "--once", "--notify", "--profile", "Unreachable"}, noBus);
+    QCOMPARE(alone.exitCode, 1);
+    QVERIFY2(alone.out.contains("ALERT down"), alone.all().constData());
+    QCOMPARE(alone.err.count("desktop notifications are unavailable"), 1);
 }
 
 QTEST_GUILESS_MAIN(TestWatchAlerts)

@@ -196,12 +196,12 @@ QList<Alert> AlertRules::onProbe(const ProbeResult& probe, WatchState state,
         add(raise(alert));
     }
 
-    windowRules(probe, thresholds, out);
+    windowRules(probe, state, thresholds, out);
     return out;
 }
 
-void AlertRules::windowRules(const ProbeResult& probe, const AlertThresholds& thresholds,
-                             QList<Alert>& out)
+void AlertRules::windowRules(const ProbeResult& probe, WatchState state,
+                             const AlertThresholds& thresholds, QList<Alert>& out)
 {
     ProbeWindow& window = m_windows[targetKey(probe.profile, probe.model)];
     window.add(probe);
@@ -229,7 +229,10 @@ void AlertRules::windowRules(const ProbeResult& probe, const AlertThresholds& th
                                 .arg(stats.probes.rate() * 100, 0, 'f', 0)
                                 .arg(minutes);
     // The rate alone: the probes before the window are no baseline for an absolute threshold.
+    const bool saidOtherwise = state == WatchState::Down || state == WatchState::KeyRejected;
     if (stats.covered && ErrorSpike::detected(stats.probes, {}, spike)) {
+        if (saidOtherwise)
+            return;
         Alert alert;
         alert.rule = QStringLiteral("error_rate");
         alert.profile = probe.profile;

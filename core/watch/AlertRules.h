@@ -22,8 +22,9 @@ namespace adminchat {
 //  - ttft_p95, e2e_p95: the P95 of the probes of the last X minutes is over the threshold
 //    and at least AlertThresholds::minSamples of them are (one slow probe is no trend), after
 //    X minutes watched; resolved below AlertThresholds::clearRatio of it;
-//  - error_rate: ErrorSpike over the probes of the last X minutes, its rate the threshold;
-//    resolved when ErrorSpike with the rates times clearRatio no longer sees one.
+//  - error_rate: ErrorSpike over the probes of the last X minutes, its rate the threshold (not
+//    while down or refusing the key: those alerts say it already); resolved when ErrorSpike
+//    with the rates times clearRatio no longer sees one.
 // Timed rules are evaluated at each probe, so they are as precise as the probe interval.
 // A rule that fired for an endpoint and model stays quiet for the cooldown after it (a
 // resolved alert is never held back). Pure: every time comes with its input.
@@ -56,7 +57,7 @@ private:
     std::optional<Alert> raise(Alert alert);
     std::optional<Alert> resolve(const QString& rule, const QString& profile, const QString& model,
                                  const QString& message, qint64 atMs);
-    void windowRules(const ProbeResult& probe, const AlertThresholds& thresholds,
+    void windowRules(const ProbeResult& probe, WatchState state, const AlertThresholds& thresholds,
                      QList<Alert>& out);
     void latencyRule(const QString& rule, const QString& figure, const ProbeWindow& window,
                      bool ttft, int thresholdMs, int minutes, const ProbeResult& probe,

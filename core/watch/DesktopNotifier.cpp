@@ -67,8 +67,11 @@ QString DesktopNotifier::bodyOf(const Alert& alert)
 
 void DesktopNotifier::notify(const Alert& alert)
 {
-    if (!m_bus.isConnected())
-        return unavailable(QStringLiteral("no D-Bus session bus"));
+    if (!m_bus.isConnected()) {
+        unavailable(QStringLiteral("no D-Bus session bus"));
+        emit notifyFailed(alert, QStringLiteral("no D-Bus session bus"));
+        return;
+    }
     const QString key = alert.key();
     // One call per key at a time: a resolved alert needs the id its firing alert got.
     if (auto queued = m_queued.find(key); queued != m_queued.end()) {
