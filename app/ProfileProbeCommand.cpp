@@ -35,6 +35,20 @@ Options:
                            profile's default model).
   --latency-threshold MS   Time to first token above which a probe is slow (default 3000).
   --failures N             Consecutive failed probes before the endpoint is down (default 3).
+  --alert-degraded-minutes N
+                           Alert when degraded this long without a break (default 10).
+  --alert-ttft-p95 MS      Alert when the TTFT P95 of the probes of the last
+                           --alert-ttft-minutes (default 10) is over MS (default 3000).
+  --alert-ttft-minutes N
+  --alert-e2e-p95 MS       The same for E2E (defaults 10000 ms over 10 minutes).
+  --alert-e2e-minutes N
+  --alert-error-rate PCT   Alert when PCT % of the probes of the last --alert-error-minutes
+                           (default 5) failed, at least 3 (default 20).
+  --alert-error-minutes N
+  --alert-defaults         Forget this profile's alert thresholds: the application's apply
+                           (the [alerts] group of the settings file).
+                           Each --alert-... value overrides the application's for this profile;
+                           0 turns that rule off.
   --json                   Print the settings as one JSON object.
   -h, --help               Show this help.
 )";
@@ -43,6 +57,39 @@ int usageError(const QString& message)
 {
     writeErr(QStringLiteral("adminchat profile probe: %1\n").arg(message));
     return 2;
+}
+
+struct AlertOption
+{
+    const char* name;
+    const char* json;
+    std::optional<int> AlertOverrides::*value;
+    int maximum;
+};
+
+const AlertOption alertOptions[] = {
+    {"alert-degraded-minutes", "degraded_for_minutes", &AlertOverrides::degradedForMinutes,
+     AlertThresholds::maxMinutes},
+    {"alert-ttft-p95", "ttft_p95_ms", &AlertOverrides::ttftP95Ms, AlertThresholds::maxMs},
+    {"alert-ttft-minutes", "ttft_for_minutes", &AlertOverrides::ttftForMinutes,
+     AlertThresholds::maxMinutes},
+    {"alert-e2e-p95", "e2e_p95_ms", &AlertOverrides::e2eP95Ms, AlertThresholds::maxMs},
+    {"alert-e2e-minutes", "e2e_for_minutes", &AlertOverrides::e2eForMinutes,
+     AlertThresholds::maxMinutes},
+    {"alert-error-rate", "error_rate_percent", &AlertOverrides::errorRatePercent, 100},
+    {"alert-error-minutes", "error_rate_for_minutes", &AlertOverrides::errorRateForMinutes,
+     AlertThresholds::maxMinutes},
+};
+
+// Only the profile's own thresholds: the others follow the application's settings.
+QJsonObject alertsJson(const AlertOverrides& alerts)
+{
+    QJsonObject json;
+    for (const AlertOption& option : alertOptions) {
+        if (const auto value = alerts.*option.value)
+            json.insert(QLatin1String(option.json), *value);
+    }
+    return json;
 }
 
 QJsonObject toJson(const EndpointProfile& profile)
@@ -65,6 +112,7 @@ QJsonObject toJson(const EndpointProfile& profile)
                                         : probe.models)},
         {QStringLiteral("latency_threshold_ms"), probe.latencyThresholdMs},
         {QStringLiteral("failures_for_down"), probe.failuresForDown},
+        {QStringLiteral("alerts"), alertsJson(probe.alerts)},
     };
 }
 
@@ -91,7 +139,8 @@ QString toText(const EndpointProfile& profile)
                           "  content check %8\n"
                           "  token budget  %9\n"
                           "  slow above    %10 ms to first token\n"
-                          "  down after    %11 failed probes\n")
+                          "  down after    %11 failed probes\n"
+                          "  alerts        %12\n")
         .arg(profile.name, probe.enabled ? QStringLiteral("on") : QStringLiteral("off"))
         .arg(probe.intervalS)
         .arg(models.join(QStringLiteral(", ")),
@@ -102,7 +151,11 @@ QString toText(const EndpointProfile& profile)
                         ? QStringLiteral("%1 tokens a day").arg(probe.dailyTokenBudget)
                         : QStringLiteral("none"))
         .arg(probe.latencyThresholdMs)
-        .arg(probe.failuresForDown);
+        .arg(probe.failuresForDown)
+        .arg(probe.alerts.isEmpty()
+                 ? QStringLiteral("the application's thresholds")
+                 : QString::fromUtf8(
+                       QJsonDocument(alertsJson(probe.alerts)).toJson(QJsonDocument::Compact)));
 }
 
 } // namespace
@@ -126,7 +179,11 @@ int runProfileProbeCommand(const QStringList& arguments)
         {QStringLiteral("latency-threshold"), QStringLiteral("Ms."), QStringLiteral("MS")},
         {QStringLiteral("failures"), QStringLiteral("Count."), QStringLiteral("N")},
         {QStringLiteral("json"), QStringLiteral("JSON.")},
+        {QStringLiteral("alert-defaults"), QStringLiteral("Defaults.")},
     });
+    for (const AlertOption& option : alertOptions)
+        parser.addOption(
+            {QLatin1String(option.name), QStringLiteral("Value."), QStringLiteral("N")});
     QStringList parsed = arguments;
     parsed.removeAt(1);
     if (!parser.parse(parsed))
@@ -178,6 +235,15 @@ int runProfileProbeCommand(const QStringList& arguments)
         !integer(QStringLiteral("latency-threshold"), 1, 3'600'000, probe.latencyThresholdMs) ||
         !integer(QStringLiteral("failures"), 1, 1000, probe.failuresForDown))
         return usageError(error);
+    if (parser.isSet(QStringLiteral("alert-defaults")))
+        probe.alerts = {};
+    for (const AlertOption& option : alertOptions) {
+        value.reset();
+        if (!integerOption(parser, QLatin1String(option.name), 0, option.maximum, value, &error))
+            return usageError(error);
+        if (value)
+            probe.alerts.*option.value = int(*value);
+    }
     if (parser.isSet(QStringLiteral("prompt")))
         probe.prompts = parser.values(QStringLiteral("prompt"));
     if (parser.isSet(QStringLiteral("model"))) {

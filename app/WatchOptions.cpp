@@ -30,12 +30,21 @@ Options:
                        its stdin (nothing of the alert goes into the command line); its
                        output is discarded, its errors go to stderr. At most 4 run at once.
   --alert-cooldown S   Seconds one rule stays quiet for one endpoint after it spoke
-                       (default 900).
+                       (default: the setting alerts/cooldownS, 900).
+  --notify             Also show each alert (and its resolution) as a desktop notification
+                       through the session bus's notification server
+                       (org.freedesktop.Notifications); without one, a warning and the
+                       watch goes on.
 %PUSH%  -h, --help           Show this help.
 
-Alert rules: down, degraded, key_rejected, content_check (a probe's answer failed the content
-check), budget (the profile's daily probe token budget is used up; probing pauses until 00:00
-UTC).
+Alert rules: down, degraded, key_rejected (on the status change), content_check (a probe's
+answer failed the content check), budget (the profile's daily probe token budget is used up;
+probing pauses until 00:00 UTC), degraded_for (degraded for 10 minutes without a break),
+ttft_p95 (TTFT P95 of the last 10 minutes' probes over 3000 ms), e2e_p95 (E2E P95 of the last
+10 minutes over 10000 ms), error_rate (20 % or more of the last 5 minutes' probes failed, at
+least 3). Each alert is followed by one with "resolved": true when its condition ends; latency
+and error rate clear below 90 % of their threshold. Thresholds: the settings group [alerts],
+overridden per profile with `adminchat profile probe NAME --alert-...`.
 
 Exit status:
   0  stopped by SIGINT or SIGTERM, or ended (--once, --duration) with every endpoint up
@@ -59,6 +68,7 @@ std::optional<WatchOptions> WatchOptions::parse(const QStringList& arguments, QS
         {QStringLiteral("json"), QStringLiteral("JSON.")},
         {QStringLiteral("on-alert"), QStringLiteral("Command."), QStringLiteral("CMD")},
         {QStringLiteral("alert-cooldown"), QStringLiteral("Seconds."), QStringLiteral("S")},
+        {QStringLiteral("notify"), QStringLiteral("Notify.")},
     });
     parser.addOptions(OtlpOptions::commandLineOptions());
     parser.addOptions(PushOptions::commandLineOptions(QStringLiteral("adminchat_watch")));
@@ -107,6 +117,7 @@ std::optional<WatchOptions> WatchOptions::parse(const QStringList& arguments, QS
     options.json = parser.isSet(QStringLiteral("json"));
     if (!PushOptions::parse(parser, QStringLiteral("adminchat_watch"), &options.push, error))
         return std::nullopt;
+    options.notify = parser.isSet(QStringLiteral("notify"));
     options.onAlert = parser.value(QStringLiteral("on-alert"));
     if (parser.isSet(QStringLiteral("on-alert")) && options.onAlert.trimmed().isEmpty()) {
         *error = QStringLiteral("--on-alert needs a command");

@@ -17,8 +17,9 @@ struct WatchOptions
     std::optional<qint64> durationMs; // stop after this long; none: until a signal
     bool once = false;
     bool json = false;
-    QString onAlert; // run with each alert's JSON on stdin
-    qint64 alertCooldownMs = 15 * 60'000;
+    QString onAlert;                       // run with each alert's JSON on stdin
+    std::optional<qint64> alertCooldownMs; // none: the settings' (alerts/cooldownS)
+    bool notify = false;                   // desktop notifications on the session bus
     OtlpOptions otlp;
     PushOptions push;
 

@@ -8,6 +8,7 @@
 #include "settings/AppSettings.h"
 #include "store/Database.h"
 #include "telemetry/TelemetryPush.h"
+#include "watch/DesktopNotifier.h"
 
 #include <QCoreApplication>
 #include <QDateTime>
@@ -76,8 +77,11 @@ void WatchRun::start()
     }
     WatchEngine::Options engineOptions;
     engineOptions.databasePath = Database::defaultPath();
-    engineOptions.alertCooldownMs = m_options.alertCooldownMs;
-    engineOptions.categoryRule = AppSettings().categoryRule();
+    const AppSettings settings;
+    engineOptions.alertThresholds = settings.alertThresholds();
+    engineOptions.alertCooldownMs =
+        m_options.alertCooldownMs.value_or(engineOptions.alertThresholds.cooldownS * 1000LL);
+    engineOptions.categoryRule = settings.categoryRule();
     engineOptions.once = m_options.once;
     m_engine = std::make_unique<WatchEngine>(engineOptions);
     QString error;
@@ -110,6 +114,8 @@ void WatchRun::start()
         });
         m_push->start();
     }
+    if (m_options.notify)
+        m_notifier = std::make_unique<DesktopNotifier>();
 
     m_pending.removeDuplicates();
     resolveNext();
@@ -212,9 +218,20 @@ void WatchRun::finish(int exitCode)
 
 void WatchRun::exitWhenPushed(int exitCode)
 {
+    // Then the last push and the notifications on their way to the desktop, briefly: a bus that
+    // does not answer must not keep the process.
+    const auto afterPush = [this, exitCode] {
+        const auto exit = [exitCode] {
+            QCoreApplication::exit(exitCode);
+        };
+        if (!m_notifier || m_notifier->isIdle())
+            return exit();
+        connect(m_notifier.get(), &DesktopNotifier::settled, this, exit);
+        QTimer::singleShot(5000, this, exit);
+    };
     if (!m_push)
-        return QCoreApplication::exit(exitCode);
-    m_push->finish([exitCode] { QCoreApplication::exit(exitCode); });
+        return afterPush();
+    m_push->finish(afterPush);
 }
 
 void WatchRun::onProbed(const ProbeResult& probe)
@@ -284,10 +301,14 @@ void WatchRun::onAlerted(const Alert& alert)
     if (m_options.json)
         writeOut(json + '\n');
     else
-        writeOut(
-            QStringLiteral("%1 ALERT %2: %3\n").arg(time(alert.atMs), alert.rule, alert.message));
+        writeOut(QStringLiteral("%1 %2 %3: %4\n")
+                     .arg(time(alert.atMs),
+                          alert.resolved ? QStringLiteral("RESOLVED") : QStringLiteral("ALERT"),
+                          alert.rule, alert.message));
     if (m_alertCommand)
         m_alertCommand->run(json);
+    if (m_notifier)
+        m_notifier->notify(alert);
 }
 
 } // namespace adminchat

@@ -16,6 +16,7 @@ namespace adminchat {
 
 class AlertCommand;
 class TelemetryPush;
+class DesktopNotifier;
 
 // One `adminchat watch`: resolves the profiles (keys from the environment or the keychain),
 // takes each endpoint's watch lock (or only observes it), runs a WatchEngine, prints what it
@@ -49,6 +50,7 @@ private:
     std::unique_ptr<AlertCommand> m_alertCommand;
     std::unique_ptr<TelemetryPush> m_push; // with --push-gateway or --push-import
     QSet<QString> m_pushErrors;            // said once each
+    std::unique_ptr<DesktopNotifier> m_notifier;
     QTimer m_duration;
     bool m_finishing = false;
 };

@@ -42,6 +42,7 @@ python3-pyatspi
 prometheus
 prometheus-pushgateway
 victoria-metrics
+dunst
 "
 
 missing=""

@@ -10,6 +10,8 @@
 #include "EndpointsModel.h"
 #include "EndpointsPage.h"
 #include "MainWindow.h"
+#include "NotificationServer.h"
+#include "PreferencesDialog.h"
 #include "ProfileEditorDialog.h"
 #include "ShellTheme.h"
 #include "TestHome.h"
@@ -17,6 +19,7 @@
 #include "WatchStatusStyle.h"
 #include "WatchTrayIcon.h"
 #include "WindowWatch.h"
+#include "settings/AppSettings.h"
 #include "settings/ApplicationNames.h"
 #include "store/Database.h"
 #include "watch/WatchLock.h"
@@ -30,6 +33,7 @@
 #include <QPushButton>
 #include <QScreen>
 #include <QSignalSpy>
+#include <QSpinBox>
 #include <QSqlDatabase>
 #include <QSqlQuery>
 #include <QTabWidget>
@@ -60,11 +64,13 @@ private slots:
     void initTestCase();
     void cleanupTestCase();
     void statusesAlertAndTray();
+    void notificationClickShowsTheEvidence();
     void evidenceAndDashboardByKeyboard();
     void recoversWhenTheServerDoes();
     void pauseReleasesTheWatch();
     void anotherProcessHoldsTheWatch();
     void watchSettingsFromTheEditor();
+    void alertPreferences();
     void screenshots_data();
     void screenshots();
 
@@ -75,6 +81,7 @@ private:
     qint64 probeCount(const QString& profile) const;
 
     TestHome m_home; // the window, `adminchat profile` and `adminchat watch` share its files
+    NotificationServer m_notifications; // dunst on a private session bus
     QProcess m_healthy;
     QProcess m_failing;
     QString m_failingPort;
@@ -131,6 +138,11 @@ void TestEndpointsWindow::initTestCase()
 {
     QVERIFY(m_home.isValid());
     setApplicationNames();
+    // The window's desktop notifications go to a real server on a bus of the test's own.
+    m_notifications.start(true);
+    if (QTest::currentTestFailed())
+        return;
+    qputenv("DBUS_SESSION_BUS_ADDRESS", m_notifications.address().toUtf8());
     const QString healthy = m_healthyUrl =
         startDemoServer(m_healthy, {"--profile", "fixed", "--ttft", "20"});
     QVERIFY(!healthy.isEmpty());
@@ -189,6 +201,17 @@ void TestEndpointsWindow::statusesAlertAndTray()
     auto* summary = m_window->watch()->page()->findChild<QLabel*>(QStringLiteral("watchSummary"));
     QVERIFY2(summary->text().contains("Failing (demo-chat) down"), qPrintable(summary->text()));
 
+    // The same alert as a desktop notification, critical.
+    QTRY_VERIFY_WITH_TIMEOUT(
+        [this] {
+            for (const QByteArray& call : m_notifications.notifyCalls())
+                if (call.contains("string \"AdminChat\"") &&
+                    call.contains("Failing (demo-chat) is down"))
+                    return true;
+            return false;
+        }(),
+        10000);
+
     // The tray: the worst status's colour, each endpoint in the tooltip, the menu's actions.
     WatchTrayIcon* tray = m_window->watch()->tray();
     QCOMPARE(m_window->watch()->controller()->worstState(), WatchState::Down);
@@ -224,6 +247,20 @@ void TestEndpointsWindow::statusesAlertAndTray()
             5000);
         QVERIFY(shot.save(screenshotDir().filePath(QStringLiteral("tray-down.png"))));
     }
+}
+
+void TestEndpointsWindow::notificationClickShowsTheEvidence()
+{
+    auto* tabs = m_window->findChild<QTabWidget*>(QStringLiteral("tabs"));
+    m_window->showChat();
+    EndpointsPage* page = m_window->watch()->page();
+    page->table()->selectRow(rowOf(QStringLiteral("Healthy")));
+    QVERIFY(m_notifications.invokeDefaultAction()); // as a click on the notification does
+    QTRY_COMPARE_WITH_TIMEOUT(tabs->currentWidget(), page, 5000);
+    QCOMPARE(page->table()->currentIndex().row(), rowOf(QStringLiteral("Failing")));
+    QTRY_VERIFY_WITH_TIMEOUT(page->incidentLog()->currentItem() &&
+                                 page->incidentLog()->currentItem()->isExpanded(),
+                             5000);
 }
 
 void TestEndpointsWindow::evidenceAndDashboardByKeyboard()
@@ -379,6 +416,26 @@ void TestEndpointsWindow::watchSettingsFromTheEditor()
                               QStringLiteral("Up"), 15000);
     QCOMPARE(cell(QStringLiteral("Third"), EndpointsModel::HolderColumn),
              QStringLiteral("This window"));
+}
+
+void TestEndpointsWindow::alertPreferences()
+{
+    PreferencesDialog* preferences = m_window->preferences();
+    auto* notify = preferences->findChild<QCheckBox*>(QStringLiteral("desktopNotifications"));
+    auto* ttft = preferences->findChild<QSpinBox*>(QStringLiteral("alertTtftP95"));
+    QVERIFY(notify->isChecked()); // on unless turned off
+    QCOMPARE(ttft->value(), AlertThresholds().ttftP95Ms);
+    ttft->setValue(1500);
+    QCOMPARE(AppSettings().alertThresholds().ttftP95Ms, 1500);
+    QVERIFY(m_window->watch()->notifier());
+    notify->setChecked(false);
+    QVERIFY(!m_window->watch()->notifier());
+    QVERIFY(!AppSettings().desktopNotifications());
+    notify->setChecked(true);
+    QVERIFY(m_window->watch()->notifier());
+    // The watch goes on with the new thresholds: its probes keep coming.
+    const qint64 before = probeCount(QStringLiteral("Healthy"));
+    QTRY_VERIFY_WITH_TIMEOUT(probeCount(QStringLiteral("Healthy")) > before, 5000);
 }
 
 void TestEndpointsWindow::screenshots_data()

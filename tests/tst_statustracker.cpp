@@ -1,7 +1,6 @@
 // StatusTracker, the watch's state machine: down only after N failures in a row, back up at the
 // first good answer, one slow answer does not flap, 429 is degraded and never down, 401/403 its
-// own state; and AlertRules' cooldown over the changes it makes.
-#include "watch/AlertRules.h"
+// own state. The alerts these changes raise: tst_alertrules.
 #include "watch/StatusTracker.h"
 
 #include <QTest>
@@ -20,7 +19,6 @@ private slots:
     void rateLimitedIsDegradedNeverDown();
     void keyRejectedIsItsOwnState();
     void evidenceKeepsTheStreakStart();
-    void alertsHaveACooldown();
 };
 
 namespace {
@@ -170,37 +168,6 @@ void TestStatusTracker::evidenceKeepsTheStreakStart()
     QCOMPARE(down->evidence.last().requestUid, failures.last().requestUid);
     QCOMPARE(down->sinceMs, failures.first().startedMs);
     QCOMPARE(down->atMs, failures.last().startedMs);
-}
-
-void TestStatusTracker::alertsHaveACooldown()
-{
-    AlertRules rules(60'000);
-    StatusChange change;
-    change.profile = QStringLiteral("Work");
-    change.model = QStringLiteral("m");
-    change.to = WatchState::Down;
-    change.cause = QStringLiteral("3 failed probes in a row");
-    change.atMs = 1'000'000;
-    const auto first = rules.onStatusChange(change);
-    QVERIFY(first);
-    QCOMPARE(first->rule, QStringLiteral("down"));
-    QVERIFY(first->message.contains(change.cause));
-    change.atMs += 30'000;
-    QVERIFY(!rules.onStatusChange(change)); // within the cooldown
-    change.to = WatchState::Degraded;
-    QVERIFY(rules.onStatusChange(change)); // another rule
-    change.to = WatchState::Up;
-    QVERIFY(!rules.onStatusChange(change)); // recovering raises nothing
-    change.to = WatchState::Down;
-    change.atMs += 31'000;
-    QVERIFY(rules.onStatusChange(change)); // the cooldown is over
-    QCOMPARE(rules.onProbe(probe(ProbeOutcome::ContentMismatch))->rule,
-             QStringLiteral("content_check"));
-    QVERIFY(!rules.onProbe(probe(ProbeOutcome::Slow)));
-    const auto budget = rules.onBudgetUsedUp(QStringLiteral("Work"), 500, 5'000'000);
-    QVERIFY(budget);
-    QCOMPARE(budget->toJson().value(QStringLiteral("rule")).toString(), QStringLiteral("budget"));
-    QVERIFY(budget->message.contains(QLatin1String("500")));
 }
 
 QTEST_GUILESS_MAIN(TestStatusTracker)

@@ -20,13 +20,21 @@ QString AlertListModel::ruleLabel(const QString& rule)
         return tr("Content check failing");
     if (rule == QLatin1String("budget"))
         return tr("Probe budget used up");
+    if (rule == QLatin1String("degraded_for"))
+        return tr("Degraded for long");
+    if (rule == QLatin1String("ttft_p95"))
+        return tr("TTFT P95 high");
+    if (rule == QLatin1String("e2e_p95"))
+        return tr("E2E P95 high");
+    if (rule == QLatin1String("error_rate"))
+        return tr("Error rate high");
     return rule; // a newer rule: its name is still clear
 }
 
 void AlertListModel::add(const Alert& alert)
 {
     beginInsertRows({}, 0, 0);
-    m_entries.prepend({alert, false});
+    m_entries.prepend({alert, alert.resolved}); // a resolution is news, not a call to act
     endInsertRows();
     while (m_entries.size() > maxAlerts) {
         // The oldest acknowledged one, else the oldest.
@@ -115,6 +123,8 @@ QVariant AlertListModel::data(const QModelIndex& index, int role) const
             return alert.model.isEmpty() ? alert.profile
                                          : tr("%1 (%2)").arg(alert.profile, alert.model);
         case RuleColumn:
+            if (alert.resolved)
+                return tr("Resolved: %1").arg(ruleLabel(alert.rule));
             return entry.acknowledged ? tr("%1 (acknowledged)").arg(ruleLabel(alert.rule))
                                       : ruleLabel(alert.rule);
         case MessageColumn:

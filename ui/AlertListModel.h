@@ -7,7 +7,8 @@
 namespace adminchat {
 
 // The alerts raised while the window runs, newest first, each until acknowledged (then shown
-// quieter). Bounded: the oldest acknowledged ones go first past maxAlerts.
+// quieter; a resolution comes acknowledged). Bounded: the oldest acknowledged ones go first past
+// maxAlerts.
 class AlertListModel : public QAbstractTableModel
 {
     Q_OBJECT

@@ -66,7 +66,7 @@ private:
     QPushButton* m_acknowledge = nullptr;
     QPushButton* m_evidence = nullptr;
     QStringList m_incidentSignature; // what the log shows
-    qint64 m_highlightMs = 0; // the alert whose incident to select when the log arrives
+    qint64 m_highlightMs = 0;        // the alert whose incident to select when the log arrives
 };
 
 } // namespace adminchat

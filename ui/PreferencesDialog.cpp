@@ -1,5 +1,7 @@
 #include "PreferencesDialog.h"
 
+#include "AlertPreferences.h"
+
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDialogButtonBox>
@@ -43,6 +45,17 @@ PreferencesDialog::PreferencesDialog(AppSettings* settings, const QString& dataF
     layout->addWidget(buildCategories());
     layout->addWidget(buildDisplay());
     layout->addWidget(buildData(dataFolder));
+    m_alerts = new AlertPreferences(this);
+    layout->addWidget(m_alerts);
+    connect(m_alerts, &AlertPreferences::thresholdsEdited, this,
+            [this](const AlertThresholds& thresholds) {
+                m_settings->setAlertThresholds(thresholds);
+                emit alertThresholdsChanged(thresholds);
+            });
+    connect(m_alerts, &AlertPreferences::notificationsToggled, this, [this](bool on) {
+        m_settings->setDesktopNotifications(on);
+        emit notificationsChanged(on);
+    });
     layout->addStretch(1);
     auto* buttons = new QDialogButtonBox(QDialogButtonBox::Close, this);
     connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
@@ -183,6 +196,7 @@ void PreferencesDialog::reload()
     m_serveMetrics->setChecked(port != 0);
     m_servePort->setValue(port ? port : AppSettings::suggestedServePort);
     m_servePort->setEnabled(port != 0);
+    m_alerts->setValues(m_settings->desktopNotifications(), m_settings->alertThresholds());
     m_loading = false;
 }
 

@@ -13,6 +13,9 @@ class QSpinBox;
 
 namespace adminchat {
 
+class AlertPreferences;
+struct AlertThresholds;
+
 // Edit > Preferences: latency categories (metric and thresholds), how answers stream onto the
 // screen, the theme, how long raw request records are kept, and where the data lives. Every
 // change is stored through AppSettings and announced at once (no Apply button, as the desktop
@@ -33,6 +36,8 @@ signals:
     void themeChanged(adminchat::ThemeChoice theme);
     void retentionChanged(int days);
     void metricsServeChanged(quint16 port); // 0: off
+    void alertThresholdsChanged(const adminchat::AlertThresholds& thresholds);
+    void notificationsChanged(bool on);
     void openDataFolderRequested();
 
 private:
@@ -56,6 +61,7 @@ private:
     QSpinBox* m_maxLag = nullptr;
     QComboBox* m_theme = nullptr;
     QSpinBox* m_retention = nullptr;
+    AlertPreferences* m_alerts = nullptr;
     QCheckBox* m_serveMetrics = nullptr;
     QSpinBox* m_servePort = nullptr;
     QLineEdit* m_dataFolder = nullptr;

@@ -3,6 +3,8 @@
 target_sources(adminchat_ui PRIVATE
     ${CMAKE_CURRENT_LIST_DIR}/AboutDialog.h
     ${CMAKE_CURRENT_LIST_DIR}/AboutDialog.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/AlertPreferences.h
+    ${CMAKE_CURRENT_LIST_DIR}/AlertPreferences.cpp
     ${CMAKE_CURRENT_LIST_DIR}/MainMenus.h
     ${CMAKE_CURRENT_LIST_DIR}/MainMenus.cpp
     ${CMAKE_CURRENT_LIST_DIR}/PreferencesDialog.h

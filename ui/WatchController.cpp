@@ -13,9 +13,10 @@ Q_LOGGING_CATEGORY(lcWatchController, "adminchat.ui.watch")
 namespace adminchat {
 
 WatchController::WatchController(ProfileStore* profiles, const QString& databasePath,
-                                 const CategoryRule& rule, QObject* parent)
+                                 const CategoryRule& rule, const AlertThresholds& thresholds,
+                                 QObject* parent)
     : QObject(parent), m_profiles(profiles), m_databasePath(databasePath),
-      m_thread(new WatchThread(databasePath, rule, this)),
+      m_thread(new WatchThread(databasePath, rule, thresholds, this)),
       m_resolver(new ProfileResolver(profiles->fileName(), this))
 {
     WatchService* watch = m_thread->service();
@@ -87,6 +88,13 @@ void WatchController::setPaused(bool paused)
     qCInfo(lcWatchController) << (paused ? "watching paused" : "watching resumed");
     plan();
     emit pausedChanged(paused);
+}
+
+void WatchController::setAlertThresholds(const AlertThresholds& thresholds)
+{
+    QMetaObject::invokeMethod(m_thread->service(), [watch = m_thread->service(), thresholds] {
+        watch->setAlertThresholds(thresholds);
+    });
 }
 
 void WatchController::refresh()

@@ -35,12 +35,13 @@ public:
     static constexpr int refreshMs = 30'000;
 
     WatchController(ProfileStore* profiles, const QString& databasePath, const CategoryRule& rule,
-                    QObject* parent = nullptr);
+                    const AlertThresholds& thresholds, QObject* parent = nullptr);
     ~WatchController() override;
 
     void start();  // opens the watch's thread and watches
     void reload(); // the profiles changed: resolve and watch them again
     void setPaused(bool paused);
+    void setAlertThresholds(const AlertThresholds& thresholds); // Preferences
     bool isPaused() const { return m_paused; }
 
     const QList<WatchOverview::Row>& rows() const { return m_rows; }

@@ -7,7 +7,9 @@
 #include "MainWindow.h"
 #include "PreferencesDialog.h"
 #include "ShellTheme.h"
+#include "WatchController.h"
 #include "WindowCommands.h"
+#include "WindowWatch.h"
 #include "chat/ChatSession.h"
 #include "demo/DemoServerThread.h"
 #include "settings/AppSettings.h"
@@ -87,6 +89,10 @@ PreferencesDialog* WindowShell::preferences()
         QMetaObject::invokeMethod(service, [service, days] { service->setRetentionDays(days); });
     });
     connect(dialog, &PreferencesDialog::metricsServeChanged, this, &WindowShell::serveMetrics);
+    connect(dialog, &PreferencesDialog::alertThresholdsChanged, m_window->m_watch->controller(),
+            &WatchController::setAlertThresholds);
+    connect(dialog, &PreferencesDialog::notificationsChanged, m_window->m_watch,
+            &WindowWatch::setNotifications);
     connect(dialog, &PreferencesDialog::openDataFolderRequested, m_commands,
             &WindowCommands::openDataFolder);
     return dialog;

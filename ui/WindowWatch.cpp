@@ -9,6 +9,7 @@
 #include "WatchController.h"
 #include "WatchTrayIcon.h"
 #include "settings/AppSettings.h"
+#include "watch/DesktopNotifier.h"
 
 #include <QStatusBar>
 #include <QTabWidget>
@@ -18,8 +19,8 @@ namespace adminchat {
 WindowWatch::WindowWatch(MainWindow* window, QTabWidget* tabs, ProfileStore* profiles,
                          const QString& databasePath)
     : QObject(window), m_window(window),
-      m_controller(
-          new WatchController(profiles, databasePath, window->settings()->categoryRule(), this)),
+      m_controller(new WatchController(profiles, databasePath, window->settings()->categoryRule(),
+                                       window->settings()->alertThresholds(), this)),
       m_alerts(new AlertListModel(this)), m_page(new EndpointsPage(m_controller, m_alerts, tabs)),
       m_tray(new WatchTrayIcon(m_controller, window, this))
 {
@@ -30,8 +31,13 @@ WindowWatch::WindowWatch(MainWindow* window, QTabWidget* tabs, ProfileStore* pro
     });
     connect(m_controller, &WatchController::alerted, this, [this](const Alert& alert) {
         m_alerts->add(alert);
-        m_window->statusBar()->showMessage(tr("Alert: %1").arg(alert.message), 15'000);
+        m_window->statusBar()->showMessage(alert.resolved ? tr("Resolved: %1").arg(alert.message)
+                                                          : tr("Alert: %1").arg(alert.message),
+                                           15'000);
+        if (m_notifier)
+            m_notifier->notify(alert);
     });
+    setNotifications(window->settings()->desktopNotifications());
     connect(m_controller, &WatchController::failed, this, [this](const QString& error) {
         m_window->statusBar()->showMessage(tr("Watch: %1").arg(error), 10'000);
     });
@@ -49,6 +55,25 @@ WindowWatch::WindowWatch(MainWindow* window, QTabWidget* tabs, ProfileStore* pro
     connect(new ProfileFileWatcher(profiles, this), &ProfileFileWatcher::profilesChanged,
             m_controller, &WatchController::reload);
     connect(m_tray, &WatchTrayIcon::quitRequested, window, &QWidget::close);
+}
+
+void WindowWatch::setNotifications(bool on)
+{
+    if (!on) {
+        delete std::exchange(m_notifier, nullptr);
+        return;
+    }
+    if (m_notifier)
+        return;
+    m_notifier = new DesktopNotifier(this);
+    // A click on a notification brings the window up on the alert's evidence.
+    connect(m_notifier, &DesktopNotifier::alertActivated, this, [this](const Alert& alert) {
+        m_window->showNormal();
+        m_window->raise();
+        m_window->activateWindow();
+        m_window->showEndpoints();
+        m_page->showEvidence(alert);
+    });
 }
 
 void WindowWatch::start()

@@ -19,6 +19,7 @@ const QString budgetKey = QStringLiteral("probeDailyTokenBudget");
 const QString modelsKey = QStringLiteral("probeModels");
 const QString latencyKey = QStringLiteral("probeLatencyThresholdMs");
 const QString failuresKey = QStringLiteral("probeFailuresForDown");
+const QString alertPrefix = QStringLiteral("probeAlert"); // probeAlertTtftP95Ms, ...
 
 qint64 number(const QSettings& settings, const QString& key, qint64 fallback, qint64 minimum,
               qint64 maximum)
@@ -93,6 +94,7 @@ ProbeSettings ProbeSettings::read(const QSettings& settings)
     probe.latencyThresholdMs =
         int(number(settings, latencyKey, defaults.latencyThresholdMs, 1, 3'600'000));
     probe.failuresForDown = int(number(settings, failuresKey, defaults.failuresForDown, 1, 1000));
+    probe.alerts = AlertThresholds::readOverrides(settings, alertPrefix);
     return probe;
 }
 
@@ -116,6 +118,7 @@ void ProbeSettings::write(QSettings& settings) const
     put(modelsKey, models, models.isEmpty());
     put(latencyKey, latencyThresholdMs, latencyThresholdMs == defaults.latencyThresholdMs);
     put(failuresKey, failuresForDown, failuresForDown == defaults.failuresForDown);
+    AlertThresholds::writeOverrides(alerts, settings, alertPrefix);
 }
 
 } // namespace adminchat

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "settings/AlertThresholds.h"
+
 #include <QString>
 #include <QStringList>
 
@@ -22,6 +24,7 @@ struct ProbeSettings
     QStringList models;            // empty: the profile's default model
     int latencyThresholdMs = 3000; // TTFT above it is slow (degraded)
     int failuresForDown = 3;       // consecutive failed probes before an endpoint is down
+    AlertOverrides alerts;         // this profile's alert thresholds; unset: the app's
 
     static inline const QString defaultPrompt = QStringLiteral("Reply with the word OK.");
     static constexpr int minIntervalS = 1;

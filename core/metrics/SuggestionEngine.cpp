@@ -1,5 +1,7 @@
 #include "metrics/SuggestionEngine.h"
 
+#include "metrics/ErrorSpike.h"
+
 #include <algorithm>
 #include <tuple>
 
@@ -10,8 +12,7 @@ namespace {
 // Minimum samples before a rule speaks: requests in the group, or samples of the figure a rule
 // compares (TTFT P95 needs TTFT values, which only completed requests have).
 constexpr quint64 minRequests = 20;        // 24 h and 1 h rules
-constexpr quint64 minRequests5Min = 10;    // error-spike, ttft-degradation (recent side)
-constexpr quint64 minErrors5Min = 3;       // error-spike
+constexpr quint64 minRequests5Min = 10;    // ttft-degradation (recent side); error-spike's too
 constexpr quint64 minTtftSamples24h = 50;  // ttft-degradation (baseline side)
 constexpr quint64 minLongPromptTtfts = 10; // prompt-caching, long-prompt branch
 
@@ -19,8 +20,6 @@ constexpr double streamedShareBelow = 0.50;         // enable-streaming
 constexpr double slowModelTtftP95Ms = 3000;         // faster-model
 constexpr double fasterModelFactor = 3.0;           // faster-model: other P95 <= a third
 constexpr double rateLimitedShareAbove = 0.02;      // rate-limited
-constexpr double errorSpikeFactor = 3.0;            // error-spike: 5 min vs the hour before
-constexpr double errorSpikeRateWithoutBase = 0.20;  // error-spike: when the hour had no errors
 constexpr double ttftDegradationFactor = 1.5;       // ttft-degradation: 5 min vs 24 h P95
 constexpr double repeatedPromptShareAtLeast = 0.20; // prompt-caching
 constexpr double longPromptTtftP50Ms = 2000;        // prompt-caching
@@ -146,9 +145,9 @@ QString mostFrequentKind(const GroupStats& g)
 
 void errorSpike(const SuggestionEngine::Input& in, QList<Suggestion>& out)
 {
+    // ErrorSpike's defaults: 5 min vs the hour before, at least 10 requests and 3 errors.
+    const ErrorSpike::Thresholds thresholds;
     for (const GroupStats& recent : in.last5Minutes.byEndpoint) {
-        if (recent.started < minRequests5Min || recent.errors < minErrors5Min)
-            continue;
         // The baseline is the hour before the last 5 minutes (the hour window includes them), so
         // a spike does not raise its own baseline.
         quint64 baseStarted = 0;
@@ -159,9 +158,8 @@ void errorSpike(const SuggestionEngine::Input& in, QList<Suggestion>& out)
         }
         const double rate = recent.errorRate();
         const double baseRate = baseStarted ? double(baseErrors) / double(baseStarted) : 0.0;
-        const bool spike =
-            baseRate > 0 ? rate > errorSpikeFactor * baseRate : rate >= errorSpikeRateWithoutBase;
-        if (!spike)
+        if (!ErrorSpike::detected({recent.started, recent.errors}, {baseStarted, baseErrors},
+                                  thresholds))
             continue;
         QString evidence = QStringLiteral("%1 errors in %2 requests (%3) in the last 5 min vs %4 "
                                           "(%5 of %6) in the hour before")

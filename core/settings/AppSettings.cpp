@@ -19,6 +19,7 @@ const QString streamingKey = QStringLiteral("display/streaming");
 const QString maxLagKey = QStringLiteral("display/maxLagMs");
 const QString retentionKey = QStringLiteral("metrics/retentionDays");
 const QString servePortKey = QStringLiteral("telemetry/servePort");
+const QString alertsPrefix = QStringLiteral("alerts/");
 const QString themeKey = QStringLiteral("appearance/theme");
 const QString zoomKey = QStringLiteral("display/zoomPercent");
 const QString geometryKey = QStringLiteral("window/geometry");
@@ -110,6 +111,26 @@ int AppSettings::maxDisplayLagMs() const
 void AppSettings::setMaxDisplayLagMs(int ms)
 {
     m_settings->setValue(maxLagKey, std::clamp(ms, 0, maxDisplayLagLimitMs));
+}
+
+bool AppSettings::desktopNotifications() const
+{
+    return m_settings->value(alertsPrefix + QStringLiteral("notify"), true).toBool();
+}
+
+void AppSettings::setDesktopNotifications(bool on)
+{
+    m_settings->setValue(alertsPrefix + QStringLiteral("notify"), on);
+}
+
+AlertThresholds AppSettings::alertThresholds() const
+{
+    return AlertThresholds::read(*m_settings, alertsPrefix);
+}
+
+void AppSettings::setAlertThresholds(const AlertThresholds& thresholds)
+{
+    thresholds.write(*m_settings, alertsPrefix);
 }
 
 int AppSettings::metricsRetentionDays() const

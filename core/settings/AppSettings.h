@@ -3,6 +3,7 @@
 #include "experiments/ExperimentDefinition.h"
 #include "metrics/LatencyCategory.h"
 #include "metrics/MetricsFilter.h"
+#include "settings/AlertThresholds.h"
 
 #include <QSettings>
 #include <memory>
@@ -65,6 +66,16 @@ public:
     static constexpr quint16 suggestedServePort = 9464;
     quint16 metricsServePort() const;
     void setMetricsServePort(quint16 port);
+
+    // alerts/degradedForMinutes, alerts/ttftP95Ms, alerts/ttftForMinutes, alerts/e2eP95Ms,
+    // alerts/e2eForMinutes, alerts/errorRatePercent, alerts/errorRateForMinutes,
+    // alerts/cooldownS: the watch's alert thresholds (AlertThresholds has the defaults; a
+    // profile may override them).
+    // alerts/notify: the window shows alerts as desktop notifications (default on).
+    bool desktopNotifications() const;
+    void setDesktopNotifications(bool on);
+    AlertThresholds alertThresholds() const;
+    void setAlertThresholds(const AlertThresholds& thresholds);
 
     // appearance/theme: system (default), light or dark.
     ThemeChoice theme() const;

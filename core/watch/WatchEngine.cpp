@@ -57,6 +57,7 @@ void WatchEngine::addTarget(const WatchTarget& target)
 {
     auto probed = std::make_unique<Probed>();
     probed->target = target;
+    probed->thresholds = m_options.alertThresholds.overriddenBy(target.settings.alerts);
     probed->tracker = StatusTracker({target.settings.failuresForDown, 2});
     const QString endpointId = target.endpoint.endpointId;
     probed->schedulerIndex = m_scheduler.addTarget(
@@ -64,6 +65,8 @@ void WatchEngine::addTarget(const WatchTarget& target)
     // Goes on from what the last run stored: an open incident stays one incident.
     if (const auto stored = m_incidents.target(endpointId, target.model)) {
         probed->tracker.restore(stored->status, stored->cause);
+        m_alerts.restore(target.profile, target.model, stored->status, stored->sinceMs,
+                         stored->cause);
         probed->fingerprint = stored->fingerprint;
         m_scheduler.restoreTokens(target.profile, stored->budgetDay, stored->budgetTokens);
     }
@@ -229,7 +232,7 @@ void WatchEngine::handleResult(Probed& entry, const ProbeResult& result)
             emit storeFailed(error);
         report(*change, false);
     }
-    raise(m_alerts.onProbe(result));
+    raise(m_alerts.onProbe(result, entry.tracker.state(), entry.thresholds));
     if (budgetUsedUp)
         raise(m_alerts.onBudgetUsedUp(entry.target.profile, entry.target.settings.dailyTokenBudget,
                                       result.startedMs));
@@ -274,6 +277,12 @@ void WatchEngine::raise(const std::optional<Alert>& alert)
 {
     if (alert)
         emit alerted(*alert);
+}
+
+void WatchEngine::raise(const QList<Alert>& alerts)
+{
+    for (const Alert& alert : alerts)
+        emit alerted(alert);
 }
 
 void WatchEngine::checkOnceDone()

@@ -37,6 +37,9 @@ public:
     {
         QString databasePath;
         qint64 alertCooldownMs = AlertRules::defaultCooldownMs;
+        // The application's thresholds (AppSettings::alertThresholds()); each profile's
+        // ProbeSettings::alerts override them for its targets.
+        AlertThresholds alertThresholds;
         CategoryRule categoryRule;
         bool once = false;           // probe (or read) each target once, then emit finished
         ProbeScheduler::Clock clock; // UTC ms; default the system clock
@@ -71,6 +74,7 @@ private:
     struct Probed
     {
         WatchTarget target;
+        AlertThresholds thresholds;
         StatusTracker tracker;
         QString fingerprint;
         int schedulerIndex = -1;
@@ -99,6 +103,7 @@ private:
     void readObserved(Observed& observed);
     void report(const StatusChange& change, bool observed);
     void raise(const std::optional<Alert>& alert);
+    void raise(const QList<Alert>& alerts);
     void checkOnceDone();
 
     Options m_options;

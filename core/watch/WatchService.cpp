@@ -6,8 +6,9 @@
 
 namespace adminchat {
 
-WatchService::WatchService(const QString& databasePath, const CategoryRule& rule)
-    : m_databasePath(databasePath), m_rule(rule)
+WatchService::WatchService(const QString& databasePath, const CategoryRule& rule,
+                           const AlertThresholds& thresholds)
+    : m_databasePath(databasePath), m_rule(rule), m_thresholds(thresholds)
 {}
 
 WatchService::~WatchService() = default;
@@ -25,11 +26,14 @@ void WatchService::open()
 void WatchService::watch(const Plan& plan)
 {
     stop();
+    m_plan = plan;
     if (!m_open || (plan.targets.isEmpty() && plan.observed.isEmpty()))
         return;
     WatchEngine::Options options;
     options.databasePath = m_databasePath;
     options.categoryRule = m_rule;
+    options.alertThresholds = m_thresholds;
+    options.alertCooldownMs = m_thresholds.cooldownS * 1000LL;
     m_engine = std::make_unique<WatchEngine>(options);
     QString error;
     if (!m_engine->open(&error)) {
@@ -57,6 +61,15 @@ void WatchService::stop()
         return;
     m_engine->stop();
     m_engine.reset();
+}
+
+void WatchService::setAlertThresholds(const AlertThresholds& thresholds)
+{
+    if (thresholds == m_thresholds)
+        return;
+    m_thresholds = thresholds;
+    if (m_engine)
+        watch(m_plan); // the engine goes on from the stored statuses
 }
 
 void WatchService::readOverview(qint64 nowMs)

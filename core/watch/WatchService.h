@@ -1,6 +1,7 @@
 #pragma once
 
 #include "metrics/LatencyCategory.h"
+#include "settings/AlertThresholds.h"
 #include "watch/Alert.h"
 #include "watch/ProbeResult.h"
 #include "watch/StatusChange.h"
@@ -35,13 +36,16 @@ public:
         QList<Observed> observed;   // another process holds their watch
     };
 
-    WatchService(const QString& databasePath, const CategoryRule& rule);
+    WatchService(const QString& databasePath, const CategoryRule& rule,
+                 const AlertThresholds& thresholds);
     ~WatchService() override;
 
     void open();
     // Stops what runs and watches this plan instead (an empty plan: nothing).
     void watch(const Plan& plan);
     void stop();
+    // The application's alert thresholds changed: the plan watched goes on with them.
+    void setAlertThresholds(const AlertThresholds& thresholds);
     void readOverview(qint64 nowMs);
     void readIncidents(const QString& endpointId, const QString& model, qint64 sinceMs);
 
@@ -57,6 +61,8 @@ signals:
 private:
     QString m_databasePath;
     CategoryRule m_rule;
+    AlertThresholds m_thresholds;
+    Plan m_plan; // what is watched now
     std::unique_ptr<MetricsStore> m_metrics;
     std::unique_ptr<IncidentStore> m_incidents;
     std::unique_ptr<WatchEngine> m_engine;

@@ -9,8 +9,9 @@ namespace adminchat {
 class WatchThread : public ServiceThread
 {
 public:
-    WatchThread(const QString& databasePath, const CategoryRule& rule, QObject* parent = nullptr)
-        : WatchThread(new WatchService(databasePath, rule), parent)
+    WatchThread(const QString& databasePath, const CategoryRule& rule,
+                const AlertThresholds& thresholds, QObject* parent = nullptr)
+        : WatchThread(new WatchService(databasePath, rule, thresholds), parent)
     {}
 
     WatchService* service() const { return m_service; }
