@@ -423,6 +423,12 @@ void TestEndpointsWindow::alertPreferences()
     PreferencesDialog* preferences = m_window->preferences();
     auto* notify = preferences->findChild<QCheckBox*>(QStringLiteral("desktopNotifications"));
     auto* ttft = preferences->findChild<QSpinBox*>(QStringLiteral("alertTtftP95"));
+    preferences->show();
+    auto* pages = preferences->findChild<QTabWidget*>(QStringLiteral("preferencePages"));
+    pages->setCurrentIndex(1);
+    QVERIFY(notify->isVisible());
+    QVERIFY(preferences->grab().save(
+        screenshotDir().filePath(QStringLiteral("preferences-alerts.png"))));
     QVERIFY(notify->isChecked()); // on unless turned off
     QCOMPARE(ttft->value(), AlertThresholds().ttftP95Ms);
     ttft->setValue(1500);
@@ -433,6 +439,7 @@ void TestEndpointsWindow::alertPreferences()
     QVERIFY(!AppSettings().desktopNotifications());
     notify->setChecked(true);
     QVERIFY(m_window->watch()->notifier());
+    preferences->close();
     // The watch goes on with the new thresholds: its probes keep coming.
     const qint64 before = probeCount(QStringLiteral("Healthy"));
     QTRY_VERIFY_WITH_TIMEOUT(probeCount(QStringLiteral("Healthy")) > before, 5000);

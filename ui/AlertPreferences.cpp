@@ -66,12 +66,18 @@ AlertPreferences::AlertPreferences(QWidget* parent)
     auto* form = new QFormLayout(this);
     form->addRow(m_notify);
     form->addRow(tr("&Degraded for:"), m_degradedFor);
-    form->addRow(tr("&TTFT P95 over:"), pair(m_ttft, m_ttftFor, this));
-    form->addRow(tr("&E2E P95 over:"), pair(m_e2e, m_e2eFor, this));
-    form->addRow(tr("E&rror rate over:"), pair(m_errorRate, m_errorFor, this));
+    // Rows of two fields: a label's mnemonic needs its buddy set by hand.
+    const auto label = [this](const QString& text, QWidget* buddy) {
+        auto* result = new QLabel(text, this);
+        result->setBuddy(buddy);
+        return result;
+    };
+    form->addRow(label(tr("&TTFT P95 over:"), m_ttft), pair(m_ttft, m_ttftFor, this));
+    form->addRow(label(tr("&E2E P95 over:"), m_e2e), pair(m_e2e, m_e2eFor, this));
+    form->addRow(label(tr("E&rror rate over:"), m_errorRate), pair(m_errorRate, m_errorFor, this));
     form->addRow(tr("&Quiet after an alert:"), m_cooldown);
-    auto* note = new QLabel(tr("Over the probes of watched endpoints; a profile's Watch settings "
-                               "may set its own. An alert clears below 90 % of its threshold."),
+    auto* note = new QLabel(tr("Over the probes of watched endpoints; a profile may set its own. "
+                               "An alert clears below 90 % of its threshold."),
                             this);
     note->setWordWrap(true);
     note->setForegroundRole(QPalette::PlaceholderText);

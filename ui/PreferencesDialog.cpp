@@ -13,6 +13,7 @@
 #include <QLoggingCategory>
 #include <QPushButton>
 #include <QSpinBox>
+#include <QTabWidget>
 #include <QVBoxLayout>
 
 Q_LOGGING_CATEGORY(lcPreferences, "adminchat.preferences", QtInfoMsg)
@@ -41,12 +42,26 @@ PreferencesDialog::PreferencesDialog(AppSettings* settings, const QString& dataF
 {
     setObjectName(QStringLiteral("preferencesDialog"));
     setWindowTitle(tr("Preferences"));
+    // Two pages, so that the dialog fits a small screen: what the window shows and keeps, and
+    // what the endpoint watch says.
     auto* layout = new QVBoxLayout(this);
-    layout->addWidget(buildCategories());
-    layout->addWidget(buildDisplay());
-    layout->addWidget(buildData(dataFolder));
-    m_alerts = new AlertPreferences(this);
-    layout->addWidget(m_alerts);
+    auto* pages = new QTabWidget(this);
+    pages->setObjectName(QStringLiteral("preferencePages"));
+    pages->setDocumentMode(true);
+    auto* general = new QWidget(pages);
+    auto* generalLayout = new QVBoxLayout(general);
+    generalLayout->addWidget(buildCategories());
+    generalLayout->addWidget(buildDisplay());
+    generalLayout->addWidget(buildData(dataFolder));
+    generalLayout->addStretch(1);
+    pages->addTab(general, tr("&General"));
+    auto* watch = new QWidget(pages);
+    auto* watchLayout = new QVBoxLayout(watch);
+    m_alerts = new AlertPreferences(watch);
+    watchLayout->addWidget(m_alerts);
+    watchLayout->addStretch(1);
+    pages->addTab(watch, tr("&Alerts"));
+    layout->addWidget(pages);
     connect(m_alerts, &AlertPreferences::thresholdsEdited, this,
             [this](const AlertThresholds& thresholds) {
                 m_settings->setAlertThresholds(thresholds);
@@ -56,7 +71,6 @@ PreferencesDialog::PreferencesDialog(AppSettings* settings, const QString& dataF
         m_settings->setDesktopNotifications(on);
         emit notificationsChanged(on);
     });
-    layout->addStretch(1);
     auto* buttons = new QDialogButtonBox(QDialogButtonBox::Close, this);
     connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
     layout->addWidget(buttons);
