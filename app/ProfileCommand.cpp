@@ -86,6 +86,7 @@ int runAdd(const QStringList& arguments)
         {QStringLiteral("ca-file"), QStringLiteral("PEM file."), QStringLiteral("FILE")},
         {QStringLiteral("no-stream-options"), QStringLiteral("No stream_options.")},
         {QStringLiteral("predict"), QStringLiteral("Send predictions.")},
+        {QStringLiteral("provider"), QStringLiteral("Provider name."), QStringLiteral("NAME")},
         {QStringLiteral("api-key-stdin"), QStringLiteral("Key on stdin.")},
         {QStringLiteral("replace"), QStringLiteral("Replace.")},
     });
@@ -165,6 +166,10 @@ int runAdd(const QStringList& arguments)
     }
     profile.sendStreamOptions = !parser.isSet(QStringLiteral("no-stream-options"));
     profile.sendPrediction = parser.isSet(QStringLiteral("predict"));
+    profile.providerName = parser.value(QStringLiteral("provider")).trimmed();
+    if (const QString error = EndpointProfile::providerNameError(profile.providerName);
+        !error.isEmpty())
+        return usageError(sub, QStringLiteral("--provider: ") + error);
 
     ProfileStore store;
     const std::optional<EndpointProfile> existing = store.profile(profile.name);
@@ -332,6 +337,8 @@ int runList(const QStringList& arguments)
                                                                      : QJsonValue(profile.caFile)},
                 {QStringLiteral("send_stream_options"), profile.sendStreamOptions},
                 {QStringLiteral("send_prediction"), profile.sendPrediction},
+                {QStringLiteral("provider"),
+                 profile.providerName.isEmpty() ? QStringLiteral("openai") : profile.providerName},
                 {QStringLiteral("insecure"),
                  !builtIn && EndpointProfile::isInsecureRemote(profile.baseUrl)},
             };

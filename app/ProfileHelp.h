@@ -49,6 +49,8 @@ Options:
                           a rejected request is retried once without it).
   --predict               On regenerate and edit, send the previous answer as a
                           prediction (OpenAI Predicted Outputs; off by default).
+  --provider NAME         Who serves it, as the telemetry names it (gen_ai.provider.name:
+                          azure.ai.openai, aws.bedrock, ...; default openai).
   --api-key-stdin         Read the API key from stdin.
   --replace               Replace an existing profile of that name (its stored key is kept
                           unless --api-key-stdin gives a new one).

@@ -1,8 +1,8 @@
 #include "WatchCommand.h"
 
 #include "CommandLine.h"
-#include "WatchOptions.h"
 #include "OtlpSession.h"
+#include "WatchOptions.h"
 #include "WatchRun.h"
 
 #include <QCoreApplication>

@@ -25,7 +25,8 @@ using namespace adminchat;
 
 namespace {
 
-// Every row of requests, every column but endpoint_id, as text: what "content unchanged" means.
+// Every row of requests, every column but endpoint_id and requested_model, as text: what "content
+// unchanged" means.
 QStringList requestRows(const QString& path)
 {
     QStringList rows;
@@ -39,7 +40,9 @@ QStringList requestRows(const QString& path)
                 QStringList fields;
                 const QSqlRecord record = query.record();
                 for (int i = 0; i < record.count(); ++i) {
-                    if (record.fieldName(i) != QLatin1String("endpoint_id"))
+                    // Columns later steps add (with their defaults) are not the old data.
+                    if (record.fieldName(i) != QLatin1String("endpoint_id") &&
+                        record.fieldName(i) != QLatin1String("requested_model"))
                         fields << record.fieldName(i) + QLatin1Char('=') +
                                       query.value(i).toString();
                 }

@@ -80,7 +80,8 @@ private slots:
             QSqlQuery query(db);
             for (const char* sql :
                  {"DROP TABLE rollups", "DROP TABLE rollup_state", "DROP TABLE incidents",
-                  "DROP TABLE watch_targets", "ALTER TABLE conversations DROP COLUMN preset",
+                  "DROP TABLE watch_targets", "ALTER TABLE requests DROP COLUMN requested_model",
+                  "ALTER TABLE conversations DROP COLUMN preset",
                   "ALTER TABLE conversations DROP COLUMN parameters",
                   "ALTER TABLE messages DROP COLUMN ttft_ms",
                   "ALTER TABLE messages DROP COLUMN tokens_per_s",

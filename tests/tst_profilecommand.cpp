@@ -197,6 +197,10 @@ void TestProfileCommand::usageErrors_data()
                                                     "--ca-file",
                                                     "/nonexistent/ca.pem"}
                                      << 2 << "cannot read the CA file /nonexistent/ca.pem";
+    QTest::newRow("bad provider")
+        << QStringList{"profile",    "add",         "x", "--base-url", "http://127.0.0.1:1",
+                       "--provider", "Azure OpenAI"}
+        << 2 << "--provider: the provider name must be";
     QTest::newRow("credentials in URL")
         << QStringList{"profile", "add", "x", "--base-url", "https://u:sk-in-url@h/v1"} << 2
         << "user name or password";

@@ -27,6 +27,7 @@ private slots:
     void caseOnlyDifferenceRefused();
     void sendStreamOptionsRemembered();
     void sendPredictionRoundTrip();
+    void providerNameRoundTrip();
     void neverStoresAKey();
     void defaultFileIsTheAppSettingsFile();
 
@@ -304,6 +305,30 @@ void TestProfileStore::sendPredictionRoundTrip()
     QVERIFY(store.save(profile));
     QVERIFY(fileBytes().contains("Lab\\sendPrediction=false"));
     QCOMPARE(ProfileStore(iniPath()).profile(QStringLiteral("Lab"))->sendPrediction, false);
+}
+
+void TestProfileStore::providerNameRoundTrip()
+{
+    QFile::remove(iniPath());
+    ProfileStore store(iniPath());
+    EndpointProfile profile = sample(QStringLiteral("Azure"));
+    profile.providerName = QStringLiteral("azure.ai.openai");
+    QVERIFY(store.save(profile));
+    QVERIFY(store.save(sample(QStringLiteral("Plain"))));
+    QVERIFY(fileBytes().contains("Azure\\providerName=azure.ai.openai"));
+    QCOMPARE(ProfileStore(iniPath()).profile(QStringLiteral("Azure"))->providerName,
+             QStringLiteral("azure.ai.openai"));
+    const QHash<QString, QString> names = ProfileStore(iniPath()).providerNames();
+    QCOMPARE(names.size(), 1); // "Plain" is openai, the default
+    QCOMPARE(names.value(QStringLiteral("Azure")), QStringLiteral("azure.ai.openai"));
+
+    profile.providerName = QStringLiteral("Azure OpenAI"); // not a telemetry name
+    QString error;
+    QVERIFY(!store.save(profile, &error));
+    QVERIFY2(error.startsWith("the provider name must be"), qPrintable(error));
+    profile.providerName.clear();
+    QVERIFY(store.save(profile));
+    QVERIFY(!fileBytes().contains("providerName"));
 }
 
 void TestProfileStore::neverStoresAKey()

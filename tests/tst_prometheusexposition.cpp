@@ -9,6 +9,7 @@
 #include "telemetry/TelemetryRegistry.h"
 
 #include <QRandomGenerator>
+#include <QScopeGuard>
 #include <QTest>
 #include <algorithm>
 #include <numeric>
@@ -175,6 +176,25 @@ private slots:
         QCOMPARE(responseByRequest.value(QStringLiteral("gpt-4o")),
                  QStringLiteral("gpt-4o-2024-08-06"));
         QCOMPARE(responseByRequest.value(QStringLiteral("old")), QStringLiteral("-"));
+    }
+
+    void providerNameByProfile()
+    {
+        TelemetryRegistry::setProviderNames(
+            {{QStringLiteral("azure"), QStringLiteral("azure.ai.openai")}});
+        const auto reset = qScopeGuard([] { TelemetryRegistry::setProviderNames({}); });
+        MetricsRecord azure = record(QStringLiteral("m"), 900, 120);
+        azure.profile = QStringLiteral("azure");
+        const TelemetryLabels labels = TelemetryRegistry::baseLabels(azure);
+        const auto provider = [](const TelemetryLabels& all) {
+            for (const auto& [name, value] : all)
+                if (name == "gen_ai_provider_name")
+                    return value;
+            return QString();
+        };
+        QCOMPARE(provider(labels), QStringLiteral("azure.ai.openai"));
+        QCOMPARE(provider(TelemetryRegistry::baseLabels(record(QStringLiteral("m"), 1, 1))),
+                 QStringLiteral("openai"));
     }
 
     void formatsDifferWhereTheSpecsDo()

@@ -148,6 +148,15 @@ void TestPrometheusScrape::prometheusScrapesWhatTheBenchMeasured()
                                    "--requests", "2", "--max-tokens", "4", "--json"},
                                   env, {}, runTimeoutMs);
     QVERIFY2(hostile.json().value("errors").toInt() == 2, hostile.all().constData());
+    // A profile that names its provider: its requests carry it.
+    AppRun added = runApp({"profile", "add", "Lab", "--base-url", demoUrl, "--model", "demo-chat",
+                           "--provider", "azure.ai.openai"},
+                          env);
+    QVERIFY2(added.exitCode == 0, added.all().constData());
+    AppRun lab = runApp({"bench", "--profile", "Lab", "--requests", "2", "--max-tokens", "4",
+                         "--json", "--tag", "prom-lab"},
+                        env, {}, runTimeoutMs);
+    QVERIFY2(lab.exitCode == 0, lab.all().constData());
 
     // Non-loopback addresses need --allow-remote.
     const AppRun refused = runApp({"metrics", "serve", "--listen", "0.0.0.0:0"}, env);
@@ -173,6 +182,18 @@ void TestPrometheusScrape::prometheusScrapesWhatTheBenchMeasured()
     QVERIFY(text.body.contains("gen_ai_client_operation_time_to_first_chunk_seconds_bucket{"));
     QVERIFY(text.body.contains("gen_ai_request_model=\"demo \\\"quoted\\\" C:\\\\path\\nsecond "
                                "line\""));
+    // The requested and the answering model apart; the profile's provider on its series only.
+    QVERIFY(text.body.contains(
+        "gen_ai_request_model=\"demo-chat\",gen_ai_response_model=\"demo-chat\""));
+    for (const QByteArray& sample : text.body.split('\n')) {
+        if (!sample.startsWith("gen_ai_client_operation_duration_seconds_count{"))
+            continue;
+        const bool lab = sample.contains("profile=\"Lab\"");
+        QVERIFY2(sample.contains(lab ? "gen_ai_provider_name=\"azure.ai.openai\""
+                                     : "gen_ai_provider_name=\"openai\""),
+                 sample.constData());
+    }
+    QVERIFY(text.body.contains("profile=\"Lab\""));
     int exitCode = -1;
     QByteArray lint = promtool(text.body, &exitCode);
     QVERIFY2(exitCode == 0 && lint.trimmed().isEmpty(), lint.constData());
@@ -216,7 +237,7 @@ void TestPrometheusScrape::prometheusScrapesWhatTheBenchMeasured()
                               "--log.level=warn"}));
     QTRY_COMPARE_WITH_TIMEOUT(get(promUrl + QStringLiteral("/-/ready")).status, 200, 20000);
 
-    // Wait for a successful scrape of the whole bench.
+    // Wait for a successful scrape of the whole bench (20 + 2 hostile + 2 of the profile).
     const QString countQuery = QStringLiteral("sum(adminchat_requests_total{source=\"bench\"})");
     QTRY_COMPARE_WITH_TIMEOUT(query(promUrl, countQuery)
                                   .value("data")
@@ -229,7 +250,7 @@ void TestPrometheusScrape::prometheusScrapesWhatTheBenchMeasured()
                                   .toArray()
                                   .at(1)
                                   .toString(),
-                              QStringLiteral("22"), 20000);
+                              QStringLiteral("24"), 20000);
     const QJsonArray targets =
         QJsonDocument::fromJson(get(promUrl + QStringLiteral("/api/v1/targets")).body)
             .object()
@@ -265,7 +286,7 @@ void TestPrometheusScrape::prometheusScrapesWhatTheBenchMeasured()
     for (const auto& [name, key] : metrics) {
         const QString expression =
             QStringLiteral("histogram_quantile(0.95, sum by (le) (%1_bucket{gen_ai_request_model="
-                           "\"demo-chat\"}))")
+                           "\"demo-chat\",profile=\"\"}))")
                 .arg(QLatin1String(name));
         const QJsonArray result =
             query(promUrl, expression).value("data").toObject().value("result").toArray();

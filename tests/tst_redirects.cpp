@@ -4,8 +4,8 @@
 // 308 keep the POST and its body; 301/302/303 answering a POST fail with one line naming the
 // status and the Location; https to http, loops and long chains are refused; a Location's
 // secrets never reach a message.
-#include "TestCertificates.h"
 #include "HostileServer.h"
+#include "TestCertificates.h"
 #include "net/ChatClient.h"
 #include "net/ModelsFetcher.h"
 

@@ -279,7 +279,8 @@ void TestRollupStore::weeksAreBuiltFromDays()
              {"DELETE FROM rollups WHERE resolution_ms = 604800000",
               "ALTER TABLE rollup_state DROP COLUMN weeks_built_ms",
               "ALTER TABLE rollup_state DROP COLUMN weeks_until_ms", "DROP TABLE incidents",
-              "DROP TABLE watch_targets", "PRAGMA user_version = 7"})
+              "DROP TABLE watch_targets", "ALTER TABLE requests DROP COLUMN requested_model",
+              "PRAGMA user_version = 7"})
             QVERIFY2(query.exec(QLatin1String(sql)), sql);
         db.close();
     }

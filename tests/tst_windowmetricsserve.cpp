@@ -28,8 +28,8 @@ quint16 freePort()
 QByteArray scrape(quint16 port)
 {
     QNetworkAccessManager network;
-    QNetworkReply* reply = network.get(
-        QNetworkRequest(QUrl(QStringLiteral("http://127.0.0.1:%1/metrics").arg(port))));
+    QNetworkReply* reply =
+        network.get(QNetworkRequest(QUrl(QStringLiteral("http://127.0.0.1:%1/metrics").arg(port))));
     QSignalSpy finished(reply, &QNetworkReply::finished);
     if (!finished.wait(10000))
         return "error: no answer";

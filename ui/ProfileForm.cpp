@@ -83,8 +83,8 @@ ProfileForm::ProfileForm(QWidget* parent)
       m_baseUrl(new QLineEdit(this)), m_urlPreview(dimLabel(this, "urlPreview")),
       m_urlError(errorLabel(this, "urlError")), m_insecureRow(new QWidget(this)),
       m_insecureWarning(new ToneLabel(m_insecureRow, ToneLabel::Tone::Warning)),
-      m_defaultModel(new QComboBox(this)), m_apiKey(new QLineEdit(this)),
-      m_keyHeader(new QComboBox(this)),
+      m_defaultModel(new QComboBox(this)), m_provider(new QComboBox(this)),
+      m_apiKey(new QLineEdit(this)), m_keyHeader(new QComboBox(this)),
       m_removeKey(new QCheckBox(tr("Remove the stored key"), this)),
       m_keyHint(dimLabel(this, "keyHint")), m_keyError(errorLabel(this, "keyError")),
       m_headers(new QPlainTextEdit(this)), m_probe(new ProbeSettingsForm(this)),
@@ -124,6 +124,16 @@ ProfileForm::ProfileForm(QWidget* parent)
     m_defaultModel->setEditable(true);
     m_defaultModel->setInsertPolicy(QComboBox::NoInsert);
     m_defaultModel->lineEdit()->setPlaceholderText(tr("Test connection lists the models"));
+    m_provider->setObjectName(QStringLiteral("providerName"));
+    m_provider->setEditable(true);
+    m_provider->setInsertPolicy(QComboBox::NoInsert);
+    // OpenTelemetry's well-known gen_ai.provider.name values for OpenAI-compatible endpoints.
+    m_provider->addItems(
+        {QStringLiteral("openai"), QStringLiteral("azure.ai.openai"), QStringLiteral("aws.bedrock"),
+         QStringLiteral("gcp.vertex_ai"), QStringLiteral("deepseek"), QStringLiteral("groq"),
+         QStringLiteral("mistral_ai"), QStringLiteral("perplexity"), QStringLiteral("x_ai")});
+    m_provider->setToolTip(tr("Who serves this endpoint, as the telemetry names it "
+                              "(gen_ai.provider.name in Prometheus and OpenTelemetry)"));
     m_apiKey->setObjectName(QStringLiteral("apiKey"));
     m_apiKey->setEchoMode(QLineEdit::Password);
     m_removeKey->setObjectName(QStringLiteral("removeKey"));
@@ -196,6 +206,7 @@ ProfileForm::ProfileForm(QWidget* parent)
     form->addRow(fieldLabel(tr("&Timeouts:"), m_connectTimeout, this), timeouts);
     form->addRow(fieldLabel(tr("&Retries:"), m_maxRetries, this), m_maxRetries);
     form->addRow(fieldLabel(tr("CA &file:"), m_caFile, this), caRow);
+    form->addRow(fieldLabel(tr("&Provider:"), m_provider, this), m_provider);
     form->addRow(QString(), messageSlot(this, 1, {m_caFileError}));
     form->addRow(QString(), m_sendStreamOptions);
     form->addRow(QString(), m_sendPrediction);
@@ -212,6 +223,7 @@ ProfileForm::ProfileForm(QWidget* parent)
     connect(m_name, &QLineEdit::textChanged, this, &ProfileForm::updateKeyField);
     connect(m_headers, &QPlainTextEdit::textChanged, this, &ProfileForm::validate);
     connect(m_keyHeader, &QComboBox::currentTextChanged, this, &ProfileForm::edited);
+    connect(m_provider, &QComboBox::currentTextChanged, this, &ProfileForm::edited);
     connect(m_apiKey, &QLineEdit::textEdited, this, [this] {
         setKeyError(EndpointConfig::controlCharacterError(typedKey(), tr("the API key typed")));
         emit edited();
@@ -252,6 +264,8 @@ void ProfileForm::setProfile(const EndpointProfile& profile)
     m_totalTimeout->setValue((profile.totalTimeoutMs + 999) / 1000);
     m_maxRetries->setValue(profile.maxRetries);
     m_caFile->setText(profile.caFile);
+    m_provider->setCurrentText(profile.providerName.isEmpty() ? QStringLiteral("openai")
+                                                              : profile.providerName);
     m_sendStreamOptions->setChecked(profile.sendStreamOptions);
     m_sendPrediction->setChecked(profile.sendPrediction);
     m_probe->setSettings(profile.probe);
@@ -287,6 +301,7 @@ QStringList ProfileForm::fieldValues() const
                        QString::number(m_totalTimeout->value()),
                        QString::number(m_maxRetries->value()),
                        m_caFile->text(),
+                       m_provider->currentText(),
                        flag(m_sendStreamOptions->isChecked()),
                        flag(m_sendPrediction->isChecked())} +
            m_probe->fieldValues();
@@ -334,6 +349,11 @@ std::optional<EndpointProfile> ProfileForm::profile(QString* error) const
     result.totalTimeoutMs = m_totalTimeout->value() * 1000;
     result.maxRetries = m_maxRetries->value();
     result.caFile = m_caFile->text().trimmed();
+    const QString provider = m_provider->currentText().trimmed();
+    result.providerName = provider == QLatin1String("openai") ? QString() : provider;
+    if (const QString problem = EndpointProfile::providerNameError(result.providerName);
+        !problem.isEmpty())
+        return fail(problem);
     if (const QString problem = caFileError(result.caFile); !problem.isEmpty())
         return fail(problem);
     result.sendStreamOptions = m_sendStreamOptions->isChecked();

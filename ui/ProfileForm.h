@@ -77,6 +77,7 @@ private:
     QWidget* m_insecureRow; // the style's warning icon and m_insecureWarning
     QLabel* m_insecureWarning;
     QComboBox* m_defaultModel;
+    QComboBox* m_provider;
     QLineEdit* m_apiKey;
     QComboBox* m_keyHeader;
     QCheckBox* m_removeKey;

@@ -8,7 +8,9 @@
 #include "ProfileFileWatcher.h"
 #include "WatchController.h"
 #include "WatchTrayIcon.h"
+#include "endpoints/ProfileStore.h"
 #include "settings/AppSettings.h"
+#include "telemetry/TelemetryRegistry.h"
 #include "watch/DesktopNotifier.h"
 
 #include <QStatusBar>
@@ -51,9 +53,14 @@ WindowWatch::WindowWatch(MainWindow* window, QTabWidget* tabs, ProfileStore* pro
         editor->show();
         editor->raise();
     });
-    // Probe settings saved here or by `adminchat profile probe` reach the watch.
-    connect(new ProfileFileWatcher(profiles, this), &ProfileFileWatcher::profilesChanged,
-            m_controller, &WatchController::reload);
+    // Probe settings saved here or by `adminchat profile probe` reach the watch, provider names
+    // the telemetry.
+    TelemetryRegistry::setProviderNames(profiles->providerNames());
+    connect(new ProfileFileWatcher(profiles, this), &ProfileFileWatcher::profilesChanged, this,
+            [this, profiles] {
+                TelemetryRegistry::setProviderNames(profiles->providerNames());
+                m_controller->reload();
+            });
     connect(m_tray, &WatchTrayIcon::quitRequested, window, &QWidget::close);
 }
 

@@ -5,6 +5,7 @@
 #include "net/RequestLog.h"
 
 #include <QHostAddress>
+#include <QRegularExpression>
 #include <QUrlQuery>
 #include <algorithm>
 
@@ -200,6 +201,15 @@ QString EndpointProfile::keySource() const
     if (KeyStore::keyFromEnvironment(name))
         return QStringLiteral("env");
     return hasKey ? QStringLiteral("keychain") : QStringLiteral("none");
+}
+
+QString EndpointProfile::providerNameError(const QString& name)
+{
+    static const QRegularExpression valid(QStringLiteral("^[a-z][a-z0-9._]{0,63}$"));
+    if (name.isEmpty() || valid.match(name).hasMatch())
+        return {};
+    return QStringLiteral("the provider name must be lower case letters, digits, '.' and '_' "
+                          "(as OpenTelemetry names them, e.g. azure.ai.openai), at most 64");
 }
 
 } // namespace adminchat

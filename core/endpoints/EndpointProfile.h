@@ -34,6 +34,9 @@ struct EndpointProfile
     QString id;
     QUrl baseUrl; // normalised (EndpointConfig::normalizeBaseUrl)
     QString defaultModel;
+    // Who serves it, as the telemetry names it (gen_ai.provider.name: "openai", "azure.ai.openai",
+    // "aws.bedrock", ...); empty: "openai", the API these endpoints speak.
+    QString providerName;
     // How the key is sent (EndpointConfig::keyHeader): empty for "Authorization: Bearer <key>",
     // "api-key" for Azure OpenAI, or another header name that then carries the key alone.
     QByteArray keyHeader;
@@ -79,6 +82,9 @@ struct EndpointProfile
     // too long, a reserved name such as "Demo" or "Environment", a '/' or '\\', control
     // characters).
     static QString nameError(const QString& name);
+    // Empty when name suits gen_ai.provider.name (lower case letters, digits, '.' and '_', at
+    // most 64), else one line.
+    static QString providerNameError(const QString& name);
     // "K:V" as typed on the command line or in the editor, both sides trimmed; nullopt and a
     // one-line *error when malformed (no ':', an empty or non-token name, a framing or
     // hop-by-hop header such as Content-Length, a control character anywhere). The error never

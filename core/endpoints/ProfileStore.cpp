@@ -28,6 +28,7 @@ const QString maxRetriesKey = QStringLiteral("maxRetries");
 const QString sendStreamOptionsKey = QStringLiteral("sendStreamOptions");
 const QString sendPredictionKey = QStringLiteral("sendPrediction");
 const QString hasKeyKey = QStringLiteral("hasKey");
+const QString providerKey = QStringLiteral("providerName");
 
 // A QSettings key for any name: letters, digits, '-' and '.' stay, every other UTF-8 byte
 // becomes _XX. QSettings keeps such keys as they are in the INI file (no '/' to split groups,
@@ -200,11 +201,22 @@ std::optional<EndpointProfile> ProfileStore::read(const QString& key, const QStr
     profile.maxRetries = std::min(intValue(*m_settings, maxRetriesKey, defaults.maxRetries, 0),
                                   EndpointConfig::maxRetriesLimit);
     profile.caFile = m_settings->value(caFileKey).toString();
+    profile.providerName = m_settings->value(providerKey).toString();
     profile.sendStreamOptions = m_settings->value(sendStreamOptionsKey, true).toBool();
     profile.sendPrediction = m_settings->value(sendPredictionKey, false).toBool();
     profile.hasKey = m_settings->value(hasKeyKey, false).toBool();
     profile.probe = ProbeSettings::read(*m_settings);
     return profile;
+}
+
+QHash<QString, QString> ProfileStore::providerNames() const
+{
+    QHash<QString, QString> result;
+    for (const EndpointProfile& profile : profiles()) {
+        if (!profile.providerName.isEmpty())
+            result.insert(profile.name, profile.providerName);
+    }
+    return result;
 }
 
 QString ProfileStore::validationError(const EndpointProfile& profile) const
@@ -214,6 +226,8 @@ QString ProfileStore::validationError(const EndpointProfile& profile) const
     if (QString error = EndpointProfile::baseUrlError(profile.baseUrl); !error.isEmpty())
         return error;
     if (QString error = profile.probe.validationError(); !error.isEmpty())
+        return error;
+    if (QString error = EndpointProfile::providerNameError(profile.providerName); !error.isEmpty())
         return error;
     if (!profile.keyHeader.isEmpty()) {
         if (QString error = EndpointConfig::headerNameError(QString::fromLatin1(profile.keyHeader));
@@ -288,6 +302,10 @@ bool ProfileStore::save(const EndpointProfile& profile, QString* error)
     m_settings->setValue(totalTimeoutKey, profile.totalTimeoutMs);
     m_settings->setValue(maxRetriesKey, profile.maxRetries);
     m_settings->setValue(caFileKey, profile.caFile);
+    if (profile.providerName.isEmpty())
+        m_settings->remove(providerKey);
+    else
+        m_settings->setValue(providerKey, profile.providerName);
     m_settings->setValue(sendStreamOptionsKey, profile.sendStreamOptions);
     m_settings->setValue(sendPredictionKey, profile.sendPrediction);
     m_settings->setValue(hasKeyKey, profile.hasKey);

@@ -2,6 +2,7 @@
 
 #include "endpoints/EndpointProfile.h"
 
+#include <QHash>
 #include <QList>
 #include <QSettings>
 #include <memory>
@@ -11,7 +12,8 @@ namespace adminchat {
 
 // Saved endpoint profiles in the app's settings file (QSettings, INI), without their keys:
 // group "profiles/<name encoded as a key>" holds the name as typed, baseUrl, defaultModel,
-// headers ("K: V" list), the timeouts, caFile, sendStreamOptions, sendPrediction, hasKey and the
+// headers ("K: V" list), the timeouts, caFile, providerName, sendStreamOptions, sendPrediction,
+// hasKey and the
 // probe settings (ProbeSettings, "probe..." keys). Names
 // are case-sensitive but two names may not differ only in case. Tests pass their own file.
 class ProfileStore
@@ -21,6 +23,8 @@ public:
     explicit ProfileStore(const QString& iniPath); // a given file (tests, --settings)
 
     QList<EndpointProfile> profiles() const; // sorted by name, case-insensitively
+    // Profile name -> provider name, for the profiles that set one (the telemetry's labels).
+    QHash<QString, QString> providerNames() const;
     std::optional<EndpointProfile> profile(const QString& name) const;
     // As typed by a person: the exact name, else the one profile whose name differs only in
     // case.

@@ -80,8 +80,9 @@ OtlpConfig OtlpConfig::fromEnvironment(const QProcessEnvironment& environment, Q
                 value.contains(QLatin1Char('\n')) || value.contains(QChar(0))) {
                 problems << QStringLiteral("OTEL_EXPORTER_OTLP_HEADERS: header %1 left out (%2)")
                                 .arg(nameError.isEmpty() ? name : QStringLiteral("?"),
-                                     nameError.isEmpty() ? QStringLiteral("a line break in its value")
-                                                         : nameError);
+                                     nameError.isEmpty()
+                                         ? QStringLiteral("a line break in its value")
+                                         : nameError);
                 continue;
             }
             config.headers.append({name.toLatin1(), value.toUtf8()});

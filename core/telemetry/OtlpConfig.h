@@ -20,9 +20,9 @@ struct OtlpConfig
     QUrl endpoint;
     QList<QPair<QByteArray, QByteArray>> headers;
     QString serviceName = QStringLiteral("adminchat");
-    QString serviceVersion;                              // the scope's version too
-    QList<QPair<QString, QString>> resourceAttributes;   // service.name excluded
-    static constexpr int defaultFlushBoundMs = 2'000;    // a final flush waits no longer
+    QString serviceVersion;                            // the scope's version too
+    QList<QPair<QString, QString>> resourceAttributes; // service.name excluded
+    static constexpr int defaultFlushBoundMs = 2'000;  // a final flush waits no longer
     int flushBoundMs = defaultFlushBoundMs;
 
     bool isEnabled() const { return endpoint.isValid() && !endpoint.isEmpty(); }
@@ -43,8 +43,8 @@ struct OtlpConfig
     // percent-decoded, '=' allowed in values (the first one splits), empty members skipped. A
     // member without '=' or with an empty key makes the whole list invalid (nullopt), as the
     // specification asks; *badMember then holds its position (1-based), never its text.
-    static std::optional<QList<QPair<QString, QString>>> parseKeyValueList(const QString& text,
-                                                                           int* badMember = nullptr);
+    static std::optional<QList<QPair<QString, QString>>>
+    parseKeyValueList(const QString& text, int* badMember = nullptr);
 };
 
 } // namespace adminchat

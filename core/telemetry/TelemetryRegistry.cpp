@@ -4,6 +4,7 @@
 #include "metrics/QuantileSketch.h"
 #include "telemetry/TelemetryBuckets.h"
 
+#include <QMutex>
 #include <QUrl>
 
 namespace adminchat {
@@ -89,6 +90,25 @@ QString TelemetryRegistry::errorTypeOf(const MetricsRecord& record)
     return QStringLiteral("_OTHER"); // the conventions' fallback value
 }
 
+namespace {
+
+QMutex providerMutex;
+QHash<QString, QString> providerNames; // guarded by providerMutex
+
+} // namespace
+
+void TelemetryRegistry::setProviderNames(const QHash<QString, QString>& byProfile)
+{
+    const QMutexLocker lock(&providerMutex);
+    providerNames = byProfile;
+}
+
+QString TelemetryRegistry::providerOf(const QString& profile)
+{
+    const QMutexLocker lock(&providerMutex);
+    return providerNames.value(profile, QStringLiteral("openai"));
+}
+
 TelemetryLabels TelemetryRegistry::baseLabels(const MetricsRecord& record)
 {
     const QUrl url(record.endpoint);
@@ -97,7 +117,7 @@ TelemetryLabels TelemetryRegistry::baseLabels(const MetricsRecord& record)
         port = url.scheme() == QLatin1String("http") ? 80 : 443;
     TelemetryLabels labels{
         {"gen_ai_operation_name", QStringLiteral("chat")},
-        {"gen_ai_provider_name", QStringLiteral("openai")},
+        {"gen_ai_provider_name", providerOf(record.profile)},
         // Rows stored before the requested model was kept know only the server's name for it.
         {"gen_ai_request_model",
          record.requestedModel.isEmpty() ? record.model : record.requestedModel},

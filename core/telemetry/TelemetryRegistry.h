@@ -3,6 +3,7 @@
 #include "telemetry/TelemetryHistogram.h"
 
 #include <QByteArray>
+#include <QHash>
 #include <QString>
 #include <map>
 #include <utility>
@@ -57,6 +58,11 @@ public:
 
     // The labels every series of a record carries (see the class comment).
     static TelemetryLabels baseLabels(const MetricsRecord& record);
+    // gen_ai_provider_name by profile name (ProfileStore::providerNames()), for every registry
+    // and span of the process; a profile not in it is "openai". Set by the program that reads
+    // the profiles, again when they change; safe from any thread.
+    static void setProviderNames(const QHash<QString, QString>& byProfile);
+    static QString providerOf(const QString& profile);
     // "chat" for the window and `ask`, "bench" for load runs (the only records with a tag).
     static QString sourceOf(const MetricsRecord& record);
     // error.type: the API error's kind ("http", "timeout", ...), "cancelled", or empty on
