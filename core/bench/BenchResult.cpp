@@ -15,15 +15,15 @@ QJsonValue rounded(double value)
     return std::round(value * 1000.0) / 1000.0;
 }
 
-QJsonObject countsToJson(const QMap<QString, qint64>& counts)
+} // namespace
+
+QJsonObject BenchResult::countsToJson(const QMap<QString, qint64>& counts)
 {
     QJsonObject object;
     for (auto it = counts.cbegin(); it != counts.cend(); ++it)
         object.insert(it.key(), it.value());
     return object;
 }
-
-} // namespace
 
 const QList<BenchResult::Metric>& BenchResult::metrics()
 {

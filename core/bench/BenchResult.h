@@ -34,6 +34,8 @@ public:
     static const QList<Metric>& metrics();
     static QString metricKey(Metric metric);   // JSON key: "ttft_ms", ..., "tokens_per_s"
     static QString metricLabel(Metric metric); // table row: "TTFT (ms)", ...
+    // {"kind": count, ...}: the JSON report's errors_by_kind and categories.
+    static QJsonObject countsToJson(const QMap<QString, qint64>& counts);
 
     void add(const RequestTrace& trace, const RequestMetrics& metrics);
     void setMeasuredSeconds(double seconds) { m_seconds = seconds; }

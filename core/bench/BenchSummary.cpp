@@ -66,14 +66,6 @@ bool add(qint64& total, qint64 more)
     return true;
 }
 
-QJsonObject countsToJson(const QMap<QString, qint64>& counts)
-{
-    QJsonObject object;
-    for (auto it = counts.cbegin(); it != counts.cend(); ++it)
-        object.insert(it.key(), it.value());
-    return object;
-}
-
 } // namespace
 
 QString BenchSummary::reportName()
@@ -218,8 +210,8 @@ QJsonObject BenchSummary::toJson(bool withSketches) const
         {QStringLiteral("duration_s"), rounded(seconds)},
         {QStringLiteral("request_throughput"), rounded(requestThroughput)},
         {QStringLiteral("output_token_throughput"), rounded(outputTokenThroughput)},
-        {QStringLiteral("errors_by_kind"), countsToJson(errorsByKind)},
-        {QStringLiteral("categories"), countsToJson(categories)},
+        {QStringLiteral("errors_by_kind"), BenchResult::countsToJson(errorsByKind)},
+        {QStringLiteral("categories"), BenchResult::countsToJson(categories)},
     };
     QJsonObject encoded;
     for (const BenchResult::Metric metric : BenchResult::metrics()) {
