@@ -24,10 +24,7 @@ WatchController::WatchController(ProfileStore* profiles, const QString& database
     connect(watch, &WatchService::incidentsRead, this, &WatchController::incidentsRead);
     connect(watch, &WatchService::failed, this, &WatchController::failed);
     connect(watch, &WatchService::alerted, this, &WatchController::alerted);
-    connect(watch, &WatchService::probed, this, [this](const ProbeResult& probe) {
-        emit probed(probe);
-        refresh();
-    });
+    connect(watch, &WatchService::probed, this, &WatchController::refresh);
     connect(watch, &WatchService::statusChanged, this, &WatchController::refresh);
     m_refresh.setInterval(refreshMs);
     connect(&m_refresh, &QTimer::timeout, this, [this] {
@@ -53,11 +50,6 @@ WatchController::~WatchController()
     // The thread stops the engine before the locks go, so nothing probes unlocked.
     delete m_thread;
     m_locks.clear();
-}
-
-WatchService* WatchController::service() const
-{
-    return m_thread->service();
 }
 
 QString WatchController::key(const QString& endpointId, const QString& model)
@@ -212,11 +204,8 @@ void WatchController::onOverview(const QList<WatchOverview::Row>& rows)
         if (WatchOverview::severity(row.target.status) > WatchOverview::severity(worst))
             worst = row.target.status;
     }
-    const bool changed = worst != m_worst;
     m_worst = worst;
     emit rowsChanged();
-    if (changed)
-        emit worstStateChanged(worst);
 }
 
 } // namespace adminchat

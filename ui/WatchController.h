@@ -21,7 +21,7 @@ class WatchThread;
 // The window's side of the endpoint watch: finds the profiles with probing on, resolves them
 // (keys from the keychain), takes each endpoint's watch lock or, when `adminchat watch` holds
 // it, only observes what that process stores, and runs the probes on a WatchThread. Keeps the
-// overview the Endpoints tab shows fresh, and says when the worst status changes (the tray).
+// overview the Endpoints tab and the tray show fresh.
 class WatchController : public QObject
 {
     Q_OBJECT
@@ -53,14 +53,11 @@ public:
 
     void refresh(); // reads the overview again (soon, coalesced)
     void readIncidents(const QString& endpointId, const QString& model);
-    WatchService* service() const;
 
 signals:
     void rowsChanged();
-    void worstStateChanged(adminchat::WatchState state);
     void pausedChanged(bool paused);
     void alerted(const adminchat::Alert& alert);
-    void probed(const adminchat::ProbeResult& probe);
     void incidentsRead(const QString& endpointId, const QString& model,
                        const QList<adminchat::IncidentStore::Incident>& incidents);
     void failed(const QString& error);
