@@ -4,6 +4,7 @@
 #include "AppProcess.h"
 #include "EndpointPicker.h"
 #include "ProfileEditorDialog.h"
+#include "ProfileFileWatcher.h"
 #include "endpoints/KeyStore.h"
 #include "endpoints/ProfileStore.h"
 
@@ -12,6 +13,7 @@
 #include <QLineEdit>
 #include <QListWidget>
 #include <QNetworkAccessManager>
+#include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -24,6 +26,7 @@ private slots:
     void initTestCase();
     void profilesFromTheCommandLineAppear();
     void editorListFollowsAndKeepsUnsavedEdits();
+    void watchSettingsAreChangesToo();
 
 private:
     QStringList choices() const;
@@ -113,6 +116,22 @@ void TestProfileWatch::editorListFollowsAndKeepsUnsavedEdits()
     // What was being typed stays, and the list still shows which profile it belongs to.
     QCOMPARE(url->text(), QStringLiteral("http://127.0.0.1:10/v1/edited"));
     QCOMPARE(list->currentItem()->text(), QStringLiteral("Cluster"));
+}
+
+void TestProfileWatch::watchSettingsAreChangesToo()
+{
+    // A change the picker does not show still reaches the endpoint watch: a per-profile alert
+    // threshold, of a profile whose probing is off.
+    ProfileFileWatcher watcher(m_store.get());
+    QSignalSpy changed(&watcher, &ProfileFileWatcher::profilesChanged);
+    AppRun run = profileCommand({"probe", "Existing", "--alert-ttft-p95", "1500"});
+    QVERIFY2(run.exitCode == 0, run.all().constData());
+    QTRY_COMPARE_WITH_TIMEOUT(changed.count(), 1, 5000);
+    // The same value again: the file is written, nothing changed.
+    run = profileCommand({"probe", "Existing", "--alert-ttft-p95", "1500"});
+    QVERIFY2(run.exitCode == 0, run.all().constData());
+    QTest::qWait(4 * ProfileFileWatcher::settleMs);
+    QCOMPARE(changed.count(), 1);
 }
 
 QTEST_MAIN(TestProfileWatch)

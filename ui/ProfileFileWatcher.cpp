@@ -38,7 +38,7 @@ void ProfileFileWatcher::reread()
 {
     watch();
     m_store->sync(); // QSettings re-reads a file another process changed
-    QStringList now = signature();
+    QList<Seen> now = signature();
     if (now == m_signature)
         return; // another setting in the same file, or our own save already shown
     m_signature = std::move(now);
@@ -46,35 +46,12 @@ void ProfileFileWatcher::reread()
     emit profilesChanged();
 }
 
-namespace {
-
-// Probe settings change what the endpoint watch does, not what the picker shows.
-QString probeSignature(const ProbeSettings& probe)
+QList<ProfileFileWatcher::Seen> ProfileFileWatcher::signature() const
 {
-    if (!probe.enabled)
-        return QStringLiteral("-");
-    return QStringList{QString::number(probe.intervalS),
-                       probe.prompts.join(QChar(1)),
-                       QString::number(probe.maxTokens),
-                       QString::number(probe.timeoutS),
-                       probe.expect,
-                       QString::number(int(probe.expectRegex)),
-                       QString::number(probe.dailyTokenBudget),
-                       probe.models.join(QChar(1)),
-                       QString::number(probe.latencyThresholdMs),
-                       QString::number(probe.failuresForDown)}
-        .join(QChar(2));
-}
-
-} // namespace
-
-QStringList ProfileFileWatcher::signature() const
-{
-    QStringList result;
-    for (const EndpointProfile& profile : m_store->profiles()) {
-        result << profile.name << profile.id << profile.baseUrl.toString() << profile.defaultModel
-               << QString::number(int(profile.hasKey)) << probeSignature(profile.probe);
-    }
+    QList<Seen> result;
+    for (const EndpointProfile& profile : m_store->profiles())
+        result.append({profile.name, profile.id, profile.baseUrl, profile.defaultModel,
+                       profile.providerName, profile.hasKey, profile.probe});
     return result;
 }
 

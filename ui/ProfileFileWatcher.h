@@ -1,9 +1,12 @@
 #pragma once
 
+#include "endpoints/ProbeSettings.h"
+
 #include <QFileSystemWatcher>
 #include <QObject>
 #include <QStringList>
 #include <QTimer>
+#include <QUrl>
 
 namespace adminchat {
 
@@ -27,13 +30,25 @@ signals:
 private:
     void watch();
     void reread();
-    QStringList signature() const; // what the picker and the watch use of each profile
+    // What the picker, the endpoint watch and the telemetry use of one profile.
+    struct Seen
+    {
+        QString name;
+        QString id;
+        QUrl baseUrl;
+        QString defaultModel;
+        QString providerName;
+        bool hasKey = false;
+        ProbeSettings probe;
+        bool operator==(const Seen&) const = default;
+    };
+    QList<Seen> signature() const;
 
     ProfileStore* m_store;
     QString m_file;
     QFileSystemWatcher m_watcher;
     QTimer m_settle;
-    QStringList m_signature;
+    QList<Seen> m_signature;
 };
 
 } // namespace adminchat
