@@ -11,6 +11,7 @@
 #include "settings/AppSettings.h"
 #include "store/MetricsStore.h"
 #include "telemetry/TelemetryPush.h"
+#include "telemetry/TelemetryRegistry.h"
 
 #include <QCoreApplication>
 #include <QHostInfo>
@@ -88,6 +89,7 @@ void BenchRun::run(const BenchInputs& inputs)
     }
     openStore();
     if (!m_options.push.targets.empty()) {
+        TelemetryRegistry::setProviderNames(ProfileStore().providerNames()); // gen_ai_provider_name
         m_push = std::make_unique<TelemetryPush>(m_options.push.targets);
         if (m_options.push.intervalMs)
             m_push->setIntervalMs(*m_options.push.intervalMs);

@@ -1,8 +1,10 @@
 #include "MetricsServeCommand.h"
 
 #include "CommandLine.h"
+#include "endpoints/ProfileStore.h"
 #include "store/MetricsStore.h"
 #include "telemetry/MetricsHttpServer.h"
+#include "telemetry/TelemetryRegistry.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
@@ -108,6 +110,7 @@ int runMetricsServeCommand(const QStringList& arguments)
         writeErr(QStringLiteral("adminchat metrics serve: %1\n").arg(error));
         return 1;
     }
+    TelemetryRegistry::setProviderNames(ProfileStore().providerNames()); // gen_ai_provider_name
     MetricsHttpServer server(&store);
     // The rows already stored are read once, before the first scraper can wait on them.
     if (!server.refresh(&error)) {

@@ -2,7 +2,9 @@
 
 #include "CommandLine.h"
 #include "endpoints/ProfileResolver.h"
+#include "endpoints/ProfileStore.h"
 #include "telemetry/OtlpExporter.h"
+#include "telemetry/TelemetryRegistry.h"
 
 #include <QCoreApplication>
 #include <QProcessEnvironment>
@@ -57,6 +59,7 @@ bool OtlpSession::start(QString* error)
     }
     if (!config.isEnabled())
         return true;
+    TelemetryRegistry::setProviderNames(ProfileStore().providerNames()); // gen_ai_provider_name
     m_exporter = std::make_unique<OtlpExporter>(std::move(config));
     OtlpExporter::receiveStoredRecords(m_exporter.get());
     return true;

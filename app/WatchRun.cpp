@@ -8,6 +8,7 @@
 #include "settings/AppSettings.h"
 #include "store/Database.h"
 #include "telemetry/TelemetryPush.h"
+#include "telemetry/TelemetryRegistry.h"
 #include "watch/DesktopNotifier.h"
 
 #include <QCoreApplication>
@@ -101,6 +102,7 @@ void WatchRun::start()
     if (!m_options.onAlert.isEmpty())
         m_alertCommand = std::make_unique<AlertCommand>(m_options.onAlert);
     if (!m_options.push.targets.empty()) {
+        TelemetryRegistry::setProviderNames(ProfileStore().providerNames()); // gen_ai_provider_name
         m_push = std::make_unique<TelemetryPush>(m_options.push.targets);
         if (m_options.push.intervalMs)
             m_push->setIntervalMs(*m_options.push.intervalMs);

@@ -9,9 +9,7 @@
 #include "ProfileCommand.h"
 #include "ServeDemoCommand.h"
 #include "WatchCommand.h"
-#include "endpoints/ProfileStore.h"
 #include "settings/ApplicationNames.h"
-#include "telemetry/TelemetryRegistry.h"
 
 #include <QCoreApplication>
 #include <cstdio>
@@ -88,8 +86,6 @@ int main(int argc, char* argv[])
             continue;
         QCoreApplication app(argc, argv);
         adminchat::setApplicationNames();
-        // What the telemetry (metrics serve, pushes, OTLP) calls each profile's provider.
-        adminchat::TelemetryRegistry::setProviderNames(adminchat::ProfileStore().providerNames());
         QStringList arguments = QCoreApplication::arguments();
         arguments.removeAt(1); // each command's parser sees "adminchat [options]"
         const int code = run(arguments);
