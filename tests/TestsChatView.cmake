@@ -7,5 +7,5 @@ list(APPEND ADMINCHAT_GUI_TESTS tst_chatview tst_markdownsegmenter tst_streaming
 add_test(NAME chatview_atspi
          COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/accessibility/chatview_answer.sh
                  $<TARGET_FILE:adminchat>)
-set_tests_properties(chatview_atspi PROPERTIES TIMEOUT 120)
+set_tests_properties(chatview_atspi PROPERTIES TIMEOUT 120 RESOURCE_LOCK xvfb_run)
 adminchat_label_test(chatview_atspi gui integration)

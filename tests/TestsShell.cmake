@@ -8,4 +8,4 @@ add_test(NAME tst_accessibility_shell
          COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/accessibility/run-atspi.sh
                  $<TARGET_FILE:adminchat> ${CMAKE_CURRENT_SOURCE_DIR}/accessibility/check_shell.py)
 adminchat_label_test(tst_accessibility_shell gui integration)
-set_tests_properties(tst_accessibility_shell PROPERTIES TIMEOUT 120)
+set_tests_properties(tst_accessibility_shell PROPERTIES TIMEOUT 120 RESOURCE_LOCK xvfb_run)

@@ -28,6 +28,7 @@ function(adminchat_add_tray_test)
     add_test(NAME tst_endpointswindow_tray
              COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/run-with-tray.sh
                      $<TARGET_FILE:tst_endpointswindow> -platform xcb statusesAlertAndTray)
-    set_tests_properties(tst_endpointswindow_tray PROPERTIES ENVIRONMENT ADMINCHAT_REQUIRE_TRAY=1)
+    set_tests_properties(tst_endpointswindow_tray PROPERTIES ENVIRONMENT ADMINCHAT_REQUIRE_TRAY=1
+                                                              RESOURCE_LOCK xvfb_run)
     adminchat_label_test(tst_endpointswindow_tray gui integration)
 endfunction()
