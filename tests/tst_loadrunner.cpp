@@ -35,6 +35,7 @@ private slots:
     void init();
     void closedLoopKeepsExactlyTheConcurrency();
     void warmupComesFirstAndIsReportedApart();
+    void wavesStartAFewAtATime();
     void openLoopSendsOnTheSeededSchedule();
     void durationStopsSendingAndLetsTheRestFinish();
     void stopLetsRequestsInFlightFinish();
@@ -51,6 +52,7 @@ private:
     std::vector<Finished> m_finished;
     double m_seconds = -1;
     int m_maxInFlight = -1;
+    int m_finishedBeforeMeasurement = -1;
 };
 
 void TestLoadRunner::initTestCase()
@@ -80,6 +82,7 @@ void TestLoadRunner::init()
     m_finished.clear();
     m_seconds = -1;
     m_maxInFlight = -1;
+    m_finishedBeforeMeasurement = -1;
 }
 
 LoadRunner* TestLoadRunner::makeRunner(const LoadPlan& plan, double ttftMs, double itlMs,
@@ -101,6 +104,8 @@ LoadRunner* TestLoadRunner::makeRunner(const LoadPlan& plan, double ttftMs, doub
             [this](qint64 index, bool warmup, const RequestTrace& trace) {
                 m_finished.push_back({index, warmup, trace});
             });
+    connect(runner, &LoadRunner::measurementStarted, this,
+            [this] { m_finishedBeforeMeasurement = int(m_finished.size()); });
     connect(runner, &LoadRunner::finished, this, [this](double seconds, int maxInFlight) {
         m_seconds = seconds;
         m_maxInFlight = maxInFlight;
@@ -151,18 +156,49 @@ void TestLoadRunner::warmupComesFirstAndIsReportedApart()
     plan.concurrency = 2;
     plan.warmup = 3;
     LoadRunner* runner = makeRunner(plan, 10, 5);
-    int finishedBeforeMeasurement = -1;
-    connect(runner, &LoadRunner::measurementStarted, this,
-            [&] { finishedBeforeMeasurement = int(m_finished.size()); });
     runner->start();
     QVERIFY(runToEnd(runner));
 
-    QCOMPARE(finishedBeforeMeasurement, 3);
+    QCOMPARE(m_finishedBeforeMeasurement, 3);
     QCOMPARE(m_finished.size(), std::size_t(8));
     for (std::size_t i = 0; i < m_finished.size(); ++i)
         QCOMPARE(m_finished[i].warmup, i < 3);
     QCOMPARE(m_maxInFlight, 2);
     QCOMPARE(m_server->maxInFlight(), 2);
+}
+
+void TestLoadRunner::wavesStartAFewAtATime()
+{
+    // A wave of 32 (the warm-up, the measurement's start, the next requests as the first ones
+    // end) is launched a few requests per pass of the event loop, so that the streams already
+    // running are read in between. A zero-interval timer fires once per pass.
+    LoadPlan plan;
+    plan.requests = 64;
+    plan.concurrency = 32;
+    plan.warmup = 32;
+    LoadRunner* runner = makeRunner(plan, 30, 5);
+    int startedThisPass = 0;
+    int mostInOnePass = 0;
+    int passesWithStarts = 0;
+    connect(runner, &LoadRunner::requestStarted, this, [&] {
+        if (startedThisPass++ == 0)
+            ++passesWithStarts;
+        mostInOnePass = std::max(mostInOnePass, startedThisPass);
+    });
+    QTimer pass;
+    pass.setInterval(0);
+    connect(&pass, &QTimer::timeout, this, [&] { startedThisPass = 0; });
+    pass.start();
+    runner->start();
+    QVERIFY(runToEnd(runner));
+
+    QCOMPARE(m_finishedBeforeMeasurement, 32);
+    QCOMPARE(m_finished.size(), std::size_t(96));
+    for (const Finished& f : m_finished)
+        QVERIFY2(f.trace.succeeded(), qPrintable(f.trace.error ? f.trace.error->message : ""));
+    QCOMPARE(m_maxInFlight, 32);
+    QVERIFY2(mostInOnePass <= 4, qPrintable(QString::number(mostInOnePass)));
+    QVERIFY2(passesWithStarts >= 96 / 4, qPrintable(QString::number(passesWithStarts)));
 }
 
 void TestLoadRunner::openLoopSendsOnTheSeededSchedule()

@@ -9,6 +9,18 @@
 
 namespace adminchat {
 
+namespace {
+
+// Ending a request and sending the next cost about as much as a hundred stream events. When a
+// wave of requests ends or starts together, doing all of it at once would hold back the bytes
+// of the streams still running for tens of milliseconds (their last gaps measured long), and
+// the first requests of a wave would wait for the whole wave to be built before being sent
+// (their TTFT measured long). A few per pass of the event loop, between reads, delays the next
+// requests instead, whose times count from when they are sent.
+constexpr qsizetype perPass = 4;
+
+} // namespace
+
 LoadRunner::LoadRunner(LoadPlan plan, RequestMaker maker, QObject* parent)
     : QObject(parent), m_plan(plan), m_maker(std::move(maker)), m_multi(new CurlMulti(this)),
       m_durationTimer(this), m_arrivalTimer(this), m_random(plan.seed)
@@ -36,8 +48,7 @@ void LoadRunner::start()
     if (m_plan.warmup <= 0)
         return startMeasurement();
     m_phase = Phase::Warmup;
-    while (m_warmupSent < std::min<qint64>(m_plan.warmup, m_plan.concurrency))
-        launch(m_warmupSent++, true);
+    schedulePass();
 }
 
 void LoadRunner::stop()
@@ -71,10 +82,7 @@ void LoadRunner::launch(qint64 index, bool warmup)
     auto* stream = new ChatStream(ChatClient::nextRequestId(), m_multi, std::move(made.endpoint),
                                   std::move(made.request));
     m_running.insert(stream, {index, warmup});
-    // Queued: the reply unwinds before the stream is deleted.
-    connect(
-        stream, &ChatStream::finished, this, [this, stream] { onStreamFinished(stream); },
-        Qt::QueuedConnection);
+    connect(stream, &ChatStream::finished, this, [this, stream] { onStreamEnded(stream); });
     if (!warmup) {
         ++m_inFlight;
         m_maxInFlight = std::max(m_maxInFlight, m_inFlight);
@@ -83,8 +91,51 @@ void LoadRunner::launch(qint64 index, bool warmup)
     emit requestStarted(index, warmup);
 }
 
-void LoadRunner::onStreamFinished(ChatStream* stream)
+void LoadRunner::onStreamEnded(ChatStream* stream)
 {
+    // Only noted here, within the stream's own signal: the reply unwinds before the stream is
+    // deleted.
+    m_ended.append({stream, m_clock.isValid() ? m_clock.nsecsElapsed() : 0});
+    schedulePass();
+}
+
+void LoadRunner::schedulePass()
+{
+    if (m_passPosted)
+        return;
+    m_passPosted = true;
+    QMetaObject::invokeMethod(this, &LoadRunner::runPass, Qt::QueuedConnection);
+}
+
+void LoadRunner::runPass()
+{
+    m_passPosted = false;
+    const QList<Ended> ended = m_ended.first(std::min(perPass, m_ended.size()));
+    m_ended.remove(0, ended.size());
+    for (const Ended& one : ended)
+        onStreamFinished(one);
+    for (qsizetype launched = 0; launched < perPass && launchWanted(); ++launched) {
+        if (m_phase == Phase::Warmup)
+            launch(m_warmupSent++, true);
+        else
+            launch(m_next++, false);
+    }
+    if (!m_ended.isEmpty() || launchWanted())
+        schedulePass();
+}
+
+bool LoadRunner::launchWanted() const
+{
+    if (m_phase == Phase::Warmup)
+        return !m_stopped && m_warmupSent < m_plan.warmup &&
+               m_warmupSent - m_warmupDone < m_plan.concurrency;
+    return m_phase == Phase::Measuring && !m_plan.isOpenLoop() && !issuingDone() &&
+           m_inFlight < m_plan.concurrency;
+}
+
+void LoadRunner::onStreamFinished(const Ended& ended)
+{
+    ChatStream* const stream = ended.stream;
     const auto it = m_running.constFind(stream);
     if (it == m_running.cend())
         return;
@@ -97,22 +148,15 @@ void LoadRunner::onStreamFinished(ChatStream* stream)
     if (running.warmup) {
         ++m_warmupDone;
         emit requestFinished(running.index, true, trace, metrics);
-        if (m_stopped) {
-            if (m_running.isEmpty())
-                startMeasurement();
-        } else if (m_warmupSent < m_plan.warmup) {
-            launch(m_warmupSent++, true);
-        } else if (m_warmupDone == m_plan.warmup) {
+        // Further warm-up requests are sent by the pass.
+        if (m_stopped ? m_running.isEmpty() : m_warmupDone == m_plan.warmup)
             startMeasurement();
-        }
         return;
     }
     --m_inFlight;
-    m_lastEndNs = m_clock.nsecsElapsed();
+    m_lastEndNs = ended.endNs;
     emit requestFinished(running.index, false, trace, metrics);
-    if (!m_plan.isOpenLoop())
-        fill();
-    finishIfDone();
+    finishIfDone(); // the next request, if any, is sent by the pass
 }
 
 void LoadRunner::startMeasurement()
@@ -128,14 +172,8 @@ void LoadRunner::startMeasurement()
         m_nextArrivalNs = 0; // the first request goes at once
         onArrivalDue();
     } else {
-        fill();
+        schedulePass();
     }
-}
-
-void LoadRunner::fill()
-{
-    while (!issuingDone() && m_inFlight < m_plan.concurrency)
-        launch(m_next++, false);
 }
 
 void LoadRunner::onArrivalDue()

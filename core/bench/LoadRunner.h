@@ -30,9 +30,10 @@ struct BenchRequest
 // that does nothing else, so arrival times are taken as the bytes come in, not when a busy
 // thread gets to them; a request's metrics are computed there too as it ends (one trace's work,
 // between arrivals), and only folded elsewhere. Closed loop (plan.concurrency requests in flight, a
-// new one as soon as one ends) or open loop (Poisson arrivals at plan.rate per second, however
-// many are in flight). Warm-up requests run first, at the plan's concurrency, and are reported
-// as such. The maker runs on this object's thread: it must only read data that does not change.
+// new one as soon as one ends, a few per pass of the event loop) or open loop (Poisson arrivals at
+// plan.rate per second, however many are in flight). Warm-up requests run first, at the plan's
+// concurrency, and are reported as such. The maker runs on this object's thread: it must only read
+// data that does not change.
 class LoadRunner : public QObject
 {
     Q_OBJECT
@@ -72,10 +73,22 @@ private:
         bool warmup;
     };
 
+    // A stream that ended is noted at once and finished by a later pass: reading and timing
+    // the others' bytes comes first.
+    struct Ended
+    {
+        ChatStream* stream;
+        qint64 endNs; // on m_clock
+    };
+
     void launch(qint64 index, bool warmup);
-    void onStreamFinished(ChatStream* stream);
+    void onStreamEnded(ChatStream* stream);
+    // Finishes a few ended requests and sends a few new ones per pass of the event loop.
+    void schedulePass();
+    void runPass();
+    bool launchWanted() const;
+    void onStreamFinished(const Ended& ended);
     void startMeasurement();
-    void fill();
     void onArrivalDue();
     bool issuingDone() const;
     void finishIfDone();
@@ -85,6 +98,8 @@ private:
     CategoryRule m_rule;
     CurlMulti* m_multi; // one connection cache, no cap on connections per host
     QHash<ChatStream*, Running> m_running;
+    QList<Ended> m_ended;
+    bool m_passPosted = false;
     Phase m_phase = Phase::Idle;
     qint64 m_warmupSent = 0;
     qint64 m_warmupDone = 0;

@@ -11,6 +11,7 @@
 
 #include <QCryptographicHash>
 #include <QDeadlineTimer>
+#include <QMetaMethod>
 #include <QNetworkRequest>
 #include <algorithm>
 
@@ -66,6 +67,12 @@ ChatStream::~ChatStream()
     }
 }
 
+void ChatStream::connectNotify(const QMetaMethod& signal)
+{
+    if (signal == QMetaMethod::fromSignal(&ChatStream::outputReceived))
+        m_outputWanted = true;
+}
+
 void ChatStream::start()
 {
     if (!m_endpoint.sendStreamOptions)
@@ -119,7 +126,8 @@ void ChatStream::send()
         m_lastActivityNs = nowNs();
     });
     connect(m_transfer, &CurlTransfer::headersReceived, this, &ChatStream::onHeadersReceived);
-    connect(m_transfer, &CurlTransfer::bodyReceived, this, &ChatStream::onBodyReceived);
+    m_transfer->setBodyHandler(
+        [this](QByteArrayView bytes, qint64 readyNs) { onBodyReceived(bytes, readyNs); });
     connect(m_transfer, &CurlTransfer::finished, this, &ChatStream::onTransferFinished);
     // Each hop asks the environment again: a redirect may lead where no_proxy applies.
     std::optional<ApiError> proxyError;
@@ -317,13 +325,21 @@ void ChatStream::handleEventStreamBytes(QByteArrayView bytes, qint64 readyNs)
     const qint64 arrivalNs = sinceOrigin(readyNs);
     // Each event is decoded and applied as the event-stream decoder completes it. Once the
     // answer has ended or failed, the rest of this read is still counted but not applied.
-    const bool ok = m_sse.feed(bytes, [&](const SseEvent& event) {
-        ++m_eventCount;
-        if (m_finished || m_abortError)
+    // The handler captures one pointer, which std::function keeps without allocating.
+    const struct
+    {
+        ChatStream* self;
+        qint64 readyNs;
+        qint64 arrivalNs;
+    } read{this, readyNs, arrivalNs};
+    const bool ok = m_sse.feed(bytes, [&read](const SseEvent& event) {
+        ChatStream* self = read.self;
+        ++self->m_eventCount;
+        if (self->m_finished || self->m_abortError)
             return;
         ChunkUpdate update = ChunkDecoder::decodeEvent(event);
-        update.arrivalNs = readyNs;
-        applyUpdate(update, arrivalNs);
+        update.arrivalNs = read.readyNs;
+        self->applyUpdate(update, read.arrivalNs);
     });
     if (!ok)
         abortWith({ApiError::Kind::Protocol, m_sse.errorString()});
@@ -334,9 +350,11 @@ void ChatStream::applyUpdate(const ChunkUpdate& update, qint64 arrivalNs)
     if (m_response.doneSeen())
         return; // nothing after [DONE] belongs to the answer
     m_response.apply(update);
-    if (!update.model.isEmpty())
+    // Every chunk repeats them; an unchanged value is not assigned again.
+    if (!update.model.isEmpty() && update.model != m_trace.model)
         m_trace.model = update.model;
-    if (!update.systemFingerprint.isEmpty())
+    if (!update.systemFingerprint.isEmpty() &&
+        update.systemFingerprint != m_trace.systemFingerprint)
         m_trace.systemFingerprint = update.systemFingerprint;
     if (update.hasOutput()) {
         if (m_trace.firstOutputNs < 0)
@@ -347,7 +365,8 @@ void ChatStream::applyUpdate(const ChunkUpdate& update, qint64 arrivalNs)
                 m_trace.firstContentNs = arrivalNs;
             ++m_trace.contentEventCount;
         }
-        emit outputReceived(m_trace.id, update);
+        if (m_outputWanted)
+            emit outputReceived(m_trace.id, update);
     }
     if (update.done)
         m_trace.endNs = arrivalNs; // E2E ends at [DONE], not when the socket is tidied up

@@ -24,7 +24,7 @@ class CurlTransfer;
 
 // One chat-completion request: sends it, reads the answer incrementally as curl hands it over,
 // times every output-bearing event at arrival (when its socket was seen readable, see
-// CurlTransfer::bodyReceived) and ends with a complete RequestTrace.
+// CurlTransfer's body handler) and ends with a complete RequestTrace.
 //
 // A streamed request whose stream_options the server rejects (HTTP 400 naming the field) is sent
 // once more without it, under the same id and before any output was delivered, so the caller
@@ -60,6 +60,9 @@ public:
 signals:
     void outputReceived(quint64 id, const adminchat::ChunkUpdate& update);
     void finished(quint64 id);
+
+protected:
+    void connectNotify(const QMetaMethod& signal) override;
 
 private:
     enum class BodyMode
@@ -127,6 +130,9 @@ private:
     QByteArray m_body;                    // error or non-streamed body
     std::optional<ApiError> m_abortError; // why we aborted the reply ourselves
     bool m_finished = false;
+    // Whether outputReceived() has a receiver: asking Qt costs a cache miss per event, and a
+    // bench's streams have none.
+    bool m_outputWanted = false;
 };
 
 } // namespace adminchat

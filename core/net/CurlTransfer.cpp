@@ -211,10 +211,12 @@ size_t CurlTransfer::onBody(char* data, size_t size, size_t count, void* self)
     if (transfer->m_aborted)
         return 0;
     const size_t bytes = size * count;
+    if (!transfer->m_bodyHandler)
+        return bytes;
     qint64 readyNs = transfer->m_multi ? transfer->m_multi->readyNs() : 0;
     if (readyNs == 0)
         readyNs = QDeadlineTimer::current(Qt::PreciseTimer).deadlineNSecs();
-    emit transfer->bodyReceived(QByteArrayView(data, qsizetype(bytes)), readyNs);
+    transfer->m_bodyHandler(QByteArrayView(data, qsizetype(bytes)), readyNs);
     return transfer->m_aborted ? 0 : bytes;
 }
 

@@ -10,6 +10,7 @@
 #include <QSslCertificate>
 #include <QUrl>
 #include <curl/curl.h>
+#include <functional>
 
 namespace adminchat {
 
@@ -20,11 +21,12 @@ class CurlMulti;
 // are not followed (the caller asks RedirectPolicy); informational answers (1xx) are skipped; a
 // header block over maxHeaderBytes ends the transfer at once.
 //
-// bodyReceived() is emitted from within curl's read of the socket: curl reads no more until the
-// receiver has returned, which is the back-pressure the client relies on. Receivers may call
-// abort() there; a new transfer may be started from any signal. It carries when the socket was
-// seen readable (CurlMulti::readyNs()): the bytes' arrival, whatever ran since, even the
-// receiver's handling of an earlier HTTP chunk of the same read.
+// The body handler is called from within curl's read of the socket: curl reads no more until it
+// has returned, which is the back-pressure the client relies on. It may call abort(); a new
+// transfer may be started from it or from any signal. It is given when the socket was seen
+// readable (CurlMulti::readyNs()): the bytes' arrival, whatever ran since, even the handling of
+// an earlier HTTP chunk of the same read. A plain call, not a signal: it runs for every event of
+// every stream, and a signal's dispatch cost as much as the rest of the client's work on it.
 //
 // The body cannot be rewound: curl's own retry of a request on a connection that died under it
 // fails instead (the server sees each attempt the caller makes, and no other).
@@ -33,6 +35,8 @@ class CurlTransfer : public QObject
     Q_OBJECT
 public:
     static constexpr qsizetype maxHeaderBytes = 256 * 1024;
+    // bytes: a piece of the answer's body; readyNs: QDeadlineTimer's monotonic clock, in ns.
+    using BodyHandler = std::function<void(QByteArrayView bytes, qint64 readyNs)>;
 
     CurlTransfer(CurlMulti* multi, const QNetworkRequest& request, QByteArray body,
                  QObject* parent = nullptr);
@@ -42,6 +46,8 @@ public:
     void setProxy(const QNetworkProxy& proxy) { m_proxy = proxy; }
     // Before start(): e.g. "PUT", sent with the body as a POST would be.
     void setMethod(const QByteArray& method) { m_method = method; }
+    // Before start(): where the body goes; without one it is read and dropped.
+    void setBodyHandler(BodyHandler handler) { m_bodyHandler = std::move(handler); }
     // Trusted in addition to the system's certificate authorities.
     void setCaCertificates(const QList<QSslCertificate>& certificates);
     void start();
@@ -71,8 +77,6 @@ public:
 signals:
     void requestSent();
     void headersReceived();
-    // readyNs: QDeadlineTimer's monotonic clock, in nanoseconds.
-    void bodyReceived(QByteArrayView bytes, qint64 readyNs);
     void finished();
 
 private:
@@ -96,6 +100,7 @@ private:
     QNetworkProxy m_proxy{QNetworkProxy::NoProxy};
     CurlTls m_tls;
     QByteArray m_errorBuffer;
+    BodyHandler m_bodyHandler;
 
     int m_status = 0;
     QByteArray m_reason;

@@ -73,7 +73,7 @@ void MetricsPusher::sendNext()
     m_transfer->setMethod(m_target.method());
     m_answer.clear();
     m_timedOut = false;
-    connect(m_transfer, &CurlTransfer::bodyReceived, this, [this](QByteArrayView bytes, qint64) {
+    m_transfer->setBodyHandler([this](QByteArrayView bytes, qint64) {
         if (m_answer.size() < maxAnswerBytes)
             m_answer.append(bytes.first(std::min(bytes.size(), maxAnswerBytes - m_answer.size())));
     });
