@@ -11,7 +11,7 @@ namespace adminchat {
 
 namespace {
 
-// Ending a request and sending the next cost about as much as a hundred stream events. When a
+// Ending a request and sending the next cost about as much as seven stream events. When a
 // wave of requests ends or starts together, doing all of it at once would hold back the bytes
 // of the streams still running for tens of milliseconds (their last gaps measured long), and
 // the first requests of a wave would wait for the whole wave to be built before being sent
