@@ -350,11 +350,9 @@ void ChatStream::applyUpdate(const ChunkUpdate& update, qint64 arrivalNs)
     if (m_response.doneSeen())
         return; // nothing after [DONE] belongs to the answer
     m_response.apply(update);
-    // Every chunk repeats them; an unchanged value is not assigned again.
-    if (!update.model.isEmpty() && update.model != m_trace.model)
+    if (!update.model.isEmpty())
         m_trace.model = update.model;
-    if (!update.systemFingerprint.isEmpty() &&
-        update.systemFingerprint != m_trace.systemFingerprint)
+    if (!update.systemFingerprint.isEmpty())
         m_trace.systemFingerprint = update.systemFingerprint;
     if (update.hasOutput()) {
         if (m_trace.firstOutputNs < 0)
