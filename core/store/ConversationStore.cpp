@@ -2,6 +2,7 @@
 
 #include "store/ConversationRows.h"
 #include "store/ConversationText.h"
+#include "store/WriteTransaction.h"
 
 #include <QRandomGenerator>
 #include <QSqlError>
@@ -82,22 +83,11 @@ bool ConversationStore::fail(QString* error, const QString& what, const QString&
     return m_database.fail(error, what, detail);
 }
 
-bool ConversationStore::transaction(QString* error, const QString& what)
+bool ConversationStore::begin(WriteTransaction& transaction, QString* error, const QString& what)
 {
     if (!isOpen())
         return fail(error, what, QStringLiteral("not open"));
-    // IMMEDIATE: take the write lock now, so a read inside cannot go stale before the write.
-    const QSqlError sqlError = m_database.run(QStringLiteral("BEGIN IMMEDIATE"));
-    return !sqlError.isValid() || fail(error, what, Database::describe(sqlError));
-}
-
-bool ConversationStore::commit(QString* error, const QString& what)
-{
-    const QSqlError sqlError = m_database.run(QStringLiteral("COMMIT"));
-    if (!sqlError.isValid())
-        return true;
-    m_database.run(QStringLiteral("ROLLBACK"));
-    return fail(error, what, Database::describe(sqlError));
+    return transaction.begin(error, what);
 }
 
 bool ConversationStore::write(const QString& sql, const QVariantList& values, const QString& what,
@@ -258,7 +248,8 @@ bool ConversationStore::rename(const QString& id, const QString& title, QString*
         return write(QStringLiteral("UPDATE conversations SET title = ?, title_edited = 1 "
                                     "WHERE id = ?"),
                      {trimmed, id}, what, id, error);
-    if (!transaction(error, what))
+    WriteTransaction transaction(m_database);
+    if (!begin(transaction, error, what))
         return false;
     // Back to the automatic title: the first user message's, or none yet.
     QSqlQuery query(m_database.connection());
@@ -270,11 +261,9 @@ bool ConversationStore::rename(const QString& id, const QString& title, QString*
     query.finish();
     if (!write(QStringLiteral("UPDATE conversations SET title = ?, title_edited = 0 "
                               "WHERE id = ?"),
-               {text(automatic), id}, what, id, error)) {
-        m_database.run(QStringLiteral("ROLLBACK"));
+               {text(automatic), id}, what, id, error))
         return false;
-    }
-    return commit(error, what);
+    return transaction.commit(error, what);
 }
 
 bool ConversationStore::setProfileAndModel(const QString& id, const QString& profile,
@@ -359,10 +348,10 @@ bool ConversationStore::saveMessage(const MessageRecord& message, QString* error
     const QString& id = message.conversationId;
     const QString what =
         QStringLiteral("cannot save message %1 of conversation %2").arg(message.seq).arg(id);
-    if (!transaction(error, what))
+    WriteTransaction transaction(m_database);
+    if (!begin(transaction, error, what))
         return false;
-    auto rollback = [&](const QString& detail) {
-        m_database.run(QStringLiteral("ROLLBACK"));
+    auto failed = [&](const QString& detail) {
         return fail(error, what, detail);
     };
 
@@ -374,9 +363,9 @@ bool ConversationStore::saveMessage(const MessageRecord& message, QString* error
                                        "FROM messages WHERE conversation_id = ? AND seq = ?) "
                                        "FROM conversations WHERE id = ?"),
                         {id, id, message.seq, id}))
-        return rollback(Database::describe(query.lastError()));
+        return failed(Database::describe(query.lastError()));
     if (!query.next())
-        return rollback(noConversation(id));
+        return failed(noConversation(id));
     const QString oldTitle = query.value(0).toString();
     const bool titleEdited = query.value(1).toInt() != 0;
     outcome.firstMessage = query.value(2).toInt() == 0;
@@ -392,7 +381,7 @@ bool ConversationStore::saveMessage(const MessageRecord& message, QString* error
     row.conversationId = id;
     const QVariantList values = Rows::messageValues(row, now);
     if (!prepareAndExec(query, upsert, values))
-        return rollback(Database::describe(query.lastError()));
+        return failed(Database::describe(query.lastError()));
 
     QString title = oldTitle;
     if (!titleEdited && message.role == MessageRole::User) {
@@ -401,7 +390,7 @@ bool ConversationStore::saveMessage(const MessageRecord& message, QString* error
                                            "conversation_id = ? AND role = 'user'"),
                             {id}) ||
             !query.next())
-            return rollback(Database::describe(query.lastError()));
+            return failed(Database::describe(query.lastError()));
         if (query.value(0).toInt() == message.seq)
             title = titleFrom(message.content);
         query.finish();
@@ -410,8 +399,8 @@ bool ConversationStore::saveMessage(const MessageRecord& message, QString* error
                         QStringLiteral("UPDATE conversations SET title = ?, updated_ms = ? "
                                        "WHERE id = ?"),
                         {text(title), now, id}))
-        return rollback(Database::describe(query.lastError()));
-    if (!commit(error, what))
+        return failed(Database::describe(query.lastError()));
+    if (!transaction.commit(error, what))
         return false;
     outcome.titleChanged = title != oldTitle;
     return true;
@@ -420,16 +409,15 @@ bool ConversationStore::saveMessage(const MessageRecord& message, QString* error
 bool ConversationStore::truncate(const QString& conversationId, int fromSeq, QString* error)
 {
     const QString what = QStringLiteral("cannot truncate conversation %1").arg(conversationId);
-    if (!transaction(error, what))
+    WriteTransaction transaction(m_database);
+    if (!begin(transaction, error, what))
         return false;
     if (!write(QStringLiteral("DELETE FROM messages WHERE conversation_id = ? AND seq >= ?"),
                {conversationId, fromSeq}, what, {}, error) ||
         !write(QStringLiteral("UPDATE conversations SET updated_ms = ? WHERE id = ?"),
-               {nowMs(), conversationId}, what, conversationId, error)) {
-        m_database.run(QStringLiteral("ROLLBACK"));
+               {nowMs(), conversationId}, what, conversationId, error))
         return false;
-    }
-    return commit(error, what);
+    return transaction.commit(error, what);
 }
 
 bool ConversationStore::setRating(const QString& conversationId, int seq, std::optional<int> rating,

@@ -10,6 +10,8 @@
 
 namespace adminchat {
 
+class WriteTransaction;
+
 // Conversations and their messages in the app database. Synchronous; used from one thread (the
 // command line's main thread, or the GUI's HistoryService thread). Every write is its own
 // transaction, so what was saved survives a crash or kill -9 of the process.
@@ -83,8 +85,8 @@ public:
 
 private:
     bool fail(QString* error, const QString& what, const QString& detail) const;
-    bool transaction(QString* error, const QString& what);
-    bool commit(QString* error, const QString& what);
+    // "not open", or BEGIN IMMEDIATE on transaction.
+    bool begin(WriteTransaction& transaction, QString* error, const QString& what);
     // Runs one statement; with a non-empty id, changing no row fails as "no conversation <id>".
     bool write(const QString& sql, const QVariantList& values, const QString& what,
                const QString& id, QString* error);

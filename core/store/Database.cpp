@@ -2,6 +2,7 @@
 
 #include "store/DatabaseSchema.h"
 #include "store/StoreLog.h"
+#include "store/WriteTransaction.h"
 
 #include <QDateTime>
 #include <QDir>
@@ -333,40 +334,34 @@ bool Database::migrate(QString* error)
     for (int target = 1; target <= DatabaseSchema::version; ++target) {
         // IMMEDIATE takes the write lock before reading the version, so two processes opening a
         // new file at once migrate it once, one after the other.
-        QSqlError sqlError = run(QStringLiteral("BEGIN IMMEDIATE"));
-        if (sqlError.isValid())
-            return fail(error, QStringLiteral("cannot start migration"), describe(sqlError));
+        WriteTransaction transaction(*this);
+        if (!transaction.begin(error, QStringLiteral("cannot start migration")))
+            return false;
+        QSqlError sqlError;
         int version = -1;
         if (QSqlQuery query(m_db);
             query.exec(QStringLiteral("PRAGMA user_version")) && query.next())
             version = query.value(0).toInt();
         else
             sqlError = query.lastError();
-        if (version < 0 || version > DatabaseSchema::version) {
-            run(QStringLiteral("ROLLBACK"));
+        if (version < 0 || version > DatabaseSchema::version)
             return fail(error, QStringLiteral("cannot migrate"),
                         version < 0 ? describe(sqlError)
                                     : QStringLiteral("schema version %1 is too new").arg(version));
-        }
         if (version < target) {
             QStringList statements = steps[std::size_t(target - 1)];
             // PRAGMA takes no bound parameters; target is our own integer.
             statements << QStringLiteral("PRAGMA user_version = %1").arg(target);
             for (const QString& sql : statements) {
                 sqlError = run(sql);
-                if (sqlError.isValid()) {
-                    run(QStringLiteral("ROLLBACK"));
+                if (sqlError.isValid())
                     return fail(error, QStringLiteral("cannot migrate to version %1").arg(target),
                                 describe(sqlError));
-                }
             }
         }
-        sqlError = run(QStringLiteral("COMMIT"));
-        if (sqlError.isValid()) {
-            run(QStringLiteral("ROLLBACK"));
-            return fail(error, QStringLiteral("cannot commit migration to version %1").arg(target),
-                        describe(sqlError));
-        }
+        if (!transaction.commit(
+                error, QStringLiteral("cannot commit migration to version %1").arg(target)))
+            return false;
     }
     return true;
 }

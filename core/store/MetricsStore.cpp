@@ -1,6 +1,7 @@
 #include "store/MetricsStore.h"
 
 #include "store/StoreLog.h"
+#include "store/WriteTransaction.h"
 
 #include <QDir>
 #include <QFile>
@@ -189,9 +190,9 @@ bool MetricsStore::insert(std::vector<MetricsRecord>& records, QString* error)
         m_insert = std::move(query);
     }
 
-    QSqlError sqlError = m_database.run(QStringLiteral("BEGIN IMMEDIATE"));
-    if (sqlError.isValid())
-        return fail(error, QStringLiteral("cannot start insert"), Database::describe(sqlError));
+    WriteTransaction transaction(m_database);
+    if (!transaction.begin(error, QStringLiteral("cannot start insert")))
+        return false;
     // Ids are handed out only after COMMIT: a rolled-back batch must not look stored.
     std::vector<qint64> ids;
     ids.reserve(records.size());
@@ -200,7 +201,6 @@ bool MetricsStore::insert(std::vector<MetricsRecord>& records, QString* error)
         if (!m_insert->exec()) {
             const QString detail = Database::describe(m_insert->lastError());
             m_insert->finish();
-            m_database.run(QStringLiteral("ROLLBACK"));
             return fail(error, QStringLiteral("cannot insert"), detail);
         }
         ids.push_back(m_insert->lastInsertId().toLongLong());
@@ -208,16 +208,12 @@ bool MetricsStore::insert(std::vector<MetricsRecord>& records, QString* error)
     m_insert->finish();
     QString rollupError;
     if (!m_rollups.fold(records, &rollupError)) {
-        m_database.run(QStringLiteral("ROLLBACK"));
         if (error)
             *error = rollupError;
         return false;
     }
-    sqlError = m_database.run(QStringLiteral("COMMIT"));
-    if (sqlError.isValid()) {
-        m_database.run(QStringLiteral("ROLLBACK"));
-        return fail(error, QStringLiteral("cannot commit insert"), Database::describe(sqlError));
-    }
+    if (!transaction.commit(error, QStringLiteral("cannot commit insert")))
+        return false;
     for (std::size_t i = 0; i < records.size(); ++i)
         records[i].id = ids[i];
     if (const StoredRecordObserver observer = storedRecordObserver.load()) {
@@ -361,11 +357,10 @@ bool MetricsStore::updateRating(const QString& column, const QVariant& key,
     if (!isOpen())
         return fail(error, QStringLiteral("cannot set rating"), QStringLiteral("not open"));
     const QString what = QStringLiteral("cannot set rating");
-    QSqlError sqlError = m_database.run(QStringLiteral("BEGIN IMMEDIATE"));
-    if (sqlError.isValid())
-        return fail(error, what, Database::describe(sqlError));
-    const auto rollback = [&](const QString& detail) {
-        m_database.run(QStringLiteral("ROLLBACK"));
+    WriteTransaction transaction(m_database);
+    if (!transaction.begin(error, what))
+        return false;
+    const auto failed = [&](const QString& detail) {
         return fail(error, what, detail);
     };
     // The records first, for the buckets whose rating counts change with them.
@@ -376,34 +371,32 @@ bool MetricsStore::updateRating(const QString& column, const QVariant& key,
         // column is one of our two literals, never user input.
         if (!select.prepare(QStringLiteral("SELECT id,%1 FROM requests WHERE %2 = ?")
                                 .arg(QLatin1String(columnList), column)))
-            return rollback(Database::describe(select.lastError()));
+            return failed(Database::describe(select.lastError()));
         select.bindValue(0, key);
         if (!select.exec())
-            return rollback(Database::describe(select.lastError()));
+            return failed(Database::describe(select.lastError()));
         while (select.next())
             rated.push_back(readRecord(select));
     }
     if (rated.empty())
-        return rollback(QStringLiteral("no request with %1 %2").arg(column, key.toString()));
+        return failed(QStringLiteral("no request with %1 %2").arg(column, key.toString()));
     QSqlQuery query(m_database.connection());
     if (!query.prepare(QStringLiteral("UPDATE requests SET rating = ? WHERE %1 = ?").arg(column)))
-        return rollback(Database::describe(query.lastError()));
+        return failed(Database::describe(query.lastError()));
     query.bindValue(0, nullable(rating));
     query.bindValue(1, key);
     if (!query.exec())
-        return rollback(Database::describe(query.lastError()));
+        return failed(Database::describe(query.lastError()));
     for (const MetricsRecord& record : rated) {
         QString rollupError;
         if (!m_rollups.changeRating(record, record.rating, rating, &rollupError)) {
-            m_database.run(QStringLiteral("ROLLBACK"));
             if (error)
                 *error = rollupError;
             return false;
         }
     }
-    sqlError = m_database.run(QStringLiteral("COMMIT"));
-    if (sqlError.isValid())
-        return rollback(Database::describe(sqlError));
+    if (!transaction.commit(error, what))
+        return false;
     if (ratedOut)
         *ratedOut = std::move(rated);
     return true;
@@ -448,21 +441,17 @@ std::optional<MetricsStore::RollupProgress> MetricsStore::buildRollups(int maxRo
             state.next() && state.value(0).toBool())
             return RollupProgress{}; // complete; no count needed
     }
-    QSqlError sqlError = m_database.run(QStringLiteral("BEGIN IMMEDIATE"));
-    if (sqlError.isValid()) {
-        fail(error, what, Database::describe(sqlError));
+    WriteTransaction transaction(m_database);
+    if (!transaction.begin(error, what))
         return std::nullopt;
-    }
-    const auto rollback = [&](const QString& detail) -> std::optional<RollupProgress> {
-        m_database.run(QStringLiteral("ROLLBACK"));
-        if (error && !detail.isEmpty())
-            fail(error, what, detail);
+    const auto failed = [&](const QString& detail) -> std::optional<RollupProgress> {
+        fail(error, what, detail);
         return std::nullopt;
     };
     QSqlQuery state(m_database.connection());
     if (!state.exec(QStringLiteral("SELECT built_through_id, build_until_id FROM rollup_state")) ||
         !state.next())
-        return rollback(Database::describe(state.lastError()));
+        return failed(Database::describe(state.lastError()));
     const qint64 builtThrough = state.value(0).toLongLong();
     const qint64 until = state.value(1).toLongLong();
     state.finish();
@@ -473,19 +462,18 @@ std::optional<MetricsStore::RollupProgress> MetricsStore::buildRollups(int maxRo
     if (!select.prepare(QStringLiteral("SELECT id,%1 FROM requests WHERE id > ? AND id <= ? "
                                        "ORDER BY id LIMIT ?")
                             .arg(QLatin1String(columnList))))
-        return rollback(Database::describe(select.lastError()));
+        return failed(Database::describe(select.lastError()));
     select.bindValue(0, builtThrough);
     select.bindValue(1, until);
     select.bindValue(2, std::max(maxRows, 1));
     if (!select.exec())
-        return rollback(Database::describe(select.lastError()));
+        return failed(Database::describe(select.lastError()));
     while (select.next())
         rows.push_back(readRecord(select));
     select.finish();
 
     QString rollupError;
     if (!m_rollups.fold(rows, &rollupError)) {
-        rollback({});
         if (error)
             *error = rollupError;
         return std::nullopt;
@@ -494,25 +482,24 @@ std::optional<MetricsStore::RollupProgress> MetricsStore::buildRollups(int maxRo
     const qint64 reached = rows.empty() ? until : rows.back().id;
     QSqlQuery update(m_database.connection());
     if (!update.prepare(QStringLiteral("UPDATE rollup_state SET built_through_id = ?")))
-        return rollback(Database::describe(update.lastError()));
+        return failed(Database::describe(update.lastError()));
     update.bindValue(0, reached);
     if (!update.exec())
-        return rollback(Database::describe(update.lastError()));
+        return failed(Database::describe(update.lastError()));
     QSqlQuery counts(m_database.connection());
     if (!counts.exec(QStringLiteral("SELECT count(*) FROM requests WHERE id <= %1").arg(reached)) ||
         !counts.next())
-        return rollback(Database::describe(counts.lastError()));
+        return failed(Database::describe(counts.lastError()));
     RollupProgress progress;
     progress.done = counts.value(0).toLongLong();
     counts.finish();
     if (!counts.exec(QStringLiteral("SELECT count(*) FROM requests WHERE id <= %1").arg(until)) ||
         !counts.next())
-        return rollback(Database::describe(counts.lastError()));
+        return failed(Database::describe(counts.lastError()));
     progress.total = counts.value(0).toLongLong();
     counts.finish();
-    sqlError = m_database.run(QStringLiteral("COMMIT"));
-    if (sqlError.isValid())
-        return rollback(Database::describe(sqlError));
+    if (!transaction.commit(error, what))
+        return std::nullopt;
     return progress;
 }
 

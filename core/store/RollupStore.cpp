@@ -2,6 +2,7 @@
 
 #include "metrics/MetricsRecord.h"
 #include "store/Database.h"
+#include "store/WriteTransaction.h"
 
 #include <QHash>
 #include <QSqlError>
@@ -190,21 +191,17 @@ std::optional<bool> RollupStore::buildWeeks(int maxWeeks, QString* error)
     if (weeksReady())
         return true;
     const QString what = QStringLiteral("cannot build week rollups");
-    QSqlError sqlError = m_database.run(QStringLiteral("BEGIN IMMEDIATE"));
-    if (sqlError.isValid()) {
-        m_database.fail(error, what, Database::describe(sqlError));
+    WriteTransaction transaction(m_database);
+    if (!transaction.begin(error, what))
         return std::nullopt;
-    }
-    const auto rollback = [&](const QString& detail) -> std::optional<bool> {
-        m_database.run(QStringLiteral("ROLLBACK"));
-        if (!detail.isEmpty())
-            m_database.fail(error, what, detail);
+    const auto failed = [&](const QString& detail) -> std::optional<bool> {
+        m_database.fail(error, what, detail);
         return std::nullopt;
     };
     QSqlQuery state(m_database.connection());
     if (!state.exec(QStringLiteral("SELECT weeks_built_ms, weeks_until_ms FROM rollup_state")) ||
         !state.next())
-        return rollback(Database::describe(state.lastError()));
+        return failed(Database::describe(state.lastError()));
     const qint64 fromMs =
         RollupKey::bucketStart(state.value(0).toLongLong(), RollupKey::Resolution::Week);
     const qint64 untilMs = state.value(1).toLongLong();
@@ -234,20 +231,19 @@ std::optional<bool> RollupStore::buildWeeks(int maxWeeks, QString* error)
         },
         &readError);
     if (!read)
-        return rollback(readError);
+        return failed(readError);
     for (const StoredCell& week : std::as_const(weeks)) {
         QString saveError;
         if (!save(week, &saveError))
-            return rollback(saveError);
+            return failed(saveError);
     }
     QSqlQuery update(m_database.connection());
     update.prepare(QStringLiteral("UPDATE rollup_state SET weeks_built_ms = ?"));
     update.bindValue(0, toMs);
     if (!update.exec())
-        return rollback(Database::describe(update.lastError()));
-    sqlError = m_database.run(QStringLiteral("COMMIT"));
-    if (sqlError.isValid())
-        return rollback(Database::describe(sqlError));
+        return failed(Database::describe(update.lastError()));
+    if (!transaction.commit(error, what))
+        return std::nullopt;
     m_weeksReady = toMs >= untilMs;
     return m_weeksReady;
 }

@@ -1,5 +1,6 @@
 #include "watch/IncidentStore.h"
 
+#include "store/WriteTransaction.h"
 #include "watch/WatchLog.h"
 
 #include <QJsonDocument>
@@ -127,14 +128,11 @@ bool IncidentStore::recordProbe(const ProbeResult& probe, qint64 budgetDay, qint
 qint64 IncidentStore::recordChange(const StatusChange& change, QString* error)
 {
     QSqlDatabase& db = m_database.connection();
-    if (!db.transaction()) {
-        m_database.fail(error, QStringLiteral("starting a transaction"),
-                        Database::describe(db.lastError()));
+    WriteTransaction transaction(m_database);
+    if (!transaction.begin(error, QStringLiteral("starting a transaction")))
         return -1;
-    }
     const auto failed = [&](const QSqlQuery& query, const QString& what) {
         m_database.fail(error, what, Database::describe(query.lastError()));
-        db.rollback();
         return qint64(-1);
     };
     const bool opens = isIncidentState(change.to);
@@ -188,12 +186,8 @@ qint64 IncidentStore::recordChange(const StatusChange& change, QString* error)
     status.addBindValue(change.atMs);
     if (!status.exec())
         return failed(status, QStringLiteral("recording a watch status"));
-    if (!db.commit()) {
-        m_database.fail(error, QStringLiteral("committing an incident"),
-                        Database::describe(db.lastError()));
-        db.rollback();
+    if (!transaction.commit(error, QStringLiteral("committing an incident")))
         return -1;
-    }
     qCDebug(lcWatch).noquote() << "status of" << change.profile << change.model << "now"
                                << watchStateName(change.to) << "incident" << id;
     return id;
