@@ -10,6 +10,7 @@
 #include <QJsonValue>
 #include <QProcess>
 #include <QRegularExpression>
+#include <QTest>
 #include <optional>
 
 // What a finished run printed and returned.
@@ -45,6 +46,16 @@ inline void removeAdminChatVariables(QProcessEnvironment& env)
     }
 }
 
+// appEnvironmentWithoutEndpoint() without the caller's ADMINCHAT_* variables and with HOME under
+// home too: nothing of the caller's set-up reaches the app.
+inline QProcessEnvironment isolatedAppEnvironment(const QString& home)
+{
+    QProcessEnvironment env = appEnvironmentWithoutEndpoint(home);
+    removeAdminChatVariables(env);
+    env.insert(QStringLiteral("HOME"), home);
+    return env;
+}
+
 // "NAME=value" assignments into env.
 inline void assign(QProcessEnvironment& env, const QStringList& assignments)
 {
@@ -59,6 +70,19 @@ inline AppRun runApp(const QStringList& arguments, const QProcessEnvironment& en
     ProcessRunner runner;
     runner.setEnvironment(env);
     return runner.run(QStringLiteral(ADMINCHAT_BIN), arguments, input, timeoutMs);
+}
+
+// Profile name (model demo-chat) at baseUrl with its probing on, set up as a user does:
+// `adminchat profile add`, then `profile probe NAME --enable` with probeArguments.
+inline void addWatchedProfile(const QProcessEnvironment& env, const QString& name,
+                              const QString& baseUrl, const QStringList& probeArguments = {})
+{
+    const AppRun added =
+        runApp({"profile", "add", name, "--base-url", baseUrl, "--model", "demo-chat"}, env);
+    QVERIFY2(added.exitCode == 0, added.all().constData());
+    const AppRun probed =
+        runApp(QStringList{"profile", "probe", name, "--enable", "--json"} + probeArguments, env);
+    QVERIFY2(probed.exitCode == 0, probed.all().constData());
 }
 
 // Starts `adminchat serve-demo --port 0 ARGUMENTS` in server and returns the base URL it prints,

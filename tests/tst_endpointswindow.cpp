@@ -92,11 +92,8 @@ private:
 
 void TestEndpointsWindow::addWatchedProfile(const QString& name, const QString& url)
 {
-    const QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-    AppRun run = runApp({"profile", "add", name, "--base-url", url, "--model", "demo-chat"}, env);
-    QVERIFY2(run.exitCode == 0, run.err.constData());
-    run = runApp({"profile", "probe", name, "--enable", "--interval", "1", "--failures", "2"}, env);
-    QVERIFY2(run.exitCode == 0, run.err.constData());
+    ::addWatchedProfile(QProcessEnvironment::systemEnvironment(), name, url,
+                        {"--interval", "1", "--failures", "2"});
 }
 
 int TestEndpointsWindow::rowOf(const QString& profile) const

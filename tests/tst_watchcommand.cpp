@@ -64,21 +64,13 @@ void TestWatchCommand::init()
 
 QProcessEnvironment TestWatchCommand::env() const
 {
-    QProcessEnvironment environment = appEnvironmentWithoutEndpoint(m_home->path());
-    removeAdminChatVariables(environment);
-    environment.insert(QStringLiteral("HOME"), m_home->path());
-    return environment;
+    return isolatedAppEnvironment(m_home->path());
 }
 
 void TestWatchCommand::addProfile(const QString& name, const QString& baseUrl,
                                   const QStringList& probe)
 {
-    const AppRun added =
-        runApp({"profile", "add", name, "--base-url", baseUrl, "--model", "demo-chat"}, env());
-    QVERIFY2(added.exitCode == 0, added.all().constData());
-    const AppRun probed =
-        runApp(QStringList{"profile", "probe", name, "--enable", "--json"} + probe, env());
-    QVERIFY2(probed.exitCode == 0, probed.all().constData());
+    addWatchedProfile(env(), name, baseUrl, probe);
 }
 
 QString TestWatchCommand::databasePath() const
