@@ -312,8 +312,10 @@ bool RollupStore::forEachCell(RollupKey::Resolution resolution, qint64 fromMs, q
                               const std::function<void(const StoredCell&)>& visit, QString* error,
                               const MetricsFilter* labels) const
 {
-    // Exact labels are left to SQLite, so the cells of other groups are neither copied nor
-    // decoded; the endpoint (a key, a profile name or a URL) is matched before decoding.
+    // Labels are left to SQLite, so the cells of other groups are neither copied nor decoded.
+    // The endpoint is MetricsFilter::matchesLabels' test (an id, a profile name, or the URL
+    // without its trailing slashes): with many endpoints, reading every group's labels to drop
+    // most of them made one endpoint's read cost as much as all of theirs.
     QString sql = QStringLiteral(
         "SELECT bucket_ms, endpoint_key, model, variant, experiment, tag, endpoint_id, "
         "endpoint, profile, newest_ms, cell FROM rollups WHERE resolution_ms = ? AND "
@@ -328,6 +330,11 @@ bool RollupStore::forEachCell(RollupKey::Resolution resolution, qint64 fromMs, q
                 sql += QStringLiteral(" AND %1 = ?").arg(QLatin1String(column));
                 values << *value;
             }
+        }
+        if (!labels->endpoint.isEmpty()) {
+            sql += QStringLiteral(" AND (endpoint_id = ? OR profile = ? OR "
+                                  "rtrim(endpoint, '/') = rtrim(?, '/'))");
+            values << labels->endpoint << labels->endpoint << labels->endpoint;
         }
     }
     sql += QStringLiteral(" ORDER BY bucket_ms");

@@ -1,9 +1,11 @@
 #include "watch/WatchOverview.h"
 
+#include "metrics/RollupGroups.h"
 #include "store/MetricsStore.h"
 #include "store/RollupReader.h"
 
 #include <QDateTime>
+#include <QHash>
 #include <algorithm>
 
 namespace adminchat {
@@ -54,13 +56,35 @@ bool WatchOverview::read(MetricsStore& metrics, IncidentStore& incidents, qint64
 {
     rows->clear();
     QString failure;
-    const QList<IncidentStore::Target> targets = incidents.targets(&failure);
-    if (!failure.isEmpty()) {
+    const auto failed = [&] {
         if (error)
             *error = failure;
         return false;
-    }
+    };
+    const QList<IncidentStore::Target> targets = incidents.targets(&failure);
+    if (!failure.isEmpty())
+        return failed();
     const QDateTime now = QDateTime::fromMSecsSinceEpoch(nowMs, Qt::UTC);
+
+    // The probes' figures of every target from one read of the rollups, split by endpoint and
+    // model as they come: read one target at a time, each read went over the buckets of every
+    // endpoint in the window, and 50 endpoints took 0.4 s of CPU (BM_WatchOverviewRead).
+    const auto key = [](const QString& endpointId, const QString& model) {
+        return endpointId + QChar(0) + model;
+    };
+    MetricsFilter filter;
+    filter.since = now.addMSecs(-figuresWindowMs);
+    filter.tag = QStringLiteral("probe");
+    QHash<QString, RollupGroups> probes;
+    if (!RollupReader::read(
+            metrics, filter, filter.since.toMSecsSinceEpoch(), nowMs + 1,
+            qint64(RollupKey::Resolution::Week),
+            [&](const MetricsRecord& labels, qint64, qint64 newestMs, const RollupCell& cell) {
+                probes[key(labels.endpointId, labels.model)].add(labels, newestMs, cell);
+            },
+            &failure))
+        return failed();
+
     for (const IncidentStore::Target& target : targets) {
         Row row;
         row.target = target;
@@ -85,18 +109,9 @@ bool WatchOverview::read(MetricsStore& metrics, IncidentStore& incidents, qint64
                 row.lastError = incident.cause;
             }
         }
-
-        MetricsFilter filter;
-        filter.since = now.addMSecs(-figuresWindowMs);
-        filter.endpoint = target.endpointId;
-        filter.model = target.model;
-        filter.tag = QStringLiteral("probe");
-        row.figures = RollupReader::report(metrics, filter, now, rule, &failure).total;
-        if (!failure.isEmpty()) {
-            if (error)
-                *error = failure;
-            return false;
-        }
+        AggregateReport report;
+        probes.value(key(target.endpointId, target.model)).finish(report, rule);
+        row.figures = report.total;
         rows->append(row);
     }
     std::stable_sort(rows->begin(), rows->end(), [](const Row& a, const Row& b) {
