@@ -339,6 +339,40 @@ private slots:
             QCOMPARE(s.value, 2.0);
     }
 
+    void copiesCountOnApart()
+    {
+        // metrics serve folds new rows into a copy and moves it in: the copy and the original
+        // must each count on into their own series, as registries built from the same records.
+        const MetricsRecord first = record(QStringLiteral("m"), 500, 100);
+        const MetricsRecord second = record(QStringLiteral("n"), 700, 200);
+        const auto built = [](const QList<MetricsRecord>& records) {
+            TelemetryRegistry registry;
+            for (const MetricsRecord& r : records)
+                registry.add(r);
+            return PrometheusExposition::render(registry, Format::Text004, 0);
+        };
+        TelemetryRegistry original;
+        original.add(first);
+        original.add(second);
+        TelemetryRegistry copy = original;
+        copy.add(first);
+        original.add(second);
+        QCOMPARE(PrometheusExposition::render(copy, Format::Text004, 0),
+                 built({first, second, first}));
+        QCOMPARE(PrometheusExposition::render(original, Format::Text004, 0),
+                 built({first, second, second}));
+        original = std::move(copy);
+        original.add(second);
+        QCOMPARE(PrometheusExposition::render(original, Format::Text004, 0),
+                 built({first, second, first, second}));
+        TelemetryRegistry assigned;
+        assigned.add(second);
+        assigned = original; // over a registry that had series of its own
+        assigned.add(first);
+        QCOMPARE(PrometheusExposition::render(assigned, Format::Text004, 0),
+                 built({first, second, first, second, first}));
+    }
+
     void probeStatusIsTheLastProbes()
     {
         TelemetryRegistry registry;

@@ -134,10 +134,14 @@ TelemetryLabels TelemetryRegistry::baseLabels(const MetricsRecord& record)
 TelemetryHistogram& TelemetryRegistry::series(Histogram which, const TelemetryLabels& labels)
 {
     HistogramFamily& family = m_histograms[which];
-    auto it = family.series.find(labels);
-    if (it == family.series.end())
-        it = family.series.emplace(labels, TelemetryHistogram(family.bounds)).first;
-    return it->second;
+    return family.index.find(family.series, labels,
+                             [&family] { return TelemetryHistogram(family.bounds); });
+}
+
+quint64& TelemetryRegistry::counter(Counter which, const TelemetryLabels& labels)
+{
+    CounterFamily& family = m_counters[which];
+    return family.index.find(family.series, labels, [] { return quint64(0); });
 }
 
 void TelemetryRegistry::observe(Histogram which, const TelemetryLabels& labels, double value,
@@ -155,14 +159,16 @@ void TelemetryRegistry::add(const MetricsRecord& record)
     const TelemetryLabels outcome =
         errorType.isEmpty() ? base : with(base, "error_type", errorType);
 
-    ++m_counters[Requests].series[with(base, "status", statusName(record.status))];
+    ++counter(Requests, with(base, "status", statusName(record.status)));
     if (!errorType.isEmpty() && record.isError())
-        ++m_counters[Errors].series[with(base, "error_type", errorType)];
+        ++counter(Errors, with(base, "error_type", errorType));
     if (record.retries > 0)
-        m_counters[Retries].series[base] += quint64(record.retries);
+        counter(Retries, base) += quint64(record.retries);
     // Records come in the order they were stored, so the last probe's outcome stays.
-    if (sourceOf(record) == QLatin1String("probe"))
-        m_gauges.front().series[base] = record.isError() ? 0.0 : 1.0;
+    if (sourceOf(record) == QLatin1String("probe")) {
+        GaugeFamily& up = m_gauges.front();
+        up.index.find(up.series, base, [] { return 0.0; }) = record.isError() ? 0.0 : 1.0;
+    }
 
     if (record.e2eMs)
         observe(Duration, outcome, *record.e2eMs / msPerSecond);

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "telemetry/TelemetryHistogram.h"
+#include "telemetry/TelemetrySeriesIndex.h"
 
 #include <QByteArray>
 #include <QHash>
@@ -12,10 +13,6 @@
 namespace adminchat {
 
 struct MetricsRecord;
-
-// Label names and values of one series, in a fixed order. Values come from servers and users
-// (model names, profile names) and are escaped only when written.
-using TelemetryLabels = std::vector<std::pair<QByteArray, QString>>;
 
 // What AdminChat measures, folded from metrics records into cumulative histograms and counters
 // named as the OpenTelemetry GenAI semantic conventions name them (translated the way Prometheus
@@ -32,12 +29,14 @@ public:
         QByteArray unit; // OpenMetrics UNIT ("seconds"), empty for none
         const std::vector<double>* bounds = nullptr;
         std::map<TelemetryLabels, TelemetryHistogram> series;
+        TelemetrySeriesIndex<TelemetryHistogram> index{};
     };
     struct CounterFamily
     {
         QByteArray name; // without _total, e.g. adminchat_requests
         QByteArray help;
         std::map<TelemetryLabels, quint64> series;
+        TelemetrySeriesIndex<quint64> index{};
     };
 
     struct GaugeFamily
@@ -45,6 +44,7 @@ public:
         QByteArray name; // e.g. adminchat_probe_up
         QByteArray help;
         std::map<TelemetryLabels, double> series;
+        TelemetrySeriesIndex<double> index{};
     };
 
     TelemetryRegistry();
@@ -90,6 +90,7 @@ private:
 
     void observe(Histogram which, const TelemetryLabels& labels, double value, quint64 count = 1);
     TelemetryHistogram& series(Histogram which, const TelemetryLabels& labels);
+    quint64& counter(Counter which, const TelemetryLabels& labels);
 
     std::vector<HistogramFamily> m_histograms;
     std::vector<CounterFamily> m_counters;
