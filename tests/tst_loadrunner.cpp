@@ -17,6 +17,16 @@ namespace {
 
 constexpr int timeoutMs = 30000;
 
+// A closed loop: requests in all, concurrency at a time, after warmup warm-up requests.
+LoadPlan closedLoop(qint64 requests, int concurrency, qint64 warmup = 0)
+{
+    LoadPlan plan;
+    plan.requests = requests;
+    plan.concurrency = concurrency;
+    plan.warmup = warmup;
+    return plan;
+}
+
 struct Finished
 {
     qint64 index;
@@ -124,9 +134,7 @@ bool TestLoadRunner::runToEnd(LoadRunner* runner)
 void TestLoadRunner::closedLoopKeepsExactlyTheConcurrency()
 {
     // 10 in flight to one host: more than the 6 connections per host some HTTP stacks allow.
-    LoadPlan plan;
-    plan.requests = 40;
-    plan.concurrency = 10;
+    const LoadPlan plan = closedLoop(40, 10);
     LoadRunner* runner = makeRunner(plan, 60, 10);
     runner->start();
     QVERIFY(runToEnd(runner));
@@ -151,10 +159,7 @@ void TestLoadRunner::closedLoopKeepsExactlyTheConcurrency()
 
 void TestLoadRunner::warmupComesFirstAndIsReportedApart()
 {
-    LoadPlan plan;
-    plan.requests = 5;
-    plan.concurrency = 2;
-    plan.warmup = 3;
+    const LoadPlan plan = closedLoop(5, 2, 3);
     LoadRunner* runner = makeRunner(plan, 10, 5);
     runner->start();
     QVERIFY(runToEnd(runner));
@@ -172,10 +177,7 @@ void TestLoadRunner::wavesStartAFewAtATime()
     // A wave of 32 (the warm-up, the measurement's start, the next requests as the first ones
     // end) is launched a few requests per pass of the event loop, so that the streams already
     // running are read in between. A zero-interval timer fires once per pass.
-    LoadPlan plan;
-    plan.requests = 64;
-    plan.concurrency = 32;
-    plan.warmup = 32;
+    const LoadPlan plan = closedLoop(64, 32, 32);
     LoadRunner* runner = makeRunner(plan, 30, 5);
     int startedThisPass = 0;
     int mostInOnePass = 0;
@@ -241,9 +243,7 @@ void TestLoadRunner::durationStopsSendingAndLetsTheRestFinish()
 
 void TestLoadRunner::stopLetsRequestsInFlightFinish()
 {
-    LoadPlan plan;
-    plan.requests = 100;
-    plan.concurrency = 3;
+    const LoadPlan plan = closedLoop(100, 3);
     LoadRunner* runner = makeRunner(plan, 300, 5);
     QSignalSpy started(runner, &LoadRunner::requestStarted);
     runner->start();
@@ -258,9 +258,7 @@ void TestLoadRunner::stopLetsRequestsInFlightFinish()
 
 void TestLoadRunner::cancelCancelsRequestsInFlight()
 {
-    LoadPlan plan;
-    plan.requests = 100;
-    plan.concurrency = 3;
+    const LoadPlan plan = closedLoop(100, 3);
     LoadRunner* runner = makeRunner(plan, 20000, 5);
     QSignalSpy started(runner, &LoadRunner::requestStarted);
     runner->start();
@@ -279,10 +277,7 @@ void TestLoadRunner::cancelCancelsRequestsInFlight()
 void TestLoadRunner::metricsAreComputedOnTheRunnersThread()
 {
     // As bench runs it: the runner on a thread of its own, the results folded on this one.
-    LoadPlan plan;
-    plan.requests = 6;
-    plan.concurrency = 3;
-    plan.warmup = 1;
+    const LoadPlan plan = closedLoop(6, 3, 1);
     LoadRunner* runner = makeRunner(plan, 10, 3, 8);
     runner->setParent(nullptr);
     // Judged on E2E against thresholds no answer meets: the rule must reach the runner.
