@@ -6,14 +6,13 @@
 // missing (packaging/install-deps.sh installs them).
 #include "AppProcess.h"
 #include "ProcessRunner.h"
+#include "PrometheusProcess.h"
 
-#include <QFile>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QScopeGuard>
 #include <QSignalSpy>
 #include <QStandardPaths>
-#include <QTcpServer>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QUrlQuery>
@@ -46,14 +45,6 @@ std::vector<double> boundsOf(const QByteArray& exposition, const QByteArray& buc
 std::ptrdiff_t bucketIndex(const std::vector<double>& bounds, double value)
 {
     return std::lower_bound(bounds.begin(), bounds.end(), value) - bounds.begin();
-}
-
-quint16 freePort()
-{
-    QTcpServer probe;
-    if (!probe.listen(QHostAddress::LocalHost, 0))
-        return 0;
-    return probe.serverPort();
 }
 
 } // namespace
@@ -216,25 +207,11 @@ void TestPrometheusScrape::prometheusScrapesWhatTheBenchMeasured()
     // A real Prometheus scrapes it (asking for OpenMetrics, as it does by default).
     QTemporaryDir promDir;
     QVERIFY(promDir.isValid());
-    const QUrl target(metricsUrl);
-    QFile config(promDir.filePath(QStringLiteral("prometheus.yml")));
-    QVERIFY(config.open(QIODevice::WriteOnly));
-    config.write(QStringLiteral("global:\n  scrape_interval: 1s\n  scrape_timeout: 1s\n"
-                                "scrape_configs:\n  - job_name: adminchat\n"
-                                "    static_configs:\n      - targets: ['%1:%2']\n")
-                     .arg(target.host())
-                     .arg(target.port())
-                     .toUtf8());
-    config.close();
-    const quint16 promPort = freePort();
-    QVERIFY(promPort != 0);
-    const QString promUrl = QStringLiteral("http://127.0.0.1:%1").arg(promPort);
     ProcessRunner prometheus;
-    QVERIFY(prometheus.start(m_prometheus,
-                             {"--config.file=" + config.fileName(),
-                              "--storage.tsdb.path=" + promDir.filePath(QStringLiteral("data")),
-                              QStringLiteral("--web.listen-address=127.0.0.1:%1").arg(promPort),
-                              "--log.level=warn"}));
+    const QString promUrl =
+        startPrometheus(prometheus, m_prometheus, promDir.path(), QStringLiteral("adminchat"),
+                        QUrl(metricsUrl).authority());
+    QVERIFY(!promUrl.isEmpty());
     QTRY_COMPARE_WITH_TIMEOUT(get(promUrl + QStringLiteral("/-/ready")).status, 200, 20000);
 
     // Wait for a successful scrape of the whole bench (20 + 2 hostile + 2 of the profile).

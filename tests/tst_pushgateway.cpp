@@ -10,14 +10,13 @@
 // installs them). `adminchat watch --push-gateway` pushes its probes the same way.
 #include "AppProcess.h"
 #include "ProcessRunner.h"
+#include "PrometheusProcess.h"
 
 #include <QElapsedTimer>
-#include <QFile>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QSignalSpy>
 #include <QStandardPaths>
-#include <QTcpServer>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QUrlQuery>
@@ -28,14 +27,6 @@ namespace {
 
 constexpr int runTimeoutMs = 60000;
 const QString instance = QStringLiteral("lab/runner 1");
-
-quint16 freePort()
-{
-    QTcpServer probe;
-    if (!probe.listen(QHostAddress::LocalHost, 0))
-        return 0;
-    return probe.serverPort();
-}
 
 // The value of the single sample of a query result ("" when there is not exactly one).
 QString singleValue(const QJsonObject& answer)
@@ -109,7 +100,7 @@ QJsonObject TestPushgateway::query(const QString& base, const QString& expressio
 
 QString TestPushgateway::startPushgateway(ProcessRunner& runner, const QString& dir)
 {
-    const quint16 port = freePort();
+    const quint16 port = freeLoopbackPort();
     if (port == 0)
         return {};
     const QString url = QStringLiteral("http://127.0.0.1:%1").arg(port);
@@ -186,24 +177,11 @@ void TestPushgateway::benchPushesToPushgatewayAndPrometheusReadsIt()
     QVERIFY(metrics.contains("push_time_seconds{" + labels + "}"));
 
     // A real Prometheus scrapes the Pushgateway, keeping the pushed job and instance.
-    QFile config(dir.filePath(QStringLiteral("prometheus.yml")));
-    QVERIFY(config.open(QIODevice::WriteOnly));
-    config.write(QStringLiteral("global:\n  scrape_interval: 1s\n  scrape_timeout: 1s\n"
-                                "scrape_configs:\n  - job_name: pushgateway\n"
-                                "    honor_labels: true\n"
-                                "    static_configs:\n      - targets: ['%1']\n")
-                     .arg(QUrl(gatewayUrl).authority())
-                     .toUtf8());
-    config.close();
-    const quint16 promPort = freePort();
-    QVERIFY(promPort != 0);
-    const QString promUrl = QStringLiteral("http://127.0.0.1:%1").arg(promPort);
     ProcessRunner prometheus;
-    QVERIFY(prometheus.start(m_prometheus,
-                             {"--config.file=" + config.fileName(),
-                              "--storage.tsdb.path=" + dir.filePath(QStringLiteral("data")),
-                              QStringLiteral("--web.listen-address=127.0.0.1:%1").arg(promPort),
-                              "--log.level=warn"}));
+    const QString promUrl =
+        startPrometheus(prometheus, m_prometheus, dir.path(), QStringLiteral("pushgateway"),
+                        QUrl(gatewayUrl).authority(), true);
+    QVERIFY(!promUrl.isEmpty());
     QTRY_COMPARE_WITH_TIMEOUT(get(promUrl + QStringLiteral("/-/ready")).status, 200, 20000);
     const QString selector =
         QStringLiteral("{job=\"adminchat_bench\", instance=\"%1\", source=\"bench\"}")
@@ -266,7 +244,7 @@ void TestPushgateway::benchImportsIntoVictoriaMetrics()
 {
     QTemporaryDir dir;
     QVERIFY(dir.isValid());
-    const quint16 port = freePort();
+    const quint16 port = freeLoopbackPort();
     QVERIFY(port != 0);
     const QString vmUrl = QStringLiteral("http://127.0.0.1:%1").arg(port);
     ProcessRunner victoria;
@@ -308,7 +286,7 @@ void TestPushgateway::failedPushIsOneLineAndChangesNothing()
     BackgroundApp demo;
     const QString demoUrl = startDemo(demo);
     QVERIFY(!demoUrl.isEmpty());
-    const quint16 closed = freePort();
+    const quint16 closed = freeLoopbackPort();
     QVERIFY(closed != 0);
 
     // Nothing listens on one; the other answers 404 (a path that is not the import's).
