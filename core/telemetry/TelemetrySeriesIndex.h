@@ -33,7 +33,7 @@ public:
     TelemetrySeriesIndex& operator=(TelemetrySeriesIndex&&) = default;
     ~TelemetrySeriesIndex() = default;
 
-    // The series of series with these labels, made with make() when there is none yet.
+    // The series with these labels in series, made with make() when there is none yet.
     template <typename Make>
     Value& find(std::map<TelemetryLabels, Value>& series, const TelemetryLabels& labels,
                 const Make& make)
