@@ -24,6 +24,26 @@ QString ms(double value)
     return QString::number(qRound64(value));
 }
 
+// An alert about a probe's target, pointing at that probe as its evidence.
+Alert probeAlert(const ProbeResult& probe, const QString& rule, const QString& message)
+{
+    Alert alert;
+    alert.rule = rule;
+    alert.profile = probe.profile;
+    alert.model = probe.model;
+    alert.atMs = probe.startedMs;
+    alert.endpointId = probe.endpointId;
+    alert.requestUid = probe.requestUid;
+    alert.message = message;
+    return alert;
+}
+
+void append(QList<Alert>& out, std::optional<Alert> alert)
+{
+    if (alert)
+        out << *alert;
+}
+
 } // namespace
 
 QString Alert::key() const
@@ -92,10 +112,6 @@ QList<Alert> AlertRules::onStatusChange(const StatusChange& change)
 {
     QList<Alert> out;
     const QString target = targetName(change.profile, change.model);
-    const auto add = [&out](std::optional<Alert> alert) {
-        if (alert)
-            out << *alert;
-    };
     const QString now = watchStateName(change.to);
     // What the change ends comes before what it starts.
     for (const auto& [rule, state] :
@@ -103,19 +119,19 @@ QList<Alert> AlertRules::onStatusChange(const StatusChange& change)
           std::pair{QStringLiteral("degraded"), WatchState::Degraded},
           std::pair{QStringLiteral("key_rejected"), WatchState::KeyRejected}}) {
         if (change.to != state)
-            add(resolve(rule, change.profile, change.model,
-                        QStringLiteral("%1 is no longer %2: now %3")
-                            .arg(target, watchStateName(state), now),
-                        change.atMs));
+            append(out, resolve(rule, change.profile, change.model,
+                                QStringLiteral("%1 is no longer %2: now %3")
+                                    .arg(target, watchStateName(state), now),
+                                change.atMs));
     }
     const QString key = targetKey(change.profile, change.model);
     if (change.to == WatchState::Degraded) {
         m_degraded.insert(key, {change.sinceMs, change.cause});
     } else {
         m_degraded.remove(key);
-        add(resolve(QStringLiteral("degraded_for"), change.profile, change.model,
-                    QStringLiteral("%1 is no longer degraded: now %2").arg(target, now),
-                    change.atMs));
+        append(out, resolve(QStringLiteral("degraded_for"), change.profile, change.model,
+                            QStringLiteral("%1 is no longer degraded: now %2").arg(target, now),
+                            change.atMs));
     }
 
     Alert alert;
@@ -141,7 +157,7 @@ QList<Alert> AlertRules::onStatusChange(const StatusChange& change)
     case WatchState::Unknown:
         return out;
     }
-    add(raise(alert));
+    append(out, raise(alert));
     return out;
 }
 
@@ -156,44 +172,34 @@ QList<Alert> AlertRules::onProbe(const ProbeResult& probe, WatchState state,
                                  const AlertThresholds& thresholds)
 {
     QList<Alert> out;
-    const auto add = [&out](std::optional<Alert> alert) {
-        if (alert)
-            out << *alert;
-    };
     const QString target = targetName(probe.profile, probe.model);
-    Alert alert;
-    alert.profile = probe.profile;
-    alert.model = probe.model;
-    alert.atMs = probe.startedMs;
-    alert.endpointId = probe.endpointId;
-    alert.requestUid = probe.requestUid;
 
     // Probing again means the day's budget is there again.
-    add(resolve(
-        QStringLiteral("budget"), probe.profile, QString(),
-        QStringLiteral("%1: probing resumed with a new daily token budget").arg(probe.profile),
-        probe.startedMs));
+    append(
+        out,
+        resolve(
+            QStringLiteral("budget"), probe.profile, QString(),
+            QStringLiteral("%1: probing resumed with a new daily token budget").arg(probe.profile),
+            probe.startedMs));
 
     if (probe.outcome == ProbeOutcome::ContentMismatch) {
-        alert.rule = QStringLiteral("content_check");
-        alert.message = QStringLiteral("%1: %2").arg(target, probe.message);
-        add(raise(alert));
+        append(out, raise(probeAlert(probe, QStringLiteral("content_check"),
+                                     QStringLiteral("%1: %2").arg(target, probe.message))));
     } else if (probe.outcome == ProbeOutcome::Ok || probe.outcome == ProbeOutcome::Slow) {
-        add(resolve(QStringLiteral("content_check"), probe.profile, probe.model,
-                    QStringLiteral("%1: the content check passes again").arg(target),
-                    probe.startedMs));
+        append(out, resolve(QStringLiteral("content_check"), probe.profile, probe.model,
+                            QStringLiteral("%1: the content check passes again").arg(target),
+                            probe.startedMs));
     }
 
     const auto degraded = m_degraded.constFind(targetKey(probe.profile, probe.model));
     if (state == WatchState::Degraded && degraded != m_degraded.cend() &&
         thresholds.degradedForMinutes > 0 &&
         probe.startedMs - degraded->sinceMs >= thresholds.degradedForMinutes * minuteMs) {
-        alert.rule = QStringLiteral("degraded_for");
-        alert.message = QStringLiteral("%1 has been degraded for %2 min: %3")
-                            .arg(target)
-                            .arg((probe.startedMs - degraded->sinceMs) / minuteMs)
-                            .arg(degraded->cause);
-        add(raise(alert));
+        append(out, raise(probeAlert(probe, QStringLiteral("degraded_for"),
+                                     QStringLiteral("%1 has been degraded for %2 min: %3")
+                                         .arg(target)
+                                         .arg((probe.startedMs - degraded->sinceMs) / minuteMs)
+                                         .arg(degraded->cause))));
     }
 
     windowRules(probe, state, thresholds, out);
@@ -233,25 +239,16 @@ void AlertRules::windowRules(const ProbeResult& probe, WatchState state,
     if (stats.covered && ErrorSpike::detected(stats.probes, {}, spike)) {
         if (saidOtherwise)
             return;
-        Alert alert;
-        alert.rule = QStringLiteral("error_rate");
-        alert.profile = probe.profile;
-        alert.model = probe.model;
-        alert.atMs = probe.startedMs;
-        alert.endpointId = probe.endpointId;
-        alert.requestUid = probe.requestUid;
-        alert.message = QStringLiteral("%1: %2, over %3%")
-                            .arg(target, figures)
-                            .arg(thresholds.errorRatePercent);
-        if (auto raised = raise(alert))
-            out << *raised;
+        append(out, raise(probeAlert(probe, QStringLiteral("error_rate"),
+                                     QStringLiteral("%1: %2, over %3%")
+                                         .arg(target, figures)
+                                         .arg(thresholds.errorRatePercent))));
     } else if (!ErrorSpike::detected(stats.probes, {},
                                      ErrorSpike::scaled(spike, AlertThresholds::clearRatio))) {
-        if (auto resolved =
-                resolve(QStringLiteral("error_rate"), probe.profile, probe.model,
-                        QStringLiteral("%1: error rate back to normal: %2").arg(target, figures),
-                        probe.startedMs))
-            out << *resolved;
+        append(out,
+               resolve(QStringLiteral("error_rate"), probe.profile, probe.model,
+                       QStringLiteral("%1: error rate back to normal: %2").arg(target, figures),
+                       probe.startedMs));
     }
 }
 
@@ -277,22 +274,16 @@ void AlertRules::latencyRule(const QString& rule, const QString& figure, const P
         window.countOver(fromMs, probe.startedMs,
                          ttft ? ProbeWindow::Figure::Ttft : ProbeWindow::Figure::E2e, thresholdMs);
     if (stats.covered && *p95 > thresholdMs && over >= AlertThresholds::minSamples) {
-        Alert alert;
-        alert.rule = rule;
-        alert.profile = probe.profile;
-        alert.model = probe.model;
-        alert.atMs = probe.startedMs;
-        alert.endpointId = probe.endpointId;
-        alert.requestUid = probe.requestUid;
-        alert.message = QStringLiteral("%1: %2, over %3 ms").arg(target, figures).arg(thresholdMs);
-        if (auto raised = raise(alert))
-            out << *raised;
+        append(out,
+               raise(probeAlert(
+                   probe, rule,
+                   QStringLiteral("%1: %2, over %3 ms").arg(target, figures).arg(thresholdMs))));
     } else if (*p95 < thresholdMs * AlertThresholds::clearRatio) {
-        if (auto resolved = resolve(
-                rule, probe.profile, probe.model,
-                QStringLiteral("%1: %2, back under %3 ms").arg(target, figures).arg(thresholdMs),
-                probe.startedMs))
-            out << *resolved;
+        append(out,
+               resolve(
+                   rule, probe.profile, probe.model,
+                   QStringLiteral("%1: %2, back under %3 ms").arg(target, figures).arg(thresholdMs),
+                   probe.startedMs));
     }
 }
 
