@@ -285,9 +285,9 @@ void TestAlertRules::errorRateIsTheSpikeDetector()
 
 void TestAlertRules::probeWindowQuantile()
 {
-    QList<double> values;
+    std::vector<double> values;
     for (int i = 1; i <= 20; ++i)
-        values << i;
+        values.push_back(i);
     QCOMPARE(*ProbeWindow::p95(values), 19.05);
     QCOMPARE(*ProbeWindow::p95({7}), 7.0);
     QVERIFY(!ProbeWindow::p95({}));

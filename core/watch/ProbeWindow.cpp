@@ -1,7 +1,8 @@
 #include "watch/ProbeWindow.h"
 
+#include "metrics/RequestMetrics.h"
+
 #include <algorithm>
-#include <cmath>
 
 namespace adminchat {
 
@@ -30,7 +31,7 @@ void ProbeWindow::forget(qint64 beforeMs)
 ProbeWindow::Stats ProbeWindow::over(qint64 fromMs, qint64 toMs) const
 {
     Stats stats;
-    QList<double> ttft, e2e;
+    std::vector<double> ttft, e2e;
     for (const Sample& sample : m_samples) {
         if (sample.atMs < fromMs || sample.atMs > toMs)
             continue;
@@ -38,12 +39,12 @@ ProbeWindow::Stats ProbeWindow::over(qint64 fromMs, qint64 toMs) const
         if (sample.failed)
             ++stats.probes.errors;
         if (sample.ttftMs)
-            ttft << *sample.ttftMs;
+            ttft.push_back(*sample.ttftMs);
         if (sample.e2eMs)
-            e2e << *sample.e2eMs;
+            e2e.push_back(*sample.e2eMs);
     }
-    stats.ttftCount = ttft.size();
-    stats.e2eCount = e2e.size();
+    stats.ttftCount = qsizetype(ttft.size());
+    stats.e2eCount = qsizetype(e2e.size());
     stats.ttftP95Ms = p95(std::move(ttft));
     stats.e2eP95Ms = p95(std::move(e2e));
     stats.covered = m_firstMs && *m_firstMs <= fromMs;
@@ -59,15 +60,10 @@ qsizetype ProbeWindow::countOver(qint64 fromMs, qint64 toMs, Figure figure,
     });
 }
 
-std::optional<double> ProbeWindow::p95(QList<double> values)
+std::optional<double> ProbeWindow::p95(std::vector<double> values)
 {
-    if (values.isEmpty())
-        return std::nullopt;
     std::sort(values.begin(), values.end());
-    const double rank = 0.95 * double(values.size() - 1);
-    const auto below = qsizetype(std::floor(rank));
-    const qsizetype above = std::min(below + 1, values.size() - 1);
-    return values.at(below) + (values.at(above) - values.at(below)) * (rank - double(below));
+    return RequestMetrics::percentile(values, 0.95);
 }
 
 } // namespace adminchat

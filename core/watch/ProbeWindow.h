@@ -3,9 +3,9 @@
 #include "metrics/ErrorSpike.h"
 #include "watch/ProbeResult.h"
 
-#include <QList>
 #include <deque>
 #include <optional>
+#include <vector>
 
 namespace adminchat {
 
@@ -41,8 +41,8 @@ public:
     qsizetype countOver(qint64 fromMs, qint64 toMs, Figure figure, double thresholdMs) const;
     qsizetype size() const { return qsizetype(m_samples.size()); }
 
-    // Linear interpolation between the closest ranks (as numpy's default); nullopt when empty.
-    static std::optional<double> p95(QList<double> values);
+    // RequestMetrics::percentile's P95 of the values, in any order; nullopt when empty.
+    static std::optional<double> p95(std::vector<double> values);
 
 private:
     struct Sample
